@@ -1,0 +1,66 @@
+using System.Collections.Concurrent;
+using System.Security.Cryptography;
+using Cache.Node.Hosting;
+using Cache.Node.Resp;
+using Cache.Node.Storage;
+
+namespace Cache.Node.Commands;
+
+/// <summary>Everything commands share: the key space, the command table, clients, settings, counters.</summary>
+internal sealed class CacheServer
+{
+    private long _nextClientId;
+
+    public CacheServer(NodeOptions options, TimeProvider time)
+    {
+        Options = options;
+        Time = time;
+        Keys = new KeySpace(time);
+        Commands = CommandTable.CreateDefault();
+        StartedAtMs = time.GetUtcNow().ToUnixTimeMilliseconds();
+        RunId = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(20));
+        ApplyLimits();
+    }
+
+    public NodeOptions Options { get; }
+
+    public TimeProvider Time { get; }
+
+    public KeySpace Keys { get; }
+
+    public CommandTable Commands { get; }
+
+    public ProtocolLimits Limits { get; } = new();
+
+    public ServerStats Stats { get; } = new();
+
+    public ConcurrentDictionary<long, ClientSession> Clients { get; } = new();
+
+    public string RunId { get; }
+
+    public long StartedAtMs { get; }
+
+    /// <summary>The TCP port actually bound (known once the listener started).</summary>
+    public int BoundPort { get; set; }
+
+    /// <summary>Random numbers for RANDOMKEY and HRANDFIELD; used under the key space gate only.</summary>
+    public Random Random { get; } = new();
+
+    public bool RequiresPassword => !string.IsNullOrEmpty(Options.RequirePass);
+
+    public long NextClientId() => Interlocked.Increment(ref _nextClientId);
+
+    /// <summary>Re-reads the size limits from <see cref="Options"/> (start-up and CONFIG SET).</summary>
+    public void ApplyLimits()
+    {
+        if (MemorySize.TryParse(Options.ProtoMaxBulkLen, out var bulk))
+        {
+            Limits.MaxBulkLength = bulk;
+        }
+
+        if (MemorySize.TryParse(Options.ClientQueryBufferLimit, out var query))
+        {
+            Limits.QueryBufferLimit = query;
+        }
+    }
+}

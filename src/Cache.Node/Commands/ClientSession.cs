@@ -1,0 +1,166 @@
+using System.Buffers;
+using Cache.Node.Resp;
+using Cache.Node.Storage;
+
+namespace Cache.Node.Commands;
+
+/// <summary>
+/// One client connection's state: protocol, auth, name, MULTI queue and WATCHes, plus the
+/// reply writer and parser it owns. Commands receive it as their context.
+/// </summary>
+internal sealed partial class ClientSession
+{
+    public ClientSession(CacheServer server, IBufferWriter<byte> output, string remoteAddress, string localAddress, bool isLoopback)
+    {
+        Server = server;
+        Id = server.NextClientId();
+        Reply = new ReplyWriter(output);
+        Parser = new RequestParser(server.Limits);
+        RemoteAddress = remoteAddress;
+        LocalAddress = localAddress;
+        IsLoopback = isLoopback;
+        Authenticated = !server.RequiresPassword;
+        CreatedAtMs = server.Keys.NowMs;
+        LastInteractionMs = CreatedAtMs;
+    }
+
+    public CacheServer Server { get; }
+
+    public KeySpace Keys => Server.Keys;
+
+    public ReplyWriter Reply { get; }
+
+    public RequestParser Parser { get; }
+
+    public long Id { get; }
+
+    public string RemoteAddress { get; }
+
+    public string LocalAddress { get; }
+
+    public bool IsLoopback { get; }
+
+    public string? Name { get; set; }
+
+    public string? LibraryName { get; set; }
+
+    public string? LibraryVersion { get; set; }
+
+    public bool Authenticated { get; set; }
+
+    /// <summary>Set by QUIT (and protocol errors): close once the reply is flushed.</summary>
+    public bool CloseRequested { get; set; }
+
+    public long CreatedAtMs { get; }
+
+    public long LastInteractionMs { get; set; }
+
+    /// <summary>Full name of the last command run, for CLIENT LIST's cmd field.</summary>
+    public string LastCommand { get; private set; } = "NULL";
+
+    /// <summary>Commands queued by MULTI, or null outside a transaction.</summary>
+    public List<(CommandDefinition Command, QueuedRequest Request)>? MultiQueue { get; set; }
+
+    public bool InMulti => MultiQueue is not null;
+
+    /// <summary>A command was rejected while queuing: EXEC must answer EXECABORT.</summary>
+    public bool MultiFailed { get; set; }
+
+    public WatchState Watch { get; } = new();
+
+    /// <summary>Runs one parsed request: lookup, arity, auth, MULTI queuing, then the handler.</summary>
+    public void Execute(in RespRequest request)
+    {
+        if (request.Count == 0)
+        {
+            return;
+        }
+
+        var command = Server.Commands.Find(request[0]);
+        if (command is null)
+        {
+            RejectUnknownCommand(request);
+            return;
+        }
+
+        if (command.SubCommands is not null && request.Count >= 2)
+        {
+            var sub = command.SubCommands.Find(request[1]);
+            if (sub is null)
+            {
+                Reject($"ERR unknown subcommand '{Truncate(request[1], 128)}'. Try {command.Name.ToUpperInvariant()} HELP.");
+                return;
+            }
+
+            command = sub;
+        }
+
+        if (!command.AcceptsArgumentCount(request.Count))
+        {
+            Reject($"ERR wrong number of arguments for '{command.FullName}' command");
+            return;
+        }
+
+        if (!command.HasFlag(CommandFlags.NoAuth) && !RequireAuth())
+        {
+            return;
+        }
+
+        if (InMulti && !command.HasFlag(CommandFlags.Transaction))
+        {
+            if (command.HasFlag(CommandFlags.NoMulti))
+            {
+                Reject("ERR Command not allowed inside a transaction");
+                return;
+            }
+
+            MultiQueue!.Add((command, request.ToQueued()));
+            Reply.Queued();
+            return;
+        }
+
+        Run(command, request);
+    }
+
+    /// <summary>Runs an already validated command (directly or from EXEC). Handlers see every argument, the name included.</summary>
+    public void Run(CommandDefinition command, in RespRequest request)
+    {
+        LastCommand = command.FullName;
+        command.Handler!(this, request);
+    }
+
+    private bool RequireAuth()
+    {
+        if (Authenticated || !Server.RequiresPassword)
+        {
+            return true;
+        }
+
+        Reply.Error("NOAUTH Authentication required."u8);
+        return false;
+    }
+
+    private void RejectUnknownCommand(in RespRequest request)
+    {
+        var args = new System.Text.StringBuilder();
+        for (var i = 1; i < request.Count && args.Length < 128; i++)
+        {
+            args.Append('\'').Append(Truncate(request[i], 128 - args.Length)).Append("' ");
+        }
+
+        Reject($"ERR unknown command '{Truncate(request[0], 128)}', with args beginning with: {args}");
+    }
+
+    private void Reject(string error)
+    {
+        if (InMulti)
+        {
+            MultiFailed = true;
+        }
+
+        Reply.Error(error);
+    }
+
+    private static string Truncate(ReadOnlySpan<byte> bytes, int max) =>
+        System.Text.Encoding.UTF8.GetString(bytes[..Math.Min(bytes.Length, Math.Max(0, max))]);
+}

@@ -1,0 +1,59 @@
+using System.Runtime.CompilerServices;
+using Cache.Node.Storage;
+
+namespace Cache.Node.Commands;
+
+/// <summary>Commands by name, matched case-insensitively on bytes without allocating.</summary>
+internal sealed class CommandTable
+{
+    private const int MaxNameLength = 64;
+    private readonly ByteKeyTable<CommandDefinition> _byName = new(256);
+    private readonly List<CommandDefinition> _all = [];
+
+    public IReadOnlyList<CommandDefinition> All => _all;
+
+    /// <summary>The table with every command the node serves.</summary>
+    public static CommandTable CreateDefault()
+    {
+        var table = new CommandTable();
+        ConnectionCommands.Register(table);
+        ServerCommands.Register(table);
+        StringCommands.Register(table);
+        KeyCommands.Register(table);
+        HashCommands.Register(table);
+        TransactionCommands.Register(table);
+        return table;
+    }
+
+    public void Add(CommandDefinition command)
+    {
+        ref var slot = ref _byName.GetOrAdd(command.NameBytes, out var added);
+        if (!added)
+        {
+            throw new InvalidOperationException($"Command '{command.Name}' is registered twice.");
+        }
+
+        slot = command;
+        _all.Add(command);
+    }
+
+    public CommandDefinition? Find(ReadOnlySpan<byte> name)
+    {
+        if (name.Length > MaxNameLength)
+        {
+            return null;
+        }
+
+        Span<byte> lower = stackalloc byte[name.Length];
+        for (var i = 0; i < name.Length; i++)
+        {
+            var b = name[i];
+            lower[i] = b is >= (byte)'A' and <= (byte)'Z' ? (byte)(b | 0x20) : b;
+        }
+
+        ref var found = ref _byName.Find(lower);
+        return Unsafe.IsNullRef(ref found) ? null : found;
+    }
+
+    public CommandDefinition? Find(string name) => _all.Find(c => string.Equals(c.Name, name, StringComparison.OrdinalIgnoreCase));
+}

@@ -1,0 +1,191 @@
+using System.Text;
+using Cache.Node.Resp;
+
+namespace Cache.Node.Commands;
+
+/// <summary>PING ECHO QUIT AUTH HELLO SELECT.</summary>
+internal static class ConnectionCommands
+{
+    private const string Group = "connection";
+
+    public static void Register(CommandTable table)
+    {
+        table.Add(new("ping", -1, CommandFlags.Fast | CommandFlags.Stale, Ping, Group, "Returns the server's liveliness response."));
+        table.Add(new("echo", 2, CommandFlags.Fast | CommandFlags.Stale, Echo, Group, "Returns the given string."));
+        table.Add(new("quit", -1, CommandFlags.NoAuth | CommandFlags.Fast | CommandFlags.Transaction | CommandFlags.Stale, Quit, Group, "Closes the connection."));
+        table.Add(new("auth", -2, CommandFlags.NoAuth | CommandFlags.Fast | CommandFlags.Stale | CommandFlags.NoMulti, Auth, Group, "Authenticates the connection."));
+        table.Add(new("hello", -1, CommandFlags.NoAuth | CommandFlags.Fast | CommandFlags.Stale | CommandFlags.NoMulti, Hello, Group, "Handshakes with the Redis server."));
+        table.Add(new("select", 2, CommandFlags.Fast | CommandFlags.Loading | CommandFlags.Stale, Select, Group, "Changes the selected database."));
+    }
+
+    private static void Ping(ClientSession client, in RespRequest request)
+    {
+        if (request.Count > 2)
+        {
+            client.Reply.Error("ERR wrong number of arguments for 'ping' command"u8);
+        }
+        else if (request.Count == 2)
+        {
+            client.Reply.Bulk(request[1]);
+        }
+        else
+        {
+            client.Reply.Pong();
+        }
+    }
+
+    private static void Echo(ClientSession client, in RespRequest request) => client.Reply.Bulk(request[1]);
+
+    private static void Quit(ClientSession client, in RespRequest request)
+    {
+        client.Reply.Ok();
+        client.CloseRequested = true;
+    }
+
+    private static void Auth(ClientSession client, in RespRequest request)
+    {
+        if (request.Count > 3)
+        {
+            client.Reply.Error(Errors.Syntax);
+            return;
+        }
+
+        var user = request.Count == 3 ? request[1] : "default"u8;
+        var password = request[request.Count - 1];
+        if (!client.Server.RequiresPassword && request.Count == 2)
+        {
+            client.Reply.Error("ERR AUTH <password> called without any password configured for the default user. Are you sure your configuration is correct?"u8);
+            return;
+        }
+
+        if (CheckCredentials(client, user, password))
+        {
+            client.Authenticated = true;
+            client.Reply.Ok();
+        }
+        else
+        {
+            client.Reply.Error("WRONGPASS invalid username-password pair or user is disabled."u8);
+        }
+    }
+
+    private static bool CheckCredentials(ClientSession client, ReadOnlySpan<byte> user, ReadOnlySpan<byte> password)
+    {
+        if (!user.SequenceEqual("default"u8))
+        {
+            return false;
+        }
+
+        var expected = client.Server.Options.RequirePass;
+        if (string.IsNullOrEmpty(expected))
+        {
+            // No password configured: the default user takes any password, as in Redis (nopass).
+            return true;
+        }
+
+        return System.Security.Cryptography.CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(expected), password);
+    }
+
+    private static void Hello(ClientSession client, in RespRequest request)
+    {
+        var protocol = client.Reply.Protocol;
+        var next = 1;
+        if (request.Count >= 2)
+        {
+            if (!RespNumbers.TryParseInt64(request[1], out var version))
+            {
+                client.Reply.Error("ERR Protocol version is not an integer or out of range"u8);
+                return;
+            }
+
+            if (version is < 2 or > 3)
+            {
+                client.Reply.Error("NOPROTO unsupported protocol version"u8);
+                return;
+            }
+
+            protocol = (int)version;
+            next = 2;
+        }
+
+        string? newName = null;
+        for (; next < request.Count; next++)
+        {
+            var more = request.Count - next - 1;
+            if (Args.Is(request[next], "AUTH"u8) && more >= 2)
+            {
+                if (!CheckCredentials(client, request[next + 1], request[next + 2]))
+                {
+                    client.Reply.Error("WRONGPASS invalid username-password pair or user is disabled."u8);
+                    return;
+                }
+
+                client.Authenticated = true;
+                next += 2;
+            }
+            else if (Args.Is(request[next], "SETNAME"u8) && more >= 1)
+            {
+                var name = request[next + 1];
+                if (!ClientNames.IsValid(name))
+                {
+                    client.Reply.Error(ClientNames.InvalidError);
+                    return;
+                }
+
+                newName = Args.Text(name);
+                next++;
+            }
+            else
+            {
+                client.Reply.Error($"ERR Syntax error in HELLO option '{Args.Text(request[next])}'");
+                return;
+            }
+        }
+
+        if (client.Server.RequiresPassword && !client.Authenticated)
+        {
+            client.Reply.Error("NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO <proto> AUTH <user> <pass> option can be used to authenticate the client and select the RESP protocol version at the same time"u8);
+            return;
+        }
+
+        if (newName is not null)
+        {
+            client.Name = newName.Length == 0 ? null : newName;
+        }
+
+        client.Reply.Protocol = protocol;
+        var reply = client.Reply;
+        reply.MapHeader(7);
+        reply.Bulk("server"u8);
+        reply.Bulk("redis"u8);
+        reply.Bulk("version"u8);
+        reply.Bulk(ServerInfo.RedisVersion);
+        reply.Bulk("proto"u8);
+        reply.Integer(protocol);
+        reply.Bulk("id"u8);
+        reply.Integer(client.Id);
+        reply.Bulk("mode"u8);
+        reply.Bulk("standalone"u8);
+        reply.Bulk("role"u8);
+        reply.Bulk("master"u8);
+        reply.Bulk("modules"u8);
+        reply.ArrayHeader(0);
+    }
+
+    private static void Select(ClientSession client, in RespRequest request)
+    {
+        if (!RespNumbers.TryParseInt64(request[1], out var index) || index is < int.MinValue or > int.MaxValue)
+        {
+            client.Reply.Error(Errors.NotInteger);
+            return;
+        }
+
+        if (index != 0)
+        {
+            client.Reply.Error("ERR DB index is out of range"u8);
+            return;
+        }
+
+        client.Reply.Ok();
+    }
+}

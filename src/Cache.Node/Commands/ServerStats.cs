@@ -1,0 +1,38 @@
+namespace Cache.Node.Commands;
+
+/// <summary>Counters for INFO stats; updated with interlocked operations from any connection.</summary>
+internal sealed class ServerStats
+{
+    private long _connectionsReceived;
+    private long _commandsProcessed;
+    private long _rejectedConnections;
+    private long _protocolErrors;
+    private long _netInputBytes;
+    private long _netOutputBytes;
+
+    public long ConnectionsReceived => Volatile.Read(ref _connectionsReceived);
+
+    public long CommandsProcessed => Volatile.Read(ref _commandsProcessed);
+
+    public long RejectedConnections => Volatile.Read(ref _rejectedConnections);
+
+    public long ProtocolErrors => Volatile.Read(ref _protocolErrors);
+
+    public long NetInputBytes => Volatile.Read(ref _netInputBytes);
+
+    public long NetOutputBytes => Volatile.Read(ref _netOutputBytes);
+
+    public void ConnectionReceived() => Interlocked.Increment(ref _connectionsReceived);
+
+    public void CommandsExecuted(int count) => Interlocked.Add(ref _commandsProcessed, count);
+
+    public void ConnectionRejected() => Interlocked.Increment(ref _rejectedConnections);
+
+    public void ProtocolError() => Interlocked.Increment(ref _protocolErrors);
+
+    public void Traffic(long input, long output)
+    {
+        Interlocked.Add(ref _netInputBytes, input);
+        Interlocked.Add(ref _netOutputBytes, output);
+    }
+}

@@ -1,0 +1,93 @@
+using System.Runtime.CompilerServices;
+using Cache.Node.Resp;
+using Cache.Node.Storage;
+
+namespace Cache.Node.Commands;
+
+/// <summary>String commands: GET SET and the rest of Redis' string family.</summary>
+internal static partial class StringCommands
+{
+    private const string Group = "string";
+
+    public static void Register(CommandTable table)
+    {
+        table.Add(new("get", 2, CommandFlags.ReadOnly | CommandFlags.Fast, Get, Group, "Returns the string value of a key.", 1, 1, 1));
+        table.Add(new("set", -3, CommandFlags.Write | CommandFlags.DenyOom, Set, Group, "Sets the string value of a key, ignoring its type. The key is created if it doesn't exist.", 1, 1, 1));
+        RegisterMore(table);
+    }
+
+    static partial void RegisterMore(CommandTable table);
+
+    private static void Get(ClientSession client, in RespRequest request)
+    {
+        ref var entry = ref client.Keys.LookupRead(request[1]);
+        if (Unsafe.IsNullRef(ref entry))
+        {
+            client.Reply.Null();
+        }
+        else if (entry.Kind != ValueKind.String)
+        {
+            client.Reply.Error(Errors.WrongType);
+        }
+        else
+        {
+            client.Reply.Bulk(entry.StringValue);
+        }
+    }
+
+    private static void Set(ClientSession client, in RespRequest request)
+    {
+        if (!SetOptions.TryParse(client, request, 3, "set", allowGet: true, out var options))
+        {
+            return;
+        }
+
+        var keys = client.Keys;
+        var key = request[1];
+        ref var entry = ref keys.Lookup(key);
+        var exists = !Unsafe.IsNullRef(ref entry);
+        if (options.Get && exists && entry.Kind != ValueKind.String)
+        {
+            client.Reply.Error(Errors.WrongType);
+            return;
+        }
+
+        var old = options.Get && exists ? entry.StringValue : null;
+        if ((options.Nx && exists) || (options.Xx && !exists))
+        {
+            ReplyOldOrNull(client, options.Get, old);
+            return;
+        }
+
+        if (options.ExpiresAt != 0 && options.ExpiresAt <= keys.NowMs)
+        {
+            // An absolute expiry in the past: the write happens and the key is gone at once.
+            keys.Delete(key);
+        }
+        else
+        {
+            keys.SetString(key, request[2].ToArray(), options.ExpiresAt, options.KeepTtl);
+        }
+
+        if (options.Get)
+        {
+            ReplyOldOrNull(client, true, old);
+        }
+        else
+        {
+            client.Reply.Ok();
+        }
+    }
+
+    private static void ReplyOldOrNull(ClientSession client, bool get, byte[]? old)
+    {
+        if (get && old is not null)
+        {
+            client.Reply.Bulk(old);
+        }
+        else
+        {
+            client.Reply.Null();
+        }
+    }
+}

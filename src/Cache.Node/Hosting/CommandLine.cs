@@ -1,0 +1,92 @@
+namespace Cache.Node.Hosting;
+
+/// <summary>
+/// Strict command-line parsing: <c>--name value</c> or <c>--name=value</c> for known options
+/// only, so a typo is an error rather than a silently ignored setting.
+/// </summary>
+internal static class CommandLine
+{
+    /// <summary>Command-line spelling → configuration key (a <see cref="NodeOptions"/> property).</summary>
+    public static readonly IReadOnlyDictionary<string, string> Options = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase)
+    {
+        ["port"] = nameof(NodeOptions.Port),
+        ["bind"] = nameof(NodeOptions.Bind),
+        ["name"] = nameof(NodeOptions.Name),
+        ["requirepass"] = nameof(NodeOptions.RequirePass),
+        ["enable-debug-command"] = nameof(NodeOptions.EnableDebugCommand),
+        ["proto-max-bulk-len"] = nameof(NodeOptions.ProtoMaxBulkLen),
+        ["client-query-buffer-limit"] = nameof(NodeOptions.ClientQueryBufferLimit),
+        ["maxclients"] = nameof(NodeOptions.MaxClients),
+        ["hz"] = nameof(NodeOptions.Hz),
+    };
+
+    /// <summary>Parses <paramref name="args"/> into configuration keys, or says what is wrong.</summary>
+    public static bool TryParse(string[] args, out Dictionary<string, string?> values, out string? error, out bool help)
+    {
+        values = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
+        error = null;
+        help = false;
+        for (var i = 0; i < args.Length; i++)
+        {
+            var arg = args[i];
+            if (arg is "-h" or "--help")
+            {
+                help = true;
+                return true;
+            }
+
+            if (!arg.StartsWith("--", StringComparison.Ordinal) || arg.Length == 2)
+            {
+                error = $"unexpected argument '{arg}'; options look like --port 6379 (see --help)";
+                return false;
+            }
+
+            var name = arg[2..];
+            string? value = null;
+            var eq = name.IndexOf('=', StringComparison.Ordinal);
+            if (eq >= 0)
+            {
+                value = name[(eq + 1)..];
+                name = name[..eq];
+            }
+
+            if (!Options.TryGetValue(name, out var key))
+            {
+                error = $"unknown option '--{name}'; known options: {string.Join(", ", Options.Keys.Select(k => "--" + k))}";
+                return false;
+            }
+
+            if (value is null)
+            {
+                if (i + 1 >= args.Length)
+                {
+                    error = $"option '--{name}' needs a value";
+                    return false;
+                }
+
+                value = args[++i];
+            }
+
+            values[key] = value;
+        }
+
+        return true;
+    }
+
+    public static string Usage =>
+        """
+        Usage: Cache.Node [options]
+
+          --port <n>                      RESP port (default 6379; 0 picks a free port)
+          --bind <addr>                   address(es) to listen on, space separated (default 127.0.0.1)
+          --name <name>                   node name shown in INFO (default host:port)
+          --requirepass <password>        require AUTH before other commands
+          --enable-debug-command <v>      no | local | yes (default no)
+          --proto-max-bulk-len <size>     largest bulk string (default 512mb)
+          --client-query-buffer-limit <s> most unexecuted input per client (default 1gb)
+          --maxclients <n>                most connected clients (default 10000)
+          --hz <n>                        active expiry cycles per second (default 10)
+
+        Every option can also come from appsettings.json or GOSSIPCACHE_<Option> environment variables.
+        """;
+}

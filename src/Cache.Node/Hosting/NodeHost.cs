@@ -1,0 +1,122 @@
+using System.Net;
+using Cache.Node.Commands;
+using Cache.Node.Resp;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Connections;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Cache.Node.Hosting;
+
+/// <summary>A running node: the RESP listener on Kestrel plus background services.</summary>
+internal sealed class NodeHost : IAsyncDisposable
+{
+    private readonly IHost _host;
+
+    private NodeHost(IHost host, CacheServer server, int port)
+    {
+        _host = host;
+        Server = server;
+        Port = port;
+    }
+
+    public CacheServer Server { get; }
+
+    /// <summary>The bound RESP port (the real one when 0 was asked for).</summary>
+    public int Port { get; }
+
+    public IServiceProvider Services => _host.Services;
+
+    /// <summary>Builds and starts a node; throws <see cref="IOException"/> when the port is taken.</summary>
+    public static async Task<NodeHost> StartAsync(NodeOptions options, TimeProvider? time = null,
+        Action<ILoggingBuilder>? logging = null, CancellationToken cancellationToken = default)
+    {
+        if (NodeOptionsValidator.Validate(options) is { } error)
+        {
+            throw new ArgumentException(error, nameof(options));
+        }
+
+        NodeOptionsValidator.TryParseBind(options.Bind, out var addresses, out _);
+        time ??= TimeProvider.System;
+        var server = new CacheServer(options, time);
+
+        var host = new HostBuilder()
+            .UseConsoleLifetime(o => o.SuppressStatusMessages = true)
+            .ConfigureLogging(builder =>
+            {
+                if (logging is null)
+                {
+                    builder.AddSimpleConsole(o =>
+                    {
+                        o.SingleLine = true;
+                        o.TimestampFormat = "dd MMM yyyy HH:mm:ss.fff ";
+                    });
+                    builder.SetMinimumLevel(LogLevel.Information);
+                    builder.AddFilter("Microsoft", LogLevel.Warning);
+                }
+                else
+                {
+                    logging(builder);
+                }
+            })
+            .ConfigureServices(services =>
+            {
+                services.AddSingleton(server);
+                services.AddSingleton(time);
+                services.AddSingleton<ActiveExpiryService>();
+                services.AddHostedService(sp => sp.GetRequiredService<ActiveExpiryService>());
+                services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(5));
+            })
+            .ConfigureWebHost(web => web
+                .UseKestrel(kestrel =>
+                {
+                    kestrel.AddServerHeader = false;
+                    foreach (var address in addresses)
+                    {
+                        kestrel.Listen(address, options.Port, listen => listen.UseConnectionHandler<RespConnectionHandler>());
+                    }
+                })
+                .UseSockets(sockets =>
+                {
+                    // Back-pressure on input is ours: the parser needs a whole frame, bounded by
+                    // client-query-buffer-limit, so the transport must not pause below it.
+                    sockets.MaxReadBufferSize = null;
+                    sockets.NoDelay = true;
+                })
+                .Configure(_ => { }))
+            .Build();
+
+        await host.StartAsync(cancellationToken).ConfigureAwait(false);
+        var port = BoundPort(host, options.Port);
+        server.BoundPort = port;
+        options.Name ??= $"{Dns.GetHostName()}:{port}";
+        return new NodeHost(host, server, port);
+    }
+
+    public Task WaitForShutdownAsync(CancellationToken cancellationToken = default) => _host.WaitForShutdownAsync(cancellationToken);
+
+    public async ValueTask DisposeAsync()
+    {
+        await _host.StopAsync().ConfigureAwait(false);
+        _host.Dispose();
+    }
+
+    private static int BoundPort(IHost host, int requested)
+    {
+        var addresses = host.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>();
+        foreach (var address in addresses?.Addresses ?? [])
+        {
+            var colon = address.LastIndexOf(':');
+            if (colon > 0 && int.TryParse(address[(colon + 1)..].TrimEnd('/'), out var port))
+            {
+                return port;
+            }
+        }
+
+        return requested;
+    }
+}

@@ -1,0 +1,83 @@
+using System.Net;
+
+namespace Cache.Node.Hosting;
+
+/// <summary>Checks settings at start-up so a bad value stops the node with one clear line.</summary>
+internal static class NodeOptionsValidator
+{
+    public static string? Validate(NodeOptions options)
+    {
+        if (options.Port is < 0 or > 65535)
+        {
+            return $"--port must be between 0 and 65535, not {options.Port}";
+        }
+
+        if (!TryParseBind(options.Bind, out _, out var bindError))
+        {
+            return bindError;
+        }
+
+        if (options.EnableDebugCommand is not ("no" or "local" or "yes"))
+        {
+            return $"--enable-debug-command must be no, local or yes, not '{options.EnableDebugCommand}'";
+        }
+
+        if (!MemorySize.TryParse(options.ProtoMaxBulkLen, out var bulk) || bulk < 1024 * 1024)
+        {
+            return $"--proto-max-bulk-len must be a size of at least 1mb (e.g. 512mb), not '{options.ProtoMaxBulkLen}'";
+        }
+
+        if (!MemorySize.TryParse(options.ClientQueryBufferLimit, out var query) || query < 1024 * 1024)
+        {
+            return $"--client-query-buffer-limit must be a size of at least 1mb (e.g. 1gb), not '{options.ClientQueryBufferLimit}'";
+        }
+
+        if (options.MaxClients < 1)
+        {
+            return $"--maxclients must be at least 1, not {options.MaxClients}";
+        }
+
+        if (options.Hz is < 1 or > 500)
+        {
+            return $"--hz must be between 1 and 500, not {options.Hz}";
+        }
+
+        return null;
+    }
+
+    /// <summary>Parses Redis-style bind lists: "127.0.0.1 ::1", "*", "localhost".</summary>
+    public static bool TryParseBind(string bind, out List<IPAddress> addresses, out string? error)
+    {
+        addresses = [];
+        error = null;
+        foreach (var part in bind.Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            var text = part.TrimStart('-');
+            if (text == "*")
+            {
+                addresses.Add(IPAddress.Any);
+            }
+            else if (string.Equals(text, "localhost", StringComparison.OrdinalIgnoreCase))
+            {
+                addresses.Add(IPAddress.Loopback);
+            }
+            else if (IPAddress.TryParse(text, out var address))
+            {
+                addresses.Add(address);
+            }
+            else
+            {
+                error = $"--bind: '{part}' is not an IP address (use e.g. 127.0.0.1, ::1 or *)";
+                return false;
+            }
+        }
+
+        if (addresses.Count == 0)
+        {
+            error = "--bind needs at least one address (e.g. 127.0.0.1)";
+            return false;
+        }
+
+        return true;
+    }
+}

@@ -1,0 +1,56 @@
+using Cache.Node.Hosting;
+using Microsoft.Extensions.Configuration;
+
+if (!CommandLine.TryParse(args, out var switches, out var argumentError, out var help))
+{
+    Console.Error.WriteLine($"Cache.Node: {argumentError}");
+    return 1;
+}
+
+if (help)
+{
+    Console.WriteLine(CommandLine.Usage);
+    return 0;
+}
+
+var options = new NodeOptions();
+try
+{
+    new ConfigurationBuilder()
+        .SetBasePath(AppContext.BaseDirectory)
+        .AddJsonFile("appsettings.json", optional: true)
+        .AddEnvironmentVariables("GOSSIPCACHE_")
+        .AddInMemoryCollection(switches)
+        .Build()
+        .Bind(options);
+}
+catch (InvalidOperationException ex)
+{
+    Console.Error.WriteLine($"Cache.Node: bad setting: {ex.InnerException?.Message ?? ex.Message}");
+    return 1;
+}
+
+if (NodeOptionsValidator.Validate(options) is { } invalid)
+{
+    Console.Error.WriteLine($"Cache.Node: {invalid}");
+    return 1;
+}
+
+NodeHost node;
+try
+{
+    node = await NodeHost.StartAsync(options);
+}
+catch (IOException ex)
+{
+    Console.Error.WriteLine($"Cache.Node: cannot listen on {options.Bind}:{options.Port}: {ex.Message}. Stop whatever holds the port or pick another with --port.");
+    return 1;
+}
+
+await using (node)
+{
+    Console.WriteLine($"GossipCache node '{options.Name}' ready to accept connections on {options.Bind}:{node.Port} (redis-cli -p {node.Port})");
+    await node.WaitForShutdownAsync();
+}
+
+return 0;

@@ -1,0 +1,184 @@
+using System.Buffers;
+using System.IO.Pipelines;
+using System.Net;
+using Cache.Node.Commands;
+using Microsoft.AspNetCore.Connections;
+using Microsoft.AspNetCore.Connections.Features;
+using Microsoft.Extensions.Logging;
+
+namespace Cache.Node.Resp;
+
+/// <summary>
+/// The RESP listener on Kestrel's connection layer: read, run every complete command in the
+/// buffer under the key space gate, advance, flush once per batch. A protocol error or an
+/// oversized query buffer closes that connection only.
+/// </summary>
+internal sealed partial class RespConnectionHandler(CacheServer server, ILogger<RespConnectionHandler> logger) : ConnectionHandler
+{
+    // Bounds one batch so a deep pipeline cannot hold the gate, or buffer replies, without limit.
+    private const int MaxCommandsPerBatch = 1024;
+    private const long MaxReplyBytesPerBatch = 1024 * 1024;
+
+    public override async Task OnConnectedAsync(ConnectionContext connection)
+    {
+        var input = connection.Transport.Input;
+        var output = connection.Transport.Output;
+        if (server.Clients.Count >= server.Options.MaxClients)
+        {
+            server.Stats.ConnectionRejected();
+            await output.WriteAsync("-ERR max number of clients reached\r\n"u8.ToArray()).ConfigureAwait(false);
+            return;
+        }
+
+        var remote = connection.RemoteEndPoint;
+        var session = new ClientSession(
+            server,
+            output,
+            remote?.ToString() ?? "unknown",
+            connection.LocalEndPoint?.ToString() ?? "unknown",
+            remote is not IPEndPoint ip || IPAddress.IsLoopback(ip.Address));
+        server.Clients[session.Id] = session;
+        server.Stats.ConnectionReceived();
+
+        var closing = connection.Features.Get<IConnectionLifetimeNotificationFeature>()?.ConnectionClosedRequested ?? default;
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(connection.ConnectionClosed, closing);
+        try
+        {
+            await RunAsync(session, input, output, stop.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            // The client went away or the node is shutting down.
+        }
+        catch (ConnectionResetException)
+        {
+        }
+        catch (IOException ex)
+        {
+            LogConnectionError(logger, session.Id, ex.Message);
+        }
+        finally
+        {
+            server.Clients.TryRemove(session.Id, out _);
+            using (server.Keys.Gate.EnterScope())
+            {
+                server.Keys.Unwatch(session.Watch);
+            }
+
+            await input.CompleteAsync().ConfigureAwait(false);
+            await output.CompleteAsync().ConfigureAwait(false);
+        }
+    }
+
+    private async Task RunAsync(ClientSession session, PipeReader input, PipeWriter output, CancellationToken cancellation)
+    {
+        while (true)
+        {
+            var result = await input.ReadAsync(cancellation).ConfigureAwait(false);
+            var buffer = result.Buffer;
+            if (buffer.Length > server.Limits.QueryBufferLimit)
+            {
+                // As Redis: no reply, the client is closed and everyone else keeps being served.
+                LogQueryBufferLimit(logger, session.Id, session.RemoteAddress, buffer.Length);
+                return;
+            }
+
+            var outcome = ProcessBatch(session, ref buffer);
+            if (outcome == BatchOutcome.MoreBuffered)
+            {
+                input.AdvanceTo(buffer.Start);
+            }
+            else
+            {
+                input.AdvanceTo(buffer.Start, buffer.End);
+            }
+
+            var flush = await output.FlushAsync(cancellation).ConfigureAwait(false);
+            if (outcome == BatchOutcome.Close || flush.IsCompleted || (result.IsCompleted && outcome != BatchOutcome.MoreBuffered))
+            {
+                return;
+            }
+        }
+    }
+
+    private BatchOutcome ProcessBatch(ClientSession session, ref ReadOnlySequence<byte> buffer)
+    {
+        var executed = 0;
+        long consumed = 0;
+        session.Reply.BytesWritten = 0;
+        var outcome = BatchOutcome.NeedMoreInput;
+        using (server.Keys.Gate.EnterScope())
+        {
+            session.LastInteractionMs = server.Keys.NowMs;
+            while (true)
+            {
+                session.Parser.Unauthenticated = server.RequiresPassword && !session.Authenticated;
+                var status = session.Parser.TryParse(buffer, out var request, out var length);
+                if (status == ParseStatus.Incomplete)
+                {
+                    break;
+                }
+
+                if (status == ParseStatus.ProtocolError)
+                {
+                    server.Stats.ProtocolError();
+                    LogProtocolError(logger, session.Id, session.RemoteAddress, session.Parser.Error);
+                    session.Reply.Error("ERR " + session.Parser.Error);
+                    outcome = BatchOutcome.Close;
+                    break;
+                }
+
+                try
+                {
+                    session.Execute(request);
+                }
+                catch (Exception ex) when (ex is not OutOfMemoryException)
+                {
+                    // A bug must not take the node down; the reply stream may be out of step, so close.
+                    LogCommandFailed(logger, ex, session.Id);
+                    session.Reply.Error("ERR internal error, the connection will be closed; see the node's log");
+                    session.CloseRequested = true;
+                }
+
+                buffer = buffer.Slice(length);
+                consumed += length;
+                executed++;
+                if (session.CloseRequested)
+                {
+                    outcome = BatchOutcome.Close;
+                    break;
+                }
+
+                if (executed >= MaxCommandsPerBatch || session.Reply.BytesWritten >= MaxReplyBytesPerBatch)
+                {
+                    outcome = BatchOutcome.MoreBuffered;
+                    break;
+                }
+            }
+        }
+
+        session.Parser.TrimBuffers();
+        server.Stats.CommandsExecuted(executed);
+        server.Stats.Traffic(consumed, session.Reply.BytesWritten);
+        return outcome;
+    }
+
+    private enum BatchOutcome
+    {
+        NeedMoreInput,
+        MoreBuffered,
+        Close,
+    }
+
+    [LoggerMessage(EventId = 100, Level = LogLevel.Warning, Message = "Client {ClientId} ({Remote}) sent a bad request and was closed: {Error}")]
+    private static partial void LogProtocolError(ILogger logger, long clientId, string remote, string error);
+
+    [LoggerMessage(EventId = 101, Level = LogLevel.Warning, Message = "Client {ClientId} ({Remote}) reached the query buffer limit ({Bytes} bytes buffered) and was closed; raise client-query-buffer-limit if this client is legitimate")]
+    private static partial void LogQueryBufferLimit(ILogger logger, long clientId, string remote, long bytes);
+
+    [LoggerMessage(EventId = 102, Level = LogLevel.Error, Message = "A command failed on client {ClientId}; the connection was closed")]
+    private static partial void LogCommandFailed(ILogger logger, Exception exception, long clientId);
+
+    [LoggerMessage(EventId = 103, Level = LogLevel.Debug, Message = "Client {ClientId} connection error: {Message}")]
+    private static partial void LogConnectionError(ILogger logger, long clientId, string message);
+}
