@@ -1,13 +1,34 @@
+using Cache.Node.Resp;
+
 namespace Cache.Node.Commands;
 
-/// <summary>The server command family.</summary>
-internal static class ServerCommands
+/// <summary>Server commands: DBSIZE FLUSHDB FLUSHALL (more are added beside these).</summary>
+internal static partial class ServerCommands
 {
     private const string Group = "server";
 
     public static void Register(CommandTable table)
     {
-        _ = table;
-        _ = Group;
+        table.Add(new("dbsize", 1, CommandFlags.ReadOnly | CommandFlags.Fast, DbSize, Group, "Returns the number of keys in the database."));
+        table.Add(new("flushdb", -1, CommandFlags.Write, Flush, Group, "Remove all keys from the current database."));
+        table.Add(new("flushall", -1, CommandFlags.Write, Flush, Group, "Removes all keys from all databases."));
+        RegisterMore(table);
+    }
+
+    static partial void RegisterMore(CommandTable table);
+
+    private static void DbSize(ClientSession client, in RespRequest request) => client.Reply.Integer(client.Keys.Count);
+
+    private static void Flush(ClientSession client, in RespRequest request)
+    {
+        // ASYNC and SYNC are accepted; freeing is immediate either way.
+        if (request.Count > 2 || (request.Count == 2 && !Args.Is(request[1], "ASYNC"u8) && !Args.Is(request[1], "SYNC"u8)))
+        {
+            client.Reply.Error(Errors.Syntax);
+            return;
+        }
+
+        client.Keys.Clear();
+        client.Reply.Ok();
     }
 }

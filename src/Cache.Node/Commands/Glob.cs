@@ -1,0 +1,151 @@
+namespace Cache.Node.Commands;
+
+/// <summary>
+/// Redis glob patterns (KEYS, SCAN MATCH, HSCAN MATCH, CONFIG GET): <c>*</c>, <c>?</c>,
+/// <c>[abc]</c>, <c>[^a-z]</c> and <c>\</c> escapes. Matching is iterative (greedy star with
+/// backtracking to the last star), so a hostile pattern costs O(pattern × text), never a deep
+/// recursion.
+/// </summary>
+internal static class Glob
+{
+    public static bool IsMatch(ReadOnlySpan<byte> pattern, ReadOnlySpan<byte> text, bool ignoreCase = false)
+    {
+        int p = 0, t = 0;
+        int starP = -1, starT = 0;
+        while (t < text.Length)
+        {
+            if (p < pattern.Length && pattern[p] == (byte)'*')
+            {
+                while (p < pattern.Length && pattern[p] == (byte)'*')
+                {
+                    p++;
+                }
+
+                if (p == pattern.Length)
+                {
+                    return true;
+                }
+
+                starP = p;
+                starT = t;
+                continue;
+            }
+
+            if (p < pattern.Length && MatchOne(pattern, ref p, text[t], ignoreCase))
+            {
+                t++;
+                continue;
+            }
+
+            if (starP < 0)
+            {
+                return false;
+            }
+
+            // Let the last star swallow one more character and retry from there.
+            p = starP;
+            t = ++starT;
+        }
+
+        while (p < pattern.Length && pattern[p] == (byte)'*')
+        {
+            p++;
+        }
+
+        return p == pattern.Length;
+    }
+
+    /// <summary>Matches one pattern token at <paramref name="p"/> against <paramref name="c"/>; advances past it on success.</summary>
+    private static bool MatchOne(ReadOnlySpan<byte> pattern, ref int p, byte c, bool ignoreCase)
+    {
+        var start = p;
+        switch (pattern[p])
+        {
+            case (byte)'?':
+                p++;
+                return true;
+            case (byte)'[':
+                var matched = MatchClass(pattern, ref p, c, ignoreCase);
+                if (!matched)
+                {
+                    p = start;
+                }
+
+                return matched;
+            case (byte)'\\' when p + 1 < pattern.Length:
+                if (Equal(pattern[p + 1], c, ignoreCase))
+                {
+                    p += 2;
+                    return true;
+                }
+
+                return false;
+            default:
+                if (Equal(pattern[p], c, ignoreCase))
+                {
+                    p++;
+                    return true;
+                }
+
+                return false;
+        }
+    }
+
+    private static bool MatchClass(ReadOnlySpan<byte> pattern, ref int p, byte c, bool ignoreCase)
+    {
+        p++;
+        var negate = p < pattern.Length && pattern[p] == (byte)'^';
+        if (negate)
+        {
+            p++;
+        }
+
+        var match = false;
+        while (p < pattern.Length)
+        {
+            var b = pattern[p];
+            if (b == (byte)'\\' && p + 1 < pattern.Length)
+            {
+                match |= Equal(pattern[p + 1], c, ignoreCase);
+                p += 2;
+            }
+            else if (b == (byte)']')
+            {
+                p++;
+                return match != negate;
+            }
+            else if (p + 2 < pattern.Length && pattern[p + 1] == (byte)'-')
+            {
+                var lo = pattern[p];
+                var hi = pattern[p + 2];
+                if (lo > hi)
+                {
+                    (lo, hi) = (hi, lo);
+                }
+
+                var x = c;
+                if (ignoreCase)
+                {
+                    lo = Lower(lo);
+                    hi = Lower(hi);
+                    x = Lower(x);
+                }
+
+                match |= x >= lo && x <= hi;
+                p += 3;
+            }
+            else
+            {
+                match |= Equal(b, c, ignoreCase);
+                p++;
+            }
+        }
+
+        // An unterminated class ends with the pattern, as in Redis.
+        return match != negate;
+    }
+
+    private static bool Equal(byte a, byte b, bool ignoreCase) => a == b || (ignoreCase && Lower(a) == Lower(b));
+
+    private static byte Lower(byte b) => b is >= (byte)'A' and <= (byte)'Z' ? (byte)(b | 0x20) : b;
+}

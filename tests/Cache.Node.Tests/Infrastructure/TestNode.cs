@@ -1,0 +1,32 @@
+using Cache.Node.Commands;
+using Cache.Node.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Cache.Node.Tests.Infrastructure;
+
+/// <summary>A real node in the test process, listening on 127.0.0.1 on a free port.</summary>
+public sealed class TestNode : IAsyncDisposable
+{
+    private readonly NodeHost _host;
+
+    private TestNode(NodeHost host) => _host = host;
+
+    public int Port => _host.Port;
+
+    internal CacheServer Server => _host.Server;
+
+    /// <summary>Starts a node; <paramref name="configure"/> adjusts options, <paramref name="time"/> replaces the clock.</summary>
+    public static async Task<TestNode> StartAsync(Action<NodeOptions>? configure = null, TimeProvider? time = null)
+    {
+        var options = new NodeOptions { Port = 0, Bind = "127.0.0.1", EnableDebugCommand = "local" };
+        configure?.Invoke(options);
+        var host = await NodeHost.StartAsync(options, time, logging => logging.SetMinimumLevel(LogLevel.Warning).AddFilter("Microsoft", LogLevel.None));
+        return new TestNode(host);
+    }
+
+    public Task<RespTestClient> ConnectAsync() => RespTestClient.ConnectAsync(Port);
+
+    public string Endpoint => $"127.0.0.1:{Port}";
+
+    public ValueTask DisposeAsync() => _host.DisposeAsync();
+}
