@@ -47,7 +47,7 @@ internal sealed partial class RequestParser(ProtocolLimits limits)
     /// <see cref="ParseStatus.Complete"/>, <paramref name="frameLength"/> bytes belong to it and
     /// <paramref name="request"/> is valid until the next call.
     /// </summary>
-    public ParseStatus TryParse(in ReadOnlySequence<byte> buffer, out RespRequest request, out int frameLength)
+    public ParseStatus TryParse(ReadOnlySequence<byte> buffer, out RespRequest request, out int frameLength)
     {
         request = default;
         frameLength = 0;
