@@ -1,0 +1,93 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using Cache.Node.Hosting;
+
+namespace Cache.Node.Tests.Hosting;
+
+public sealed class CommandLineTests
+{
+    [Fact]
+    public void Known_options_parse_in_both_spellings()
+    {
+        Assert.True(CommandLine.TryParse(["--port", "7000", "--bind=0.0.0.0", "--requirepass", "pw"], out var values, out var error, out _));
+        Assert.Null(error);
+        Assert.Equal("7000", values["Port"]);
+        Assert.Equal("0.0.0.0", values["Bind"]);
+        Assert.Equal("pw", values["RequirePass"]);
+    }
+
+    [Theory]
+    [InlineData(new[] { "--prot", "1" }, "unknown option '--prot'")]
+    [InlineData(new[] { "--port" }, "option '--port' needs a value")]
+    [InlineData(new[] { "6379" }, "unexpected argument '6379'")]
+    public void Bad_command_lines_say_what_is_wrong(string[] args, string expected)
+    {
+        Assert.False(CommandLine.TryParse(args, out _, out var error, out _));
+        Assert.StartsWith(expected, error, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(70000, "127.0.0.1", "no", "--port must be between 0 and 65535")]
+    [InlineData(6379, "not-an-ip", "no", "--bind: 'not-an-ip' is not an IP address")]
+    [InlineData(6379, "127.0.0.1", "maybe", "--enable-debug-command must be no, local or yes")]
+    public void Bad_values_are_rejected_with_one_line(int port, string bind, string debug, string expected)
+    {
+        var error = NodeOptionsValidator.Validate(new NodeOptions { Port = port, Bind = bind, EnableDebugCommand = debug });
+        Assert.StartsWith(expected, error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Defaults_are_valid_and_safe()
+    {
+        var options = new NodeOptions();
+        Assert.Null(NodeOptionsValidator.Validate(options));
+        Assert.Equal(6379, options.Port);
+        Assert.Equal("127.0.0.1", options.Bind);
+        Assert.Equal("no", options.EnableDebugCommand);
+    }
+
+    [Fact]
+    public async Task The_executable_exits_1_with_one_line_for_an_unknown_option()
+    {
+        var (code, stdout, stderr) = await RunNodeAsync("--bogus", "1");
+        Assert.Equal(1, code);
+        Assert.Equal("", stdout);
+        Assert.Single(stderr.Trim().Split('\n'));
+        Assert.Contains("unknown option '--bogus'", stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_executable_exits_1_with_one_line_when_the_port_is_taken()
+    {
+        using var squatter = new TcpListener(IPAddress.Loopback, 0);
+        squatter.Start();
+        var port = ((IPEndPoint)squatter.LocalEndpoint).Port;
+        var (code, _, stderr) = await RunNodeAsync("--port", port.ToString());
+        Assert.Equal(1, code);
+        Assert.Contains($"cannot listen on 127.0.0.1:{port}", stderr, StringComparison.Ordinal);
+        Assert.Contains("--port", stderr, StringComparison.Ordinal);
+    }
+
+    private static async Task<(int Code, string Stdout, string Stderr)> RunNodeAsync(params string[] args)
+    {
+        var psi = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        psi.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Cache.Node.dll"));
+        foreach (var a in args)
+        {
+            psi.ArgumentList.Add(a);
+        }
+
+        using var process = Process.Start(psi)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        await process.WaitForExitAsync(timeout.Token);
+        return (process.ExitCode, await stdout, await stderr);
+    }
+}
