@@ -2,14 +2,28 @@ namespace Cache.Node.Commands;
 
 /// <summary>
 /// Redis glob patterns (KEYS, SCAN MATCH, HSCAN MATCH, CONFIG GET): <c>*</c>, <c>?</c>,
-/// <c>[abc]</c>, <c>[^a-z]</c> and <c>\</c> escapes. Matching is iterative (greedy star with
-/// backtracking to the last star), so a hostile pattern costs O(pattern × text), never a deep
-/// recursion.
+/// <c>[abc]</c>, <c>[^a-z]</c> and <c>\</c> escapes, with the quirks of Redis' stringmatchlen:
+/// range ends compare as signed chars, an escape inside a class ignores <c>ignoreCase</c>, an
+/// unterminated class runs to the end of the pattern, and an empty text only matches an empty
+/// pattern. The lone pattern <c>*</c> matches everything, as every Redis caller special-cases it.
+/// Matching is iterative (greedy star with backtracking to the last star), so a hostile
+/// pattern costs O(pattern × text), never a deep recursion.
 /// </summary>
 internal static class Glob
 {
     public static bool IsMatch(ReadOnlySpan<byte> pattern, ReadOnlySpan<byte> text, bool ignoreCase = false)
     {
+        if (pattern.Length == 1 && pattern[0] == (byte)'*')
+        {
+            return true;
+        }
+
+        if (text.IsEmpty)
+        {
+            // stringmatchlen never enters its loop for an empty string: even "**" fails.
+            return pattern.IsEmpty;
+        }
+
         int p = 0, t = 0;
         int starP = -1, starT = 0;
         while (t < text.Length)
@@ -42,7 +56,8 @@ internal static class Glob
                 return false;
             }
 
-            // Let the last star swallow one more character and retry from there.
+            // Let the last star swallow one more character and retry from there. Earlier stars
+            // never need to: every other token consumes exactly one character.
             p = starP;
             t = ++starT;
         }
@@ -106,7 +121,8 @@ internal static class Glob
             var b = pattern[p];
             if (b == (byte)'\\' && p + 1 < pattern.Length)
             {
-                match |= Equal(pattern[p + 1], c, ignoreCase);
+                // Redis compares escaped class members exactly, even with ignoreCase.
+                match |= pattern[p + 1] == c;
                 p += 2;
             }
             else if (b == (byte)']')
@@ -116,22 +132,7 @@ internal static class Glob
             }
             else if (p + 2 < pattern.Length && pattern[p + 1] == (byte)'-')
             {
-                var lo = pattern[p];
-                var hi = pattern[p + 2];
-                if (lo > hi)
-                {
-                    (lo, hi) = (hi, lo);
-                }
-
-                var x = c;
-                if (ignoreCase)
-                {
-                    lo = Lower(lo);
-                    hi = Lower(hi);
-                    x = Lower(x);
-                }
-
-                match |= x >= lo && x <= hi;
+                match |= InRange(pattern[p], pattern[p + 2], c, ignoreCase);
                 p += 3;
             }
             else
@@ -143,6 +144,25 @@ internal static class Glob
 
         // An unterminated class ends with the pattern, as in Redis.
         return match != negate;
+    }
+
+    /// <summary>Redis compares range ends as (signed) C chars: bytes 0x80-0xFF sort below 0x00.</summary>
+    private static bool InRange(byte from, byte to, byte c, bool ignoreCase)
+    {
+        if (ignoreCase)
+        {
+            from = Lower(from);
+            to = Lower(to);
+            c = Lower(c);
+        }
+
+        int lo = (sbyte)from, hi = (sbyte)to, x = (sbyte)c;
+        if (lo > hi)
+        {
+            (lo, hi) = (hi, lo);
+        }
+
+        return x >= lo && x <= hi;
     }
 
     private static bool Equal(byte a, byte b, bool ignoreCase) => a == b || (ignoreCase && Lower(a) == Lower(b));

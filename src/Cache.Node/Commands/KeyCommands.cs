@@ -1,13 +1,139 @@
+using System.Runtime.CompilerServices;
+using Cache.Node.Resp;
+using Cache.Node.Storage;
+
 namespace Cache.Node.Commands;
 
-/// <summary>The key command family.</summary>
-internal static class KeyCommands
+/// <summary>
+/// The generic key commands: DEL UNLINK EXISTS TYPE TOUCH RENAME RENAMENX RANDOMKEY here,
+/// KEYS and SCAN in <c>KeyCommands.Scan.cs</c>, the EXPIRE and TTL families in
+/// <c>KeyCommands.Expire.cs</c>.
+/// </summary>
+internal static partial class KeyCommands
 {
-    private const string Group = "key";
+    private const string Group = "generic";
 
     public static void Register(CommandTable table)
     {
-        _ = table;
-        _ = Group;
+        const CommandFlags write = CommandFlags.Write;
+        const CommandFlags writeFast = CommandFlags.Write | CommandFlags.Fast;
+        const CommandFlags readFast = CommandFlags.ReadOnly | CommandFlags.Fast;
+        table.Add(new("del", -2, write, Del, Group, "Deletes one or more keys.", 1, -1, 1));
+        table.Add(new("unlink", -2, writeFast, Del, Group, "Asynchronously deletes one or more keys.", 1, -1, 1));
+        table.Add(new("exists", -2, readFast, Exists, Group, "Determines whether one or more keys exist.", 1, -1, 1));
+        table.Add(new("touch", -2, readFast, Exists, Group, "Returns the number of existing keys out of those specified after updating the time they were last accessed.", 1, -1, 1));
+        table.Add(new("type", 2, readFast, Type, Group, "Determines the type of value stored at a key.", 1, 1, 1));
+        table.Add(new("rename", 3, write, Rename, Group, "Renames a key and overwrites the destination.", 1, 2, 1));
+        table.Add(new("renamenx", 3, writeFast, RenameNx, Group, "Renames a key only when the target key name doesn't exist.", 1, 2, 1));
+        table.Add(new("randomkey", 1, CommandFlags.ReadOnly, RandomKey, Group, "Returns a random key name from the database."));
+        RegisterScan(table);
+        RegisterExpire(table);
+    }
+
+    /// <summary>The name TYPE reports for a live entry.</summary>
+    internal static ReadOnlySpan<byte> TypeName(ValueKind kind) => kind switch
+    {
+        ValueKind.String => "string"u8,
+        ValueKind.Hash => "hash"u8,
+        _ => "none"u8,
+    };
+
+    /// <summary>DEL and UNLINK: a key named twice is deleted (and counted) once.</summary>
+    private static void Del(ClientSession client, in RespRequest request)
+    {
+        var keys = client.Keys;
+        var deleted = 0;
+        for (var i = 1; i < request.Count; i++)
+        {
+            if (keys.Delete(request[i]))
+            {
+                deleted++;
+            }
+        }
+
+        client.Reply.Integer(deleted);
+    }
+
+    /// <summary>EXISTS and TOUCH: a key named twice is counted twice.</summary>
+    private static void Exists(ClientSession client, in RespRequest request)
+    {
+        var keys = client.Keys;
+        var found = 0;
+        for (var i = 1; i < request.Count; i++)
+        {
+            if (!Unsafe.IsNullRef(ref keys.LookupRead(request[i])))
+            {
+                found++;
+            }
+        }
+
+        client.Reply.Integer(found);
+    }
+
+    private static void Type(ClientSession client, in RespRequest request)
+    {
+        ref var entry = ref client.Keys.LookupRead(request[1]);
+        client.Reply.SimpleString(Unsafe.IsNullRef(ref entry) ? "none"u8 : TypeName(entry.Kind));
+    }
+
+    private static void Rename(ClientSession client, in RespRequest request) => RenameGeneric(client, request, nx: false);
+
+    private static void RenameNx(ClientSession client, in RespRequest request) => RenameGeneric(client, request, nx: true);
+
+    private static void RenameGeneric(ClientSession client, in RespRequest request, bool nx)
+    {
+        var keys = client.Keys;
+        var source = request[1];
+        var target = request[2];
+        ref var entry = ref keys.Lookup(source);
+        if (Unsafe.IsNullRef(ref entry))
+        {
+            client.Reply.Error(Errors.NoSuchKey);
+            return;
+        }
+
+        // Renaming a key to itself changes nothing and signals nothing; RENAMENX finds the target taken.
+        var sameKey = source.SequenceEqual(target);
+        if (sameKey && !nx)
+        {
+            client.Reply.Ok();
+            return;
+        }
+
+        if (nx && (sameKey || keys.Exists(target)))
+        {
+            client.Reply.Integer(0);
+            return;
+        }
+
+        // Copy before adding: adding the target may grow the table and move entries.
+        var moved = entry;
+        ref var destination = ref keys.GetOrAdd(target, out _);
+        destination.Value = moved.Value;
+        destination.Kind = moved.Kind;
+        keys.SetExpiry(ref destination, moved.ExpiresAt);
+        keys.Delete(source);
+        keys.Touch(target);
+        if (nx)
+        {
+            client.Reply.Integer(1);
+        }
+        else
+        {
+            client.Reply.Ok();
+        }
+    }
+
+    private static void RandomKey(ClientSession client, in RespRequest request)
+    {
+        var key = client.Keys.RandomKey(client.Server.Random);
+        if (key is null)
+        {
+            client.Reply.Null();
+        }
+        else
+        {
+            client.Reply.Bulk(key);
+        }
     }
 }
