@@ -36,7 +36,7 @@ internal static partial class CommandCommand
             .AddSubCommand(new("info", -2, Flags, Info, Group, "Returns information about one, multiple or all commands."))
             .AddSubCommand(new("docs", -2, Flags, Docs, Group, "Returns documentary information about one, multiple or all commands."))
             .AddSubCommand(new("list", -2, Flags, List, Group, "Returns a list of command names."))
-            .AddSubCommand(new("getkeys", -3, Flags, GetKeys, Group, "Extracts the key names from an arbitrary command."))
+            .AddSubCommand(new("getkeys", -4, Flags, GetKeys, Group, "Extracts the key names from an arbitrary command."))
             .AddSubCommand(new("help", 2, Flags, ShowHelp, Group, "Returns helpful text about the different subcommands.")));
     }
 
@@ -173,15 +173,15 @@ internal static partial class CommandCommand
             return;
         }
 
-        if (!command.AcceptsArgumentCount(target.Count))
-        {
-            client.Reply.Error("ERR Invalid number of arguments specified for command"u8);
-            return;
-        }
-
         if (command.FirstKey <= 0)
         {
             client.Reply.Error("ERR The command has no key arguments"u8);
+            return;
+        }
+
+        if (!command.AcceptsArgumentCount(target.Count))
+        {
+            client.Reply.Error("ERR Invalid number of arguments specified for command"u8);
             return;
         }
 

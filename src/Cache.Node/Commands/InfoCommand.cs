@@ -61,7 +61,16 @@ internal static partial class InfoCommand
 
     private static void AppendSection(StringBuilder text, string name, ClientSession client)
     {
-        text.Append("# ").Append(char.ToUpperInvariant(name[0])).Append(name.AsSpan(1)).Append("\r\n");
+        // Headers are capitalised ("# Server"), except Redis' "# CPU".
+        if (name == "cpu")
+        {
+            text.Append("# CPU\r\n");
+        }
+        else
+        {
+            text.Append("# ").Append(char.ToUpperInvariant(name[0])).Append(name.AsSpan(1)).Append("\r\n");
+        }
+
         switch (name)
         {
             case "server":
