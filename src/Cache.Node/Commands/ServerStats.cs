@@ -30,6 +30,17 @@ internal sealed class ServerStats
 
     public void ProtocolError() => Interlocked.Increment(ref _protocolErrors);
 
+    /// <summary>CONFIG RESETSTAT: every counter back to zero.</summary>
+    public void Reset()
+    {
+        Interlocked.Exchange(ref _connectionsReceived, 0);
+        Interlocked.Exchange(ref _commandsProcessed, 0);
+        Interlocked.Exchange(ref _rejectedConnections, 0);
+        Interlocked.Exchange(ref _protocolErrors, 0);
+        Interlocked.Exchange(ref _netInputBytes, 0);
+        Interlocked.Exchange(ref _netOutputBytes, 0);
+    }
+
     public void Traffic(long input, long output)
     {
         Interlocked.Add(ref _netInputBytes, input);

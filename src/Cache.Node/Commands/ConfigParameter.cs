@@ -1,0 +1,16 @@
+namespace Cache.Node.Commands;
+
+/// <summary>
+/// One CONFIG parameter: how to read it and, unless immutable, how to validate a new value.
+/// <see cref="Parse"/> returns Redis' error detail, or null and the change to apply; CONFIG SET
+/// validates every pair before applying any, so a multi-pair SET is all or nothing.
+/// </summary>
+internal sealed class ConfigParameter(string name, Func<CacheServer, string> get, Func<string, (string? Error, Action<CacheServer>? Apply)>? parse = null)
+{
+    public string Name { get; } = name;
+
+    public Func<CacheServer, string> Get { get; } = get;
+
+    /// <summary>Null for an immutable parameter.</summary>
+    public Func<string, (string? Error, Action<CacheServer>? Apply)>? Parse { get; } = parse;
+}

@@ -1,0 +1,73 @@
+using System.Globalization;
+using Cache.Node.Hosting;
+using Cache.Node.Resp;
+
+namespace Cache.Node.Commands;
+
+/// <summary>
+/// The parameters CONFIG GET and SET know: the node's own settings (redis.conf names) and
+/// fixed values clients such as StackExchange.Redis ask for (databases, save, appendonly...).
+/// </summary>
+internal static class ConfigParameters
+{
+    public static IReadOnlyList<ConfigParameter> All { get; } =
+    [
+        new("port", s => Text(s.BoundPort)),
+        new("bind", s => s.Options.Bind),
+        new("requirepass", s => s.Options.RequirePass ?? "", v => (null, s => s.Options.RequirePass = v.Length == 0 ? null : v)),
+        new("maxclients", s => Text(s.Options.MaxClients), v => Integer(v, 1, uint.MaxValue, n => s => s.Options.MaxClients = (int)Math.Min(n, int.MaxValue))),
+        new("proto-max-bulk-len", s => MemoryText(s.Options.ProtoMaxBulkLen), v => Memory(v, 1024 * 1024, n => s => s.Options.ProtoMaxBulkLen = Text(n))),
+        new("client-query-buffer-limit", s => MemoryText(s.Options.ClientQueryBufferLimit), v => Memory(v, 1024 * 1024, n => s => s.Options.ClientQueryBufferLimit = Text(n))),
+
+        // Redis accepts any hz and clamps it to 1..500.
+        new("hz", s => Text(s.Options.Hz), v => Integer(v, 0, int.MaxValue, n => s => s.Options.Hz = (int)Math.Clamp(n, 1, 500))),
+        new("enable-debug-command", s => s.Options.EnableDebugCommand),
+        new("databases", _ => "1"),
+        new("replica-read-only", _ => "yes"),
+        new("slave-read-only", _ => "yes"),
+        new("timeout", _ => "0"),
+        new("save", _ => ""),
+        new("appendonly", _ => "no"),
+        new("maxmemory", _ => "0"),
+        new("maxmemory-policy", _ => "noeviction"),
+    ];
+
+    public static ConfigParameter? Find(string name)
+    {
+        foreach (var parameter in All)
+        {
+            if (string.Equals(parameter.Name, name, StringComparison.OrdinalIgnoreCase))
+            {
+                return parameter;
+            }
+        }
+
+        return null;
+    }
+
+    private static string Text(long value) => value.ToString(CultureInfo.InvariantCulture);
+
+    private static string MemoryText(string configured) => MemorySize.TryParse(configured, out var bytes) ? Text(bytes) : configured;
+
+    private static (string?, Action<CacheServer>?) Integer(string value, long min, long max, Func<long, Action<CacheServer>> apply)
+    {
+        if (!RespNumbers.TryParseInt64(System.Text.Encoding.UTF8.GetBytes(value), out var n))
+        {
+            return ("argument couldn't be parsed into an integer", null);
+        }
+
+        return n < min || n > max ? (OutOfRange(min, max), null) : (null, apply(n));
+    }
+
+    private static (string?, Action<CacheServer>?) Memory(string value, long min, Func<long, Action<CacheServer>> apply)
+    {
+        if (value.Length == 0 || value.Trim().Length != value.Length || !MemorySize.TryParse(value, out var n))
+        {
+            return ("argument must be a memory value", null);
+        }
+
+        return n < min ? (OutOfRange(min, long.MaxValue), null) : (null, apply(n));
+    }
+
+    private static string OutOfRange(long min, long max) => $"argument must be between {min} and {max} inclusive";
+}

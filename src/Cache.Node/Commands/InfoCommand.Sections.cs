@@ -1,0 +1,138 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Runtime.InteropServices;
+using System.Text;
+
+namespace Cache.Node.Commands;
+
+/// <summary>The fields of each INFO section. Figures we do not have (buffers, fork, replication) are Redis' idle values.</summary>
+internal static partial class InfoCommand
+{
+    private static void Server(StringBuilder text, ClientSession client)
+    {
+        var server = client.Server;
+        var uptime = Math.Max(0, client.Keys.NowMs - server.StartedAtMs) / 1000;
+        var micros = (client.Keys.Time.GetUtcNow().UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks) / TimeSpan.TicksPerMicrosecond;
+        Line(text, "redis_version", ServerInfo.RedisVersionText);
+        Line(text, "gossipcache_version", ServerInfo.ProductVersion);
+        Line(text, "redis_git_sha1", "00000000");
+        Line(text, "redis_git_dirty", 0);
+        Line(text, "redis_mode", "standalone");
+        Line(text, "os", $"{RuntimeInformation.OSDescription} {ArchitectureName()}");
+        Line(text, "arch_bits", Environment.Is64BitProcess ? 64 : 32);
+        Line(text, "dotnet_version", RuntimeInformation.FrameworkDescription);
+        Line(text, "process_id", Environment.ProcessId);
+        Line(text, "process_supervised", "no");
+        Line(text, "run_id", server.RunId);
+        Line(text, "tcp_port", server.BoundPort);
+        Line(text, "server_time_usec", micros);
+        Line(text, "uptime_in_seconds", uptime);
+        Line(text, "uptime_in_days", uptime / 86400);
+        Line(text, "hz", server.Options.Hz);
+        Line(text, "configured_hz", server.Options.Hz);
+        Line(text, "executable", Environment.ProcessPath ?? "");
+        Line(text, "config_file", "");
+    }
+
+    private static void Clients(StringBuilder text, ClientSession client)
+    {
+        Line(text, "connected_clients", client.Server.Clients.Count);
+        Line(text, "cluster_connections", 0);
+        Line(text, "maxclients", client.Server.Options.MaxClients);
+        Line(text, "client_recent_max_input_buffer", 0);
+        Line(text, "client_recent_max_output_buffer", 0);
+        Line(text, "blocked_clients", 0);
+        Line(text, "tracking_clients", 0);
+        Line(text, "clients_in_timeout_table", 0);
+    }
+
+    private static void Memory(StringBuilder text, ClientSession client)
+    {
+        var used = GC.GetTotalMemory(false);
+        var rss = Environment.WorkingSet;
+        var gc = GC.GetGCMemoryInfo();
+        Line(text, "used_memory", used);
+        Line(text, "used_memory_human", BytesToHuman(used));
+        Line(text, "used_memory_rss", rss);
+        Line(text, "used_memory_rss_human", BytesToHuman(rss));
+        Line(text, "maxmemory", 0);
+        Line(text, "maxmemory_human", BytesToHuman(0));
+        Line(text, "maxmemory_policy", "noeviction");
+        Line(text, "mem_allocator", "dotnet-gc");
+        Line(text, "gc_heap_size_bytes", gc.HeapSizeBytes);
+        Line(text, "gc_total_allocated_bytes", GC.GetTotalAllocatedBytes());
+        Line(text, "gc_gen0_collections", GC.CollectionCount(0));
+        Line(text, "gc_gen1_collections", GC.CollectionCount(1));
+        Line(text, "gc_gen2_collections", GC.CollectionCount(2));
+        Line(text, "gc_total_pause_ms", (long)GC.GetTotalPauseDuration().TotalMilliseconds);
+        Line(text, "gc_pause_time_percentage", gc.PauseTimePercentage.ToString("F2", CultureInfo.InvariantCulture));
+    }
+
+    private static void Persistence(StringBuilder text, ClientSession client)
+    {
+        // Nothing is persisted: report an idle Redis with saving and AOF off.
+        Line(text, "loading", 0);
+        Line(text, "async_loading", 0);
+        Line(text, "rdb_changes_since_last_save", 0);
+        Line(text, "rdb_bgsave_in_progress", 0);
+        Line(text, "rdb_last_save_time", client.Server.StartedAtMs / 1000);
+        Line(text, "rdb_last_bgsave_status", "ok");
+        Line(text, "aof_enabled", 0);
+        Line(text, "aof_rewrite_in_progress", 0);
+    }
+
+    private static void Stats(StringBuilder text, ClientSession client)
+    {
+        var stats = client.Server.Stats;
+        var keys = client.Keys;
+        Line(text, "total_connections_received", stats.ConnectionsReceived);
+        Line(text, "total_commands_processed", stats.CommandsProcessed);
+        Line(text, "instantaneous_ops_per_sec", 0);
+        Line(text, "total_net_input_bytes", stats.NetInputBytes);
+        Line(text, "total_net_output_bytes", stats.NetOutputBytes);
+        Line(text, "rejected_connections", stats.RejectedConnections);
+        Line(text, "expired_keys", keys.ExpiredKeys);
+        Line(text, "evicted_keys", 0);
+        Line(text, "keyspace_hits", keys.Hits);
+        Line(text, "keyspace_misses", keys.Misses);
+        Line(text, "pubsub_channels", 0);
+        Line(text, "pubsub_patterns", 0);
+        Line(text, "protocol_errors", stats.ProtocolErrors);
+    }
+
+    private static void Replication(StringBuilder text, ClientSession client)
+    {
+        Line(text, "role", "master");
+        Line(text, "connected_slaves", 0);
+        Line(text, "master_failover_state", "no-failover");
+        Line(text, "master_replid", client.Server.RunId);
+        Line(text, "master_replid2", new string('0', 40));
+        Line(text, "master_repl_offset", 0);
+        Line(text, "second_repl_offset", -1);
+        Line(text, "repl_backlog_active", 0);
+    }
+
+    private static void Cpu(StringBuilder text)
+    {
+        using var process = Process.GetCurrentProcess();
+        Line(text, "used_cpu_sys", process.PrivilegedProcessorTime.TotalSeconds.ToString("F6", CultureInfo.InvariantCulture));
+        Line(text, "used_cpu_user", process.UserProcessorTime.TotalSeconds.ToString("F6", CultureInfo.InvariantCulture));
+    }
+
+    private static void Keyspace(StringBuilder text, ClientSession client)
+    {
+        var keys = client.Keys;
+        if (keys.Count > 0)
+        {
+            text.Append(CultureInfo.InvariantCulture, $"db0:keys={keys.Count},expires={keys.VolatileCount},avg_ttl=0\r\n");
+        }
+    }
+
+    private static string ArchitectureName() => RuntimeInformation.OSArchitecture switch
+    {
+        Architecture.X64 => "x86_64",
+        Architecture.Arm64 => "aarch64",
+        Architecture.X86 => "i686",
+        var other => other.ToString().ToLowerInvariant(),
+    };
+}

@@ -1,0 +1,127 @@
+using System.Text;
+using Cache.Node.Resp;
+
+namespace Cache.Node.Commands;
+
+/// <summary>
+/// INFO [section ...]: "# Section" headers, "field:value" lines joined by CRLF and a blank
+/// line between sections, as Redis 7 formats them. A bulk string in RESP2, verbatim in RESP3.
+/// </summary>
+internal static partial class InfoCommand
+{
+    private static readonly string[] SectionNames = ["server", "clients", "memory", "persistence", "stats", "replication", "cpu", "keyspace"];
+
+    public static void Register(CommandTable table) =>
+        table.Add(new("info", -1, CommandFlags.Loading | CommandFlags.Stale, Info, "server", "Returns information and statistics about the server."));
+
+    private static void Info(ClientSession client, in RespRequest request)
+    {
+        var wanted = new bool[SectionNames.Length];
+        if (request.Count == 1)
+        {
+            Array.Fill(wanted, true);
+        }
+
+        for (var i = 1; i < request.Count; i++)
+        {
+            var arg = request[i];
+            if (Args.Is(arg, "DEFAULT"u8) || Args.Is(arg, "ALL"u8) || Args.Is(arg, "EVERYTHING"u8))
+            {
+                Array.Fill(wanted, true);
+                continue;
+            }
+
+            // Unknown section names select nothing, as in Redis.
+            var name = Args.Text(arg);
+            var index = Array.FindIndex(SectionNames, s => string.Equals(s, name, StringComparison.OrdinalIgnoreCase));
+            if (index >= 0)
+            {
+                wanted[index] = true;
+            }
+        }
+
+        var text = new StringBuilder();
+        for (var i = 0; i < SectionNames.Length; i++)
+        {
+            if (!wanted[i])
+            {
+                continue;
+            }
+
+            if (text.Length > 0)
+            {
+                text.Append("\r\n");
+            }
+
+            AppendSection(text, SectionNames[i], client);
+        }
+
+        client.Reply.Verbatim(Encoding.UTF8.GetBytes(text.ToString()));
+    }
+
+    private static void AppendSection(StringBuilder text, string name, ClientSession client)
+    {
+        // Headers are capitalised ("# Server"), except Redis' "# CPU".
+        if (name == "cpu")
+        {
+            text.Append("# CPU\r\n");
+        }
+        else
+        {
+            text.Append("# ").Append(char.ToUpperInvariant(name[0])).Append(name.AsSpan(1)).Append("\r\n");
+        }
+
+        switch (name)
+        {
+            case "server":
+                Server(text, client);
+                break;
+            case "clients":
+                Clients(text, client);
+                break;
+            case "memory":
+                Memory(text, client);
+                break;
+            case "persistence":
+                Persistence(text, client);
+                break;
+            case "stats":
+                Stats(text, client);
+                break;
+            case "replication":
+                Replication(text, client);
+                break;
+            case "cpu":
+                Cpu(text);
+                break;
+            case "keyspace":
+                Keyspace(text, client);
+                break;
+        }
+    }
+
+    private static void Line(StringBuilder text, string field, string value) => text.Append(field).Append(':').Append(value).Append("\r\n");
+
+    private static void Line(StringBuilder text, string field, long value) =>
+        text.Append(field).Append(':').Append(value.ToString(System.Globalization.CultureInfo.InvariantCulture)).Append("\r\n");
+
+    /// <summary>Redis' bytesToHuman: B below 1K, then two decimals with K, M, G, T, P.</summary>
+    internal static string BytesToHuman(long bytes)
+    {
+        if (bytes < 1024)
+        {
+            return bytes.ToString(System.Globalization.CultureInfo.InvariantCulture) + "B";
+        }
+
+        ReadOnlySpan<char> units = ['K', 'M', 'G', 'T', 'P'];
+        var value = bytes / 1024.0;
+        var unit = 0;
+        while (value >= 1024 && unit < units.Length - 1)
+        {
+            value /= 1024;
+            unit++;
+        }
+
+        return value.ToString("F2", System.Globalization.CultureInfo.InvariantCulture) + units[unit];
+    }
+}
