@@ -144,7 +144,7 @@ internal static class ConnectionCommands
 
         if (client.Server.RequiresPassword && !client.Authenticated)
         {
-            client.Reply.Error("NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO <proto> AUTH <user> <pass> option can be used to authenticate the client and select the RESP protocol version at the same time"u8);
+            client.Reply.Error("NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO AUTH <user> <pass> option can be used to authenticate the client and select the RESP protocol version at the same time"u8);
             return;
         }
 
