@@ -86,6 +86,8 @@ internal sealed class NodeHost : IAsyncDisposable
                     // client-query-buffer-limit, so the transport must not pause below it.
                     sockets.MaxReadBufferSize = null;
                     sockets.NoDelay = true;
+                    // Request/response traffic: run our loop on the socket thread instead of hopping to the pool.
+                    sockets.UnsafePreferInlineScheduling = true;
                 })
                 .Configure(_ => { }))
             .Build();
