@@ -75,7 +75,9 @@ internal sealed class ByteKeyTable<TValue>
         }
 
         added = true;
-        return ref _slots[Add(key.ToArray(), Hash(key))].Value;
+        // Add may grow the slot array: index into the array only after it returns.
+        var slot = Add(key.ToArray(), Hash(key));
+        return ref _slots[slot].Value;
     }
 
     public bool Remove(ReadOnlySpan<byte> key)
