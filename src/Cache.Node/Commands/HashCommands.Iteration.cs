@@ -158,21 +158,25 @@ internal static partial class HashCommands
 
     /// <summary>
     /// Parses a SCAN cursor as Redis does with strtoul: optional sign, decimal digits, no
-    /// spaces, within 64 bits unsigned; a '-' wraps around as in C.
+    /// spaces, within 64 bits unsigned; a '-' wraps around as in C, and "" is cursor 0.
     /// </summary>
     private static bool TryParseCursor(ReadOnlySpan<byte> text, out ulong cursor)
     {
         cursor = 0;
+        if (text.IsEmpty)
+        {
+            return true;
+        }
+
         var negative = false;
-        if (!text.IsEmpty && text[0] is (byte)'+' or (byte)'-')
+        if (text[0] is (byte)'+' or (byte)'-')
         {
             negative = text[0] == (byte)'-';
             text = text[1..];
-        }
-
-        if (text.IsEmpty)
-        {
-            return false;
+            if (text.IsEmpty)
+            {
+                return false;
+            }
         }
 
         foreach (var b in text)

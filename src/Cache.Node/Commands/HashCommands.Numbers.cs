@@ -100,7 +100,7 @@ internal static partial class HashCommands
     private static void Store(ClientSession client, ReadOnlySpan<byte> key, ByteKeyTable<byte[]>? hash, ReadOnlySpan<byte> field, byte[] value)
     {
         hash ??= GetOrCreate(client, key)!;
-        HashFields.GetOrAdd(client.Keys, key, ref hash, field, out _) = value;
+        hash.GetOrAdd(field, out _) = value;
         client.Keys.Touch(key);
     }
 }

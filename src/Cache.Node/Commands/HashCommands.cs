@@ -132,7 +132,7 @@ internal static partial class HashCommands
         var added = 0;
         for (var i = 2; i < request.Count; i += 2)
         {
-            ref var value = ref HashFields.GetOrAdd(client.Keys, key, ref hash, request[i], out var isNew);
+            ref var value = ref hash.GetOrAdd(request[i], out var isNew);
             value = request[i + 1].ToArray();
             if (isNew)
             {
@@ -153,7 +153,7 @@ internal static partial class HashCommands
             return;
         }
 
-        ref var value = ref HashFields.GetOrAdd(client.Keys, key, ref hash, request[2], out var added);
+        ref var value = ref hash.GetOrAdd(request[2], out var added);
         if (!added)
         {
             client.Reply.Integer(0);
