@@ -51,8 +51,6 @@ internal static partial class HashCommands
             return;
         }
 
-        // Redis bounds the count by what its reply length can hold; ours is an int.
-        var limit = withValues ? int.MaxValue / 2 : int.MaxValue;
         if (withValues && (count < -(long.MaxValue / 2) || count > long.MaxValue / 2))
         {
             client.Reply.Error(HashErrors.OutOfRange);
@@ -72,7 +70,8 @@ internal static partial class HashCommands
 
         if (count < 0 || count == 1)
         {
-            if (-count > limit)
+            // Our reply lengths are ints; Redis would try to send such a count (gigabytes of picks).
+            if (-count > (withValues ? int.MaxValue / 2 : int.MaxValue))
             {
                 client.Reply.Error(HashErrors.OutOfRange);
                 return;
