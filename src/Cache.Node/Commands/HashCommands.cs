@@ -1,13 +1,278 @@
+using System.Runtime.CompilerServices;
+using Cache.Node.Resp;
+using Cache.Node.Storage;
+
 namespace Cache.Node.Commands;
 
-/// <summary>The hash command family.</summary>
-internal static class HashCommands
+/// <summary>
+/// Hash commands: HSET HGET and the rest of Redis' hash family. A hash is a
+/// <see cref="ByteKeyTable{TValue}"/> of field to value stored under <see cref="ValueKind.Hash"/>;
+/// a hash whose last field goes is deleted, so an empty hash never exists.
+/// </summary>
+internal static partial class HashCommands
 {
     private const string Group = "hash";
 
     public static void Register(CommandTable table)
     {
-        _ = table;
-        _ = Group;
+        const CommandFlags write = CommandFlags.Write | CommandFlags.DenyOom | CommandFlags.Fast;
+        const CommandFlags read = CommandFlags.ReadOnly | CommandFlags.Fast;
+        table.Add(new("hset", -4, write, HSet, Group, "Creates or modifies the value of a field in a hash.", 1, 1, 1));
+        table.Add(new("hmset", -4, write, HMSet, Group, "Sets the values of multiple fields.", 1, 1, 1));
+        table.Add(new("hsetnx", 4, write, HSetNx, Group, "Sets the value of a field in a hash only when the field doesn't exist.", 1, 1, 1));
+        table.Add(new("hget", 3, read, HGet, Group, "Returns the value of a field in a hash.", 1, 1, 1));
+        table.Add(new("hmget", -3, read, HMGet, Group, "Returns the values of all fields in a hash.", 1, 1, 1));
+        table.Add(new("hdel", -3, CommandFlags.Write | CommandFlags.Fast, HDel, Group, "Deletes one or more fields and their values from a hash. Deletes the hash if no fields remain.", 1, 1, 1));
+        table.Add(new("hexists", 3, read, HExists, Group, "Determines whether a field exists in a hash.", 1, 1, 1));
+        table.Add(new("hlen", 2, read, HLen, Group, "Returns the number of fields in a hash.", 1, 1, 1));
+        table.Add(new("hstrlen", 3, read, HStrLen, Group, "Returns the length of the value of a field.", 1, 1, 1));
+        RegisterIteration(table);
+        RegisterNumbers(table);
+        RegisterRandom(table);
+    }
+
+    /// <summary>
+    /// Looks a hash up for reading. Returns false after replying WRONGTYPE; otherwise
+    /// <paramref name="hash"/> is the hash or null when the key does not exist.
+    /// </summary>
+    private static bool TryRead(ClientSession client, ReadOnlySpan<byte> key, out ByteKeyTable<byte[]>? hash)
+    {
+        ref var entry = ref client.Keys.LookupRead(key);
+        if (Unsafe.IsNullRef(ref entry))
+        {
+            hash = null;
+            return true;
+        }
+
+        if (entry.Kind != ValueKind.Hash)
+        {
+            client.Reply.Error(Errors.WrongType);
+            hash = null;
+            return false;
+        }
+
+        hash = entry.HashValue;
+        return true;
+    }
+
+    /// <summary>Like <see cref="TryRead"/> but without counting a hit or miss (Redis' lookupKeyWrite).</summary>
+    private static bool TryFindForWrite(ClientSession client, ReadOnlySpan<byte> key, out ByteKeyTable<byte[]>? hash)
+    {
+        ref var entry = ref client.Keys.Lookup(key);
+        if (Unsafe.IsNullRef(ref entry))
+        {
+            hash = null;
+            return true;
+        }
+
+        if (entry.Kind != ValueKind.Hash)
+        {
+            client.Reply.Error(Errors.WrongType);
+            hash = null;
+            return false;
+        }
+
+        hash = entry.HashValue;
+        return true;
+    }
+
+    /// <summary>The hash at <paramref name="key"/>, created empty if missing; null after replying WRONGTYPE.</summary>
+    private static ByteKeyTable<byte[]>? GetOrCreate(ClientSession client, ReadOnlySpan<byte> key)
+    {
+        ref var entry = ref client.Keys.GetOrAdd(key, out var added);
+        if (added)
+        {
+            var hash = new ByteKeyTable<byte[]>();
+            entry.Kind = ValueKind.Hash;
+            entry.Value = hash;
+            return hash;
+        }
+
+        if (entry.Kind != ValueKind.Hash)
+        {
+            client.Reply.Error(Errors.WrongType);
+            return null;
+        }
+
+        return entry.HashValue;
+    }
+
+    private static void HSet(ClientSession client, in RespRequest request)
+    {
+        if (SetFields(client, request, "hset") is var added and >= 0)
+        {
+            client.Reply.Integer(added);
+        }
+    }
+
+    private static void HMSet(ClientSession client, in RespRequest request)
+    {
+        if (SetFields(client, request, "hmset") >= 0)
+        {
+            client.Reply.Ok();
+        }
+    }
+
+    /// <summary>Stores the field/value pairs from argument 2 on; returns how many fields are new, or -1 after an error reply.</summary>
+    private static int SetFields(ClientSession client, in RespRequest request, string command)
+    {
+        if (request.Count % 2 == 1)
+        {
+            client.Reply.Error($"ERR wrong number of arguments for '{command}' command");
+            return -1;
+        }
+
+        var key = request[1];
+        var hash = GetOrCreate(client, key);
+        if (hash is null)
+        {
+            return -1;
+        }
+
+        var added = 0;
+        for (var i = 2; i < request.Count; i += 2)
+        {
+            ref var value = ref hash.GetOrAdd(request[i], out var isNew);
+            value = request[i + 1].ToArray();
+            if (isNew)
+            {
+                added++;
+            }
+        }
+
+        client.Keys.Touch(key);
+        return added;
+    }
+
+    private static void HSetNx(ClientSession client, in RespRequest request)
+    {
+        var key = request[1];
+        var hash = GetOrCreate(client, key);
+        if (hash is null)
+        {
+            return;
+        }
+
+        ref var value = ref hash.GetOrAdd(request[2], out var added);
+        if (!added)
+        {
+            client.Reply.Integer(0);
+            return;
+        }
+
+        value = request[3].ToArray();
+        client.Keys.Touch(key);
+        client.Reply.Integer(1);
+    }
+
+    private static void HGet(ClientSession client, in RespRequest request)
+    {
+        if (!TryRead(client, request[1], out var hash))
+        {
+            return;
+        }
+
+        ReplyField(client, hash, request[2]);
+    }
+
+    private static void HMGet(ClientSession client, in RespRequest request)
+    {
+        if (!TryRead(client, request[1], out var hash))
+        {
+            return;
+        }
+
+        client.Reply.ArrayHeader(request.Count - 2);
+        for (var i = 2; i < request.Count; i++)
+        {
+            ReplyField(client, hash, request[i]);
+        }
+    }
+
+    private static void ReplyField(ClientSession client, ByteKeyTable<byte[]>? hash, ReadOnlySpan<byte> field)
+    {
+        if (hash is null)
+        {
+            client.Reply.Null();
+            return;
+        }
+
+        ref var value = ref hash.Find(field);
+        if (Unsafe.IsNullRef(ref value))
+        {
+            client.Reply.Null();
+        }
+        else
+        {
+            client.Reply.Bulk(value);
+        }
+    }
+
+    private static void HDel(ClientSession client, in RespRequest request)
+    {
+        var key = request[1];
+        if (!TryFindForWrite(client, key, out var hash))
+        {
+            return;
+        }
+
+        if (hash is null)
+        {
+            client.Reply.Integer(0);
+            return;
+        }
+
+        var deleted = 0;
+        for (var i = 2; i < request.Count; i++)
+        {
+            if (hash.Remove(request[i]))
+            {
+                deleted++;
+            }
+        }
+
+        if (hash.Count == 0)
+        {
+            client.Keys.Delete(key);
+        }
+        else if (deleted > 0)
+        {
+            client.Keys.Touch(key);
+        }
+
+        client.Reply.Integer(deleted);
+    }
+
+    private static void HExists(ClientSession client, in RespRequest request)
+    {
+        if (TryRead(client, request[1], out var hash))
+        {
+            client.Reply.Integer(hash is not null && hash.IndexOf(request[2]) >= 0 ? 1 : 0);
+        }
+    }
+
+    private static void HLen(ClientSession client, in RespRequest request)
+    {
+        if (TryRead(client, request[1], out var hash))
+        {
+            client.Reply.Integer(hash?.Count ?? 0);
+        }
+    }
+
+    private static void HStrLen(ClientSession client, in RespRequest request)
+    {
+        if (!TryRead(client, request[1], out var hash))
+        {
+            return;
+        }
+
+        if (hash is null)
+        {
+            client.Reply.Integer(0);
+            return;
+        }
+
+        ref var value = ref hash.Find(request[2]);
+        client.Reply.Integer(Unsafe.IsNullRef(ref value) ? 0 : value.Length);
     }
 }

@@ -1,13 +1,120 @@
+using Cache.Node.Resp;
+
 namespace Cache.Node.Commands;
 
-/// <summary>The transaction command family.</summary>
+/// <summary>
+/// Transactions: MULTI EXEC DISCARD WATCH UNWATCH. The dispatcher queues commands while a
+/// MULTI is open; EXEC replays them under the key-space lock it already holds, so nothing
+/// runs in between. UNWATCH is queued inside MULTI, as in Redis (it is not a transaction command there).
+/// </summary>
 internal static class TransactionCommands
 {
     private const string Group = "transaction";
 
     public static void Register(CommandTable table)
     {
-        _ = table;
-        _ = Group;
+        const CommandFlags flags = CommandFlags.Transaction | CommandFlags.Fast | CommandFlags.Loading | CommandFlags.Stale;
+        table.Add(new("multi", 1, flags, Multi, Group, "Starts a transaction."));
+        table.Add(new("exec", 1, CommandFlags.Transaction | CommandFlags.Loading | CommandFlags.Stale, Exec, Group, "Executes all commands in a transaction."));
+        table.Add(new("discard", 1, flags, Discard, Group, "Discards a transaction."));
+        table.Add(new("watch", -2, flags, Watch, Group, "Monitors changes to keys to determine the execution of a transaction.", 1, -1, 1));
+        table.Add(new("unwatch", 1, CommandFlags.Fast | CommandFlags.Loading | CommandFlags.Stale, Unwatch, Group, "Forgets about watched keys of a transaction."));
+    }
+
+    private static void Multi(ClientSession client, in RespRequest request)
+    {
+        if (client.InMulti)
+        {
+            client.Reply.Error("ERR MULTI calls can not be nested"u8);
+            return;
+        }
+
+        client.MultiQueue = [];
+        client.MultiFailed = false;
+        client.Reply.Ok();
+    }
+
+    private static void Exec(ClientSession client, in RespRequest request)
+    {
+        if (!client.InMulti)
+        {
+            client.Reply.Error("ERR EXEC without MULTI"u8);
+            return;
+        }
+
+        if (client.MultiFailed)
+        {
+            EndTransaction(client);
+            client.Reply.Error("EXECABORT Transaction discarded because of previous errors."u8);
+            return;
+        }
+
+        // A watched key that expired since WATCH counts as modified: looking it up expires it,
+        // which touches it and so marks this client dirty.
+        foreach (var key in client.Watch.Keys)
+        {
+            client.Keys.Exists(key);
+        }
+
+        if (client.Watch.Dirty)
+        {
+            EndTransaction(client);
+            client.Reply.NullArray();
+            return;
+        }
+
+        var queue = client.MultiQueue!;
+        EndTransaction(client);
+        client.Reply.ArrayHeader(queue.Count);
+        foreach (var (command, queued) in queue)
+        {
+            client.Run(command, queued.AsRequest());
+        }
+    }
+
+    private static void Discard(ClientSession client, in RespRequest request)
+    {
+        if (!client.InMulti)
+        {
+            client.Reply.Error("ERR DISCARD without MULTI"u8);
+            return;
+        }
+
+        EndTransaction(client);
+        client.Reply.Ok();
+    }
+
+    private static void Watch(ClientSession client, in RespRequest request)
+    {
+        if (client.InMulti)
+        {
+            client.Reply.Error("ERR WATCH inside MULTI is not allowed"u8);
+            return;
+        }
+
+        var keys = client.Keys;
+        for (var i = 1; i < request.Count; i++)
+        {
+            // Expire a stale key now: Redis ignores the later deletion of a key that was
+            // already expired when watched, and deleting it first has the same effect.
+            keys.Exists(request[i]);
+            keys.Watch(request[i], client.Watch);
+        }
+
+        client.Reply.Ok();
+    }
+
+    private static void Unwatch(ClientSession client, in RespRequest request)
+    {
+        client.Keys.Unwatch(client.Watch);
+        client.Reply.Ok();
+    }
+
+    /// <summary>Leaves MULTI state and drops every WATCH, as EXEC and DISCARD always do.</summary>
+    private static void EndTransaction(ClientSession client)
+    {
+        client.MultiQueue = null;
+        client.MultiFailed = false;
+        client.Keys.Unwatch(client.Watch);
     }
 }

@@ -1,0 +1,200 @@
+using Cache.Node.Resp;
+using Cache.Node.Storage;
+
+namespace Cache.Node.Commands;
+
+/// <summary>Hash commands that walk fields: HGETALL HKEYS HVALS HSCAN.</summary>
+internal static partial class HashCommands
+{
+    private const int DefaultScanCount = 10;
+
+    private static void RegisterIteration(CommandTable table)
+    {
+        table.Add(new("hgetall", 2, CommandFlags.ReadOnly, HGetAll, Group, "Returns all fields and values in a hash.", 1, 1, 1));
+        table.Add(new("hkeys", 2, CommandFlags.ReadOnly, HKeys, Group, "Returns all fields in a hash.", 1, 1, 1));
+        table.Add(new("hvals", 2, CommandFlags.ReadOnly, HVals, Group, "Returns all values in a hash.", 1, 1, 1));
+        table.Add(new("hscan", -3, CommandFlags.ReadOnly, HScan, Group, "Iterates over fields and values of a hash.", 1, 1, 1));
+    }
+
+    private static void HGetAll(ClientSession client, in RespRequest request)
+    {
+        if (!TryRead(client, request[1], out var hash))
+        {
+            return;
+        }
+
+        client.Reply.MapHeader(hash?.Count ?? 0);
+        WriteFields(client, hash, keys: true, values: true);
+    }
+
+    private static void HKeys(ClientSession client, in RespRequest request)
+    {
+        if (TryRead(client, request[1], out var hash))
+        {
+            client.Reply.ArrayHeader(hash?.Count ?? 0);
+            WriteFields(client, hash, keys: true, values: false);
+        }
+    }
+
+    private static void HVals(ClientSession client, in RespRequest request)
+    {
+        if (TryRead(client, request[1], out var hash))
+        {
+            client.Reply.ArrayHeader(hash?.Count ?? 0);
+            WriteFields(client, hash, keys: false, values: true);
+        }
+    }
+
+    /// <summary>Writes every field and/or value in slot order (the header is the caller's).</summary>
+    private static void WriteFields(ClientSession client, ByteKeyTable<byte[]>? hash, bool keys, bool values)
+    {
+        if (hash is null)
+        {
+            return;
+        }
+
+        var reply = client.Reply;
+        for (var i = 0; i < hash.SlotLimit; i++)
+        {
+            if (!hash.IsOccupied(i))
+            {
+                continue;
+            }
+
+            if (keys)
+            {
+                reply.Bulk(hash.KeyAt(i));
+            }
+
+            if (values)
+            {
+                reply.Bulk(hash.ValueAt(i));
+            }
+        }
+    }
+
+    /// <summary>
+    /// HSCAN key cursor [MATCH pattern] [COUNT count]. The cursor is a slot index: slots never
+    /// move, so a field present for the whole scan is returned exactly once. Like Redis, the key
+    /// is looked up before the options are parsed (a missing key answers an empty scan).
+    /// </summary>
+    private static void HScan(ClientSession client, in RespRequest request)
+    {
+        if (!TryParseCursor(request[2], out var cursor))
+        {
+            client.Reply.Error(HashErrors.InvalidCursor);
+            return;
+        }
+
+        if (!TryRead(client, request[1], out var hash))
+        {
+            return;
+        }
+
+        if (hash is null)
+        {
+            client.Reply.WriteRaw("*2\r\n$1\r\n0\r\n*0\r\n"u8);
+            return;
+        }
+
+        long count = DefaultScanCount;
+        var pattern = ReadOnlySpan<byte>.Empty;
+        var usePattern = false;
+        for (var i = 3; i < request.Count; i += 2)
+        {
+            var hasValue = i + 1 < request.Count;
+            if (hasValue && Args.Is(request[i], "COUNT"u8))
+            {
+                if (!Args.TryInteger(client, request[i + 1], out count))
+                {
+                    return;
+                }
+
+                if (count < 1)
+                {
+                    client.Reply.Error(Errors.Syntax);
+                    return;
+                }
+            }
+            else if (hasValue && Args.Is(request[i], "MATCH"u8))
+            {
+                pattern = request[i + 1];
+                usePattern = !(pattern.Length == 1 && pattern[0] == (byte)'*');
+            }
+            else
+            {
+                client.Reply.Error(Errors.Syntax);
+                return;
+            }
+        }
+
+        var found = new List<int>();
+        var limit = hash.SlotLimit;
+        var slot = cursor < (ulong)limit ? (int)cursor : limit;
+        for (var seen = 0L; slot < limit && seen < count; slot++)
+        {
+            if (!hash.IsOccupied(slot))
+            {
+                continue;
+            }
+
+            seen++;
+            if (!usePattern || Glob.IsMatch(pattern, hash.KeyAt(slot)))
+            {
+                found.Add(slot);
+            }
+        }
+
+        var reply = client.Reply;
+        reply.ArrayHeader(2);
+        reply.BulkInteger(slot >= limit ? 0 : slot);
+        reply.ArrayHeader(found.Count * 2);
+        foreach (var index in found)
+        {
+            reply.Bulk(hash.KeyAt(index));
+            reply.Bulk(hash.ValueAt(index));
+        }
+    }
+
+    /// <summary>
+    /// Parses a SCAN cursor as Redis does with strtoul: optional sign, decimal digits, no
+    /// spaces, within 64 bits unsigned; a '-' wraps around as in C, and "" is cursor 0.
+    /// </summary>
+    private static bool TryParseCursor(ReadOnlySpan<byte> text, out ulong cursor)
+    {
+        cursor = 0;
+        if (text.IsEmpty)
+        {
+            return true;
+        }
+
+        var negative = false;
+        if (text[0] is (byte)'+' or (byte)'-')
+        {
+            negative = text[0] == (byte)'-';
+            text = text[1..];
+            if (text.IsEmpty)
+            {
+                return false;
+            }
+        }
+
+        foreach (var b in text)
+        {
+            var digit = (uint)(b - (byte)'0');
+            if (digit > 9 || cursor > (ulong.MaxValue - digit) / 10)
+            {
+                return false;
+            }
+
+            cursor = (cursor * 10) + digit;
+        }
+
+        if (negative)
+        {
+            cursor = 0 - cursor;
+        }
+
+        return true;
+    }
+}

@@ -1,0 +1,106 @@
+using System.Runtime.CompilerServices;
+using Cache.Node.Resp;
+using Cache.Node.Storage;
+
+namespace Cache.Node.Commands;
+
+/// <summary>Hash counters: HINCRBY and HINCRBYFLOAT. Results are stored as their decimal text.</summary>
+internal static partial class HashCommands
+{
+    private static void RegisterNumbers(CommandTable table)
+    {
+        const CommandFlags write = CommandFlags.Write | CommandFlags.DenyOom | CommandFlags.Fast;
+        table.Add(new("hincrby", 4, write, HIncrBy, Group, "Increments the integer value of a field in a hash by a number. Uses 0 as initial value if the field doesn't exist.", 1, 1, 1));
+        table.Add(new("hincrbyfloat", 4, write, HIncrByFloat, Group, "Increments the floating point value of a field by a number. Uses 0 as initial value if the field doesn't exist.", 1, 1, 1));
+    }
+
+    private static void HIncrBy(ClientSession client, in RespRequest request)
+    {
+        if (!Args.TryInteger(client, request[3], out var increment))
+        {
+            return;
+        }
+
+        var key = request[1];
+        if (!TryFindForWrite(client, key, out var hash))
+        {
+            return;
+        }
+
+        long current = 0;
+        if (hash is not null)
+        {
+            ref var stored = ref hash.Find(request[2]);
+            if (!Unsafe.IsNullRef(ref stored) && !RespNumbers.TryParseInt64(stored, out current))
+            {
+                client.Reply.Error(HashErrors.NotIntegerValue);
+                return;
+            }
+        }
+
+        if ((increment < 0 && current < 0 && increment < long.MinValue - current) ||
+            (increment > 0 && current > 0 && increment > long.MaxValue - current))
+        {
+            client.Reply.Error(Errors.Overflow);
+            return;
+        }
+
+        var result = current + increment;
+        Span<byte> digits = stackalloc byte[24];
+        var length = RespNumbers.Format(result, digits);
+        Store(client, key, hash, request[2], digits[..length].ToArray());
+        client.Reply.Integer(result);
+    }
+
+    private static void HIncrByFloat(ClientSession client, in RespRequest request)
+    {
+        if (!Args.TryFloat(client, request[3], out var increment))
+        {
+            return;
+        }
+
+        if (double.IsInfinity(increment))
+        {
+            client.Reply.Error(HashErrors.NaNOrInfinity);
+            return;
+        }
+
+        var key = request[1];
+        if (!TryFindForWrite(client, key, out var hash))
+        {
+            return;
+        }
+
+        double current = 0;
+        if (hash is not null)
+        {
+            ref var stored = ref hash.Find(request[2]);
+            if (!Unsafe.IsNullRef(ref stored) && !RespNumbers.TryParseDouble(stored, out current))
+            {
+                client.Reply.Error(HashErrors.NotFloatValue);
+                return;
+            }
+        }
+
+        var result = current + increment;
+        if (!double.IsFinite(result))
+        {
+            client.Reply.Error(HashErrors.WouldProduceNaNOrInfinity);
+            return;
+        }
+
+        Span<byte> text = stackalloc byte[64];
+        var length = RespNumbers.FormatHumanDouble(result, text);
+        var value = text[..length].ToArray();
+        Store(client, key, hash, request[2], value);
+        client.Reply.Bulk(value);
+    }
+
+    /// <summary>Sets one field, creating the hash when <paramref name="hash"/> is null, and touches the key.</summary>
+    private static void Store(ClientSession client, ReadOnlySpan<byte> key, ByteKeyTable<byte[]>? hash, ReadOnlySpan<byte> field, byte[] value)
+    {
+        hash ??= GetOrCreate(client, key)!;
+        hash.GetOrAdd(field, out _) = value;
+        client.Keys.Touch(key);
+    }
+}
