@@ -97,7 +97,7 @@ internal sealed partial class ClientSession
 
         if (!command.AcceptsArgumentCount(request.Count))
         {
-            Reject($"ERR wrong number of arguments for '{command.FullName}' command");
+            Reject($"ERR wrong number of arguments for '{command.FullName}' command", command);
             return;
         }
 
@@ -151,8 +151,18 @@ internal sealed partial class ClientSession
         Reject($"ERR unknown command '{Truncate(request[0], 128)}', with args beginning with: {args}");
     }
 
-    private void Reject(string error)
+    private void Reject(string error, CommandDefinition? command = null)
     {
+        if (command?.Name == "exec")
+        {
+            // As Redis: a rejected EXEC aborts the transaction (and its WATCHes), in MULTI or not.
+            MultiQueue = null;
+            MultiFailed = false;
+            Keys.Unwatch(Watch);
+            Reply.Error("EXECABORT Transaction discarded because of: " + error["ERR ".Length..]);
+            return;
+        }
+
         if (InMulti)
         {
             MultiFailed = true;

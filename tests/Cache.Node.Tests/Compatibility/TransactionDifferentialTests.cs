@@ -26,6 +26,10 @@ public sealed class TransactionDifferentialTests(DifferentialFixture redis)
         "GET t", "HGET h f");
 
     [Fact]
+    public Task A_rejected_exec_aborts_the_transaction() => redis.AssertSameAsync(
+        "EXEC x", "MULTI", "SET a 1", "EXEC x", "EXEC", "GET a", "WATCH a", "EXEC y", "MULTI", "SET a 2", "EXEC", "GET a");
+
+    [Fact]
     public Task Discard_drops_the_queue() => redis.AssertSameAsync(
         "MULTI", "SET a 1", "HSET h f v", "DISCARD", "GET a", "HLEN h", "DISCARD", "EXEC");
 
