@@ -30,6 +30,7 @@ internal static partial class StringCommands
         table.Add(new("incrby", 3, WriteOom | CommandFlags.Fast, IncrBy, Group, "Increments the integer value of a key by a number. Uses 0 as initial value if the key doesn't exist.", 1, 1, 1));
         table.Add(new("decrby", 3, WriteOom | CommandFlags.Fast, DecrBy, Group, "Decrements a number from the integer value of a key. Uses 0 as initial value if the key doesn't exist.", 1, 1, 1));
         table.Add(new("incrbyfloat", 3, WriteOom | CommandFlags.Fast, IncrByFloat, Group, "Increment the floating point value of a key by a number. Uses 0 as initial value if the key doesn't exist.", 1, 1, 1));
+        RegisterLcs(table);
     }
 
     private static void SetNx(ClientSession client, in RespRequest request)

@@ -150,15 +150,10 @@ internal static partial class StringCommands
             return;
         }
 
+        // Always a fresh array: stored values are treated as immutable elsewhere (replies, copies).
         var old = exists ? entry.StringValue : [];
-        var needed = (int)(offset + patch.Length);
-        var value = old;
-        if (needed > old.Length)
-        {
-            value = new byte[needed];
-            old.CopyTo(value, 0);
-        }
-
+        var value = new byte[Math.Max(old.Length, (int)(offset + patch.Length))];
+        old.CopyTo(value, 0);
         patch.CopyTo(value.AsSpan((int)offset));
         if (exists)
         {

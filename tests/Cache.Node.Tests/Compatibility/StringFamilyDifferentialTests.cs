@@ -130,6 +130,29 @@ public sealed class StringFamilyDifferentialTests(DifferentialFixture redis)
         ["INCRBYFLOAT", "k"], ["INCRBYFLOAT"], ["INCRBYFLOAT", "k", "1", "2"]);
 
     [Fact]
+    public Task Lcs_matches_redis() => SameAsync(
+        "MSET key1 ohmytext key2 mynewtext", "LCS key1 key2", "LCS key1 key2 LEN", "LCS key1 key2 IDX", "LCS key1 key2 IDX MINMATCHLEN 4",
+        "LCS key1 key2 IDX MINMATCHLEN 4 WITHMATCHLEN", "LCS key1 key2 IDX WITHMATCHLEN", "LCS key1 key2 idx minmatchlen -5 withmatchlen",
+        "LCS key1 key2 LEN IDX", "LCS key1 key2 MINMATCHLEN", "LCS key1 key2 MINMATCHLEN x", "LCS key1 key2 BOGUS", "LCS key1 missing",
+        "LCS missing key1 IDX", "LCS missing other LEN", "LCS key1 key1 IDX WITHMATCHLEN", "MSET x ABCBDAB y BDCABA", "LCS x y",
+        "LCS x y IDX WITHMATCHLEN", "LCS y x IDX", "MSET p aaaa q aa", "LCS p q IDX", "LCS q p IDX", "HSET h f v", "LCS h key1",
+        "LCS key1 h", "LCS h key1 BOGUS", "LCS key1", "LCS");
+
+    [Fact]
+    public async Task Resp3_replies_match_redis()
+    {
+        // HELLO's own reply carries the client id, which differs; everything after it must not.
+        var script = new[]
+        {
+            "HELLO 3", "MSET key1 ohmytext key2 mynewtext", "LCS key1 key2 IDX WITHMATCHLEN", "MGET key1 nope", "GETEX nope", "GETDEL nope",
+            "GETSET nope x", "INCRBYFLOAT f 1.5", "GETRANGE nope 0 1", "SETNX key1 x",
+        }.Select(c => c.Split(' ')).ToArray();
+        var ours = await DifferentialFixture.RunAsync(redis.Node.Port, script);
+        var theirs = await DifferentialFixture.RunAsync(redis.Redis.Port, script);
+        Assert.Equal(theirs.Skip(1), ours.Skip(1));
+    }
+
+    [Fact]
     public Task Write_commands_over_wrong_types_leave_them_alone() => SameAsync(
         "HSET h f v", "SETRANGE h 0 x", "APPEND h x", "INCR h", "INCRBYFLOAT h 1", "GETDEL h", "GETEX h PERSIST", "GET h");
 

@@ -3,7 +3,7 @@ using Cache.Node.Tests.Infrastructure;
 namespace Cache.Node.Tests.Compatibility;
 
 /// <summary>
-/// APPEND and SETRANGE against proto-max-bulk-len, with both servers set to its 1mb minimum so
+/// APPEND, SETRANGE and LCS against proto-max-bulk-len, with both servers set to its 1mb minimum so
 /// the limit can be reached without half a gigabyte of data.
 /// </summary>
 public sealed class StringSizeLimitDifferentialTests
@@ -32,6 +32,12 @@ public sealed class StringSizeLimitDifferentialTests
             ["APPEND", "fresh", new string('z', Limit)],
             ["APPEND", "fresh", "z"],
             ["STRLEN", "fresh"],
+
+            // LCS refuses a table of (len1+1)*(len2+1) four-byte cells larger than the limit.
+            ["MSET", "a", new string('a', 512), "b", new string('a', 512)],
+            ["LCS", "a", "b", "LEN"],
+            ["MSET", "a", new string('a', 511), "b", new string('a', 511)],
+            ["LCS", "a", "b", "LEN"],
         ];
 
         await using var node = await TestNode.StartAsync(o => o.ProtoMaxBulkLen = "1mb");
@@ -40,5 +46,6 @@ public sealed class StringSizeLimitDifferentialTests
         var theirs = await DifferentialFixture.RunAsync(redis.Port, script);
         Assert.Equal(theirs, ours);
         Assert.Equal("-ERR string exceeds maximum allowed size (proto-max-bulk-len)\r\n", ours[2]);
+        Assert.Equal(":511\r\n", ours[^1]);
     }
 }
