@@ -163,11 +163,11 @@ internal sealed class ReplyWriter
         }
     }
 
-    /// <summary>A double: <c>,</c> in RESP3, a bulk string in RESP2.</summary>
+    /// <summary>A double: <c>,</c> in RESP3, a bulk string in RESP2; formatted "%.17g" as Redis 7.0 does.</summary>
     public void Double(double value)
     {
         Span<byte> text = stackalloc byte[64];
-        var n = RespNumbers.FormatHumanDouble(value, text);
+        var n = RespNumbers.FormatDouble(value, text);
         if (!IsResp3)
         {
             Bulk(text[..n]);

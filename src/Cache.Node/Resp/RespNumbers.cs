@@ -120,8 +120,33 @@ internal static class RespNumbers
     }
 
     /// <summary>
-    /// Formats a double the way Redis replies to INCRBYFLOAT/HINCRBYFLOAT: "%.17Lg" then
-    /// trailing zeros trimmed, which for a double is the shortest round-trip form.
+    /// Redis 7.0's addReplyDouble format, "%.17g" ("0.10000000000000001", "1e+17", "inf"),
+    /// for RESP3 doubles and their RESP2 bulk form.
+    /// </summary>
+    public static int FormatDouble(double value, Span<byte> destination)
+    {
+        if (double.IsInfinity(value))
+        {
+            var text = value > 0 ? "inf"u8 : "-inf"u8;
+            text.CopyTo(destination);
+            return text.Length;
+        }
+
+        // .NET's G17 picks fixed or exponent form by C's rule; only the exponent letter differs.
+        Span<char> chars = stackalloc char[32];
+        value.TryFormat(chars, out var n, "G17", CultureInfo.InvariantCulture);
+        for (var i = 0; i < n; i++)
+        {
+            destination[i] = (byte)(chars[i] == 'E' ? 'e' : chars[i]);
+        }
+
+        return n;
+    }
+
+    /// <summary>
+    /// The shortest round-trip form of a double, integral values without a point. Only an
+    /// approximation of Redis' INCRBYFLOAT/HINCRBYFLOAT text: Redis adds in 80-bit long double and
+    /// prints "%.17Lf" trimmed (0.1 + 0.2 gives "0.3"); use <see cref="LongDouble"/> to match it exactly.
     /// </summary>
     public static int FormatHumanDouble(double value, Span<byte> destination)
     {
