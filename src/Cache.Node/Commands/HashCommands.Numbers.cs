@@ -54,12 +54,14 @@ internal static partial class HashCommands
 
     private static void HIncrByFloat(ClientSession client, in RespRequest request)
     {
-        if (!Args.TryFloat(client, request[3], out var increment))
+        // Redis adds in 80-bit long double and prints %.17Lf: LongDouble reproduces both.
+        if (!LongDouble.TryParse(request[3], out var increment))
         {
+            client.Reply.Error(Errors.NotFloat);
             return;
         }
 
-        if (double.IsInfinity(increment))
+        if (increment.IsInfinity)
         {
             client.Reply.Error(HashErrors.NaNOrInfinity);
             return;
@@ -71,27 +73,25 @@ internal static partial class HashCommands
             return;
         }
 
-        double current = 0;
+        var current = default(LongDouble);
         if (hash is not null)
         {
             ref var stored = ref hash.Find(request[2]);
-            if (!Unsafe.IsNullRef(ref stored) && !RespNumbers.TryParseDouble(stored, out current))
+            if (!Unsafe.IsNullRef(ref stored) && !LongDouble.TryParse(stored, out current))
             {
                 client.Reply.Error(HashErrors.NotFloatValue);
                 return;
             }
         }
 
-        var result = current + increment;
-        if (!double.IsFinite(result))
+        var result = LongDouble.Add(current, increment);
+        if (result.IsInfinity)
         {
             client.Reply.Error(HashErrors.WouldProduceNaNOrInfinity);
             return;
         }
 
-        Span<byte> text = stackalloc byte[64];
-        var length = RespNumbers.FormatHumanDouble(result, text);
-        var value = text[..length].ToArray();
+        var value = result.ToHumanBytes();
         Store(client, key, hash, request[2], value);
         client.Reply.Bulk(value);
     }

@@ -59,7 +59,7 @@ public sealed class HashDifferentialTests(DifferentialFixture redis)
     [Fact]
     public Task Hincrbyfloat_matches_redis() => redis.AssertSameAsync([
         .. Words("HINCRBYFLOAT h f 1.5", "HINCRBYFLOAT h f 2.25", "HINCRBYFLOAT h f -10", "HGET h f", "HINCRBYFLOAT h f 10.75", "HGET h f",
-        "HINCRBYFLOAT h y 1.10", "HINCRBYFLOAT h z 0", "HINCRBYFLOAT h e 5.0e3", "HINCRBYFLOAT h e 1", "HINCRBYFLOAT h i 3",
+        "HINCRBYFLOAT h y 1.10", "HINCRBYFLOAT h y 2.2", "HINCRBYFLOAT h t 0.1", "HINCRBYFLOAT h t 0.2", "HINCRBYFLOAT h t 1.5e-5", "HINCRBYFLOAT h big 123456789012345678", "HINCRBYFLOAT h z 0", "HINCRBYFLOAT h e 5.0e3", "HINCRBYFLOAT h e 1", "HINCRBYFLOAT h i 3",
         "HINCRBYFLOAT h f abc", "HINCRBYFLOAT h f inf", "HINCRBYFLOAT h f -inf", "HINCRBYFLOAT h f nan", "HINCRBYFLOAT h f 1,5",
         "HSET h s abc n 12 lz 01 inf inf e2 5.0e3", "HINCRBYFLOAT h s 1", "HINCRBYFLOAT h n 0.5", "HINCRBYFLOAT h lz 1",
         "HINCRBYFLOAT h inf 1", "HGET h inf", "HINCRBYFLOAT h e2 1", "HINCRBY h e2 1", "HINCRBYFLOAT fresh f 2.5", "HGET fresh f"),
