@@ -45,17 +45,5 @@ internal static class Args
         return false;
     }
 
-    /// <summary>Parses a float argument; on failure replies Redis' error and returns false.</summary>
-    public static bool TryFloat(ClientSession client, ReadOnlySpan<byte> arg, out double value)
-    {
-        if (RespNumbers.TryParseDouble(arg, out value))
-        {
-            return true;
-        }
-
-        client.Reply.Error(Errors.NotFloat);
-        return false;
-    }
-
     public static string Text(ReadOnlySpan<byte> arg) => Encoding.UTF8.GetString(arg);
 }

@@ -35,30 +35,16 @@ internal static partial class HashCommands
     /// Looks a hash up for reading. Returns false after replying WRONGTYPE; otherwise
     /// <paramref name="hash"/> is the hash or null when the key does not exist.
     /// </summary>
-    private static bool TryRead(ClientSession client, ReadOnlySpan<byte> key, out ByteKeyTable<byte[]>? hash)
-    {
-        ref var entry = ref client.Keys.LookupRead(key);
-        if (Unsafe.IsNullRef(ref entry))
-        {
-            hash = null;
-            return true;
-        }
-
-        if (entry.Kind != ValueKind.Hash)
-        {
-            client.Reply.Error(Errors.WrongType);
-            hash = null;
-            return false;
-        }
-
-        hash = entry.HashValue;
-        return true;
-    }
+    private static bool TryRead(ClientSession client, ReadOnlySpan<byte> key, out ByteKeyTable<byte[]>? hash) =>
+        TryFind(client, key, countHit: true, out hash);
 
     /// <summary>Like <see cref="TryRead"/> but without counting a hit or miss (Redis' lookupKeyWrite).</summary>
-    private static bool TryFindForWrite(ClientSession client, ReadOnlySpan<byte> key, out ByteKeyTable<byte[]>? hash)
+    private static bool TryFindForWrite(ClientSession client, ReadOnlySpan<byte> key, out ByteKeyTable<byte[]>? hash) =>
+        TryFind(client, key, countHit: false, out hash);
+
+    private static bool TryFind(ClientSession client, ReadOnlySpan<byte> key, bool countHit, out ByteKeyTable<byte[]>? hash)
     {
-        ref var entry = ref client.Keys.Lookup(key);
+        ref var entry = ref countHit ? ref client.Keys.LookupRead(key) : ref client.Keys.Lookup(key);
         if (Unsafe.IsNullRef(ref entry))
         {
             hash = null;

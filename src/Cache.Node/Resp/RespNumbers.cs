@@ -143,59 +143,5 @@ internal static class RespNumbers
         return n;
     }
 
-    /// <summary>
-    /// The shortest round-trip form of a double, integral values without a point. Only an
-    /// approximation of Redis' INCRBYFLOAT/HINCRBYFLOAT text: Redis adds in 80-bit long double and
-    /// prints "%.17Lf" trimmed (0.1 + 0.2 gives "0.3"); use <see cref="LongDouble"/> to match it exactly.
-    /// </summary>
-    public static int FormatHumanDouble(double value, Span<byte> destination)
-    {
-        if (double.IsPositiveInfinity(value))
-        {
-            "inf"u8.CopyTo(destination);
-            return 3;
-        }
-
-        if (double.IsNegativeInfinity(value))
-        {
-            "-inf"u8.CopyTo(destination);
-            return 4;
-        }
-
-        if (value == Math.Floor(value) && Math.Abs(value) < 1e17)
-        {
-            // Integral values print without exponent or decimal point, as Redis does.
-            return Format((long)value, destination);
-        }
-
-        Span<char> chars = stackalloc char[64];
-        value.TryFormat(chars, out var n, "R", CultureInfo.InvariantCulture);
-        var text = chars[..n];
-        var e = text.IndexOf('E');
-        if (e >= 0)
-        {
-            // Redis prints with %.17Lg: exponent form "1.5e+20" rather than .NET's "1.5E+20".
-            var written = 0;
-            for (var i = 0; i < n; i++)
-            {
-                var c = text[i];
-                destination[written++] = (byte)(c == 'E' ? 'e' : c);
-                if (c == 'E' && i + 1 < n && text[i + 1] != '-' && text[i + 1] != '+')
-                {
-                    destination[written++] = (byte)'+';
-                }
-            }
-
-            return written;
-        }
-
-        for (var i = 0; i < n; i++)
-        {
-            destination[i] = (byte)text[i];
-        }
-
-        return n;
-    }
-
     private static bool IsSpace(byte b) => b is (byte)' ' or (byte)'\t' or (byte)'\n' or (byte)'\r' or (byte)'\v' or (byte)'\f';
 }
