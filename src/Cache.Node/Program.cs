@@ -51,6 +51,7 @@ await using (node)
 {
     Console.WriteLine($"GossipCache node '{options.Name}' ready to accept connections on {options.Bind}:{node.Port} (redis-cli -p {node.Port})");
     await node.WaitForShutdownAsync();
+    Console.WriteLine($"GossipCache node '{options.Name}' shutting down");
 }
 
 return 0;
