@@ -55,13 +55,14 @@ public sealed partial class GossipNode
         return null;
     }
 
-    /// <summary>At the end of a round: reap members dead longer than GossipToTheDeadTime, then shuffle.</summary>
+    /// <summary>At the end of a round: reap members left longer than GossipToTheDeadTime or dead longer than ReconnectTimeout, then shuffle.</summary>
     private void ResetProbeList()
     {
         for (int i = _probeList.Count - 1; i >= 0; i--)
         {
             var n = _probeList[i];
-            if (n.IsDeadOrLeft && n != _local && _time.GetElapsedTime(n.StateChangeTimestamp) > _options.GossipToTheDeadTime)
+            if (n != _local && n.IsDeadOrLeft &&
+                _time.GetElapsedTime(n.StateChangeTimestamp) > (n.State == MemberState.Left ? _options.GossipToTheDeadTime : _options.ReconnectTimeout))
             {
                 _probeList.RemoveAt(i);
                 _nodes.Remove(n.Name);
@@ -152,7 +153,8 @@ public sealed partial class GossipNode
             int delta = h.ExpectedNacks > 0 ? Math.Max(0, h.ExpectedNacks - h.Nacks) : 1;
             _awareness.Apply(delta);
             var target = h.Target!;
-            if (target.State == MemberState.Alive)
+            // Also when already suspected: our failed probe is an independent confirmation.
+            if (target.State is MemberState.Alive or MemberState.Suspect)
                 SuspectNode(new SuspectMessage(target.Incarnation, target.Name, _local!.Name));
         }
         FlushEvents();

@@ -1,3 +1,4 @@
+using Cache.Gossip.Protocol;
 using Cache.Gossip.Wire;
 
 namespace Cache.Gossip;
@@ -12,6 +13,9 @@ public sealed partial class GossipNode
             if (_stopped) return;
             if (!_leaving && RandomNodes(1, null) is [var peer])
                 BeginPushPull(peer.Address, join: false, done: null);
+            // Serf's reconnect: also try one failed member, so a healed partition merges back.
+            if (!_leaving && RandomDeadNode() is { } dead)
+                BeginPushPull(dead.Address, join: false, done: null);
             _pushPullTimer?.Change(PushPullScale(_options.PushPullInterval, _nodes.Count), Timeout.InfiniteTimeSpan);
         }
     }
@@ -33,6 +37,18 @@ public sealed partial class GossipNode
             foreach (var a in addresses)
                 if (a != _transport.LocalAddress) BeginPushPull(a, join: true, done: null);
         }
+    }
+
+    private NodeState? RandomDeadNode()
+    {
+        int dead = 0;
+        foreach (var c in _probeList)
+            if (c.State == MemberState.Dead) dead++;
+        if (dead == 0) return null;
+        int pick = _random.Next(dead);
+        foreach (var c in _probeList)
+            if (c.State == MemberState.Dead && pick-- == 0) return c;
+        return null;
     }
 
     private Task<bool> PushPullAsync(string address, bool join)
@@ -67,7 +83,7 @@ public sealed partial class GossipNode
             }
             var r = new WireReader(body.Span);
             if (!MessageCodec.TryReadFrame(ref r, out var type, out var payload) || type != MessageType.PushPull ||
-                !MessageCodec.TryReadPushPull(payload, out _, out var entries))
+                !MessageCodec.TryReadPushPull(payload, out _, out var sender, out var entries))
             {
                 Stats.Drop(DropReason.Malformed);
                 return;
@@ -75,7 +91,7 @@ public sealed partial class GossipNode
             lock (_gate)
             {
                 if (_stopped) return;
-                MergeRemoteState(entries);
+                MergeRemoteState(sender, entries);
                 Stats.PushPull();
             }
             ok = true;
@@ -93,15 +109,22 @@ public sealed partial class GossipNode
         foreach (var n in _probeList)
             entries.Add(new PushPullEntry(n.Name, n.Address, n.Incarnation, n.State, n.Metadata));
         _writer.Reset();
-        MessageCodec.WritePushPull(_writer, join, entries);
+        MessageCodec.WritePushPull(_writer, join, _local!.Name, entries);
         return PacketEnvelope.Seal(_writer.WrittenSpan, _label, _keyring);
     }
 
     /// <summary>memberlist's mergeState: alive as alive, left as left, dead and suspect both as suspicion.</summary>
-    private void MergeRemoteState(List<PushPullEntry> entries)
+    private void MergeRemoteState(string sender, List<PushPullEntry> entries)
     {
         foreach (var e in entries)
         {
+            // The partner answered us, which beats any rumour that it died at this incarnation.
+            if (e.Name == sender && e.State == MemberState.Alive && _nodes.TryGetValue(e.Name, out var known) &&
+                known.State == MemberState.Dead && known.Incarnation == e.Incarnation && known.Address == e.Address)
+            {
+                ApplyAlive(known, new AliveMessage(e.Incarnation, e.Name, e.Address, e.Metadata), isNew: false);
+                continue;
+            }
             switch (e.State)
             {
                 case MemberState.Alive:

@@ -135,10 +135,10 @@ public sealed partial class GossipNode
                 _writer.Reset();
                 MessageCodec.Write(_writer, new AckMessage(ping.Seq));
                 return PacketEnvelope.Seal(_writer.WrittenSpan, _label, _keyring);
-            case MessageType.PushPull when MessageCodec.TryReadPushPull(payload, out bool join, out var entries):
+            case MessageType.PushPull when MessageCodec.TryReadPushPull(payload, out bool join, out var sender, out var entries):
                 // Answer with our state as it was before merging theirs, as memberlist does.
                 var response = EncodeLocalState(join);
-                MergeRemoteState(entries);
+                MergeRemoteState(sender, entries);
                 return response;
             default:
                 Stats.Drop(type is MessageType.Ping or MessageType.PushPull ? DropReason.Malformed : DropReason.UnknownType);

@@ -51,8 +51,11 @@ public sealed class GossipOptions
     /// <summary>Members gossiped to per round.</summary>
     public int GossipNodes { get; set; } = 3;
 
-    /// <summary>How long dead members keep receiving gossip (and stay in the member list).</summary>
+    /// <summary>How long dead and left members keep receiving gossip (left ones are then removed).</summary>
     public TimeSpan GossipToTheDeadTime { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How long a failed member is remembered and retried by push/pull (Serf's reconnect), so partitions heal.</summary>
+    public TimeSpan ReconnectTimeout { get; set; } = TimeSpan.FromHours(24);
 
     /// <summary>Suspicion timeout multiplier (scaled by log10 of cluster size and the probe interval).</summary>
     public int SuspicionMult { get; set; } = 4;

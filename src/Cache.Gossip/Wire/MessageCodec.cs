@@ -69,10 +69,11 @@ internal static class MessageCodec
         w.EndMessage(s);
     }
 
-    public static void WritePushPull(WireWriter w, bool join, IReadOnlyCollection<PushPullEntry> entries)
+    public static void WritePushPull(WireWriter w, bool join, string sender, IReadOnlyCollection<PushPullEntry> entries)
     {
         int s = w.BeginMessage(MessageType.PushPull);
         w.WriteByte(join ? (byte)1 : (byte)0);
+        w.WriteString(sender);
         w.WriteVarUInt((ulong)entries.Count);
         foreach (var e in entries)
         {
@@ -149,12 +150,14 @@ internal static class MessageCodec
         return true;
     }
 
-    public static bool TryReadPushPull(ReadOnlySpan<byte> p, out bool join, out List<PushPullEntry> entries)
+    public static bool TryReadPushPull(ReadOnlySpan<byte> p, out bool join, out string sender, out List<PushPullEntry> entries)
     {
         var r = new WireReader(p);
         join = false;
+        sender = "";
         entries = [];
-        if (!r.TryReadByte(out byte j) || j > 1 || !r.TryReadVarUInt(out ulong count) || count > (ulong)r.Remaining) return false;
+        if (!r.TryReadByte(out byte j) || j > 1 || !r.TryReadString(out sender) ||
+            !r.TryReadVarUInt(out ulong count) || count > (ulong)r.Remaining) return false;
         join = j == 1;
         entries.Capacity = (int)count;
         for (ulong i = 0; i < count; i++)
