@@ -18,6 +18,11 @@ internal static class CommandLine
         ["client-query-buffer-limit"] = nameof(NodeOptions.ClientQueryBufferLimit),
         ["maxclients"] = nameof(NodeOptions.MaxClients),
         ["hz"] = nameof(NodeOptions.Hz),
+        ["gossip-port"] = nameof(NodeOptions.GossipPort),
+        ["join"] = nameof(NodeOptions.Join),
+        ["gossip-key"] = nameof(NodeOptions.GossipKey),
+        ["cluster-label"] = nameof(NodeOptions.ClusterLabel),
+        ["gossip-profile"] = nameof(NodeOptions.GossipProfile),
     };
 
     /// <summary>Parses <paramref name="args"/> into configuration keys, or says what is wrong.</summary>
@@ -86,6 +91,11 @@ internal static class CommandLine
           --client-query-buffer-limit <s> most unexecuted input per client (default 1gb)
           --maxclients <n>                most connected clients (default 10000)
           --hz <n>                        active expiry cycles per second (default 10)
+          --gossip-port <n>               gossip port, UDP+TCP (default: port + 10000)
+          --join <host:port,...>          gossip seeds to join (default: none, a cluster of one)
+          --gossip-key <base64>           AES key (16/24/32 bytes) encrypting gossip
+          --cluster-label <label>         keeps clusters on one network apart
+          --gossip-profile <p>            lan (default), wan or local timings
 
         Every option can also come from appsettings.json or GOSSIPCACHE_<Option> environment variables.
         """;
