@@ -81,7 +81,8 @@ internal sealed class ClusterMembership : IAsyncDisposable
 
         gossipOptions.Validate();
         var logger = loggers.CreateLogger("Cache.Gossip");
-        var transport = new SocketTransport(gossipOptions.BindAddress, gossipOptions.Port, logger: logger);
+        var announce = NodeHost.AnnouncedAddress(options, addresses[0]).ToString();
+        var transport = new SocketTransport(gossipOptions.BindAddress, gossipOptions.Port, announce, logger);
         var gossip = new GossipNode(gossipOptions, transport, time, logger);
         await gossip.StartAsync(cancellationToken).ConfigureAwait(false);
         return new ClusterMembership(gossip, nodeName);

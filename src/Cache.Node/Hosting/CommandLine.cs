@@ -23,6 +23,7 @@ internal static class CommandLine
         ["gossip-key"] = nameof(NodeOptions.GossipKey),
         ["cluster-label"] = nameof(NodeOptions.ClusterLabel),
         ["gossip-profile"] = nameof(NodeOptions.GossipProfile),
+        ["announce-ip"] = nameof(NodeOptions.AnnounceIp),
     };
 
     /// <summary>Parses <paramref name="args"/> into configuration keys, or says what is wrong.</summary>
@@ -96,6 +97,7 @@ internal static class CommandLine
           --gossip-key <base64>           AES key (16/24/32 bytes) encrypting gossip
           --cluster-label <label>         keeps clusters on one network apart
           --gossip-profile <p>            lan (default), wan or local timings
+          --announce-ip <ip>              address peers and clients use to reach this node
 
         Every option can also come from appsettings.json or GOSSIPCACHE_<Option> environment variables.
         """;

@@ -106,7 +106,7 @@ internal sealed class NodeHost : IAsyncDisposable
         var port = BoundPort(host, options.Port);
         server.BoundPort = port;
         options.Name ??= $"{Dns.GetHostName()}:{port}";
-        var advertised = addresses[0].Equals(IPAddress.Any) || addresses[0].Equals(IPAddress.IPv6Any) ? IPAddress.Loopback : addresses[0];
+        var advertised = AnnouncedAddress(options, addresses[0]);
         try
         {
             server.Cluster = await ClusterMembership.StartAsync(options, options.Name, new IPEndPoint(advertised, port).ToString(), time,
@@ -135,6 +135,12 @@ internal sealed class NodeHost : IAsyncDisposable
         await _host.StopAsync().ConfigureAwait(false);
         _host.Dispose();
     }
+
+    /// <summary>--announce-ip, else the bind address, else loopback for a wildcard bind.</summary>
+    internal static IPAddress AnnouncedAddress(NodeOptions options, IPAddress bound) =>
+        !string.IsNullOrEmpty(options.AnnounceIp) ? IPAddress.Parse(options.AnnounceIp)
+        : bound.Equals(IPAddress.Any) || bound.Equals(IPAddress.IPv6Any) ? IPAddress.Loopback
+        : bound;
 
     private static int BoundPort(IHost host, int requested)
     {

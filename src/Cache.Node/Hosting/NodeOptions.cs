@@ -45,6 +45,12 @@ public sealed class NodeOptions
     /// <summary>A label that keeps clusters sharing a network apart; nodes only talk to the same label.</summary>
     public string? ClusterLabel { get; set; }
 
+    /// <summary>
+    /// The IP other nodes and clients should use to reach this node (Redis' cluster-announce-ip).
+    /// Default: the bind address, or 127.0.0.1 when bound to all interfaces; set it when binding 0.0.0.0.
+    /// </summary>
+    public string? AnnounceIp { get; set; }
+
     /// <summary>Timing preset for gossip: lan (memberlist's defaults), wan or local.</summary>
     public string GossipProfile { get; set; } = "lan";
 

@@ -84,6 +84,11 @@ internal static class NodeOptionsValidator
             }
         }
 
+        if (!string.IsNullOrEmpty(options.AnnounceIp) && !IPAddress.TryParse(options.AnnounceIp, out _))
+        {
+            return $"--announce-ip must be an IP address, not '{options.AnnounceIp}'";
+        }
+
         if (options.GossipProfile is not ("lan" or "wan" or "local"))
         {
             return $"--gossip-profile must be lan, wan or local, not '{options.GossipProfile}'";
