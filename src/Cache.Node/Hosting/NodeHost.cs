@@ -83,9 +83,10 @@ internal sealed class NodeHost : IAsyncDisposable
                 })
                 .UseSockets(sockets =>
                 {
-                    // Back-pressure on input is ours: the parser needs a whole frame, bounded by
-                    // client-query-buffer-limit, so the transport must not pause below it.
-                    sockets.MaxReadBufferSize = null;
+                    // The parser needs a whole frame buffered, so the transport may not pause below
+                    // client-query-buffer-limit; above it, it must, or a client that never reads its
+                    // replies could make us buffer its input without end.
+                    sockets.MaxReadBufferSize = server.QueryBufferCeiling + (1024 * 1024);
                     sockets.NoDelay = true;
                     // Request/response traffic: run our loop on the socket thread instead of hopping to the pool.
                     sockets.UnsafePreferInlineScheduling = true;
