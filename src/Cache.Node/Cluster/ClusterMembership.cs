@@ -19,13 +19,15 @@ internal sealed class ClusterMembership : IAsyncDisposable
     private SlotMap _ring = SlotMap.Empty;
     private string[] _ringMembers = [];
     private int _pendingRebuilds;
+    private readonly Lock _rebuildLock = new();
 
     private ClusterMembership(GossipNode gossip, string nodeName)
     {
         Gossip = gossip;
         NodeId = IdOf(nodeName);
-        RebuildRing();
+        // Subscribe before the first build: gossip is already running and may change meanwhile.
         gossip.MembershipChanged += (_, _) => ScheduleRebuild();
+        RebuildRing();
     }
 
     public GossipNode Gossip { get; }
@@ -113,6 +115,14 @@ internal sealed class ClusterMembership : IAsyncDisposable
     }
 
     private void RebuildRing()
+    {
+        lock (_rebuildLock)
+        {
+            RebuildRingLocked();
+        }
+    }
+
+    private void RebuildRingLocked()
     {
         var up = Gossip.Members.Where(m => m.State is MemberState.Alive or MemberState.Suspect).Select(m => m.Name).Order(StringComparer.Ordinal).ToArray();
         if (up.SequenceEqual(_ringMembers))
