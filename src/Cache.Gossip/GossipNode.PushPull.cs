@@ -39,6 +39,16 @@ public sealed partial class GossipNode
         }
     }
 
+    private void FollowUpPushPull(string seed)
+    {
+        lock (_gate)
+        {
+            if (_stopped) return;
+            _nodes.TryGetValue(seed, out var exclude);
+            if (RandomNodes(1, exclude) is [var peer]) BeginPushPull(peer.Address, join: false, done: null);
+        }
+    }
+
     private NodeState? RandomDeadNode()
     {
         int dead = 0;
@@ -62,10 +72,10 @@ public sealed partial class GossipNode
     {
         var request = EncodeLocalState(join);
         Stats.StreamOut(request.Length);
-        _transport.BeginExchange(address, request, _options.StreamTimeout, response => PushPullDone(address, response, done));
+        _transport.BeginExchange(address, request, _options.StreamTimeout, response => PushPullDone(address, join, response, done));
     }
 
-    private void PushPullDone(string address, byte[]? response, Action<bool>? done)
+    private void PushPullDone(string address, bool join, byte[]? response, Action<bool>? done)
     {
         bool ok = false;
         try
@@ -91,8 +101,12 @@ public sealed partial class GossipNode
             lock (_gate)
             {
                 if (_stopped) return;
-                MergeRemoteState(sender, entries);
+                MergeRemoteState(sender, entries, joining: join);
                 Stats.PushPull();
+                // The seed's view may have gaps (rumours it missed); since a joiner does not re-gossip what
+                // it learned, one more exchange with someone else shortly after fills them.
+                if (join && _followUpTimer is null)
+                    _followUpTimer = _time.CreateTimer(_ => FollowUpPushPull(sender), null, _options.GossipInterval * 10, Timeout.InfiniteTimeSpan);
             }
             ok = true;
             FlushEvents();
@@ -114,7 +128,7 @@ public sealed partial class GossipNode
     }
 
     /// <summary>memberlist's mergeState: alive as alive, left as left, dead and suspect both as suspicion.</summary>
-    private void MergeRemoteState(string sender, List<PushPullEntry> entries)
+    private void MergeRemoteState(string sender, List<PushPullEntry> entries, bool joining = false)
     {
         foreach (var e in entries)
         {
@@ -128,7 +142,7 @@ public sealed partial class GossipNode
             switch (e.State)
             {
                 case MemberState.Alive:
-                    AliveNode(new AliveMessage(e.Incarnation, e.Name, e.Address, e.Metadata));
+                    AliveNode(new AliveMessage(e.Incarnation, e.Name, e.Address, e.Metadata), joining);
                     break;
                 case MemberState.Left:
                     DeadNode(new DeadMessage(e.Incarnation, e.Name, e.Name));
