@@ -15,29 +15,35 @@ public static class GossipSimulation
 {
     private static readonly DateTimeOffset Start = new(2031, 3, 14, 15, 9, 26, TimeSpan.Zero);
 
-    /// <summary>Writes the result tables as Markdown.</summary>
+    /// <summary>Writes the result tables as Markdown; a zero false-positive duration skips that table.</summary>
     public static void Run(TextWriter output, int[]? sizes = null, TimeSpan? fpDuration = null)
     {
         ArgumentNullException.ThrowIfNull(output);
         sizes ??= [16, 64, 256, 1024];
         var fp = fpDuration ?? TimeSpan.FromMinutes(30);
-        output.WriteLine("| nodes | join known by all (s) | failure known by all (s) | first suspicion (s) | UDP+TCP bytes/node/s (steady) | wall (s) |");
-        output.WriteLine("|---:|---:|---:|---:|---:|---:|");
-        foreach (int n in sizes)
+        foreach (double loss in new[] { 0.0, 0.01 })
         {
-            var wall = Stopwatch.StartNew();
-            var r = Convergence(n, seed: n);
-            output.WriteLine(Inv($"| {n} | {r.Join:F2} | {r.Failure:F2} | {r.FirstSuspicion:F2} | {r.BytesPerNodePerSecond:F0} | {wall.Elapsed.TotalSeconds:F1} |"));
-            output.Flush();
+            output.WriteLine(Inv($"Packet loss {loss:P0}, latency 1-3 ms:"));
+            output.WriteLine();
+            output.WriteLine("| nodes | join known by all (s) | failure known by all (s) | first suspicion (s) | UDP+TCP bytes/node/s (steady) | wall (s) |");
+            output.WriteLine("|---:|---:|---:|---:|---:|---:|");
+            foreach (int n in sizes)
+            {
+                var wall = Stopwatch.StartNew();
+                var r = Convergence(n, seed: n, loss);
+                output.WriteLine(Inv($"| {n} | {r.Join:F2} | {r.Failure:F2} | {r.FirstSuspicion:F2} | {r.BytesPerNodePerSecond:F0} | {wall.Elapsed.TotalSeconds:F1} |"));
+                output.Flush();
+            }
+            output.WriteLine();
         }
-        output.WriteLine();
+        if (fp <= TimeSpan.Zero) return;
         output.WriteLine(Inv($"False positives over {fp.TotalMinutes:F0} simulated minutes (a member declared dead while it runs), per node-hour:"));
         output.WriteLine();
         output.WriteLine("| nodes | scenario | Lifeguard | false suspicions / node-h | false deaths / node-h |");
         output.WriteLine("|---:|---|---|---:|---:|");
         foreach (int n in sizes.Where(s => s <= 256))
         {
-            foreach (var (scenario, loss, slow) in new[] { ("1% loss", 0.01, false), ("one slow node", 0.0, true) })
+            foreach (var (scenario, loss, slow) in new[] { ("1% loss", 0.01, false), ("10% loss", 0.10, false), ("one slow node", 0.0, true) })
             {
                 foreach (bool lifeguard in new[] { true, false })
                 {
@@ -92,9 +98,10 @@ public static class GossipSimulation
         return (clock.Elapsed - start).TotalSeconds;
     }
 
-    private static ConvergenceResult Convergence(int n, int seed)
+    private static ConvergenceResult Convergence(int n, int seed, double loss)
     {
         var (clock, net, nodes) = Build(n - 1, seed);
+        net.PacketLoss = loss;
 
         // Steady state traffic over one minute.
         long before = net.BytesSent + net.StreamBytesSent;

@@ -56,7 +56,10 @@ public sealed partial class GossipNode : IAsyncDisposable
         _awareness = new Awareness(options.AwarenessMaxMultiplier);
     }
 
-    /// <summary>Raised after each membership change, in increasing <see cref="MembershipEvent.Version"/> order.</summary>
+    /// <summary>
+    /// Raised after each membership change, in increasing <see cref="MembershipEvent.Version"/> order, outside the
+    /// protocol gate but on the thread that processed the change (a timer or socket thread): keep handlers short.
+    /// </summary>
     public event EventHandler<MembershipEvent>? MembershipChanged;
 
     /// <summary>The current membership (lock-free read).</summary>
@@ -122,6 +125,7 @@ public sealed partial class GossipNode : IAsyncDisposable
     public async ValueTask<int> JoinAsync(IEnumerable<string> seeds, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(seeds);
+        if (_local is null) throw new InvalidOperationException("Start the node before joining.");
         var list = seeds.ToList();
         var backoff = _options.JoinInitialBackoff;
         for (int attempt = 1; ; attempt++)
