@@ -3,6 +3,7 @@ using Xunit.Abstractions;
 
 namespace Cache.Gossip.Tests.Simulation;
 
+[Collection("GossipTiming")] // not beside the real-socket tests: they need the CPU on time
 public sealed class LargeClusterTests(ITestOutputHelper output)
 {
     [Fact]

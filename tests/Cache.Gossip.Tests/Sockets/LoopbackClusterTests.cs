@@ -1,6 +1,7 @@
 namespace Cache.Gossip.Tests.Sockets;
 
 /// <summary>Real UDP + TCP on 127.0.0.1, ports chosen by the OS; waits are driven by membership events.</summary>
+[Collection("GossipTiming")]
 public sealed class LoopbackClusterTests(Xunit.Abstractions.ITestOutputHelper output)
 {
     private readonly System.Diagnostics.Stopwatch _watch = System.Diagnostics.Stopwatch.StartNew();
