@@ -30,5 +30,6 @@ public sealed class LargeClusterTests(ITestOutputHelper output)
         double perNodePerSec = (c.Network.BytesSent - bytesBefore) / (N - 1.0) / (c.Clock.Elapsed - start).TotalSeconds;
         output.WriteLine($"failure known by all {N - 1} in {detect.TotalSeconds:F1} s; {perNodePerSec:F0} UDP bytes/node/s; wall {wall.Elapsed.TotalSeconds:F1} s");
         Assert.DoesNotContain(c.Events, e => e.Kind == MembershipEventKind.Failed && e.Member.Name != victim.Name);
+        Assert.InRange(c.Network.LargestPacket, 1000, 1400); // compound packets fill up but never pass the UDP limit
     }
 }
