@@ -71,4 +71,23 @@ public sealed class LeaveAndMetadataTests
         Assert.True(reborn.LocalMember.Incarnation > deadAt);
         Assert.Contains(c.Events, e => e.Kind == MembershipEventKind.Joined && e.Member.Name == victim.Name && e.Member.Incarnation > deadAt);
     }
+
+    [Fact]
+    public async Task Info_fields_report_members_and_counters()
+    {
+        await using var c = new SimCluster(seed: 35);
+        c.AddJoined(3);
+        c.RunUntil(c.Converged, TimeSpan.FromSeconds(30));
+        c.Clock.Advance(TimeSpan.FromSeconds(5));
+        c.Nodes[0].OnPacket("garbage", new byte[] { 1, 2, 3, 4 });
+        var info = c.Nodes[0].InfoFields().ToDictionary(p => p.Key, p => p.Value);
+        Assert.Equal("n0000", info["gossip_node_name"]);
+        Assert.Equal("3", info["gossip_members_alive"]);
+        Assert.Equal("0", info["gossip_members_suspect"]);
+        Assert.Equal("1", info["gossip_incarnation"]);
+        Assert.Equal("1", info["gossip_dropped_bad_magic"]);
+        Assert.Equal("0", info["gossip_dropped_unexpected_encryption"]);
+        Assert.True(long.Parse(info["gossip_packets_out"]) > 0);
+        Assert.Equal(Enum.GetValues<DropReason>().Length + 23, info.Count);
+    }
 }
