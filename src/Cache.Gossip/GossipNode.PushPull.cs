@@ -124,7 +124,7 @@ public sealed partial class GossipNode
             entries.Add(new PushPullEntry(n.Name, n.Address, n.Incarnation, n.State, n.Metadata));
         _writer.Reset();
         MessageCodec.WritePushPull(_writer, join, _local!.Name, entries);
-        return PacketEnvelope.Seal(_writer.WrittenSpan, _label, _keyring);
+        return PacketEnvelope.Seal(_writer.WrittenSpan, _label, _keyring, deflate: _options.CompressStreams && _writer.Length > 1024);
     }
 
     /// <summary>memberlist's mergeState: alive as alive, left as left, dead and suspect both as suspicion.</summary>
