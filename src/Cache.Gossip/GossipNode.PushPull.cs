@@ -16,7 +16,7 @@ public sealed partial class GossipNode
             // Serf's reconnect: also try one failed member, so a healed partition merges back.
             if (!_leaving && RandomDeadNode() is { } dead)
                 BeginPushPull(dead.Address, join: false, done: null);
-            _pushPullTimer?.Change(PushPullScale(_options.PushPullInterval, _nodes.Count), Timeout.InfiniteTimeSpan);
+            _pushPullTimer?.Change(PushPullScale(_options.PushPullInterval, ClusterSize), Timeout.InfiniteTimeSpan);
         }
     }
 

@@ -83,7 +83,7 @@ public sealed partial class GossipNode
         Stats.Suspicion();
         state.Incarnation = msg.Incarnation;
         SetState(state, MemberState.Suspect);
-        int n = _nodes.Count;
+        int n = ClusterSize;
         int k = _options.SuspicionMult - 2;
         if (n - 2 < k) k = 0;
         var min = SuspicionTimeout(n);
