@@ -78,9 +78,9 @@ public sealed class GossipMembershipTests : IAsyncLifetime
         var info = await client.CallAsync("INFO", "gossip");
         Assert.Contains("# Gossip\r\n", info, StringComparison.Ordinal);
         Assert.Contains("gossip_enabled:1\r\n", info, StringComparison.Ordinal);
-        Assert.Contains("members_alive:3\r\n", info, StringComparison.Ordinal);
-        Assert.Contains("members_dead:0\r\n", info, StringComparison.Ordinal);
-        Assert.Matches(@"packets_in:[1-9]\d*\r\n", info);
+        Assert.Contains("gossip_members_alive:3\r\n", info, StringComparison.Ordinal);
+        Assert.Contains("gossip_members_dead:0\r\n", info, StringComparison.Ordinal);
+        Assert.Matches(@"gossip_packets_in:[1-9]\d*\r\n", info);
     }
 
     [Fact]
