@@ -29,7 +29,7 @@ public sealed class GossipSecurityTests
         }
 
         Assert.True(seed.Server.Cluster.Gossip.Stats.DroppedTotal > 0, "the seed never dropped the stranger's packets");
-        Assert.Null(seed.Server.Cluster.Gossip.Members[stranger.Server.Cluster.Gossip.Name]);
+        Assert.Null(seed.Server.Cluster.Gossip.Members[stranger.Server.Cluster!.Gossip.Name]);
         Assert.Equal(1, stranger.Server.Cluster!.Gossip.Members.LiveCount);
     }
 
