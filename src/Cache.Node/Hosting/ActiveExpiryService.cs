@@ -34,7 +34,7 @@ internal sealed class ActiveExpiryService(CacheServer server) : BackgroundServic
             using (keys.Gate.EnterScope())
             {
                 limit = keys.SlotLimit;
-                if (keys.VolatileCount == 0)
+                if (keys.VolatileCount == 0 && keys.TombstoneCount == 0)
                 {
                     return;
                 }

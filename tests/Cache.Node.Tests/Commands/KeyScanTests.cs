@@ -140,11 +140,8 @@ public sealed class KeyScanTests : IAsyncLifetime
         var keys = _node.Server.Keys;
         using (keys.Gate.EnterScope())
         {
-            var hash = new ByteKeyTable<byte[]>();
-            hash.GetOrAdd(System.Text.Encoding.UTF8.GetBytes(field), out _) = System.Text.Encoding.UTF8.GetBytes(value);
             ref var entry = ref keys.GetOrAdd(System.Text.Encoding.UTF8.GetBytes(key), out _);
-            entry.Value = hash;
-            entry.Kind = ValueKind.Hash;
+            keys.HashSet(ref entry, System.Text.Encoding.UTF8.GetBytes(field), System.Text.Encoding.UTF8.GetBytes(value));
         }
     }
 
