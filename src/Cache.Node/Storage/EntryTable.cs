@@ -53,7 +53,7 @@ internal sealed class EntryTable
         for (var i = _buckets[hash & (uint)(_buckets.Length - 1)] - 1; (uint)i < (uint)slots.Length; i = slots[i].Next)
         {
             ref var slot = ref slots[i];
-            if (slot.HashCode == hash && key.SequenceEqual(Record.Key(_memory.Chunk(slot.Handle))))
+            if (slot.HashCode == hash && key.SequenceEqual(RecordLayout.Key(_memory.Chunk(slot.Handle))))
             {
                 return i;
             }
@@ -68,8 +68,8 @@ internal sealed class EntryTable
     /// </summary>
     public int Add(ReadOnlySpan<byte> key, int valueLength)
     {
-        var handle = _memory.Allocate(Record.SizeOf(key.Length, valueLength));
-        Record.Write(_memory.Chunk(handle), key, valueLength);
+        var handle = _memory.Allocate(RecordLayout.SizeOf(key.Length, valueLength));
+        RecordLayout.Write(_memory.Chunk(handle), key, valueLength);
         var hash = Hash(key);
         int index;
         if (_freeList >= 0)
@@ -103,10 +103,10 @@ internal sealed class EntryTable
     public ref StoreEntry SlotAt(int index) => ref _slots[index];
 
     /// <summary>The key of an occupied slot; valid until the slot's record is reallocated or freed.</summary>
-    public ReadOnlySpan<byte> KeyAt(int index) => Record.Key(_memory.Chunk(_slots[index].Handle));
+    public ReadOnlySpan<byte> KeyAt(int index) => RecordLayout.Key(_memory.Chunk(_slots[index].Handle));
 
     /// <summary>The value bytes of an occupied slot; valid until the record is reallocated or freed.</summary>
-    public Span<byte> ValueOf(in StoreEntry slot) => Record.Value(_memory.Chunk(slot.Handle));
+    public Span<byte> ValueOf(in StoreEntry slot) => RecordLayout.Value(_memory.Chunk(slot.Handle));
 
     /// <summary>
     /// Gives the record of <paramref name="slot"/> a value of <paramref name="length"/> bytes and
@@ -116,28 +116,28 @@ internal sealed class EntryTable
     public Span<byte> ResizeValue(ref StoreEntry slot, int length, int keep = 0)
     {
         var chunk = _memory.Chunk(slot.Handle);
-        var key = Record.Key(chunk);
-        var oldValue = Record.Value(chunk);
+        var key = RecordLayout.Key(chunk);
+        var oldValue = RecordLayout.Value(chunk);
         keep = Math.Min(keep, Math.Min(oldValue.Length, length));
-        var size = Record.SizeOf(key.Length, length);
+        var size = RecordLayout.SizeOf(key.Length, length);
         if (_memory.Fits(slot.Handle, size))
         {
             // Same chunk: the header may change width, so move the key and kept bytes first.
-            var header = Record.VarintSize((uint)key.Length) + Record.VarintSize((uint)length);
-            var oldHeader = Record.VarintSize((uint)key.Length) + Record.VarintSize((uint)oldValue.Length);
+            var header = RecordLayout.VarintSize((uint)key.Length) + RecordLayout.VarintSize((uint)length);
+            var oldHeader = RecordLayout.VarintSize((uint)key.Length) + RecordLayout.VarintSize((uint)oldValue.Length);
             if (header != oldHeader)
             {
                 chunk.Slice(oldHeader, key.Length + keep).CopyTo(chunk[header..]);
             }
 
-            var at = Record.WriteVarint(chunk, (uint)key.Length);
-            Record.WriteVarint(chunk[at..], (uint)length);
+            var at = RecordLayout.WriteVarint(chunk, (uint)key.Length);
+            RecordLayout.WriteVarint(chunk[at..], (uint)length);
             return chunk.Slice(header + key.Length, length);
         }
 
         var handle = _memory.Allocate(size);
         var target = _memory.Chunk(handle);
-        var value = Record.Write(target, key, length);
+        var value = RecordLayout.Write(target, key, length);
         oldValue[..keep].CopyTo(value);
         _memory.Free(slot.Handle);
         slot.Handle = handle;

@@ -23,14 +23,14 @@ internal static class HashBlob
     public static int Count(ReadOnlySpan<byte> blob) => blob.Length < Start ? 0 : BinaryPrimitives.ReadInt32LittleEndian(blob);
 
     public static int PairSize(int fieldLength, int valueLength) =>
-        Record.VarintSize((uint)fieldLength) + fieldLength + Record.VarintSize((uint)valueLength) + valueLength;
+        RecordLayout.VarintSize((uint)fieldLength) + fieldLength + RecordLayout.VarintSize((uint)valueLength) + valueLength;
 
     /// <summary>Reads the pair at <paramref name="position"/>; returns the position after it.</summary>
     public static int ReadAt(ReadOnlySpan<byte> blob, int position, out ReadOnlySpan<byte> field, out ReadOnlySpan<byte> value)
     {
-        var at = Record.ReadVarint(blob, position, out var fieldLength);
+        var at = RecordLayout.ReadVarint(blob, position, out var fieldLength);
         field = blob.Slice(at, (int)fieldLength);
-        at = Record.ReadVarint(blob, at + (int)fieldLength, out var valueLength);
+        at = RecordLayout.ReadVarint(blob, at + (int)fieldLength, out var valueLength);
         value = blob.Slice(at, (int)valueLength);
         return at + (int)valueLength;
     }
@@ -125,10 +125,10 @@ internal static class HashBlob
 
     private static int WritePair(Span<byte> destination, ReadOnlySpan<byte> field, ReadOnlySpan<byte> value)
     {
-        var at = Record.WriteVarint(destination, (uint)field.Length);
+        var at = RecordLayout.WriteVarint(destination, (uint)field.Length);
         field.CopyTo(destination[at..]);
         at += field.Length;
-        at += Record.WriteVarint(destination[at..], (uint)value.Length);
+        at += RecordLayout.WriteVarint(destination[at..], (uint)value.Length);
         value.CopyTo(destination[at..]);
         return at + value.Length;
     }

@@ -100,7 +100,7 @@ internal sealed partial class KeySpace
         }
 
         var now = NowMs;
-        var tombstoneLimit = (now - TombstoneHorizonMs) << HybridLogicalClock.CounterBits;
+        var tombstoneLimit = now - TombstoneHorizonMs;
         var deleted = 0;
         var limit = _table.SlotLimit;
         for (var n = 0; n < maxSlots && n < limit; n++)
@@ -119,7 +119,7 @@ internal sealed partial class KeySpace
             ref var entry = ref _table.SlotAt(index);
             if (entry.Kind == ValueKind.Tombstone)
             {
-                if (entry.Version <= tombstoneLimit)
+                if (HybridLogicalClock.WallMilliseconds(entry.Version) <= tombstoneLimit)
                 {
                     RemoveSlot(index);
                 }

@@ -7,7 +7,7 @@ namespace Cache.Node.Storage;
 /// bytes, value bytes. Key and value share one chunk so an entry costs one allocation and the
 /// index stores one handle. Varints keep the header at 2 bytes for short keys and values.
 /// </summary>
-internal static class Record
+internal static class RecordLayout
 {
     /// <summary>Bytes a record of a key and a value of these lengths needs.</summary>
     public static int SizeOf(int keyLength, int valueLength) =>
