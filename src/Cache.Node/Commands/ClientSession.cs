@@ -106,6 +106,14 @@ internal sealed partial class ClientSession
             return;
         }
 
+        // As Redis' processCommand: make room first; a write that may grow memory is refused
+        // while the store stays over maxmemory (inside MULTI this fails the transaction).
+        if (command.HasFlag(CommandFlags.DenyOom) && !Keys.EnsureMemory())
+        {
+            Reject("OOM command not allowed when used memory > 'maxmemory'.");
+            return;
+        }
+
         if (InMulti && !command.HasFlag(CommandFlags.Transaction))
         {
             if (command.HasFlag(CommandFlags.NoMulti))

@@ -18,6 +18,9 @@ internal static class CommandLine
         ["client-query-buffer-limit"] = nameof(NodeOptions.ClientQueryBufferLimit),
         ["maxclients"] = nameof(NodeOptions.MaxClients),
         ["hz"] = nameof(NodeOptions.Hz),
+        ["maxmemory"] = nameof(NodeOptions.MaxMemory),
+        ["maxmemory-policy"] = nameof(NodeOptions.MaxMemoryPolicy),
+        ["maxmemory-samples"] = nameof(NodeOptions.MaxMemorySamples),
     };
 
     /// <summary>Parses <paramref name="args"/> into configuration keys, or says what is wrong.</summary>
@@ -86,6 +89,10 @@ internal static class CommandLine
           --client-query-buffer-limit <s> most unexecuted input per client (default 1gb)
           --maxclients <n>                most connected clients (default 10000)
           --hz <n>                        active expiry cycles per second (default 10)
+          --maxmemory <size>              most bytes the store may hold, e.g. 512mb (default 0: no limit)
+          --maxmemory-policy <p>          noeviction (default) | allkeys-lru | allkeys-random |
+                                          volatile-lru | volatile-random | volatile-ttl
+          --maxmemory-samples <n>         keys sampled per eviction round (default 5)
 
         Every option can also come from appsettings.json or GOSSIPCACHE_<Option> environment variables.
         """;

@@ -93,6 +93,12 @@ internal sealed class NodeHost : IAsyncDisposable
             .Build();
 
         await host.StartAsync(cancellationToken).ConfigureAwait(false);
+        if (server.Keys.MaxMemory == 0)
+        {
+            host.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Cache.Node.Memory").LogWarning(
+                "No memory limit: --maxmemory is 0, so the cache grows until the machine runs out of memory. Set one, e.g. --maxmemory 512mb --maxmemory-policy allkeys-lru.");
+        }
+
         var port = BoundPort(host, options.Port);
         server.BoundPort = port;
         options.Name ??= $"{Dns.GetHostName()}:{port}";

@@ -1,0 +1,133 @@
+using System.Text;
+using Cache.Node.Storage;
+using Cache.Node.Tests.Infrastructure;
+using Microsoft.Extensions.Time.Testing;
+
+namespace Cache.Node.Tests.Storage;
+
+/// <summary>maxmemory and the eviction policies, on the key space and over the wire.</summary>
+public sealed class EvictionTests
+{
+    private const string Oom = "-OOM command not allowed when used memory > 'maxmemory'.\r\n";
+
+    private readonly FakeTimeProvider _time = new(new DateTimeOffset(2031, 3, 14, 15, 9, 26, TimeSpan.Zero));
+
+    [Fact]
+    public void Allkeys_lru_evicts_down_to_the_limit_and_keeps_the_keys_in_use()
+    {
+        var keys = new KeySpace(_time) { Policy = EvictionPolicy.AllKeysLru };
+        for (var i = 0; i < 10_000; i++)
+        {
+            keys.SetString(B($"key:{i}"), new byte[100]);
+        }
+
+        keys.MaxMemory = keys.UsedMemory - 400_000;   // about a third of the keys must go
+        for (var i = 0; i < 1000; i++)
+        {
+            Assert.True(keys.Exists(B($"key:{i}")));   // the first thousand are now the recently used
+        }
+
+        Assert.True(keys.EnsureMemory());
+        Assert.True(keys.UsedMemory <= keys.MaxMemory);
+        Assert.True(keys.EvictedKeys > 2000, $"{keys.EvictedKeys} evicted");
+        Assert.Equal(10_000 - keys.EvictedKeys, keys.Count);
+        var hotKept = Enumerable.Range(0, 1000).Count(i => keys.Exists(B($"key:{i}")));
+        Assert.True(hotKept > 950, $"only {hotKept} of 1000 recently used keys survived");
+    }
+
+    [Fact]
+    public void Volatile_ttl_evicts_the_soonest_expiring_and_never_a_persistent_key()
+    {
+        var keys = new KeySpace(_time) { Policy = EvictionPolicy.VolatileTtl, EvictionSamples = 10 };
+        for (var i = 0; i < 1000; i++)
+        {
+            keys.SetString(B($"ttl:{i}"), new byte[100], keys.NowMs + 1000 + (i * 1000L));
+            keys.SetString(B($"keep:{i}"), new byte[100]);
+        }
+
+        keys.MaxMemory = keys.UsedMemory - 30_000;
+        Assert.True(keys.EnsureMemory());
+        Assert.True(keys.EvictedKeys > 0);
+        Assert.Equal(1000, Enumerable.Range(0, 1000).Count(i => keys.Exists(B($"keep:{i}"))));
+        var survivors = Enumerable.Range(0, 1000).Where(i => keys.Exists(B($"ttl:{i}"))).ToList();
+        var soonest = (int)keys.EvictedKeys * 2;
+        var evictedSoon = Enumerable.Range(0, soonest).Count(i => !keys.Exists(B($"ttl:{i}")));
+        Assert.True(evictedSoon > keys.EvictedKeys * 0.8, $"{evictedSoon} of {keys.EvictedKeys} evicted are among the {soonest} soonest");
+
+        // With only persistent keys left over the limit, nothing may go: the write is refused.
+        keys.MaxMemory = 1;
+        Assert.False(keys.EnsureMemory());
+        Assert.Equal(0, keys.VolatileCount);
+        Assert.Equal(1000, keys.Count);
+        Assert.NotEmpty(survivors);
+    }
+
+    [Fact]
+    public void Noeviction_refuses_and_never_deletes()
+    {
+        var keys = new KeySpace(_time);
+        keys.SetString("a"u8, "1"u8);
+        keys.MaxMemory = 1;
+        Assert.False(keys.EnsureMemory());
+        Assert.True(keys.Exists("a"u8));
+        keys.MaxMemory = 0;
+        Assert.True(keys.EnsureMemory());
+    }
+
+    [Fact]
+    public async Task Over_the_wire_noeviction_answers_writes_with_the_oom_error_and_reads_go_on()
+    {
+        await using var node = await TestNode.StartAsync(time: _time);
+        await using var client = await node.ConnectAsync();
+        Assert.Equal("+OK\r\n", await client.CallAsync("SET", "k", "v"));
+        Assert.Equal("+OK\r\n", await client.CallAsync("CONFIG", "SET", "maxmemory", "1"));
+        Assert.Equal(Oom, await client.CallAsync("SET", "k2", "v"));
+        Assert.Equal(Oom, await client.CallAsync("HSET", "h", "f", "v"));
+        Assert.Equal("$1\r\nv\r\n", await client.CallAsync("GET", "k"));
+        Assert.Equal("+OK\r\n", await client.CallAsync("MULTI"));
+        Assert.Equal(Oom, await client.CallAsync("SET", "k3", "v"));
+        Assert.StartsWith("-EXECABORT", await client.CallAsync("EXEC"), StringComparison.Ordinal);
+        Assert.Equal(":1\r\n", await client.CallAsync("DEL", "k"));
+        Assert.Equal("*2\r\n$9\r\nmaxmemory\r\n$1\r\n1\r\n", await client.CallAsync("CONFIG", "GET", "maxmemory"));
+        Assert.Equal("+OK\r\n", await client.CallAsync("CONFIG", "SET", "maxmemory", "0"));
+        Assert.Equal("+OK\r\n", await client.CallAsync("SET", "k2", "v"));
+    }
+
+    [Fact]
+    public async Task Over_the_wire_allkeys_lru_makes_room_and_info_reports_it()
+    {
+        await using var node = await TestNode.StartAsync(o => { o.MaxMemory = "2mb"; o.MaxMemoryPolicy = "allkeys-lru"; }, _time);
+        await using var client = await node.ConnectAsync();
+        Assert.Equal("*2\r\n$16\r\nmaxmemory-policy\r\n$11\r\nallkeys-lru\r\n", await client.CallAsync("CONFIG", "GET", "maxmemory-policy"));
+        var value = new string('x', 1000);
+        for (var i = 0; i < 5000; i++)
+        {
+            Assert.Equal("+OK\r\n", await client.CallAsync("SET", $"key:{i}", value));
+        }
+
+        var info = await client.CallAsync("INFO", "memory");
+        var used = long.Parse(Line(info, "used_memory"), System.Globalization.CultureInfo.InvariantCulture);
+        Assert.True(used <= (2 << 20) + 2000, $"used_memory {used}");
+        Assert.Equal("2097152", Line(info, "maxmemory"));
+        Assert.Equal("allkeys-lru", Line(info, "maxmemory_policy"));
+        var evicted = long.Parse(Line(await client.CallAsync("INFO", "stats"), "evicted_keys"), System.Globalization.CultureInfo.InvariantCulture);
+        Assert.True(evicted > 2000, $"evicted_keys {evicted}");
+        Assert.Equal($":{5000 - evicted}\r\n", await client.CallAsync("DBSIZE"));
+        Assert.StartsWith("-ERR CONFIG SET failed (possibly related to argument 'maxmemory-policy')", await client.CallAsync("CONFIG", "SET", "maxmemory-policy", "lfu-please"), StringComparison.Ordinal);
+    }
+
+    private static string Line(string info, string name)
+    {
+        foreach (var line in info.Split("\r\n"))
+        {
+            if (line.StartsWith(name + ":", StringComparison.Ordinal))
+            {
+                return line[(name.Length + 1)..];
+            }
+        }
+
+        return "";
+    }
+
+    private static byte[] B(string s) => Encoding.ASCII.GetBytes(s);
+}
