@@ -20,6 +20,13 @@ internal enum EvictionPolicy
 
     /// <summary>Among sampled keys with an expiry, the one expiring soonest.</summary>
     VolatileTtl,
+
+    /// <summary>
+    /// Not in Redis: SIEVE (Zhang et al., NSDI '24). Keys in insertion order, a visited bit set on
+    /// access, a hand moving from the oldest towards the newest that clears bits and evicts the
+    /// first unvisited key. Costs 8 bytes per key (the queue links) while it is the policy.
+    /// </summary>
+    AllKeysSieve,
 }
 
 /// <summary>Redis' names for <see cref="EvictionPolicy"/>.</summary>
@@ -33,6 +40,7 @@ internal static class EvictionPolicies
         ("volatile-lru", EvictionPolicy.VolatileLru),
         ("volatile-random", EvictionPolicy.VolatileRandom),
         ("volatile-ttl", EvictionPolicy.VolatileTtl),
+        ("allkeys-sieve", EvictionPolicy.AllKeysSieve),
     ];
 
     /// <summary>The accepted names, comma separated, for error messages.</summary>

@@ -16,11 +16,21 @@ internal sealed partial class KeySpace
     private readonly long[] _poolScore = new long[PoolSize];
     private readonly uint[] _poolAccess = new uint[PoolSize];
     private int _poolCount;
+    private EvictionPolicy _policy;
 
     /// <summary>Bytes of <see cref="UsedMemory"/> allowed; 0 means no limit.</summary>
     public long MaxMemory { get; set; }
 
-    public EvictionPolicy Policy { get; set; } = EvictionPolicy.NoEviction;
+    public EvictionPolicy Policy
+    {
+        get => _policy;
+        set
+        {
+            _policy = value;
+            _poolCount = 0;
+            SetSieve(value == EvictionPolicy.AllKeysSieve);
+        }
+    }
 
     /// <summary>Slots sampled per eviction round (Redis' maxmemory-samples, 5).</summary>
     public int EvictionSamples { get; set; } = 5;
@@ -73,6 +83,11 @@ internal sealed partial class KeySpace
         if (Count == 0 || (volatileOnly && _volatileCount == 0))
         {
             return -1;
+        }
+
+        if (Policy == EvictionPolicy.AllKeysSieve)
+        {
+            return SieveVictim();
         }
 
         if (Policy is EvictionPolicy.AllKeysRandom or EvictionPolicy.VolatileRandom)

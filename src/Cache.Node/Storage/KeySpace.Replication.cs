@@ -51,6 +51,7 @@ internal sealed partial class KeySpace
             if (index < 0)
             {
                 index = _table.Add(key, 0);
+                SieveAdded(index);
                 _tombstoneCount++;
                 ref var fresh = ref _table.SlotAt(index);
                 fresh.Kind = ValueKind.Tombstone;

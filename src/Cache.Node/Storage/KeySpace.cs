@@ -105,6 +105,7 @@ internal sealed partial class KeySpace
         }
 
         entry.LastAccess = ++_accessClock;
+        entry.Flags |= EntryFlags.Visited;
         return ref entry;
     }
 
@@ -120,6 +121,7 @@ internal sealed partial class KeySpace
         if (index < 0)
         {
             index = _table.Add(key, 0);
+            SieveAdded(index);
             added = true;
         }
         else
@@ -244,6 +246,9 @@ internal sealed partial class KeySpace
         _volatileCount = 0;
         _tombstoneCount = 0;
         _expireCursor = 0;
+        _poolCount = 0;
+        SetSieve(false);
+        SetSieve(_policy == EvictionPolicy.AllKeysSieve);
     }
 
     /// <summary>Tells WATCHers that <paramref name="key"/> changed. Every write calls it.</summary>
@@ -359,6 +364,7 @@ internal sealed partial class KeySpace
         }
 
         ReleaseValue(ref entry);
+        SieveRemoved(index);
         _table.RemoveAt(index);
     }
 }

@@ -54,4 +54,7 @@ internal enum EntryFlags : byte
 
     /// <summary>A hash too big for one blob: the record holds an index into the key space's object table.</summary>
     LargeHash = 1,
+
+    /// <summary>Read since the eviction hand last passed (allkeys-sieve).</summary>
+    Visited = 2,
 }

@@ -63,6 +63,59 @@ public sealed class EvictionTests
     }
 
     [Fact]
+    public void Allkeys_sieve_keeps_keys_in_use_and_demotes_one_hit_newcomers_first()
+    {
+        var keys = new KeySpace(_time) { Policy = EvictionPolicy.AllKeysSieve };
+        for (var i = 0; i < 1500; i++)
+        {
+            keys.SetString(B($"hot:{i}"), new byte[100]);
+        }
+
+        // Room for the hot set and about 200 more keys, within the index's current capacity
+        // (2048 slots: growing it would count too).
+        keys.MaxMemory = keys.UsedMemory + 30_000;
+        for (var round = 0; round < 5; round++)
+        {
+            // The hot keys are read between waves of keys read never again (a scan).
+            for (var i = 0; i < 1500; i++)
+            {
+                Assert.True(keys.Exists(B($"hot:{i}")), $"hot:{i} evicted in round {round}");
+            }
+
+            for (var i = 0; i < 300; i++)
+            {
+                Assert.True(keys.EnsureMemory());
+                keys.SetString(B($"scan:{round}:{i}"), new byte[100]);
+            }
+        }
+
+        Assert.True(keys.EvictedKeys >= 1000, $"{keys.EvictedKeys} evicted");
+        Assert.True(keys.UsedMemory <= keys.MaxMemory + 200);
+    }
+
+    [Fact]
+    public void Switching_policies_builds_and_drops_the_sieve_queue()
+    {
+        var keys = new KeySpace(_time);
+        for (var i = 0; i < 100; i++)
+        {
+            keys.SetString(B($"k{i}"), "v"u8);
+        }
+
+        var before = keys.UsedMemory;
+        keys.Policy = EvictionPolicy.AllKeysSieve;
+        Assert.True(keys.UsedMemory > before);
+        keys.Delete("k5"u8);
+        keys.MaxMemory = 1;
+        Assert.False(keys.EnsureMemory());   // everything went, the index itself is over 1 byte
+        Assert.Equal(0, keys.Count);
+        keys.Policy = EvictionPolicy.AllKeysLru;
+        keys.MaxMemory = 0;
+        keys.SetString("again"u8, "v"u8);
+        Assert.Equal(1, keys.Count);
+    }
+
+    [Fact]
     public void Noeviction_refuses_and_never_deletes()
     {
         var keys = new KeySpace(_time);
