@@ -106,11 +106,12 @@ internal sealed partial class ClientSession
             return;
         }
 
-        // As Redis' processCommand: make room first; a write that may grow memory is refused
-        // while the store stays over maxmemory (inside MULTI this fails the transaction).
-        if (command.HasFlag(CommandFlags.DenyOom) && !Keys.EnsureMemory())
+        // As Redis' processCommand: with a limit, every command first makes room; while the store
+        // stays over it, writes that may grow memory, anything queued in MULTI and an EXEC holding
+        // such writes are refused (the transaction then aborts).
+        if (Keys.MaxMemory != 0 && !Keys.EnsureMemory() && RefusedWhenOutOfMemory(command))
         {
-            Reject("OOM command not allowed when used memory > 'maxmemory'.");
+            Reject("OOM command not allowed when used memory > 'maxmemory'.", command);
             return;
         }
 
@@ -159,6 +160,21 @@ internal sealed partial class ClientSession
         Reject($"ERR unknown command '{Truncate(request[0], 128)}', with args beginning with: {args}");
     }
 
+    private bool RefusedWhenOutOfMemory(CommandDefinition command)
+    {
+        if (command.HasFlag(CommandFlags.DenyOom))
+        {
+            return true;
+        }
+
+        if (command.Name == "exec")
+        {
+            return MultiQueue?.Exists(q => q.Command.HasFlag(CommandFlags.DenyOom)) == true;
+        }
+
+        return InMulti && command.Name is not ("discard" or "quit" or "reset");
+    }
+
     private void Reject(string error, CommandDefinition? command = null)
     {
         if (command?.Name == "exec")
@@ -167,7 +183,7 @@ internal sealed partial class ClientSession
             MultiQueue = null;
             MultiFailed = false;
             Keys.Unwatch(Watch);
-            Reply.Error("EXECABORT Transaction discarded because of: " + error["ERR ".Length..]);
+            Reply.Error("EXECABORT Transaction discarded because of: " + (error.StartsWith("ERR ", StringComparison.Ordinal) ? error["ERR ".Length..] : error));
             return;
         }
 

@@ -33,7 +33,7 @@ internal static class ConfigParameters
         new("maxmemory-policy", s => EvictionPolicies.NameOf(s.Keys.Policy), v => EvictionPolicies.TryParse(v, out _)
             ? (null, s => s.Options.MaxMemoryPolicy = v.ToLowerInvariant())
             : ("argument(s) must be one of the following: " + EvictionPolicies.List, null)),
-        new("maxmemory-samples", s => Text(s.Options.MaxMemorySamples), v => Integer(v, 1, 64, n => s => s.Options.MaxMemorySamples = (int)n)),
+        new("maxmemory-samples", s => Text(s.Options.MaxMemorySamples), v => Integer(v, 1, int.MaxValue, n => s => s.Options.MaxMemorySamples = (int)n)),
     ];
 
     public static ConfigParameter? Find(string name)

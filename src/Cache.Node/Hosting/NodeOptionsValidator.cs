@@ -52,9 +52,9 @@ internal static class NodeOptionsValidator
             return $"--maxmemory-policy must be one of {Storage.EvictionPolicies.List}, not '{options.MaxMemoryPolicy}'";
         }
 
-        if (options.MaxMemorySamples is < 1 or > 64)
+        if (options.MaxMemorySamples < 1)
         {
-            return $"--maxmemory-samples must be between 1 and 64, not {options.MaxMemorySamples}";
+            return $"--maxmemory-samples must be at least 1, not {options.MaxMemorySamples}";
         }
 
         return null;

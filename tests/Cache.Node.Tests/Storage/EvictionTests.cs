@@ -147,6 +147,23 @@ public sealed class EvictionTests
     }
 
     [Fact]
+    public async Task An_exec_holding_writes_aborts_when_memory_ran_out_after_queuing()
+    {
+        await using var node = await TestNode.StartAsync(time: _time);
+        await using var client = await node.ConnectAsync();
+        await using var admin = await node.ConnectAsync();
+        Assert.Equal("+OK\r\n", await client.CallAsync("MULTI"));
+        Assert.Equal("+QUEUED\r\n", await client.CallAsync("SET", "b", "1"));
+        Assert.Equal("+OK\r\n", await admin.CallAsync("CONFIG", "SET", "maxmemory", "1"));
+        Assert.Equal("-EXECABORT Transaction discarded because of: OOM command not allowed when used memory > 'maxmemory'.\r\n", await client.CallAsync("EXEC"));
+        Assert.Equal("+OK\r\n", await client.CallAsync("MULTI"));
+        Assert.Equal(Oom, await client.CallAsync("GET", "b"));
+        Assert.Equal("+OK\r\n", await admin.CallAsync("CONFIG", "SET", "maxmemory", "0"));
+        Assert.Equal("-EXECABORT Transaction discarded because of previous errors.\r\n", await client.CallAsync("EXEC"));
+        Assert.Equal("$-1\r\n", await client.CallAsync("GET", "b"));
+    }
+
+    [Fact]
     public async Task Over_the_wire_allkeys_lru_makes_room_and_info_reports_it()
     {
         await using var node = await TestNode.StartAsync(o => { o.MaxMemory = "2mb"; o.MaxMemoryPolicy = "allkeys-lru"; }, _time);
