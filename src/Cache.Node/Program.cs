@@ -43,14 +43,15 @@ try
 }
 catch (IOException ex)
 {
-    Console.Error.WriteLine($"Cache.Node: cannot listen on {options.Bind}:{options.Port}: {ex.Message}. Stop whatever holds the port or pick another with --port.");
+    Console.Error.WriteLine($"Cache.Node: {ex.Message}");
     return 1;
 }
 
 await using (node)
 {
-    Console.WriteLine($"GossipCache node '{options.Name}' ready to accept connections on {options.Bind}:{node.Port} (redis-cli -p {node.Port})");
+    Console.WriteLine($"GossipCache node '{options.Name}' ready to accept connections on {options.Bind}:{node.Port} (redis-cli -p {node.Port}); gossip on {node.Server.Cluster?.Gossip.Address}");
     await node.WaitForShutdownAsync();
+    Console.WriteLine($"GossipCache node '{options.Name}' shutting down");
 }
 
 return 0;

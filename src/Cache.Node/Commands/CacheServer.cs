@@ -46,6 +46,9 @@ internal sealed class CacheServer
     /// <summary>Random numbers for RANDOMKEY and HRANDFIELD; used under the key space gate only.</summary>
     public Random Random { get; } = new();
 
+    /// <summary>This node's gossip membership, once started (null in tests that run a bare server).</summary>
+    public Cluster.ClusterMembership? Cluster { get; set; }
+
     public bool RequiresPassword => !string.IsNullOrEmpty(Options.RequirePass);
 
     public long NextClientId() => Interlocked.Increment(ref _nextClientId);

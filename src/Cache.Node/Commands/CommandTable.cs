@@ -22,6 +22,7 @@ internal sealed class CommandTable
         KeyCommands.Register(table);
         HashCommands.Register(table);
         TransactionCommands.Register(table);
+        ClusterCommand.Register(table);
         return table;
     }
 

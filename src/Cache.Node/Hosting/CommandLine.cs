@@ -21,6 +21,12 @@ internal static class CommandLine
         ["maxmemory"] = nameof(NodeOptions.MaxMemory),
         ["maxmemory-policy"] = nameof(NodeOptions.MaxMemoryPolicy),
         ["maxmemory-samples"] = nameof(NodeOptions.MaxMemorySamples),
+        ["gossip-port"] = nameof(NodeOptions.GossipPort),
+        ["join"] = nameof(NodeOptions.Join),
+        ["gossip-key"] = nameof(NodeOptions.GossipKey),
+        ["cluster-label"] = nameof(NodeOptions.ClusterLabel),
+        ["gossip-profile"] = nameof(NodeOptions.GossipProfile),
+        ["announce-ip"] = nameof(NodeOptions.AnnounceIp),
     };
 
     /// <summary>Parses <paramref name="args"/> into configuration keys, or says what is wrong.</summary>
@@ -93,6 +99,12 @@ internal static class CommandLine
           --maxmemory-policy <p>          noeviction (default) | allkeys-lru | allkeys-random |
                                           volatile-lru | volatile-random | volatile-ttl
           --maxmemory-samples <n>         keys sampled per eviction round (default 5)
+          --gossip-port <n>               gossip port, UDP+TCP (default: port + 10000)
+          --join <host:port,...>          gossip seeds to join (default: none, a cluster of one)
+          --gossip-key <base64>           AES key (16/24/32 bytes) encrypting gossip
+          --cluster-label <label>         keeps clusters on one network apart
+          --gossip-profile <p>            lan (default), wan or local timings
+          --announce-ip <ip>              address peers and clients use to reach this node
 
         Every option can also come from appsettings.json or GOSSIPCACHE_<Option> environment variables.
         """;

@@ -1,4 +1,5 @@
 using System.Net;
+using Cache.Node.Cluster;
 using Cache.Node.Commands;
 using Cache.Node.Resp;
 using Microsoft.AspNetCore.Builder;
@@ -92,7 +93,16 @@ internal sealed class NodeHost : IAsyncDisposable
                 .Configure(_ => { }))
             .Build();
 
-        await host.StartAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await host.StartAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (IOException ex)
+        {
+            host.Dispose();
+            throw new IOException($"cannot listen on {options.Bind}:{options.Port}: {ex.Message} Stop whatever holds the port or pick another with --port.", ex);
+        }
+
         if (server.Keys.MaxMemory == 0)
         {
             host.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Cache.Node.Memory").LogWarning(
@@ -102,6 +112,19 @@ internal sealed class NodeHost : IAsyncDisposable
         var port = BoundPort(host, options.Port);
         server.BoundPort = port;
         options.Name ??= $"{Dns.GetHostName()}:{port}";
+        var advertised = AnnouncedAddress(options, addresses[0]);
+        try
+        {
+            server.Cluster = await ClusterMembership.StartAsync(options, options.Name, new IPEndPoint(advertised, port).ToString(), time,
+                host.Services.GetRequiredService<ILoggerFactory>(), cancellationToken).ConfigureAwait(false);
+        }
+        catch (System.Net.Sockets.SocketException ex)
+        {
+            await host.StopAsync(CancellationToken.None).ConfigureAwait(false);
+            host.Dispose();
+            throw new IOException($"cannot bind the gossip port {options.EffectiveGossipPort} on {addresses[0]}: {ex.Message}. Pick another with --gossip-port.", ex);
+        }
+
         return new NodeHost(host, server, port);
     }
 
@@ -109,9 +132,21 @@ internal sealed class NodeHost : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (Server.Cluster is { } cluster)
+        {
+            // Leave first, so peers hear it from us rather than suspecting a failure.
+            await cluster.DisposeAsync().ConfigureAwait(false);
+        }
+
         await _host.StopAsync().ConfigureAwait(false);
         _host.Dispose();
     }
+
+    /// <summary>--announce-ip, else the bind address, else loopback for a wildcard bind.</summary>
+    internal static IPAddress AnnouncedAddress(NodeOptions options, IPAddress bound) =>
+        !string.IsNullOrEmpty(options.AnnounceIp) ? IPAddress.Parse(options.AnnounceIp)
+        : bound.Equals(IPAddress.Any) || bound.Equals(IPAddress.IPv6Any) ? IPAddress.Loopback
+        : bound;
 
     private static int BoundPort(IHost host, int requested)
     {

@@ -41,4 +41,28 @@ public sealed class NodeOptions
 
     /// <summary>Keys sampled per eviction round (Redis' maxmemory-samples, 5).</summary>
     public int MaxMemorySamples { get; set; } = 5;
+
+    /// <summary>Gossip port (UDP and TCP). Default: the RESP port + 10000, as Redis Cluster's bus; 0 when the RESP port is 0.</summary>
+    public int? GossipPort { get; set; }
+
+    /// <summary>Seeds to join, "host:port[,host:port...]" (their gossip ports). Empty: start a cluster of one.</summary>
+    public string? Join { get; set; }
+
+    /// <summary>Base64 AES key (16, 24 or 32 bytes) that encrypts gossip; every node needs the same one.</summary>
+    public string? GossipKey { get; set; }
+
+    /// <summary>A label that keeps clusters sharing a network apart; nodes only talk to the same label.</summary>
+    public string? ClusterLabel { get; set; }
+
+    /// <summary>
+    /// The IP other nodes and clients should use to reach this node (Redis' cluster-announce-ip).
+    /// Default: the bind address, or 127.0.0.1 when bound to all interfaces; set it when binding 0.0.0.0.
+    /// </summary>
+    public string? AnnounceIp { get; set; }
+
+    /// <summary>Timing preset for gossip: lan (memberlist's defaults), wan or local.</summary>
+    public string GossipProfile { get; set; } = "lan";
+
+    /// <summary>The gossip port to bind, from <see cref="GossipPort"/> or the RESP port.</summary>
+    public int EffectiveGossipPort => GossipPort ?? (Port == 0 ? 0 : Port + 10000);
 }

@@ -57,8 +57,64 @@ internal static class NodeOptionsValidator
             return $"--maxmemory-samples must be at least 1, not {options.MaxMemorySamples}";
         }
 
+        return ValidateGossip(options);
+    }
+
+    private static string? ValidateGossip(NodeOptions options)
+    {
+        if (options.GossipPort is < 0 or > 65535)
+        {
+            return $"--gossip-port must be between 0 and 65535, not {options.GossipPort}";
+        }
+
+        if (options.Port != 0 && options.EffectiveGossipPort > 65535)
+        {
+            return $"--port {options.Port} leaves no default gossip port (port + 10000 > 65535); set --gossip-port";
+        }
+
+        if (!string.IsNullOrEmpty(options.GossipKey))
+        {
+            byte[] key;
+            try
+            {
+                key = Convert.FromBase64String(options.GossipKey);
+            }
+            catch (FormatException)
+            {
+                return "--gossip-key must be base64 (e.g. from: openssl rand -base64 32)";
+            }
+
+            if (key.Length is not (16 or 24 or 32))
+            {
+                return $"--gossip-key must decode to 16, 24 or 32 bytes, not {key.Length}";
+            }
+        }
+
+        foreach (var seed in SplitSeeds(options.Join))
+        {
+            var colon = seed.LastIndexOf(':');
+            if (colon <= 0 || !int.TryParse(seed.AsSpan(colon + 1), out var port) || port is < 1 or > 65535)
+            {
+                return $"--join: '{seed}' is not host:port (the seed's gossip port, e.g. 127.0.0.1:16379)";
+            }
+        }
+
+        if (!string.IsNullOrEmpty(options.AnnounceIp) && !IPAddress.TryParse(options.AnnounceIp, out _))
+        {
+            return $"--announce-ip must be an IP address, not '{options.AnnounceIp}'";
+        }
+
+        if (options.GossipProfile is not ("lan" or "wan" or "local"))
+        {
+            return $"--gossip-profile must be lan, wan or local, not '{options.GossipProfile}'";
+        }
+
         return null;
     }
+
+    /// <summary>The seeds of a --join list.</summary>
+    public static string[] SplitSeeds(string? join) =>
+        string.IsNullOrWhiteSpace(join) ? [] : join.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 
     /// <summary>Parses Redis-style bind lists: "127.0.0.1 ::1", "*", "localhost".</summary>
     public static bool TryParseBind(string bind, out List<IPAddress> addresses, out string? error)

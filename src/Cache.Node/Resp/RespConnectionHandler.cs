@@ -41,10 +41,12 @@ internal sealed partial class RespConnectionHandler(CacheServer server, ILogger<
         server.Stats.ConnectionReceived();
 
         var closing = connection.Features.Get<IConnectionLifetimeNotificationFeature>()?.ConnectionClosedRequested ?? default;
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(connection.ConnectionClosed, closing);
+        // One registration per connection, not one per read: shutdown or close wakes the pending read.
+        using var onClosing = closing.Register(static state => ((PipeReader)state!).CancelPendingRead(), input);
+        using var onClosed = connection.ConnectionClosed.Register(static state => ((PipeReader)state!).CancelPendingRead(), input);
         try
         {
-            await RunAsync(session, input, output, stop.Token).ConfigureAwait(false);
+            await RunAsync(session, input, output).ConfigureAwait(false);
         }
         catch (OperationCanceledException)
         {
@@ -70,11 +72,16 @@ internal sealed partial class RespConnectionHandler(CacheServer server, ILogger<
         }
     }
 
-    private async Task RunAsync(ClientSession session, PipeReader input, PipeWriter output, CancellationToken cancellation)
+    private async Task RunAsync(ClientSession session, PipeReader input, PipeWriter output)
     {
         while (true)
         {
-            var result = await input.ReadAsync(cancellation).ConfigureAwait(false);
+            var result = await input.ReadAsync().ConfigureAwait(false);
+            if (result.IsCanceled)
+            {
+                return;
+            }
+
             var buffer = result.Buffer;
             if (buffer.Length > server.Limits.QueryBufferLimit)
             {
@@ -93,7 +100,7 @@ internal sealed partial class RespConnectionHandler(CacheServer server, ILogger<
                 input.AdvanceTo(buffer.Start, buffer.End);
             }
 
-            var flush = await output.FlushAsync(cancellation).ConfigureAwait(false);
+            var flush = await output.FlushAsync().ConfigureAwait(false);
             if (outcome == BatchOutcome.Close || flush.IsCompleted || (result.IsCompleted && outcome != BatchOutcome.MoreBuffered))
             {
                 return;

@@ -18,7 +18,8 @@ public sealed class ServerClientLibraryTests
         var server = redis.GetServer(node.Endpoint);
 
         Assert.Equal(new Version(7, 0, 15), server.Version);
-        Assert.Equal(ServerType.Standalone, server.ServerType);
+        // CLUSTER NODES answers (one node owning every slot), so the client runs in cluster mode.
+        Assert.Equal(ServerType.Cluster, server.ServerType);
         Assert.Equal(1, server.DatabaseCount);
 
         await redis.GetDatabase().StringSetAsync("k", "v");

@@ -11,6 +11,7 @@ namespace Cache.Node.Tests.Infrastructure;
 public sealed class RedisServerProcess : IAsyncDisposable
 {
     private readonly Process _process;
+    private bool _disposed;
 
     private RedisServerProcess(Process process, int port)
     {
@@ -74,6 +75,12 @@ public sealed class RedisServerProcess : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
         if (!_process.HasExited)
         {
             _process.Kill();

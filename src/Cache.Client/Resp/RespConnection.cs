@@ -1,0 +1,233 @@
+using System.Buffers;
+using System.Collections.Concurrent;
+using System.IO.Pipelines;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using System.Threading.Channels;
+
+namespace Cache.Client.Resp;
+
+/// <summary>
+/// One pipelined, multiplexed RESP connection: any number of callers share it; requests are
+/// written in order by one writer loop (coalesced into one flush when several are ready) and
+/// replies are matched to them in order by one reader loop. Completions run asynchronously, so
+/// caller code never runs on the socket loop.
+/// </summary>
+public sealed class RespConnection : IAsyncDisposable
+{
+    private readonly Socket _socket;
+    private readonly PipeReader _input;
+    private readonly PipeWriter _output;
+    private readonly RespConnectionOptions _options;
+    private readonly Channel<PendingReply> _outgoing = Channel.CreateUnbounded<PendingReply>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly ConcurrentQueue<PendingReply> _awaiting = new();
+    private readonly SemaphoreSlim _inFlight;
+    private readonly CancellationTokenSource _closing = new();
+    private readonly Task _writer;
+    private readonly Task _reader;
+    private Exception? _failure;
+
+    private RespConnection(Socket socket, EndPoint endpoint, RespConnectionOptions options)
+    {
+        _socket = socket;
+        _options = options;
+        Endpoint = endpoint;
+        var stream = new NetworkStream(socket, ownsSocket: false);
+        _input = PipeReader.Create(stream);
+        _output = PipeWriter.Create(stream);
+        _inFlight = new SemaphoreSlim(options.MaxInFlight, options.MaxInFlight);
+        _writer = Task.Run(WriteLoopAsync);
+        _reader = Task.Run(ReadLoopAsync);
+    }
+
+    /// <summary>The server this connection talks to.</summary>
+    public EndPoint Endpoint { get; }
+
+    /// <summary>False once the connection failed or was disposed; create a new one then.</summary>
+    public bool IsConnected => _failure is null;
+
+    /// <summary>Connects, then authenticates and names the connection if the options say so.</summary>
+    public static async ValueTask<RespConnection> ConnectAsync(EndPoint endpoint, RespConnectionOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        options ??= new RespConnectionOptions();
+        var socket = new Socket(endpoint.AddressFamily == AddressFamily.Unspecified ? AddressFamily.InterNetwork : endpoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp)
+        {
+            NoDelay = true,
+        };
+        using var timeout = new CancellationTokenSource(options.ConnectTimeout, options.TimeProvider);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, cancellationToken);
+        try
+        {
+            await socket.ConnectAsync(endpoint, linked.Token).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is SocketException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
+        {
+            socket.Dispose();
+            throw new RespConnectionException($"Could not connect to {endpoint} within {options.ConnectTimeout.TotalSeconds:0.#} s: {ex.Message}. Check that a node listens there.", ex);
+        }
+
+        var connection = new RespConnection(socket, endpoint, options);
+        try
+        {
+            if (!string.IsNullOrEmpty(options.Password))
+            {
+                (await connection.ExecuteAsync(["AUTH", options.Password], linked.Token).ConfigureAwait(false)).ThrowIfError();
+            }
+
+            if (!string.IsNullOrEmpty(options.ClientName))
+            {
+                (await connection.ExecuteAsync(["CLIENT", "SETNAME", options.ClientName], linked.Token).ConfigureAwait(false)).ThrowIfError();
+            }
+        }
+        catch
+        {
+            await connection.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+
+        return connection;
+    }
+
+    /// <summary>Sends a command given as text arguments.</summary>
+    public ValueTask<RespReply> ExecuteAsync(string[] args, CancellationToken cancellationToken = default) =>
+        ExecuteAsync(args.Select(a => (ReadOnlyMemory<byte>)Encoding.UTF8.GetBytes(a)).ToArray(), cancellationToken);
+
+    /// <summary>
+    /// Sends one command and returns its reply (error replies are returned, not thrown). Fails with
+    /// <see cref="TimeoutException"/> after <see cref="RespConnectionOptions.CommandTimeout"/> and with
+    /// <see cref="RespConnectionException"/> when the connection is lost.
+    /// </summary>
+    public async ValueTask<RespReply> ExecuteAsync(ReadOnlyMemory<byte>[] args, CancellationToken cancellationToken = default)
+    {
+        ThrowIfFailed();
+        await _inFlight.WaitAsync(cancellationToken).ConfigureAwait(false);
+        var pending = new PendingReply(RespCommandWriter.Encode(args));
+        if (!_outgoing.Writer.TryWrite(pending))
+        {
+            _inFlight.Release();
+            ThrowIfFailed();
+        }
+
+        try
+        {
+            return await pending.Task.WaitAsync(_options.CommandTimeout, _options.TimeProvider, cancellationToken).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            throw new TimeoutException($"No reply from {Endpoint} within {_options.CommandTimeout.TotalMilliseconds:0} ms.");
+        }
+    }
+
+    /// <summary>Closes the connection; requests still waiting fail with <see cref="RespConnectionException"/>.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        Fail(new RespConnectionException($"The connection to {Endpoint} was closed."));
+        await _closing.CancelAsync().ConfigureAwait(false);
+        _socket.Dispose();
+        await Task.WhenAll(_writer, _reader).ConfigureAwait(false);
+        _closing.Dispose();
+    }
+
+    private async Task WriteLoopAsync()
+    {
+        try
+        {
+            var reader = _outgoing.Reader;
+            while (await reader.WaitToReadAsync(_closing.Token).ConfigureAwait(false))
+            {
+                while (reader.TryRead(out var pending))
+                {
+                    // Queue before writing, so the reader always finds the request its reply belongs to.
+                    _awaiting.Enqueue(pending);
+                    _output.Write(pending.Frame);
+                }
+
+                var flush = await _output.FlushAsync(_closing.Token).ConfigureAwait(false);
+                if (flush.IsCompleted)
+                {
+                    break;
+                }
+            }
+        }
+        catch (Exception ex) when (ex is IOException or SocketException or OperationCanceledException or ObjectDisposedException)
+        {
+            Fail(new RespConnectionException($"Writing to {Endpoint} failed: {ex.Message}", ex));
+        }
+    }
+
+    private async Task ReadLoopAsync()
+    {
+        var parser = new RespReplyParser();
+        try
+        {
+            while (true)
+            {
+                var result = await _input.ReadAsync(_closing.Token).ConfigureAwait(false);
+                var buffer = result.Buffer;
+                while (parser.TryParse(buffer, out var reply, out var consumed))
+                {
+                    buffer = buffer.Slice(consumed);
+                    if (!_awaiting.TryDequeue(out var pending))
+                    {
+                        throw new RespConnectionException($"{Endpoint} sent a reply nobody asked for.");
+                    }
+
+                    pending.Complete(reply!);
+                    _inFlight.Release();
+                }
+
+                _input.AdvanceTo(buffer.Start, buffer.End);
+                if (result.IsCompleted)
+                {
+                    Fail(new RespConnectionException($"{Endpoint} closed the connection."));
+                    return;
+                }
+            }
+        }
+        catch (Exception ex) when (ex is IOException or SocketException or OperationCanceledException or ObjectDisposedException or RespConnectionException)
+        {
+            Fail(ex as RespConnectionException ?? new RespConnectionException($"Reading from {Endpoint} failed: {ex.Message}", ex));
+        }
+    }
+
+    private void Fail(Exception failure)
+    {
+        if (Interlocked.CompareExchange(ref _failure, failure, null) is not null)
+        {
+            return;
+        }
+
+        _outgoing.Writer.TryComplete();
+        while (_awaiting.TryDequeue(out var pending))
+        {
+            pending.Fail(failure);
+        }
+
+        while (_outgoing.Reader.TryRead(out var pending))
+        {
+            pending.Fail(failure);
+        }
+    }
+
+    private void ThrowIfFailed()
+    {
+        if (_failure is { } failure)
+        {
+            throw new RespConnectionException(failure.Message, failure);
+        }
+    }
+
+    private sealed class PendingReply(byte[] frame)
+    {
+        private readonly TaskCompletionSource<RespReply> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public byte[] Frame { get; } = frame;
+
+        public Task<RespReply> Task => _completion.Task;
+
+        public void Complete(RespReply reply) => _completion.TrySetResult(reply);
+
+        public void Fail(Exception failure) => _completion.TrySetException(failure);
+    }
+}

@@ -1,0 +1,23 @@
+namespace Cache.Client.Resp;
+
+/// <summary>Settings of one RESP connection. Defaults suit a cache on a local network.</summary>
+public sealed class RespConnectionOptions
+{
+    /// <summary>How long to wait for TCP connect plus the handshake.</summary>
+    public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>How long one request may wait for its reply before it fails with <see cref="TimeoutException"/>.</summary>
+    public TimeSpan CommandTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Requests sent but not yet answered; callers beyond it wait (back-pressure).</summary>
+    public int MaxInFlight { get; set; } = 4096;
+
+    /// <summary>Sent with AUTH at connect when set.</summary>
+    public string? Password { get; set; }
+
+    /// <summary>Client name sent with CLIENT SETNAME at connect when set.</summary>
+    public string? ClientName { get; set; }
+
+    /// <summary>The clock for timeouts.</summary>
+    public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
+}

@@ -1,0 +1,53 @@
+using Cache.Gossip.Protocol;
+using Cache.Gossip.Wire;
+
+namespace Cache.Gossip;
+
+/// <summary>Dissemination: piggybacking and the periodic gossip to a few random members.</summary>
+public sealed partial class GossipNode
+{
+    private readonly List<NodeState> _gossipTargets = [];
+
+    private int TransmitLimit => _options.RetransmitMult * (int)Math.Ceiling(Math.Log10(_nodes.Count + 1));
+
+    private int PacketBudget => _options.MaxPacketSize - PacketEnvelope.Overhead(_label.Length, _keyring.IsEnabled);
+
+    private void GossipTick()
+    {
+        lock (_gate)
+        {
+            if (_stopped || _broadcasts.Count == 0) return;
+            _gossipTargets.Clear();
+            int n = _probeList.Count;
+            for (int tries = 0; tries < 3 * n && _gossipTargets.Count < _options.GossipNodes; tries++)
+            {
+                var c = _probeList[_random.Next(n)];
+                if (c == _local || _gossipTargets.Contains(c)) continue;
+                // Gossip to the recently dead too, so a wrongly declared member learns it and refutes.
+                if (c.IsDeadOrLeft && _time.GetElapsedTime(c.StateChangeTimestamp) > _options.GossipToTheDeadTime) continue;
+                _gossipTargets.Add(c);
+            }
+            foreach (var target in _gossipTargets)
+            {
+                _writer.Reset();
+                if (_broadcasts.Fill(_writer, PacketBudget, TransmitLimit) == 0) break;
+                Send(target.Address, _writer);
+            }
+        }
+        FlushEvents(); // broadcasts finishing may complete a leave
+    }
+
+    /// <summary>Sends the message already in the writer plus as many queued broadcasts as fit.</summary>
+    private void SendWithPiggyback(string address, WireWriter writer)
+    {
+        _broadcasts.Fill(writer, PacketBudget - writer.Length, TransmitLimit);
+        Send(address, writer);
+    }
+
+    private void Send(string address, WireWriter writer)
+    {
+        var packet = PacketEnvelope.Seal(writer.WrittenSpan, _label, _keyring);
+        Stats.PacketOut(packet.Length);
+        _transport.SendPacket(address, packet);
+    }
+}

@@ -1,0 +1,223 @@
+using Cache.Gossip.Protocol;
+using Cache.Gossip.Wire;
+
+namespace Cache.Gossip;
+
+/// <summary>SWIM state rules (memberlist's aliveNode, suspectNode, deadNode, refute). Called under the gate.</summary>
+public sealed partial class GossipNode
+{
+    private void AliveNode(in AliveMessage msg, bool bootstrap = false)
+    {
+        var local = _local!;
+        bool isLocal = msg.Name == local.Name;
+        if (_leaving && isLocal) return;
+        if (!_nodes.TryGetValue(msg.Name, out var state))
+        {
+            if (isLocal) return;
+            state = new NodeState(msg.Name, msg.Address);
+            _nodes[msg.Name] = state;
+            // Insert at a random position so new members are probed soon but not all at once.
+            int at = _probeList.Count == 0 ? 0 : _random.Next(_probeList.Count + 1);
+            _probeList.Insert(at, state);
+            if (at <= _probeIndex && _probeList.Count > 1) _probeIndex++;
+            ApplyAlive(state, msg, isNew: true);
+            return;
+        }
+        bool reclaimed = false;
+        if (state.Address != msg.Address)
+        {
+            if (!state.IsDeadOrLeft)
+            {
+                Log.AddressConflict(_logger, msg.Name, state.Address, msg.Address);
+                return;
+            }
+            state.Address = msg.Address; // a restarted member came back on another address
+            reclaimed = true;
+        }
+        if (isLocal)
+        {
+            if (bootstrap || msg.Incarnation < local.Incarnation) return;
+            if (msg.Incarnation == local.Incarnation && msg.Metadata.AsSpan().SequenceEqual(local.Metadata)) return;
+            Refute(local, msg.Incarnation);
+            return;
+        }
+        if (msg.Incarnation <= state.Incarnation && !reclaimed) return;
+        ApplyAlive(state, msg, isNew: false);
+    }
+
+    private void ApplyAlive(NodeState state, in AliveMessage msg, bool isNew)
+    {
+        state.Suspicion?.Dispose();
+        state.Suspicion = null;
+        var old = state.State;
+        bool metaChanged = !state.Metadata.AsSpan().SequenceEqual(msg.Metadata);
+        state.Incarnation = msg.Incarnation;
+        state.Metadata = msg.Metadata;
+        if (old != MemberState.Alive || isNew) SetState(state, MemberState.Alive);
+        QueueBroadcast(state.Name, EncodeAlive(state));
+        var kind = isNew || old is MemberState.Dead or MemberState.Left ? MembershipEventKind.Joined
+            : old == MemberState.Suspect ? MembershipEventKind.Recovered
+            : metaChanged ? MembershipEventKind.Updated
+            : (MembershipEventKind?)null;
+        if (kind is { } k) Publish(state, k);
+        else PublishQuiet(state);
+    }
+
+    private void SuspectNode(in SuspectMessage msg)
+    {
+        if (!_nodes.TryGetValue(msg.Name, out var state) || msg.Incarnation < state.Incarnation) return;
+        if (state.Suspicion is { } existing)
+        {
+            if (existing.Confirm(msg.From)) QueueBroadcast(state.Name, EncodeSuspect(msg));
+            return;
+        }
+        if (state.State != MemberState.Alive) return;
+        if (state == _local)
+        {
+            Refute(state, msg.Incarnation);
+            return;
+        }
+        QueueBroadcast(state.Name, EncodeSuspect(msg));
+        Stats.Suspicion();
+        state.Incarnation = msg.Incarnation;
+        SetState(state, MemberState.Suspect);
+        int n = _nodes.Count;
+        int k = _options.SuspicionMult - 2;
+        if (n - 2 < k) k = 0;
+        var min = SuspicionTimeout(n);
+        var max = min * _options.SuspicionMaxTimeoutMult;
+        uint incarnation = msg.Incarnation;
+        string name = state.Name;
+        state.Suspicion = new Suspicion(_time, msg.From, k, min, max, () => SuspicionExpired(name, incarnation));
+        Log.Suspected(_logger, _options.NodeName, name, msg.From);
+        Publish(state, MembershipEventKind.Suspected);
+    }
+
+    private void SuspicionExpired(string name, uint incarnation)
+    {
+        lock (_gate)
+        {
+            if (_stopped || !_nodes.TryGetValue(name, out var state) || state.State != MemberState.Suspect || state.Incarnation != incarnation) return;
+            DeadNode(new DeadMessage(incarnation, name, _local!.Name));
+        }
+        FlushEvents();
+    }
+
+    private void DeadNode(in DeadMessage msg, Action? onFinished = null)
+    {
+        if (!_nodes.TryGetValue(msg.Name, out var state) || msg.Incarnation < state.Incarnation) return;
+        state.Suspicion?.Dispose();
+        state.Suspicion = null;
+        if (state.IsDeadOrLeft) return;
+        if (state == _local && !_leaving)
+        {
+            Refute(state, msg.Incarnation);
+            return;
+        }
+        QueueBroadcast(state.Name, EncodeDead(msg), onFinished);
+        state.Incarnation = msg.Incarnation;
+        bool left = msg.From == msg.Name;
+        SetState(state, left ? MemberState.Left : MemberState.Dead);
+        if (!left) Stats.Death();
+        if (state != _local) Log.Dead(_logger, _options.NodeName, state.Name, msg.From, left);
+        Publish(state, left ? MembershipEventKind.Left : MembershipEventKind.Failed);
+    }
+
+    private void Refute(NodeState local, uint accused)
+    {
+        local.Incarnation = Math.Max(local.Incarnation, accused) + 1;
+        _awareness.Apply(1);
+        Stats.Refutation();
+        BroadcastAlive(local);
+        PublishQuiet(local);
+    }
+
+    private void BroadcastAlive(NodeState state) => QueueBroadcast(state.Name, EncodeAlive(state));
+
+    /// <summary>memberlist's suspicionTimeout: mult · max(1, log10(n)) · probe interval.</summary>
+    private TimeSpan SuspicionTimeout(int n)
+    {
+        double scale = Math.Max(1.0, Math.Log10(Math.Max(1, n)));
+        return TimeSpan.FromMilliseconds(Math.Floor(_options.SuspicionMult * scale * _options.ProbeInterval.TotalMilliseconds));
+    }
+
+    private void SetState(NodeState state, MemberState s)
+    {
+        state.State = s;
+        state.StateChangeTimestamp = _time.GetTimestamp();
+        state.StateChangedAt = _time.GetUtcNow();
+    }
+
+    private static Member ToMember(NodeState s) => new(s.Name, s.Address, s.Metadata, s.State, s.Incarnation, s.StateChangedAt);
+
+    private void Publish(NodeState state, MembershipEventKind kind)
+    {
+        var member = ToMember(state);
+        var snap = _snapshot.With(member);
+        Volatile.Write(ref _snapshot, snap);
+        _pendingEvents.Add(new MembershipEvent(kind, member, snap.Version));
+    }
+
+    private void PublishQuiet(NodeState state) => Volatile.Write(ref _snapshot, _snapshot.With(ToMember(state)));
+
+    private void PublishRemoved(NodeState state)
+    {
+        var snap = _snapshot.Without(state.Name);
+        Volatile.Write(ref _snapshot, snap);
+        _pendingEvents.Add(new MembershipEvent(MembershipEventKind.Removed, ToMember(state), snap.Version));
+    }
+
+    /// <summary>Raises queued events outside the protocol gate, one flusher at a time, in version order.</summary>
+    private void FlushEvents()
+    {
+        if (MembershipChanged is null)
+        {
+            lock (_gate) _pendingEvents.Clear();
+            return;
+        }
+        lock (_eventGate)
+        {
+            MembershipEvent[] events;
+            lock (_gate)
+            {
+                if (_pendingEvents.Count == 0) return;
+                events = [.. _pendingEvents];
+                _pendingEvents.Clear();
+            }
+            foreach (var e in events)
+            {
+                try
+                {
+                    MembershipChanged?.Invoke(this, e);
+                }
+                catch (Exception ex)
+                {
+                    Log.ListenerFailed(_logger, ex);
+                }
+            }
+        }
+    }
+
+    private void QueueBroadcast(string key, byte[] message, Action? onFinished = null) => _broadcasts.Enqueue(key, message, onFinished);
+
+    private byte[] EncodeAlive(NodeState s)
+    {
+        _messageWriter.Reset();
+        MessageCodec.Write(_messageWriter, new AliveMessage(s.Incarnation, s.Name, s.Address, s.Metadata));
+        return _messageWriter.ToArray();
+    }
+
+    private byte[] EncodeSuspect(in SuspectMessage m)
+    {
+        _messageWriter.Reset();
+        MessageCodec.Write(_messageWriter, m);
+        return _messageWriter.ToArray();
+    }
+
+    private byte[] EncodeDead(in DeadMessage m)
+    {
+        _messageWriter.Reset();
+        MessageCodec.Write(_messageWriter, m);
+        return _messageWriter.ToArray();
+    }
+}

@@ -1,0 +1,239 @@
+using Cache.Gossip.Protocol;
+using Cache.Gossip.Transport;
+using Cache.Gossip.Wire;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Cache.Gossip;
+
+/// <summary>
+/// One member of a SWIM gossip cluster with memberlist's Lifeguard extensions. The protocol runs as
+/// a single-threaded state machine behind one gate: packets, stream requests, timers and API calls
+/// each take the gate, change state, queue events, and release it; events are raised afterwards in
+/// order. The membership is published as immutable <see cref="MembershipSnapshot"/>s.
+/// </summary>
+public sealed partial class GossipNode : IAsyncDisposable
+{
+    private readonly GossipOptions _options;
+    private readonly IGossipTransport _transport;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly Random _random;
+    private readonly object _gate = new();
+    private readonly byte[] _label;
+    private readonly Keyring _keyring;
+    private readonly Dictionary<string, NodeState> _nodes = new(StringComparer.Ordinal);
+    private readonly List<NodeState> _probeList = [];
+    private readonly BroadcastQueue _broadcasts = new();
+    private readonly Awareness _awareness;
+    private readonly WireWriter _writer = new(2048);
+    private readonly WireWriter _messageWriter = new(512);
+    private readonly List<MembershipEvent> _pendingEvents = [];
+    private readonly object _eventGate = new();
+    private readonly CancellationTokenSource _shutdown = new();
+    private MembershipSnapshot _snapshot = MembershipSnapshot.Empty;
+    private NodeState? _local;
+    private ITimer? _probeTimer, _gossipTimer, _pushPullTimer;
+    private bool _started, _leaving, _stopped;
+
+    /// <summary>Creates a node; <see cref="StartAsync"/> binds and starts the protocol.</summary>
+    /// <param name="options">Validated at start.</param>
+    /// <param name="transport">Defaults to UDP+TCP sockets on the options' bind address and port.</param>
+    /// <param name="timeProvider">Defaults to the system clock.</param>
+    /// <param name="logger">Defaults to no logging.</param>
+    public GossipNode(GossipOptions options, IGossipTransport? transport = null, TimeProvider? timeProvider = null, ILogger? logger = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        _options = options;
+        _time = timeProvider ?? TimeProvider.System;
+        _logger = logger ?? NullLogger.Instance;
+        _transport = transport ?? new SocketTransport(options.BindAddress, options.Port, options.AdvertiseAddress, _logger);
+        _random = options.RandomSeed is { } seed ? new Random(seed) : new Random();
+        _label = PacketEnvelope.LabelBytes(options.ClusterLabel);
+        _keyring = options.Keyring ?? new Keyring();
+        if (options.SecretKey is not null) _keyring.Use(options.SecretKey);
+        _awareness = new Awareness(options.AwarenessMaxMultiplier);
+    }
+
+    /// <summary>Raised after each membership change, in increasing <see cref="MembershipEvent.Version"/> order.</summary>
+    public event EventHandler<MembershipEvent>? MembershipChanged;
+
+    /// <summary>The current membership (lock-free read).</summary>
+    public MembershipSnapshot Members => Volatile.Read(ref _snapshot);
+
+    /// <summary>This node as the cluster sees it.</summary>
+    public Member LocalMember => Members[_options.NodeName] ?? throw new InvalidOperationException("The node is not started.");
+
+    /// <summary>Node name.</summary>
+    public string Name => _options.NodeName;
+
+    /// <summary>Gossip address (host:port) after start.</summary>
+    public string Address => _transport.LocalAddress;
+
+    /// <summary>Counters for INFO gossip.</summary>
+    public GossipStats Stats { get; } = new();
+
+    /// <summary>The keyring (install, use, remove keys while running).</summary>
+    public Keyring Keyring => _keyring;
+
+    /// <summary>Lifeguard local health score (0 is healthy).</summary>
+    public int HealthScore
+    {
+        get { lock (_gate) return _awareness.Score; }
+    }
+
+    /// <summary>Binds the transport and starts probing, gossip and push/pull; joins <see cref="GossipOptions.Seeds"/> in the background if any.</summary>
+    public async ValueTask StartAsync(CancellationToken cancellationToken = default)
+    {
+        if (_started) throw new InvalidOperationException("Already started.");
+        _started = true;
+        await _transport.StartAsync(new PacketHandler(this), cancellationToken).ConfigureAwait(false);
+        lock (_gate)
+        {
+            var local = new NodeState(_options.NodeName, _transport.LocalAddress)
+            {
+                Incarnation = 1,
+                Metadata = _options.Metadata.ToArray(),
+            };
+            SetState(local, MemberState.Alive);
+            _local = local;
+            _nodes[local.Name] = local;
+            _probeList.Add(local);
+            Publish(local, MembershipEventKind.Joined);
+            // Stagger the first rounds so nodes started together do not probe in lockstep.
+            _probeTimer = _time.CreateTimer(_ => ProbeTick(), null, RandomDelay(_options.ProbeInterval), Timeout.InfiniteTimeSpan);
+            _gossipTimer = _time.CreateTimer(_ => GossipTick(), null, RandomDelay(_options.GossipInterval), _options.GossipInterval);
+            if (_options.PushPullInterval > TimeSpan.Zero)
+                _pushPullTimer = _time.CreateTimer(_ => PushPullTick(), null, RandomDelay(_options.PushPullInterval) + _options.PushPullInterval, Timeout.InfiniteTimeSpan);
+        }
+        Log.Started(_logger, _options.NodeName, _transport.LocalAddress);
+        FlushEvents();
+        if (_options.Seeds.Count > 0)
+            _ = BackgroundJoinAsync([.. _options.Seeds]);
+    }
+
+    /// <summary>
+    /// Joins through seeds (host:port): a full state exchange with each reachable one. Retries with
+    /// exponential back-off while none answers, up to <see cref="GossipOptions.JoinMaxAttempts"/>.
+    /// Returns the number of seeds contacted (0 if none could be reached).
+    /// </summary>
+    public async ValueTask<int> JoinAsync(IEnumerable<string> seeds, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(seeds);
+        var list = seeds.ToList();
+        var backoff = _options.JoinInitialBackoff;
+        for (int attempt = 1; ; attempt++)
+        {
+            int contacted = 0;
+            foreach (var seed in list)
+            {
+                IReadOnlyList<string> addresses;
+                try
+                {
+                    addresses = await _transport.ResolveAsync(seed, cancellationToken).ConfigureAwait(false);
+                }
+                catch (Exception ex) when (ex is System.Net.Sockets.SocketException or ArgumentException or FormatException)
+                {
+                    Log.SeedUnresolved(_logger, seed, ex.Message);
+                    continue;
+                }
+                foreach (var address in addresses)
+                {
+                    if (address == _transport.LocalAddress) continue;
+                    if (await PushPullAsync(address, join: true).WaitAsync(cancellationToken).ConfigureAwait(false))
+                    {
+                        contacted++;
+                        break;
+                    }
+                }
+            }
+            if (contacted > 0 || list.Count == 0) return contacted;
+            if (_options.JoinMaxAttempts > 0 && attempt >= _options.JoinMaxAttempts)
+            {
+                Log.JoinGaveUp(_logger, attempt);
+                return 0;
+            }
+            Log.JoinRetry(_logger, attempt, backoff);
+            await Task.Delay(backoff, _time, cancellationToken).ConfigureAwait(false);
+            backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, _options.JoinMaxBackoff.Ticks));
+        }
+    }
+
+    /// <summary>Announces a graceful leave and waits (up to the timeout) until it has been gossiped.</summary>
+    public async ValueTask LeaveAsync(TimeSpan timeout, CancellationToken cancellationToken = default)
+    {
+        var sent = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        bool anyoneToTell;
+        lock (_gate)
+        {
+            if (_local is null || _leaving) return;
+            _leaving = true;
+            anyoneToTell = _nodes.Values.Any(n => n != _local && !n.IsDeadOrLeft);
+            var msg = new DeadMessage(_local.Incarnation, _local.Name, _local.Name);
+            DeadNode(msg, () => sent.TrySetResult());
+        }
+        FlushEvents();
+        Log.Leaving(_logger, _options.NodeName);
+        if (!anyoneToTell) return;
+        try
+        {
+            await sent.Task.WaitAsync(timeout, _time, cancellationToken).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            Log.LeaveTimeout(_logger, timeout);
+        }
+    }
+
+    /// <summary>Changes this node's metadata and gossips it (raising the incarnation).</summary>
+    public ValueTask UpdateMetadataAsync(ReadOnlyMemory<byte> metadata, CancellationToken cancellationToken = default)
+    {
+        if (metadata.Length > _options.MaxMetadataSize)
+            throw new ArgumentException($"Metadata is {metadata.Length} bytes; the limit is {_options.MaxMetadataSize}.", nameof(metadata));
+        cancellationToken.ThrowIfCancellationRequested();
+        lock (_gate)
+        {
+            var local = _local ?? throw new InvalidOperationException("The node is not started.");
+            local.Metadata = metadata.ToArray();
+            local.Incarnation++;
+            BroadcastAlive(local);
+            Publish(local, MembershipEventKind.Updated);
+        }
+        FlushEvents();
+        return ValueTask.CompletedTask;
+    }
+
+    /// <summary>Stops timers and the transport without announcing anything (use <see cref="LeaveAsync"/> first to leave gracefully).</summary>
+    public async ValueTask DisposeAsync()
+    {
+        lock (_gate)
+        {
+            if (_stopped) return;
+            _stopped = true;
+            _probeTimer?.Dispose();
+            _gossipTimer?.Dispose();
+            _pushPullTimer?.Dispose();
+            foreach (var n in _nodes.Values) n.Suspicion?.Dispose();
+            foreach (var h in _acks.Values) h.Timer?.Dispose();
+            _acks.Clear();
+        }
+        await _shutdown.CancelAsync().ConfigureAwait(false);
+        await _transport.DisposeAsync().ConfigureAwait(false);
+        _shutdown.Dispose();
+    }
+
+    private async Task BackgroundJoinAsync(string[] seeds)
+    {
+        try
+        {
+            await JoinAsync(seeds, _shutdown.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            // shutting down
+        }
+    }
+
+    private TimeSpan RandomDelay(TimeSpan max) => TimeSpan.FromTicks((long)(_random.NextDouble() * max.Ticks));
+}

@@ -1,0 +1,4 @@
+namespace Cache.Gossip.Wire;
+
+/// <summary>Answer to a ping (or a relayed ack of an indirect probe).</summary>
+internal readonly record struct AckMessage(uint Seq);

@@ -1,0 +1,123 @@
+using System.Buffers.Binary;
+using System.IO.Hashing;
+using System.Runtime.CompilerServices;
+using System.Security.Cryptography;
+using System.Text;
+
+namespace Cache.Gossip.Wire;
+
+/// <summary>
+/// The outer frame of every packet and stream message:
+/// magic 'G', version, flags (1 = encrypted, 2 = labelled), [label], then either
+/// crc32 + body, or nonce + AES-GCM(crc32 + body) + tag with the header as associated data.
+/// </summary>
+internal static class PacketEnvelope
+{
+    public const byte Magic = 0x47;
+    public const byte Version = 1;
+    public const byte FlagEncrypted = 1;
+    public const byte FlagLabelled = 2;
+    public const int NonceSize = 12;
+    public const int TagSize = 16;
+
+    private static readonly ConditionalWeakTable<byte[], AesGcm> Ciphers = new();
+
+    /// <summary>Bytes the envelope adds around a body.</summary>
+    public static int Overhead(int labelBytes, bool encrypted) =>
+        3 + (labelBytes > 0 ? 1 + labelBytes : 0) + 4 + (encrypted ? NonceSize + TagSize : 0);
+
+    public static byte[] Seal(ReadOnlySpan<byte> body, byte[] label, Keyring? keyring)
+    {
+        byte[]? key = keyring?.PrimaryKey;
+        int headerLen = 3 + (label.Length > 0 ? 1 + label.Length : 0);
+        var packet = new byte[Overhead(label.Length, key is not null) + body.Length];
+        packet[0] = Magic;
+        packet[1] = Version;
+        packet[2] = (byte)((key is not null ? FlagEncrypted : 0) | (label.Length > 0 ? FlagLabelled : 0));
+        if (label.Length > 0)
+        {
+            packet[3] = (byte)label.Length;
+            label.CopyTo(packet.AsSpan(4));
+        }
+        if (key is null)
+        {
+            BinaryPrimitives.WriteUInt32LittleEndian(packet.AsSpan(headerLen), Crc32.HashToUInt32(body));
+            body.CopyTo(packet.AsSpan(headerLen + 4));
+            return packet;
+        }
+        int plainLen = 4 + body.Length;
+        var nonce = packet.AsSpan(headerLen, NonceSize);
+        RandomNumberGenerator.Fill(nonce);
+        var cipher = packet.AsSpan(headerLen + NonceSize, plainLen);
+        BinaryPrimitives.WriteUInt32LittleEndian(cipher, Crc32.HashToUInt32(body));
+        body.CopyTo(cipher.Slice(4));
+        var tag = packet.AsSpan(headerLen + NonceSize + plainLen, TagSize);
+        var aes = CipherFor(key);
+        lock (aes) aes.Encrypt(nonce, cipher, cipher, tag, packet.AsSpan(0, headerLen));
+        return packet;
+    }
+
+    /// <summary>Validates the envelope and returns the body (a slice of the packet when plain, a new array when encrypted).</summary>
+    public static bool TryOpen(ReadOnlyMemory<byte> packet, byte[] label, Keyring? keyring, out ReadOnlyMemory<byte> body, out DropReason reason)
+    {
+        body = default;
+        var span = packet.Span;
+        if (span.Length < 3) { reason = DropReason.Truncated; return false; }
+        if (span[0] != Magic) { reason = DropReason.BadMagic; return false; }
+        if (span[1] != Version) { reason = DropReason.UnsupportedVersion; return false; }
+        byte flags = span[2];
+        if ((flags & ~(FlagEncrypted | FlagLabelled)) != 0) { reason = DropReason.Malformed; return false; }
+        int pos = 3;
+        ReadOnlySpan<byte> packetLabel = default;
+        if ((flags & FlagLabelled) != 0)
+        {
+            if (span.Length < 4 || span.Length < 4 + span[3]) { reason = DropReason.Truncated; return false; }
+            packetLabel = span.Slice(4, span[3]);
+            pos = 4 + span[3];
+        }
+        if (!packetLabel.SequenceEqual(label)) { reason = DropReason.LabelMismatch; return false; }
+        bool encrypted = (flags & FlagEncrypted) != 0;
+        bool keyed = keyring is { IsEnabled: true };
+        if (keyed && !encrypted) { reason = DropReason.Unencrypted; return false; }
+        if (!keyed && encrypted) { reason = DropReason.UnexpectedEncryption; return false; }
+        if (!encrypted)
+        {
+            if (span.Length < pos + 4) { reason = DropReason.Truncated; return false; }
+            uint crc = BinaryPrimitives.ReadUInt32LittleEndian(span.Slice(pos));
+            body = packet.Slice(pos + 4);
+            if (Crc32.HashToUInt32(body.Span) != crc) { reason = DropReason.BadChecksum; body = default; return false; }
+            reason = default;
+            return true;
+        }
+        int plainLen = span.Length - pos - NonceSize - TagSize;
+        if (plainLen < 4) { reason = DropReason.Truncated; return false; }
+        var nonce = span.Slice(pos, NonceSize);
+        var cipher = span.Slice(pos + NonceSize, plainLen);
+        var tag = span.Slice(pos + NonceSize + plainLen, TagSize);
+        var header = span.Slice(0, pos);
+        var plain = new byte[plainLen];
+        foreach (var key in keyring!.Keys)
+        {
+            var aes = CipherFor(key);
+            try
+            {
+                lock (aes) aes.Decrypt(nonce, cipher, tag, plain, header);
+            }
+            catch (AuthenticationTagMismatchException)
+            {
+                continue;
+            }
+            uint crc = BinaryPrimitives.ReadUInt32LittleEndian(plain);
+            if (Crc32.HashToUInt32(plain.AsSpan(4)) != crc) { reason = DropReason.BadChecksum; return false; }
+            body = plain.AsMemory(4);
+            reason = default;
+            return true;
+        }
+        reason = DropReason.DecryptFailed;
+        return false;
+    }
+
+    public static byte[] LabelBytes(string label) => Encoding.UTF8.GetBytes(label);
+
+    private static AesGcm CipherFor(byte[] key) => Ciphers.GetValue(key, k => new AesGcm(k, TagSize));
+}

@@ -1,0 +1,100 @@
+using System.Text;
+using Cache.Gossip;
+using Cache.Gossip.Ring;
+using Cache.Node.Cluster;
+using Cache.Node.Resp;
+
+namespace Cache.Node.Commands;
+
+/// <summary>
+/// CLUSTER NODES and CLUSTER MYID: the gossip membership in Redis Cluster's formats. Each node
+/// is listed as a master with the slots it is primary for, so cluster-aware clients route keys
+/// to their owner.
+/// </summary>
+internal static class ClusterCommand
+{
+    public static void Register(CommandTable table) =>
+        table.Add(new CommandDefinition("cluster", -2, CommandFlags.None, null, "cluster", "A container for Redis Cluster commands.")
+            .AddSubCommand(new("nodes", 2, CommandFlags.Stale, Nodes, "cluster", "Returns the cluster configuration for a node."))
+            .AddSubCommand(new("myid", 2, CommandFlags.Stale, MyId, "cluster", "Returns the ID of a node.")));
+
+    private static void MyId(ClientSession client, in RespRequest request)
+    {
+        if (client.Server.Cluster is not { } cluster)
+        {
+            client.Reply.Error("ERR This instance has cluster support disabled"u8);
+            return;
+        }
+
+        client.Reply.Bulk(cluster.NodeId);
+    }
+
+    private static void Nodes(ClientSession client, in RespRequest request)
+    {
+        if (client.Server.Cluster is not { } cluster)
+        {
+            client.Reply.Error("ERR This instance has cluster support disabled"u8);
+            return;
+        }
+
+        var text = new StringBuilder();
+        var self = cluster.Gossip.Name;
+        var ring = cluster.Ring;
+        foreach (var member in cluster.Gossip.Members)
+        {
+            AppendLine(text, member, member.Name == self, ring);
+        }
+
+        client.Reply.Verbatim(Encoding.UTF8.GetBytes(text.ToString()));
+    }
+
+    // <id> <ip:port@gossip-port> <flags> <master> <ping-sent> <pong-recv> <config-epoch> <link-state> <slot ranges...>
+    private static void AppendLine(StringBuilder text, Member member, bool myself, SlotMap ring)
+    {
+        var resp = NodeMetadata.Decode(member.Metadata.Span)?.RespEndpoint ?? ":0";
+        var gossipPort = member.Address[(member.Address.LastIndexOf(':') + 1)..];
+        var flags = member.State switch
+        {
+            MemberState.Suspect => "master,fail?",
+            MemberState.Dead or MemberState.Left => "master,fail",
+            _ => "master",
+        };
+        if (myself)
+        {
+            flags = "myself," + flags;
+        }
+
+        var link = member.State is MemberState.Alive or MemberState.Suspect ? "connected" : "disconnected";
+        text.Append(ClusterMembership.IdOf(member.Name)).Append(' ')
+            .Append(resp).Append('@').Append(gossipPort).Append(' ')
+            .Append(flags).Append(" - 0 0 ")
+            .Append(member.Incarnation).Append(' ')
+            .Append(link);
+        AppendPrimaryRanges(text, member.Name, ring);
+        text.Append('\n');
+    }
+
+    // Cluster-aware clients (StackExchange.Redis) build their slot table from these ranges.
+    private static void AppendPrimaryRanges(StringBuilder text, string name, SlotMap ring)
+    {
+        var start = -1;
+        for (var slot = 0; slot <= HashSlot.Count; slot++)
+        {
+            var owned = slot < HashSlot.Count && ring.PrimaryOf(slot)?.Id == name;
+            if (owned && start < 0)
+            {
+                start = slot;
+            }
+            else if (!owned && start >= 0)
+            {
+                text.Append(' ').Append(start);
+                if (slot - 1 > start)
+                {
+                    text.Append('-').Append(slot - 1);
+                }
+
+                start = -1;
+            }
+        }
+    }
+}

@@ -1,0 +1,130 @@
+using System.Text;
+using Cache.Gossip;
+using Cache.Gossip.Ring;
+using Cache.Node.Tests.Infrastructure;
+using StackExchange.Redis;
+
+namespace Cache.Node.Tests.Cluster;
+
+/// <summary>Three nodes in this process, joined by gossip over real loopback sockets.</summary>
+public sealed class GossipMembershipTests : IAsyncLifetime
+{
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(20);
+    private readonly List<TestNode> _nodes = [];
+
+    public async Task InitializeAsync()
+    {
+        var seed = await TestNode.StartAsync();
+        _nodes.Add(seed);
+        for (var i = 0; i < 2; i++)
+        {
+            _nodes.Add(await TestNode.StartAsync(o => o.Join = seed.Server.Cluster!.Gossip.Address));
+        }
+
+        foreach (var node in _nodes)
+        {
+            await MembershipWait.UntilAsync(node.Server.Cluster!.Gossip, m => m.LiveCount == 3, Timeout, "seeing 3 live members");
+        }
+    }
+
+    public async Task DisposeAsync()
+    {
+        foreach (var node in _nodes)
+        {
+            await node.DisposeAsync();
+        }
+    }
+
+    [Fact]
+    public async Task Cluster_nodes_lists_every_member_once_with_myself_and_all_slots()
+    {
+        await using var client = await _nodes[1].ConnectAsync();
+        var reply = await client.CallAsync("CLUSTER", "NODES");
+        var body = reply[(reply.IndexOf("\r\n", StringComparison.Ordinal) + 2)..^2];
+        var lines = body.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(3, lines.Length);
+
+        var myself = Assert.Single(lines, l => l.Split(' ')[2].StartsWith("myself,", StringComparison.Ordinal));
+        Assert.Contains($"127.0.0.1:{_nodes[1].Port}@", myself, StringComparison.Ordinal);
+        var myId = await client.CallAsync("CLUSTER", "MYID");
+        Assert.Equal($"$40\r\n{myself.Split(' ')[0]}\r\n", myId);
+
+        var slots = new bool[HashSlot.Count];
+        foreach (var line in lines)
+        {
+            var fields = line.Split(' ');
+            Assert.Equal("connected", fields[7]);
+            foreach (var range in fields.Skip(8))
+            {
+                var parts = range.Split('-');
+                var from = int.Parse(parts[0]);
+                var to = parts.Length > 1 ? int.Parse(parts[1]) : from;
+                for (var s = from; s <= to; s++)
+                {
+                    Assert.False(slots[s], $"slot {s} listed twice");
+                    slots[s] = true;
+                }
+            }
+        }
+
+        Assert.All(slots, Assert.True);
+    }
+
+    [Fact]
+    public async Task Info_gossip_reports_the_membership()
+    {
+        await using var client = await _nodes[2].ConnectAsync();
+        var info = await client.CallAsync("INFO", "gossip");
+        Assert.Contains("# Gossip\r\n", info, StringComparison.Ordinal);
+        Assert.Contains("gossip_enabled:1\r\n", info, StringComparison.Ordinal);
+        Assert.Contains("members_alive:3\r\n", info, StringComparison.Ordinal);
+        Assert.Contains("members_dead:0\r\n", info, StringComparison.Ordinal);
+        Assert.Matches(@"packets_in:[1-9]\d*\r\n", info);
+    }
+
+    [Fact]
+    public async Task A_cluster_aware_client_puts_each_key_on_its_primary()
+    {
+        var options = ConfigurationOptions.Parse(_nodes[0].Endpoint);
+        options.AbortOnConnectFail = true;
+        await using var redis = await ConnectionMultiplexer.ConnectAsync(options);
+        var db = redis.GetDatabase();
+        for (var i = 0; i < 60; i++)
+        {
+            await db.StringSetAsync($"key:{i}", i);
+        }
+
+        var ring = _nodes[0].Server.Cluster!.Ring;
+        var total = 0;
+        foreach (var node in _nodes)
+        {
+            await using var raw = await node.ConnectAsync();
+            var keys = (await raw.CallAsync("KEYS", "key:*")).Split("\r\n").Where(l => l.StartsWith("key:", StringComparison.Ordinal)).ToList();
+            total += keys.Count;
+            var name = node.Server.Cluster!.Gossip.Name;
+            Assert.All(keys, k => Assert.Equal(name, ring.PrimaryOf(HashSlot.ForKey(Encoding.UTF8.GetBytes(k)))!.Id));
+        }
+
+        Assert.Equal(60, total);
+        Assert.Equal("42", (string?)await db.StringGetAsync("key:42"));
+    }
+
+    [Fact]
+    public async Task A_node_that_leaves_is_seen_as_gone_by_the_others()
+    {
+        var leaver = _nodes[2];
+        var name = leaver.Server.Cluster!.Gossip.Name;
+        _nodes.RemoveAt(2);
+        await leaver.DisposeAsync();
+
+        foreach (var node in _nodes)
+        {
+            await MembershipWait.UntilAsync(node.Server.Cluster!.Gossip,
+                m => m[name]?.State is MemberState.Left or MemberState.Dead, Timeout, $"seeing {name} leave");
+        }
+
+        await using var client = await _nodes[0].ConnectAsync();
+        var nodes = await client.CallAsync("CLUSTER", "NODES");
+        Assert.Contains("master,fail - ", nodes, StringComparison.Ordinal);
+    }
+}
