@@ -27,6 +27,12 @@ internal static class StoreMeasurements
             return;
         }
 
+        if (args.Length == 1 && args[0] == "churn")
+        {
+            Churn();
+            return;
+        }
+
         var sizes = args.Length > 0 ? args.Select(a => int.Parse(a, CultureInfo.InvariantCulture)).ToArray() : [100_000, 1_000_000, 4_000_000];
         Console.WriteLine($"GC: server={System.Runtime.GCSettings.IsServerGC} latency={System.Runtime.GCSettings.LatencyMode} cores={Environment.ProcessorCount}");
         Console.WriteLine("| keys | store GC ms (median of 5) | Dictionary GC ms | ratio | store used_memory B/key | store committed B/key |");
@@ -112,6 +118,29 @@ internal static class StoreMeasurements
         var setRate = order.Length / stopwatch.Elapsed.TotalSeconds;
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"Throughput over {n:N0} keys, one thread, no lock: GET {getRate / 1e6:F2} M ops/s, SET (overwrite) {setRate / 1e6:F2} M ops/s ({found / ValueSize:N0} hits)"));
+    }
+
+    /// <summary>The unit test's churn (1M overwrites, sizes 1..4096, 10k keys), with its figures printed.</summary>
+    private static void Churn()
+    {
+        var keys = new KeySpace(TimeProvider.System);
+        var random = new Random(42);
+        var value = new byte[4096];
+        long live = 0;
+        var sizes = new int[10_000];
+        for (var i = 1; i <= 1_000_000; i++)
+        {
+            var k = random.Next(10_000);
+            var size = random.Next(1, 4097);
+            live += size - sizes[k];
+            sizes[k] = size;
+            keys.SetString(Encoding.ASCII.GetBytes($"key:{k}"), value.AsSpan(0, size));
+            if (i is 10_000 or 100_000 or 1_000_000)
+            {
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"after {i:N0} writes: value bytes {live / 1048576.0:F1} MiB, used_memory {keys.UsedMemory / 1048576.0:F1} MiB, committed {keys.CommittedMemory / 1048576.0:F1} MiB ({keys.SlabPages} pages)"));
+            }
+        }
     }
 
     private static double MedianGc()

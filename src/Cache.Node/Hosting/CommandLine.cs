@@ -97,7 +97,8 @@ internal static class CommandLine
           --hz <n>                        active expiry cycles per second (default 10)
           --maxmemory <size>              most bytes the store may hold, e.g. 512mb (default 0: no limit)
           --maxmemory-policy <p>          noeviction (default) | allkeys-lru | allkeys-random |
-                                          volatile-lru | volatile-random | volatile-ttl
+                                          volatile-lru | volatile-random | volatile-ttl |
+                                          allkeys-sieve (not in Redis; best hit ratio measured)
           --maxmemory-samples <n>         keys sampled per eviction round (default 5)
           --gossip-port <n>               gossip port, UDP+TCP (default: port + 10000)
           --join <host:port,...>          gossip seeds to join (default: none, a cluster of one)
