@@ -31,6 +31,13 @@ public sealed class EntryTableTests
     }
 
     [Fact]
+    public void A_slot_is_forty_bytes_and_holds_no_reference()
+    {
+        Assert.Equal(40, System.Runtime.CompilerServices.Unsafe.SizeOf<StoreEntry>());
+        Assert.False(System.Runtime.CompilerServices.RuntimeHelpers.IsReferenceOrContainsReferences<StoreEntry>());
+    }
+
+    [Fact]
     public void Keys_sharing_a_bucket_are_found_and_removed_independently()
     {
         // 4 buckets and 64 keys: every chain is long, removal from head, middle and tail all happen.
