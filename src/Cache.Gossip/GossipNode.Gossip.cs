@@ -8,7 +8,10 @@ public sealed partial class GossipNode
 {
     private readonly List<NodeState> _gossipTargets = [];
 
-    private int TransmitLimit => _options.RetransmitMult * (int)Math.Ceiling(Math.Log10(_nodes.Count + 1));
+    /// <summary>Members alive or suspected (failed ones are kept for reconnects but do not count as cluster size).</summary>
+    private int ClusterSize => Math.Max(1, _snapshot.LiveCount);
+
+    private int TransmitLimit => _options.RetransmitMult * (int)Math.Ceiling(Math.Log10(ClusterSize + 1));
 
     private int PacketBudget => _options.MaxPacketSize - PacketEnvelope.Overhead(_label.Length, _keyring.IsEnabled);
 

@@ -84,6 +84,9 @@ public sealed partial class GossipNode
         _acks[seq] = h;
         _writer.Reset();
         MessageCodec.Write(_writer, new PingMessage(seq, target.Name, _local!.Name, _local.Address));
+        // As memberlist: tell a suspect it is suspected, so it can refute even if the rumour died out.
+        if (target.State == MemberState.Suspect)
+            MessageCodec.Write(_writer, new SuspectMessage(target.Incarnation, target.Name, _local.Name));
         SendWithPiggyback(target.Address, _writer);
         var timeout = _awareness.Scale(_options.ProbeTimeout);
         h.Timer = _time.CreateTimer(_ => ProbeTimedOut(seq), null, timeout, Timeout.InfiniteTimeSpan);

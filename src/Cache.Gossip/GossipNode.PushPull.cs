@@ -16,7 +16,7 @@ public sealed partial class GossipNode
             // Serf's reconnect: also try one failed member, so a healed partition merges back.
             if (!_leaving && RandomDeadNode() is { } dead)
                 BeginPushPull(dead.Address, join: false, done: null);
-            _pushPullTimer?.Change(PushPullScale(_options.PushPullInterval, _nodes.Count), Timeout.InfiniteTimeSpan);
+            _pushPullTimer?.Change(PushPullScale(_options.PushPullInterval, ClusterSize), Timeout.InfiniteTimeSpan);
         }
     }
 
@@ -36,6 +36,16 @@ public sealed partial class GossipNode
         {
             foreach (var a in addresses)
                 if (a != _transport.LocalAddress) BeginPushPull(a, join: true, done: null);
+        }
+    }
+
+    private void FollowUpPushPull(string seed)
+    {
+        lock (_gate)
+        {
+            if (_stopped) return;
+            _nodes.TryGetValue(seed, out var exclude);
+            if (RandomNodes(1, exclude) is [var peer]) BeginPushPull(peer.Address, join: false, done: null);
         }
     }
 
@@ -62,10 +72,10 @@ public sealed partial class GossipNode
     {
         var request = EncodeLocalState(join);
         Stats.StreamOut(request.Length);
-        _transport.BeginExchange(address, request, _options.StreamTimeout, response => PushPullDone(address, response, done));
+        _transport.BeginExchange(address, request, _options.StreamTimeout, response => PushPullDone(address, join, response, done));
     }
 
-    private void PushPullDone(string address, byte[]? response, Action<bool>? done)
+    private void PushPullDone(string address, bool join, byte[]? response, Action<bool>? done)
     {
         bool ok = false;
         try
@@ -91,8 +101,12 @@ public sealed partial class GossipNode
             lock (_gate)
             {
                 if (_stopped) return;
-                MergeRemoteState(sender, entries);
+                MergeRemoteState(sender, entries, joining: join);
                 Stats.PushPull();
+                // The seed's view may have gaps (rumours it missed); since a joiner does not re-gossip what
+                // it learned, one more exchange with someone else shortly after fills them.
+                if (join && _followUpTimer is null)
+                    _followUpTimer = _time.CreateTimer(_ => FollowUpPushPull(sender), null, _options.GossipInterval * 10, Timeout.InfiniteTimeSpan);
             }
             ok = true;
             FlushEvents();
@@ -110,11 +124,11 @@ public sealed partial class GossipNode
             entries.Add(new PushPullEntry(n.Name, n.Address, n.Incarnation, n.State, n.Metadata));
         _writer.Reset();
         MessageCodec.WritePushPull(_writer, join, _local!.Name, entries);
-        return PacketEnvelope.Seal(_writer.WrittenSpan, _label, _keyring);
+        return PacketEnvelope.Seal(_writer.WrittenSpan, _label, _keyring, deflate: _options.CompressStreams && _writer.Length > 1024);
     }
 
     /// <summary>memberlist's mergeState: alive as alive, left as left, dead and suspect both as suspicion.</summary>
-    private void MergeRemoteState(string sender, List<PushPullEntry> entries)
+    private void MergeRemoteState(string sender, List<PushPullEntry> entries, bool joining = false)
     {
         foreach (var e in entries)
         {
@@ -128,7 +142,7 @@ public sealed partial class GossipNode
             switch (e.State)
             {
                 case MemberState.Alive:
-                    AliveNode(new AliveMessage(e.Incarnation, e.Name, e.Address, e.Metadata));
+                    AliveNode(new AliveMessage(e.Incarnation, e.Name, e.Address, e.Metadata), joining);
                     break;
                 case MemberState.Left:
                     DeadNode(new DeadMessage(e.Incarnation, e.Name, e.Name));

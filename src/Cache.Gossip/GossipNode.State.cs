@@ -6,7 +6,9 @@ namespace Cache.Gossip;
 /// <summary>SWIM state rules (memberlist's aliveNode, suspectNode, deadNode, refute). Called under the gate.</summary>
 public sealed partial class GossipNode
 {
-    private void AliveNode(in AliveMessage msg, bool bootstrap = false)
+    /// <param name="msg">The claim.</param>
+    /// <param name="joining">Merging a seed's state while we join: members new to us are old news to everyone else, so do not re-gossip them.</param>
+    private void AliveNode(in AliveMessage msg, bool joining = false)
     {
         var local = _local!;
         bool isLocal = msg.Name == local.Name;
@@ -16,11 +18,11 @@ public sealed partial class GossipNode
             if (isLocal) return;
             state = new NodeState(msg.Name, msg.Address);
             _nodes[msg.Name] = state;
-            // Insert at a random position so new members are probed soon but not all at once.
-            int at = _probeList.Count == 0 ? 0 : _random.Next(_probeList.Count + 1);
-            _probeList.Insert(at, state);
-            if (at <= _probeIndex && _probeList.Count > 1) _probeIndex++;
-            ApplyAlive(state, msg, isNew: true);
+            // Put it at a random position (swap, O(1)) so new members are probed soon but not all at once.
+            _probeList.Add(state);
+            int at = _random.Next(_probeList.Count);
+            (_probeList[at], _probeList[^1]) = (_probeList[^1], _probeList[at]);
+            ApplyAlive(state, msg, isNew: true, broadcast: !joining);
             return;
         }
         bool reclaimed = false;
@@ -36,7 +38,7 @@ public sealed partial class GossipNode
         }
         if (isLocal)
         {
-            if (bootstrap || msg.Incarnation < local.Incarnation) return;
+            if (msg.Incarnation < local.Incarnation) return;
             if (msg.Incarnation == local.Incarnation && msg.Metadata.AsSpan().SequenceEqual(local.Metadata)) return;
             Refute(local, msg.Incarnation);
             return;
@@ -45,7 +47,7 @@ public sealed partial class GossipNode
         ApplyAlive(state, msg, isNew: false);
     }
 
-    private void ApplyAlive(NodeState state, in AliveMessage msg, bool isNew)
+    private void ApplyAlive(NodeState state, in AliveMessage msg, bool isNew, bool broadcast = true)
     {
         state.Suspicion?.Dispose();
         state.Suspicion = null;
@@ -54,7 +56,7 @@ public sealed partial class GossipNode
         state.Incarnation = msg.Incarnation;
         state.Metadata = msg.Metadata;
         if (old != MemberState.Alive || isNew) SetState(state, MemberState.Alive);
-        QueueBroadcast(state.Name, EncodeAlive(state));
+        if (broadcast) QueueBroadcast(state.Name, EncodeAlive(state));
         var kind = isNew || old is MemberState.Dead or MemberState.Left ? MembershipEventKind.Joined
             : old == MemberState.Suspect ? MembershipEventKind.Recovered
             : metaChanged ? MembershipEventKind.Updated
@@ -81,7 +83,7 @@ public sealed partial class GossipNode
         Stats.Suspicion();
         state.Incarnation = msg.Incarnation;
         SetState(state, MemberState.Suspect);
-        int n = _nodes.Count;
+        int n = ClusterSize;
         int k = _options.SuspicionMult - 2;
         if (n - 2 < k) k = 0;
         var min = SuspicionTimeout(n);

@@ -33,7 +33,7 @@ public sealed partial class GossipNode : IAsyncDisposable
     private readonly CancellationTokenSource _shutdown = new();
     private MembershipSnapshot _snapshot = MembershipSnapshot.Empty;
     private NodeState? _local;
-    private ITimer? _probeTimer, _gossipTimer, _pushPullTimer;
+    private ITimer? _probeTimer, _gossipTimer, _pushPullTimer, _followUpTimer;
     private bool _started, _leaving, _stopped;
 
     /// <summary>Creates a node; <see cref="StartAsync"/> binds and starts the protocol.</summary>
@@ -56,7 +56,10 @@ public sealed partial class GossipNode : IAsyncDisposable
         _awareness = new Awareness(options.AwarenessMaxMultiplier);
     }
 
-    /// <summary>Raised after each membership change, in increasing <see cref="MembershipEvent.Version"/> order.</summary>
+    /// <summary>
+    /// Raised after each membership change, in increasing <see cref="MembershipEvent.Version"/> order, outside the
+    /// protocol gate but on the thread that processed the change (a timer or socket thread): keep handlers short.
+    /// </summary>
     public event EventHandler<MembershipEvent>? MembershipChanged;
 
     /// <summary>The current membership (lock-free read).</summary>
@@ -101,6 +104,7 @@ public sealed partial class GossipNode : IAsyncDisposable
             _nodes[local.Name] = local;
             _probeList.Add(local);
             Publish(local, MembershipEventKind.Joined);
+            BroadcastAlive(local); // as memberlist's setAlive: announce ourselves to whoever we meet
             // Stagger the first rounds so nodes started together do not probe in lockstep.
             _probeTimer = _time.CreateTimer(_ => ProbeTick(), null, RandomDelay(_options.ProbeInterval), Timeout.InfiniteTimeSpan);
             _gossipTimer = _time.CreateTimer(_ => GossipTick(), null, RandomDelay(_options.GossipInterval), _options.GossipInterval);
@@ -121,6 +125,7 @@ public sealed partial class GossipNode : IAsyncDisposable
     public async ValueTask<int> JoinAsync(IEnumerable<string> seeds, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(seeds);
+        if (_local is null) throw new InvalidOperationException("Start the node before joining.");
         var list = seeds.ToList();
         var backoff = _options.JoinInitialBackoff;
         for (int attempt = 1; ; attempt++)
@@ -214,6 +219,7 @@ public sealed partial class GossipNode : IAsyncDisposable
             _probeTimer?.Dispose();
             _gossipTimer?.Dispose();
             _pushPullTimer?.Dispose();
+            _followUpTimer?.Dispose();
             foreach (var n in _nodes.Values) n.Suspicion?.Dispose();
             foreach (var h in _acks.Values) h.Timer?.Dispose();
             _acks.Clear();

@@ -78,6 +78,9 @@ public sealed class GossipOptions
     /// <summary>Whether a failed direct probe also tries a ping over the stream transport.</summary>
     public bool TcpFallbackPing { get; set; } = true;
 
+    /// <summary>Deflate push/pull state over 1 KB (receivers always accept deflated messages).</summary>
+    public bool CompressStreams { get; set; } = true;
+
     /// <summary>Largest UDP packet this node sends.</summary>
     public int MaxPacketSize { get; set; } = 1400;
 

@@ -10,14 +10,16 @@ namespace Cache.Gossip;
 public sealed class MembershipSnapshot : IReadOnlyCollection<Member>
 {
     /// <summary>The empty snapshot, version 0.</summary>
-    public static readonly MembershipSnapshot Empty = new(0, ImmutableSortedDictionary<string, Member>.Empty.WithComparers(StringComparer.Ordinal));
+    public static readonly MembershipSnapshot Empty = new(0, ImmutableSortedDictionary<string, Member>.Empty.WithComparers(StringComparer.Ordinal), new int[4]);
 
     private readonly ImmutableSortedDictionary<string, Member> _members;
+    private readonly int[] _counts; // members per state, kept incrementally so counting is O(1)
 
-    internal MembershipSnapshot(long version, ImmutableSortedDictionary<string, Member> members)
+    private MembershipSnapshot(long version, ImmutableSortedDictionary<string, Member> members, int[] counts)
     {
         Version = version;
         _members = members;
+        _counts = counts;
     }
 
     /// <summary>Increases with every published change.</summary>
@@ -27,25 +29,10 @@ public sealed class MembershipSnapshot : IReadOnlyCollection<Member>
     public int Count => _members.Count;
 
     /// <summary>Number of members alive or suspected.</summary>
-    public int LiveCount
-    {
-        get
-        {
-            int n = 0;
-            foreach (var m in _members.Values)
-                if (m.State is MemberState.Alive or MemberState.Suspect) n++;
-            return n;
-        }
-    }
+    public int LiveCount => _counts[(int)MemberState.Alive] + _counts[(int)MemberState.Suspect];
 
     /// <summary>Counts members in one state.</summary>
-    public int CountIn(MemberState state)
-    {
-        int n = 0;
-        foreach (var m in _members.Values)
-            if (m.State == state) n++;
-        return n;
-    }
+    public int CountIn(MemberState state) => _counts[(int)state];
 
     /// <summary>Finds a member by name.</summary>
     public bool TryGet(string name, [System.Diagnostics.CodeAnalysis.MaybeNullWhen(false)] out Member member) =>
@@ -54,9 +41,21 @@ public sealed class MembershipSnapshot : IReadOnlyCollection<Member>
     /// <summary>The member with this name, or null.</summary>
     public Member? this[string name] => _members.TryGetValue(name, out var m) ? m : null;
 
-    internal MembershipSnapshot With(Member member) => new(Version + 1, _members.SetItem(member.Name, member));
+    internal MembershipSnapshot With(Member member)
+    {
+        var counts = (int[])_counts.Clone();
+        if (_members.TryGetValue(member.Name, out var old)) counts[(int)old.State]--;
+        counts[(int)member.State]++;
+        return new(Version + 1, _members.SetItem(member.Name, member), counts);
+    }
 
-    internal MembershipSnapshot Without(string name) => new(Version + 1, _members.Remove(name));
+    internal MembershipSnapshot Without(string name)
+    {
+        if (!_members.TryGetValue(name, out var old)) return new(Version + 1, _members, _counts);
+        var counts = (int[])_counts.Clone();
+        counts[(int)old.State]--;
+        return new(Version + 1, _members.Remove(name), counts);
+    }
 
     /// <summary>Members ordered by name.</summary>
     public IEnumerator<Member> GetEnumerator() => _members.Values.GetEnumerator();

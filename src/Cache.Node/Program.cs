@@ -26,7 +26,8 @@ try
 }
 catch (InvalidOperationException ex)
 {
-    Console.Error.WriteLine($"Cache.Node: bad setting: {ex.InnerException?.Message ?? ex.Message}");
+    // The binder names the setting ("... at 'Port' to type 'System.Int32'"); its inner message does not.
+    Console.Error.WriteLine($"Cache.Node: bad setting: {ex.Message}");
     return 1;
 }
 

@@ -27,6 +27,7 @@ public sealed class RespConnection : IAsyncDisposable
     private readonly Task _writer;
     private readonly Task _reader;
     private Exception? _failure;
+    private int _disposed;
 
     private RespConnection(Socket socket, EndPoint endpoint, RespConnectionOptions options)
     {
@@ -101,20 +102,25 @@ public sealed class RespConnection : IAsyncDisposable
     public async ValueTask<RespReply> ExecuteAsync(ReadOnlyMemory<byte>[] args, CancellationToken cancellationToken = default)
     {
         ThrowIfFailed();
-        await _inFlight.WaitAsync(cancellationToken).ConfigureAwait(false);
-        var pending = new PendingReply(RespCommandWriter.Encode(args));
-        if (!_outgoing.Writer.TryWrite(pending))
-        {
-            _inFlight.Release();
-            ThrowIfFailed();
-        }
-
+        // One deadline covers the wait for an in-flight slot and the wait for the reply; closing
+        // the connection wakes both.
+        using var deadline = new CancellationTokenSource(_options.CommandTimeout, _options.TimeProvider);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token, _closing.Token);
         try
         {
-            return await pending.Task.WaitAsync(_options.CommandTimeout, _options.TimeProvider, cancellationToken).ConfigureAwait(false);
+            await _inFlight.WaitAsync(linked.Token).ConfigureAwait(false);
+            var pending = new PendingReply(RespCommandWriter.Encode(args));
+            if (!_outgoing.Writer.TryWrite(pending))
+            {
+                _inFlight.Release();
+                ThrowIfFailed();
+            }
+
+            return await pending.Task.WaitAsync(linked.Token).ConfigureAwait(false);
         }
-        catch (TimeoutException)
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
+            ThrowIfFailed();
             throw new TimeoutException($"No reply from {Endpoint} within {_options.CommandTimeout.TotalMilliseconds:0} ms.");
         }
     }
@@ -122,10 +128,16 @@ public sealed class RespConnection : IAsyncDisposable
     /// <summary>Closes the connection; requests still waiting fail with <see cref="RespConnectionException"/>.</summary>
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
         Fail(new RespConnectionException($"The connection to {Endpoint} was closed."));
-        await _closing.CancelAsync().ConfigureAwait(false);
         _socket.Dispose();
         await Task.WhenAll(_writer, _reader).ConfigureAwait(false);
+        await _input.CompleteAsync().ConfigureAwait(false);
+        await _output.CompleteAsync().ConfigureAwait(false);
         _closing.Dispose();
     }
 
@@ -150,9 +162,20 @@ public sealed class RespConnection : IAsyncDisposable
                 }
             }
         }
-        catch (Exception ex) when (ex is IOException or SocketException or OperationCanceledException or ObjectDisposedException)
+        catch (Exception ex)
         {
             Fail(new RespConnectionException($"Writing to {Endpoint} failed: {ex.Message}", ex));
+        }
+        finally
+        {
+            // Only this loop reads the channel: fail whatever is still queued once it stops.
+            var failure = _failure ?? new RespConnectionException($"The connection to {Endpoint} stopped writing.");
+            while (_outgoing.Reader.TryRead(out var pending))
+            {
+                pending.Fail(failure);
+            }
+
+            FailAwaiting(failure);
         }
     }
 
@@ -168,12 +191,18 @@ public sealed class RespConnection : IAsyncDisposable
                 while (parser.TryParse(buffer, out var reply, out var consumed))
                 {
                     buffer = buffer.Slice(consumed);
+                    if (reply!.Kind == RespReplyKind.Push)
+                    {
+                        // Out-of-band (RESP3 invalidation or pub/sub): it answers no request.
+                        continue;
+                    }
+
                     if (!_awaiting.TryDequeue(out var pending))
                     {
                         throw new RespConnectionException($"{Endpoint} sent a reply nobody asked for.");
                     }
 
-                    pending.Complete(reply!);
+                    pending.Complete(reply);
                     _inFlight.Release();
                 }
 
@@ -185,7 +214,7 @@ public sealed class RespConnection : IAsyncDisposable
                 }
             }
         }
-        catch (Exception ex) when (ex is IOException or SocketException or OperationCanceledException or ObjectDisposedException or RespConnectionException)
+        catch (Exception ex)
         {
             Fail(ex as RespConnectionException ?? new RespConnectionException($"Reading from {Endpoint} failed: {ex.Message}", ex));
         }
@@ -199,12 +228,14 @@ public sealed class RespConnection : IAsyncDisposable
         }
 
         _outgoing.Writer.TryComplete();
-        while (_awaiting.TryDequeue(out var pending))
-        {
-            pending.Fail(failure);
-        }
+        FailAwaiting(failure);
+        // Wakes the loops and every caller waiting for a slot or a reply.
+        _closing.Cancel();
+    }
 
-        while (_outgoing.Reader.TryRead(out var pending))
+    private void FailAwaiting(Exception failure)
+    {
+        while (_awaiting.TryDequeue(out var pending))
         {
             pending.Fail(failure);
         }

@@ -29,4 +29,7 @@ public enum RespReplyKind
 
     /// <summary>RESP3 <c>#t</c></summary>
     Boolean,
+
+    /// <summary>RESP3 <c>&gt;N</c>: an out-of-band push (invalidation, pub/sub), not a reply to a request</summary>
+    Push,
 }

@@ -24,16 +24,82 @@ internal sealed class RespReplyParser
             return false;
         }
 
-        var reader = new SequenceReader<byte>(buffer);
-        if (!TryRead(ref reader, 0, out reply))
+        // First find where the reply ends without allocating; build it only once it is whole,
+        // so a large aggregate arriving in many reads is not rebuilt on every read.
+        var scan = new SequenceReader<byte>(buffer);
+        if (!TrySkip(ref scan, 0))
         {
             _needed = Math.Max(_needed, buffer.Length + 1);
             return false;
         }
 
+        var reader = new SequenceReader<byte>(buffer.Slice(0, scan.Position));
+        if (!TryRead(ref reader, 0, out reply))
+        {
+            throw new RespConnectionException("The reply parser and scanner disagree; this is a bug.");
+        }
+
         _needed = 0;
         consumed = reader.Position;
         return true;
+    }
+
+    private bool TrySkip(ref SequenceReader<byte> reader, int depth)
+    {
+        if (depth > MaxDepth)
+        {
+            throw new RespConnectionException("The server sent replies nested more than 64 deep.");
+        }
+
+        if (!reader.TryRead(out var type) || !reader.TryReadTo(out ReadOnlySequence<byte> line, "\r\n"u8))
+        {
+            return false;
+        }
+
+        switch (type)
+        {
+            case (byte)'$' or (byte)'=' or (byte)'!':
+                var length = ParseInteger(line);
+                if (length < 0)
+                {
+                    return true;
+                }
+
+                if (length > MaxBulkLength)
+                {
+                    throw new RespConnectionException($"The server sent a {length}-byte string, over the 512 MB limit.");
+                }
+
+                if (reader.Remaining < length + 2)
+                {
+                    _needed = reader.Consumed + length + 2;
+                    return false;
+                }
+
+                reader.Advance(length + 2);
+                return true;
+            case (byte)'*' or (byte)'~' or (byte)'>' or (byte)'%' or (byte)'|':
+                var count = ParseInteger(line);
+                if (count > reader.Remaining)
+                {
+                    return false;
+                }
+
+                var elements = (type is (byte)'%' or (byte)'|' ? count * 2 : count) + (type == (byte)'|' ? 1 : 0);
+                for (long i = 0; i < elements; i++)
+                {
+                    if (!TrySkip(ref reader, depth + 1))
+                    {
+                        return false;
+                    }
+                }
+
+                return true;
+            case (byte)'+' or (byte)'-' or (byte)':' or (byte)',' or (byte)'#' or (byte)'_' or (byte)'(':
+                return true;
+            default:
+                throw new RespConnectionException($"The server sent an unknown RESP type byte 0x{type:X2}.");
+        }
     }
 
     private bool TryRead(ref SequenceReader<byte> reader, int depth, out RespReply? reply)
@@ -123,6 +189,13 @@ internal sealed class RespReplyParser
             return true;
         }
 
+        // Every element takes at least three bytes: do not allocate for what has not arrived
+        // (this also keeps a hostile count from overflowing when maps double it).
+        if (count > reader.Remaining)
+        {
+            return false;
+        }
+
         var elements = type is (byte)'%' or (byte)'|' ? count * 2 : count;
         if (elements > reader.Remaining)
         {
@@ -147,7 +220,13 @@ internal sealed class RespReplyParser
             return TryRead(ref reader, depth + 1, out reply);
         }
 
-        reply = RespReply.Aggregate(type == (byte)'%' ? RespReplyKind.Map : RespReplyKind.Array, items);
+        var kind = type switch
+        {
+            (byte)'%' => RespReplyKind.Map,
+            (byte)'>' => RespReplyKind.Push,
+            _ => RespReplyKind.Array,
+        };
+        reply = RespReply.Aggregate(kind, items);
         return true;
     }
 

@@ -30,11 +30,15 @@ internal sealed class BroadcastQueue
     {
         if (_queue.Count == 0 || budget <= 0) return 0;
         _picked.Clear();
-        int used = 0;
+        int used = 0, misses = 0;
         foreach (var b in _queue)
         {
             if (budget - used < 8) break;
-            if (b.Message.Length > budget - used) continue;
+            if (b.Message.Length > budget - used)
+            {
+                if (++misses > 8) break; // the packet is nearly full: do not scan the whole queue
+                continue;
+            }
             used += b.Message.Length;
             writer.WriteBytes(b.Message);
             _picked.Add(b);

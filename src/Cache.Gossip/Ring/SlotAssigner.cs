@@ -13,6 +13,8 @@ internal static class SlotAssigner
         var nodeHashes = nodes.Select(node => XXH64.DigestOf(Encoding.UTF8.GetBytes(node.Id))).ToArray();
         var weights = nodes.Select(node => (double)Math.Max(1, node.Weight)).ToArray();
         var totalWeight = weights.Sum();
+        // Equal weights need no logarithm: comparing the hashes ranks the same and is exact on every platform.
+        var uniform = weights.All(w => w == weights[0]);
 
         // Each copy rank (primary, second, ...) is balanced on its own, so primaries spread too.
         var capacity = new int[n];
@@ -35,7 +37,7 @@ internal static class SlotAssigner
                 var h = XXH64.DigestOf(input);
                 // Weighted rendezvous: -w / ln(u), u uniform in (0, 1).
                 var u = ((h >> 11) + 0.5) / (1UL << 53);
-                scores[i] = -weights[i] / Math.Log(u);
+                scores[i] = uniform ? h >> 11 : -weights[i] / Math.Log(u);
                 order[i] = i;
             }
 

@@ -40,6 +40,9 @@ public sealed class SimulatedNetwork
     /// <summary>Datagram bytes sent (delivered or not).</summary>
     public long BytesSent { get; private set; }
 
+    /// <summary>Largest datagram sent so far.</summary>
+    public int LargestPacket { get; private set; }
+
     /// <summary>Stream bytes sent.</summary>
     public long StreamBytesSent { get; private set; }
 
@@ -80,6 +83,7 @@ public sealed class SimulatedNetwork
     internal void Send(string from, string to, byte[] packet)
     {
         BytesSent += packet.Length;
+        LargestPacket = Math.Max(LargestPacket, packet.Length);
         if (!Reachable(from, to) || (PacketLoss > 0 && _random.NextDouble() < PacketLoss)) return;
         Clock.Schedule(Delay(to), () =>
         {

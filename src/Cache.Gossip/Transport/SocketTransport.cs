@@ -105,7 +105,8 @@ public sealed partial class SocketTransport : IGossipTransport
     public void BeginExchange(string address, byte[] request, TimeSpan timeout, Action<byte[]?> onResponse)
     {
         ArgumentNullException.ThrowIfNull(onResponse);
-        _ = ExchangeAsync(address, request, timeout, onResponse);
+        // Start on the pool: the caller holds the node's gate, and the callback must never run inline under it.
+        _ = Task.Run(() => ExchangeAsync(address, request, timeout, onResponse), CancellationToken.None);
     }
 
     /// <inheritdoc />

@@ -16,38 +16,32 @@ namespace Cache.Node.Cluster;
 internal sealed class ClusterMembership : IAsyncDisposable
 {
     private static readonly TimeSpan LeaveTimeout = TimeSpan.FromSeconds(2);
-    private RingCache _ring = new(-1, SlotMap.Empty);
+    private SlotMap _ring = SlotMap.Empty;
+    private string[] _ringMembers = [];
+    private int _pendingRebuilds;
+    private readonly Lock _rebuildLock = new();
 
     private ClusterMembership(GossipNode gossip, string nodeName)
     {
         Gossip = gossip;
         NodeId = IdOf(nodeName);
+        // Subscribe before the first build: gossip is already running and may change meanwhile.
+        gossip.MembershipChanged += (_, _) => ScheduleRebuild();
+        RebuildRing();
     }
 
     public GossipNode Gossip { get; }
 
     /// <summary>
     /// The slot map of the members that are up (alive or suspected: a suspect keeps its slots
-    /// until it is declared dead, so a slow node does not make slots flap), rebuilt when the
-    /// membership version changes. One copy per slot until replication arrives.
+    /// until it is declared dead, so a slow node does not make slots flap). One copy per slot
+    /// until replication arrives. Rebuilt off the command path when the set of members that are
+    /// up changes, and published whole; readers never wait for it.
     /// </summary>
-    public SlotMap Ring
-    {
-        get
-        {
-            var members = Gossip.Members;
-            var cached = Volatile.Read(ref _ring);
-            if (cached.Version == members.Version)
-            {
-                return cached.Map;
-            }
+    public SlotMap Ring => Volatile.Read(ref _ring);
 
-            var up = members.Where(m => m.State is MemberState.Alive or MemberState.Suspect).Select(m => new RingNode(m.Name));
-            var fresh = new RingCache(members.Version, SlotMap.Build(up, replicas: 1));
-            Volatile.Write(ref _ring, fresh);
-            return fresh.Map;
-        }
-    }
+    /// <summary>Raised (on a pool thread) after a new <see cref="Ring"/> is published.</summary>
+    public event Action<SlotMap>? RingChanged;
 
     /// <summary>This node's 40-hex-digit id, as Redis Cluster shows node ids.</summary>
     public string NodeId { get; }
@@ -102,7 +96,45 @@ internal sealed class ClusterMembership : IAsyncDisposable
     /// <summary>Redis Cluster style id of a node name: the SHA-1 of the name in hex.</summary>
     public static string IdOf(string nodeName) => Convert.ToHexStringLower(SHA1.HashData(Encoding.UTF8.GetBytes(nodeName)));
 
-    private sealed record RingCache(long Version, SlotMap Map);
+    private void ScheduleRebuild()
+    {
+        // Coalesce bursts of membership events into as few rebuilds as possible.
+        if (Interlocked.Increment(ref _pendingRebuilds) == 1)
+        {
+            _ = Task.Run(() =>
+            {
+                int seen;
+                do
+                {
+                    seen = Volatile.Read(ref _pendingRebuilds);
+                    RebuildRing();
+                }
+                while (Interlocked.Add(ref _pendingRebuilds, -seen) != 0);
+            });
+        }
+    }
+
+    private void RebuildRing()
+    {
+        lock (_rebuildLock)
+        {
+            RebuildRingLocked();
+        }
+    }
+
+    private void RebuildRingLocked()
+    {
+        var up = Gossip.Members.Where(m => m.State is MemberState.Alive or MemberState.Suspect).Select(m => m.Name).Order(StringComparer.Ordinal).ToArray();
+        if (up.SequenceEqual(_ringMembers))
+        {
+            return;
+        }
+
+        var map = SlotMap.Build(up.Select(name => new RingNode(name)), replicas: 1);
+        _ringMembers = up;
+        Volatile.Write(ref _ring, map);
+        RingChanged?.Invoke(map);
+    }
 
     public async ValueTask DisposeAsync()
     {

@@ -19,8 +19,16 @@ internal sealed class CacheServer
         Commands = CommandTable.CreateDefault();
         StartedAtMs = time.GetUtcNow().ToUnixTimeMilliseconds();
         RunId = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(20));
+        MemorySize.TryParse(options.ClientQueryBufferLimit, out var startupQueryLimit);
+        QueryBufferCeiling = startupQueryLimit > 0 ? startupQueryLimit : 1L << 30;
         ApplyLimits();
     }
+
+    /// <summary>
+    /// The most unexecuted input the transport will ever buffer for one client: the start-up
+    /// client-query-buffer-limit. CONFIG SET can lower the limit but not raise it past this.
+    /// </summary>
+    public long QueryBufferCeiling { get; }
 
     public NodeOptions Options { get; }
 
@@ -63,7 +71,7 @@ internal sealed class CacheServer
 
         if (MemorySize.TryParse(Options.ClientQueryBufferLimit, out var query))
         {
-            Limits.QueryBufferLimit = query;
+            Limits.QueryBufferLimit = Math.Min(query, QueryBufferCeiling);
         }
 
         if (MemorySize.TryParse(Options.MaxMemory, out var maxMemory))

@@ -106,6 +106,12 @@ internal sealed partial class ClientSession
             return;
         }
 
+        if (command.HasFlag(CommandFlags.Protected) && !DebugCommand.Allowed(this))
+        {
+            Reject(DebugCommand.NotAllowed);
+            return;
+        }
+
         // As Redis' processCommand: with a limit, every command first makes room; while the store
         // stays over it, writes that may grow memory, anything queued in MULTI and an EXEC holding
         // such writes are refused (the transaction then aborts).
@@ -177,13 +183,15 @@ internal sealed partial class ClientSession
 
     private void Reject(string error, CommandDefinition? command = null)
     {
+        var bytes = System.Text.Encoding.Latin1.GetBytes(error);
         if (command?.Name == "exec")
         {
             // As Redis: a rejected EXEC aborts the transaction (and its WATCHes), in MULTI or not.
             MultiQueue = null;
             MultiFailed = false;
             Keys.Unwatch(Watch);
-            Reply.Error("EXECABORT Transaction discarded because of: " + (error.StartsWith("ERR ", StringComparison.Ordinal) ? error["ERR ".Length..] : error));
+            var reason = error.StartsWith("ERR ", StringComparison.Ordinal) ? bytes.AsSpan("ERR ".Length) : bytes;
+            Reply.Error([.. "EXECABORT Transaction discarded because of: "u8, .. reason]);
             return;
         }
 
@@ -192,9 +200,18 @@ internal sealed partial class ClientSession
             MultiFailed = true;
         }
 
-        Reply.Error(error);
+        Reply.Error(bytes);
     }
 
-    private static string Truncate(ReadOnlySpan<byte> bytes, int max) =>
-        System.Text.Encoding.UTF8.GetString(bytes[..Math.Min(bytes.Length, Math.Max(0, max))]);
+    // Redis formats these with %.128s: the bytes as they came (Latin-1 keeps each byte), cut at a NUL.
+    private static string Truncate(ReadOnlySpan<byte> bytes, int max)
+    {
+        var nul = bytes.IndexOf((byte)0);
+        if (nul >= 0)
+        {
+            bytes = bytes[..nul];
+        }
+
+        return System.Text.Encoding.Latin1.GetString(bytes[..Math.Min(bytes.Length, Math.Max(0, max))]);
+    }
 }

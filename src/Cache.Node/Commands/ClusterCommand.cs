@@ -77,10 +77,24 @@ internal static class ClusterCommand
     // Cluster-aware clients (StackExchange.Redis) build their slot table from these ranges.
     private static void AppendPrimaryRanges(StringBuilder text, string name, SlotMap ring)
     {
+        var index = -1;
+        for (var i = 0; i < ring.Nodes.Count; i++)
+        {
+            if (ring.Nodes[i].Id == name)
+            {
+                index = i;
+            }
+        }
+
+        if (index < 0)
+        {
+            return;
+        }
+
         var start = -1;
         for (var slot = 0; slot <= HashSlot.Count; slot++)
         {
-            var owned = slot < HashSlot.Count && ring.PrimaryOf(slot)?.Id == name;
+            var owned = slot < HashSlot.Count && ring.OwnerIndices(slot)[0] == index;
             if (owned && start < 0)
             {
                 start = slot;

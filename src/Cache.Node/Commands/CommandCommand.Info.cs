@@ -17,6 +17,7 @@ internal static partial class CommandCommand
         (CommandFlags.Fast, "fast"),
         (CommandFlags.NoAuth, "no_auth"),
         (CommandFlags.NoMulti, "no_multi"),
+        (CommandFlags.Protected, "protected"),
     ];
 
     /// <summary>name, arity, flags, first key, last key, step, ACL categories, tips, key specs, sub-commands.</summary>

@@ -23,4 +23,7 @@ internal enum CommandFlags
 
     /// <summary>Not allowed inside MULTI at all.</summary>
     NoMulti = 1 << 9,
+
+    /// <summary>Refused unless enable-debug-command allows it (Redis' PROTECTED), checked before queuing.</summary>
+    Protected = 1 << 10,
 }

@@ -13,8 +13,8 @@ internal static class ConnectionCommands
         table.Add(new("ping", -1, CommandFlags.Fast | CommandFlags.Stale, Ping, Group, "Returns the server's liveliness response."));
         table.Add(new("echo", 2, CommandFlags.Fast | CommandFlags.Stale, Echo, Group, "Returns the given string."));
         table.Add(new("quit", -1, CommandFlags.NoAuth | CommandFlags.Fast | CommandFlags.Transaction | CommandFlags.Stale, Quit, Group, "Closes the connection."));
-        table.Add(new("auth", -2, CommandFlags.NoAuth | CommandFlags.Fast | CommandFlags.Stale | CommandFlags.NoMulti, Auth, Group, "Authenticates the connection."));
-        table.Add(new("hello", -1, CommandFlags.NoAuth | CommandFlags.Fast | CommandFlags.Stale | CommandFlags.NoMulti, Hello, Group, "Handshakes with the Redis server."));
+        table.Add(new("auth", -2, CommandFlags.NoAuth | CommandFlags.Fast | CommandFlags.Stale, Auth, Group, "Authenticates the connection."));
+        table.Add(new("hello", -1, CommandFlags.NoAuth | CommandFlags.Fast | CommandFlags.Stale, Hello, Group, "Handshakes with the Redis server."));
         table.Add(new("select", 2, CommandFlags.Fast | CommandFlags.Loading | CommandFlags.Stale, Select, Group, "Changes the selected database."));
     }
 
@@ -174,9 +174,15 @@ internal static class ConnectionCommands
 
     private static void Select(ClientSession client, in RespRequest request)
     {
-        if (!RespNumbers.TryParseInt64(request[1], out var index) || index is < int.MinValue or > int.MaxValue)
+        if (!RespNumbers.TryParseInt64(request[1], out var index))
         {
             client.Reply.Error(Errors.NotInteger);
+            return;
+        }
+
+        if (index is < int.MinValue or > int.MaxValue)
+        {
+            client.Reply.Error("ERR value is out of range, value must between -2147483648 and 2147483647"u8);
             return;
         }
 

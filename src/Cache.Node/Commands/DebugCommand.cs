@@ -21,16 +21,10 @@ internal static class DebugCommand
     ];
 
     public static void Register(CommandTable table) =>
-        table.Add(new("debug", -2, CommandFlags.Admin | CommandFlags.Loading | CommandFlags.Stale, Debug, "server", "A container for debugging commands."));
+        table.Add(new("debug", -2, CommandFlags.Admin | CommandFlags.Protected | CommandFlags.Loading | CommandFlags.Stale, Debug, "server", "A container for debugging commands."));
 
     private static void Debug(ClientSession client, in RespRequest request)
     {
-        if (!Allowed(client))
-        {
-            client.Reply.Error("ERR DEBUG command not allowed. If the enable-debug-command option is set to \"local\", you can run it from a local connection, otherwise you need to set this option in the configuration file, and then restart the server."u8);
-            return;
-        }
-
         var sub = request[1];
         if (Args.Is(sub, "HELP"u8) && request.Count == 2)
         {
@@ -127,7 +121,11 @@ internal static class DebugCommand
         return true;
     }
 
-    private static bool Allowed(ClientSession client) => client.Server.Options.EnableDebugCommand switch
+    /// <summary>Redis' refusal for a protected command that enable-debug-command does not allow.</summary>
+    public const string NotAllowed = "ERR DEBUG command not allowed. If the enable-debug-command option is set to \"local\", you can run it from a local connection, otherwise you need to set this option in the configuration file, and then restart the server.";
+
+    /// <summary>Whether enable-debug-command lets this client run DEBUG.</summary>
+    public static bool Allowed(ClientSession client) => client.Server.Options.EnableDebugCommand switch
     {
         "yes" => true,
         "local" => client.IsLoopback,

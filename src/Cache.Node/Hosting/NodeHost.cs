@@ -58,6 +58,8 @@ internal sealed class NodeHost : IAsyncDisposable
                     });
                     builder.SetMinimumLevel(LogLevel.Information);
                     builder.AddFilter("Microsoft", LogLevel.Warning);
+                    // A failed start is reported once, by Program, in one line with what to do.
+                    builder.AddFilter("Microsoft.Extensions.Hosting", LogLevel.None);
                 }
                 else
                 {
@@ -83,14 +85,16 @@ internal sealed class NodeHost : IAsyncDisposable
                 })
                 .UseSockets(sockets =>
                 {
-                    // Back-pressure on input is ours: the parser needs a whole frame, bounded by
-                    // client-query-buffer-limit, so the transport must not pause below it.
-                    sockets.MaxReadBufferSize = null;
+                    // The parser needs a whole frame buffered, so the transport may not pause below
+                    // client-query-buffer-limit; above it, it must, or a client that never reads its
+                    // replies could make us buffer its input without end.
+                    sockets.MaxReadBufferSize = server.QueryBufferCeiling + (1024 * 1024);
                     sockets.NoDelay = true;
                     // Request/response traffic: run our loop on the socket thread instead of hopping to the pool.
                     sockets.UnsafePreferInlineScheduling = true;
                 })
                 .Configure(_ => { }))
+            .ConfigureServices(services => services.AddHostedService<ClusterLeaveService>())
             .Build();
 
         try
@@ -100,7 +104,7 @@ internal sealed class NodeHost : IAsyncDisposable
         catch (IOException ex)
         {
             host.Dispose();
-            throw new IOException($"cannot listen on {options.Bind}:{options.Port}: {ex.Message} Stop whatever holds the port or pick another with --port.", ex);
+            throw new IOException($"cannot listen on {options.Bind}:{options.Port}: {ex.Message.TrimEnd('.')}. Stop whatever holds the port or pick another with --port.", ex);
         }
 
         if (server.Keys.MaxMemory == 0)
@@ -118,11 +122,17 @@ internal sealed class NodeHost : IAsyncDisposable
             server.Cluster = await ClusterMembership.StartAsync(options, options.Name, new IPEndPoint(advertised, port).ToString(), time,
                 host.Services.GetRequiredService<ILoggerFactory>(), cancellationToken).ConfigureAwait(false);
         }
-        catch (System.Net.Sockets.SocketException ex)
+        catch (Exception ex)
         {
+            // Never leave a listening host behind a failed start.
             await host.StopAsync(CancellationToken.None).ConfigureAwait(false);
             host.Dispose();
-            throw new IOException($"cannot bind the gossip port {options.EffectiveGossipPort} on {addresses[0]}: {ex.Message}. Pick another with --gossip-port.", ex);
+            if (ex is System.Net.Sockets.SocketException)
+            {
+                throw new IOException($"cannot bind the gossip port {options.EffectiveGossipPort} on {addresses[0]}: {ex.Message}. Pick another with --gossip-port.", ex);
+            }
+
+            throw;
         }
 
         return new NodeHost(host, server, port);

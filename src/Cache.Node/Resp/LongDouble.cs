@@ -40,7 +40,7 @@ internal readonly struct LongDouble
     public bool IsZero => !IsInfinity && _significand.IsZero;
 
     /// <summary>
-    /// Parses like Redis' string2ld: strtold over the whole argument (it stops at a NUL byte),
+    /// Parses like Redis' string2ld: strtold must consume the whole argument (so no NUL byte),
     /// no leading space, no NaN, and no overflow or underflow to zero.
     /// </summary>
     public static bool TryParse(ReadOnlySpan<byte> s, out LongDouble value)
@@ -51,15 +51,10 @@ internal readonly struct LongDouble
             return false;
         }
 
-        var nul = s.IndexOf((byte)0);
-        if (nul >= 0)
+        if (s.IndexOf((byte)0) >= 0)
         {
-            // strtold sees a C string; with nothing before the NUL it converts nothing and ends there.
-            s = s[..nul];
-            if (s.IsEmpty)
-            {
-                return true;
-            }
+            // strtold stops at a NUL, so it cannot have consumed the whole argument: Redis refuses it.
+            return false;
         }
 
         var negative = s[0] == (byte)'-';

@@ -22,6 +22,13 @@ internal sealed partial class RequestParser
             line = line[..^1];
         }
 
+        // Redis splits the line as a C string: a NUL ends it.
+        var nul = line.IndexOf((byte)0);
+        if (nul >= 0)
+        {
+            line = line[..nul];
+        }
+
         if (_inline.Length < line.Length)
         {
             _inline = new byte[Math.Max(line.Length, 256)];
@@ -137,7 +144,7 @@ internal sealed partial class RequestParser
                     }
 
                     var c = line[p];
-                    if (IsSpace(c) || c == 0)
+                    if (IsSpace(c))
                     {
                         done = true;
                     }

@@ -18,6 +18,7 @@ internal sealed partial class RespConnectionHandler(CacheServer server, ILogger<
     // Bounds one batch so a deep pipeline cannot hold the gate, or buffer replies, without limit.
     private const int MaxCommandsPerBatch = 1024;
     private const long MaxReplyBytesPerBatch = 1024 * 1024;
+    private const long ParseOutsideGateBytes = 256 * 1024;
 
     public override async Task OnConnectedAsync(ConnectionContext connection)
     {
@@ -41,12 +42,18 @@ internal sealed partial class RespConnectionHandler(CacheServer server, ILogger<
         server.Stats.ConnectionReceived();
 
         var closing = connection.Features.Get<IConnectionLifetimeNotificationFeature>()?.ConnectionClosedRequested ?? default;
-        // One registration per connection, not one per read: shutdown or close wakes the pending read.
-        using var onClosing = closing.Register(static state => ((PipeReader)state!).CancelPendingRead(), input);
-        using var onClosed = connection.ConnectionClosed.Register(static state => ((PipeReader)state!).CancelPendingRead(), input);
+        // One registration per connection, not one per read: shutdown or close wakes the pending
+        // read, and a flush stuck on a client that does not read its replies.
+        using var onClosing = closing.Register(static state => Wake((ConnectionContext)state!), connection);
+        using var onClosed = connection.ConnectionClosed.Register(static state => Wake((ConnectionContext)state!), connection);
         try
         {
-            await RunAsync(session, input, output).ConfigureAwait(false);
+            if (!await RunAsync(session, input, output).ConfigureAwait(false))
+            {
+                // Replies are stuck behind a client that does not read them: drop them rather than
+                // let Kestrel wait out its shutdown timeout trying to send them.
+                connection.Abort(new ConnectionAbortedException("The client stopped reading its replies while the connection was being closed."));
+            }
         }
         catch (OperationCanceledException)
         {
@@ -72,14 +79,21 @@ internal sealed partial class RespConnectionHandler(CacheServer server, ILogger<
         }
     }
 
-    private async Task RunAsync(ClientSession session, PipeReader input, PipeWriter output)
+    private static void Wake(ConnectionContext connection)
+    {
+        connection.Transport.Input.CancelPendingRead();
+        connection.Transport.Output.CancelPendingFlush();
+    }
+
+    /// <summary>Serves the connection; false when it ended with replies that could not be flushed.</summary>
+    private async Task<bool> RunAsync(ClientSession session, PipeReader input, PipeWriter output)
     {
         while (true)
         {
             var result = await input.ReadAsync().ConfigureAwait(false);
             if (result.IsCanceled)
             {
-                return;
+                return true;
             }
 
             var buffer = result.Buffer;
@@ -87,7 +101,7 @@ internal sealed partial class RespConnectionHandler(CacheServer server, ILogger<
             {
                 // As Redis: no reply, the client is closed and everyone else keeps being served.
                 LogQueryBufferLimit(logger, session.Id, session.RemoteAddress, buffer.Length);
-                return;
+                return true;
             }
 
             var outcome = ProcessBatch(session, ref buffer);
@@ -101,9 +115,14 @@ internal sealed partial class RespConnectionHandler(CacheServer server, ILogger<
             }
 
             var flush = await output.FlushAsync().ConfigureAwait(false);
+            if (flush.IsCanceled)
+            {
+                return false;
+            }
+
             if (outcome == BatchOutcome.Close || flush.IsCompleted || (result.IsCompleted && outcome != BatchOutcome.MoreBuffered))
             {
-                return;
+                return true;
             }
         }
     }
@@ -114,11 +133,20 @@ internal sealed partial class RespConnectionHandler(CacheServer server, ILogger<
         long consumed = 0;
         session.Reply.BytesWritten = 0;
         var outcome = BatchOutcome.NeedMoreInput;
-        using (server.Keys.Gate.EnterScope())
+        var gate = server.Keys.Gate;
+        var held = false;
+        try
         {
-            session.LastInteractionMs = server.Keys.NowMs;
             while (true)
             {
+                // Parsing a large frame (copying it whole) must not stall every other client: with
+                // much buffered, parse outside the gate; small pipelined frames share one acquisition.
+                if (held && buffer.Length > ParseOutsideGateBytes)
+                {
+                    gate.Exit();
+                    held = false;
+                }
+
                 session.Parser.Unauthenticated = server.RequiresPassword && !session.Authenticated;
                 var status = session.Parser.TryParse(buffer, out var request, out var length);
                 if (status == ParseStatus.Incomplete)
@@ -133,6 +161,12 @@ internal sealed partial class RespConnectionHandler(CacheServer server, ILogger<
                     session.Reply.Error("ERR " + session.Parser.Error);
                     outcome = BatchOutcome.Close;
                     break;
+                }
+
+                if (!held)
+                {
+                    gate.Enter();
+                    held = true;
                 }
 
                 try
@@ -163,7 +197,15 @@ internal sealed partial class RespConnectionHandler(CacheServer server, ILogger<
                 }
             }
         }
+        finally
+        {
+            if (held)
+            {
+                gate.Exit();
+            }
+        }
 
+        session.LastInteractionMs = server.Keys.NowMs;
         session.Parser.TrimBuffers();
         server.Stats.CommandsExecuted(executed);
         server.Stats.Traffic(consumed, session.Reply.BytesWritten);

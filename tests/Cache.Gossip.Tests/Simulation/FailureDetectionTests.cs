@@ -85,4 +85,19 @@ public sealed class FailureDetectionTests(ITestOutputHelper output)
             Assert.True(falseAccusations > 100, falseAccusations.ToString());
         }
     }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task Tcp_fallback_ping_keeps_members_alive_when_udp_is_lost(bool fallback)
+    {
+        await using var c = new SimCluster(seed: 6, o => o.TcpFallbackPing = fallback);
+        c.AddJoined(5);
+        c.RunUntil(c.Converged, TimeSpan.FromSeconds(30));
+        c.Network.PacketLoss = 1.0; // every datagram lost; streams still work
+        c.Clock.Advance(TimeSpan.FromSeconds(20));
+        long suspicions = c.Nodes.Sum(n => n.Stats.Suspicions);
+        if (fallback) Assert.Equal(0, suspicions);
+        else Assert.True(suspicions > 0);
+    }
 }

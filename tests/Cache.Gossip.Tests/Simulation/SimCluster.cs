@@ -78,10 +78,16 @@ internal sealed class SimCluster : IAsyncDisposable
         await node.DisposeAsync();
     }
 
+    /// <summary>Advances in 10 ms steps until the condition holds; returns the simulated time it took.</summary>
     public TimeSpan RunUntil(Func<bool> condition, TimeSpan limit)
     {
         var start = Clock.Elapsed;
-        Assert.True(Clock.AdvanceUntil(condition, limit), $"condition not reached within {limit} (simulated)");
+        var step = TimeSpan.FromMilliseconds(10);
+        while (!condition())
+        {
+            Assert.True(Clock.Elapsed - start < limit, $"condition not reached within {limit} (simulated)");
+            Clock.Advance(step);
+        }
         return Clock.Elapsed - start;
     }
 

@@ -70,15 +70,30 @@ public sealed class CodecPropertyTests
     }
 
     [Property]
-    public Property Envelope_round_trips(byte[]? body, string label, bool encrypted)
+    public Property Envelope_round_trips(byte[]? body, string label, bool encrypted, bool deflate, byte repeat)
     {
-        body ??= [];
+        // Repeat the body so deflate sometimes wins and sometimes does not.
+        body = [.. Enumerable.Repeat(body ?? [], 1 + repeat % 8).SelectMany(b => b)];
         var labelBytes = PacketEnvelope.LabelBytes(Clean(label, "").Length > 20 ? "long-label" : Clean(label, ""));
         var ring = encrypted ? new Keyring(new byte[32]) : null;
-        var packet = PacketEnvelope.Seal(body, labelBytes, ring);
+        var packet = PacketEnvelope.Seal(body, labelBytes, ring, deflate);
         bool ok = PacketEnvelope.TryOpen(packet, labelBytes, ring, out var opened, out _);
+        int plainSize = body.Length + PacketEnvelope.Overhead(labelBytes.Length, encrypted);
         return (ok && opened.Span.SequenceEqual(body) &&
-                packet.Length == body.Length + PacketEnvelope.Overhead(labelBytes.Length, encrypted)).ToProperty();
+                (deflate ? packet.Length <= plainSize : packet.Length == plainSize)).ToProperty();
+    }
+
+    [Fact]
+    public void Deflated_state_is_smaller_and_a_bad_stream_is_dropped()
+    {
+        var body = Enumerable.Range(0, 4000).Select(i => (byte)(i % 7)).ToArray();
+        var packet = PacketEnvelope.Seal(body, [], null, deflate: true);
+        Assert.True(packet.Length < body.Length / 4);
+        Assert.True(PacketEnvelope.TryOpen(packet, [], null, out var opened, out _));
+        Assert.Equal(body, opened.ToArray());
+        var bogus = PacketEnvelope.Seal(new byte[] { 0xFF, 0xFF, 0xFF, 0xFF }, [], null, PacketEnvelope.FlagDeflated);
+        Assert.False(PacketEnvelope.TryOpen(bogus, [], null, out _, out var reason));
+        Assert.Equal(DropReason.Malformed, reason);
     }
 
     [Fact]

@@ -24,6 +24,7 @@ public sealed class GossipMembershipTests : IAsyncLifetime
         foreach (var node in _nodes)
         {
             await MembershipWait.UntilAsync(node.Server.Cluster!.Gossip, m => m.LiveCount == 3, Timeout, "seeing 3 live members");
+            await MembershipWait.RingAsync(node.Server.Cluster!, 3, Timeout);
         }
     }
 

@@ -1,10 +1,36 @@
 using Cache.Gossip;
+using Cache.Gossip.Ring;
+using Cache.Node.Cluster;
 
 namespace Cache.Node.Tests.Cluster;
 
 /// <summary>Awaits a membership condition by listening to membership events (no polling sleeps).</summary>
 internal static class MembershipWait
 {
+    /// <summary>Waits until the node's published slot map has <paramref name="nodes"/> members.</summary>
+    public static async Task RingAsync(ClusterMembership cluster, int nodes, TimeSpan timeout)
+    {
+        var reached = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        void Check(SlotMap map)
+        {
+            if (map.Nodes.Count == nodes)
+            {
+                reached.TrySetResult();
+            }
+        }
+
+        cluster.RingChanged += Check;
+        try
+        {
+            Check(cluster.Ring);
+            await reached.Task.WaitAsync(timeout);
+        }
+        finally
+        {
+            cluster.RingChanged -= Check;
+        }
+    }
+
     public static async Task UntilAsync(GossipNode node, Func<MembershipSnapshot, bool> condition, TimeSpan timeout, string what)
     {
         var reached = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);

@@ -124,6 +124,16 @@ public sealed class HostileInputTests : IAsyncLifetime
         }
     }
 
+    [Fact]
+    public async Task A_nul_byte_ends_an_inline_command_as_in_redis()
+    {
+        await using var client = await _node.ConnectAsync();
+        await client.SendRawAsync("ECHO a\0b\r\n");
+        Assert.Equal("$1\r\na\r\n", await client.ReadReplyAsync());
+        await client.SendRawAsync("PING \0\r\n");
+        Assert.Equal("+PONG\r\n", await client.ReadReplyAsync());
+    }
+
     private async Task AssertStillServingAsync()
     {
         await using var client = await _node.ConnectAsync();
