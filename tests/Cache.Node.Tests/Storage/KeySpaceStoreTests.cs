@@ -53,6 +53,45 @@ public sealed class KeySpaceStoreTests
     }
 
     [Fact]
+    public void Reads_overwrites_and_hash_updates_allocate_nothing()
+    {
+        var names = Enumerable.Range(0, 1000).Select(i => B($"key:{i}")).ToArray();
+        var value = new byte[32];
+        foreach (var name in names)
+        {
+            _keys.SetString(name, value);
+        }
+
+        ref var hash = ref _keys.GetOrAdd("h"u8, out _);
+        _keys.HashSet(ref hash, "f"u8, "1"u8);
+        Churn(names, value);   // the first pass may carve new pages: stored data, not garbage
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        var read = Churn(names, value);
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        Assert.True(read > 0);
+    }
+
+    private long Churn(byte[][] names, byte[] value)
+    {
+        long read = 0;
+        for (var round = 0; round < 10; round++)
+        {
+            foreach (var name in names)
+            {
+                read += _keys.ValueOf(_keys.Lookup(name)).Length;
+                _keys.SetString(name, value.AsSpan(0, 16 + round));
+            }
+
+            ref var h = ref _keys.Lookup("h"u8);
+            _keys.HashSet(ref h, "f"u8, round % 2 == 0 ? "22"u8 : "333"u8);
+            _keys.HashTryGet(h, "f"u8, out _);
+        }
+
+        return read;
+    }
+
+    [Fact]
     public void Memory_returns_to_where_it_was_once_the_keys_are_gone()
     {
         var baseline = _keys.UsedMemory;
