@@ -2,15 +2,6 @@ using System.Runtime.InteropServices;
 
 namespace Cache.Node.Storage;
 
-/// <summary>The Redis type of a stored value; <see cref="Tombstone"/> marks a deleted key kept for its version.</summary>
-internal enum ValueKind : byte
-{
-    None = 0,
-    String = 1,
-    Hash = 2,
-    Tombstone = 3,
-}
-
 /// <summary>
 /// One key's slot in the <see cref="EntryTable"/>: metadata plus a handle to the record (key and
 /// value bytes) in the slab. Unmanaged on purpose: an array of these is one object the GC never
@@ -44,17 +35,4 @@ internal struct StoreEntry
 
     /// <summary>Encoding details of the value (see <see cref="EntryFlags"/>).</summary>
     internal EntryFlags Flags;
-}
-
-/// <summary>How a value is encoded in its record.</summary>
-[Flags]
-internal enum EntryFlags : byte
-{
-    None = 0,
-
-    /// <summary>A hash too big for one blob: the record holds an index into the key space's object table.</summary>
-    LargeHash = 1,
-
-    /// <summary>Read since the eviction hand last passed (allkeys-sieve).</summary>
-    Visited = 2,
 }
