@@ -11,6 +11,12 @@ internal sealed partial class KeySpace
 {
     private const int PoolSize = 16;
 
+    /// <summary>
+    /// Evictions one call may do (about a millisecond): lowering maxmemory far below the data
+    /// must not stall every client for seconds. The rest follows on later commands and ticks.
+    /// </summary>
+    public const int EvictionsPerCall = 1000;
+
     private readonly Random _evictionRandom = new();
     private readonly int[] _poolSlot = new int[PoolSize];
     private readonly long[] _poolScore = new long[PoolSize];
@@ -39,8 +45,10 @@ internal sealed partial class KeySpace
 
     /// <summary>
     /// Makes room before a write: evicts per <see cref="Policy"/> until used memory is within the
-    /// limit. False when it is still over (noeviction, or nothing left that the policy may evict):
-    /// the caller then refuses the command with Redis' OOM error.
+    /// limit, at most <see cref="EvictionsPerCall"/> keys (still over after that counts as room
+    /// being made, as Redis' EVICT_RUNNING). False when it is over and nothing may be evicted
+    /// (noeviction, or nothing left that the policy may take): the caller then refuses the
+    /// command with Redis' OOM error.
     /// </summary>
     public bool EnsureMemory()
     {
@@ -54,8 +62,13 @@ internal sealed partial class KeySpace
             return false;
         }
 
-        while (UsedMemory > MaxMemory)
+        for (var evicted = 0; UsedMemory > MaxMemory; evicted++)
         {
+            if (evicted == EvictionsPerCall)
+            {
+                return true;
+            }
+
             var victim = PickVictim();
             if (victim < 0)
             {
