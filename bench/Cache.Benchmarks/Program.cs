@@ -4,15 +4,27 @@ namespace Cache.Benchmarks;
 
 internal static class BenchmarkProgram
 {
+    /// <summary>
+    /// Console modes: <c>store [sizes...]</c> (GC and memory of the store), <c>eviction</c> (hit
+    /// ratios of the eviction policies), <c>gossip-sim</c> (the gossip simulation report); anything
+    /// else goes to BenchmarkDotNet.
+    /// </summary>
     public static void Main(string[] args)
     {
-        // `gossip-sim` prints the gossip simulation report; anything else goes to BenchmarkDotNet.
-        if (args is ["gossip-sim", ..])
+        switch (args)
         {
-            GossipSimulation.Run(Console.Out);
-            return;
+            case ["store", ..]:
+                StoreMeasurements.Run(args[1..]);
+                return;
+            case ["eviction", ..]:
+                EvictionHitRatio.Run(args[1..]);
+                return;
+            case ["gossip-sim", ..]:
+                GossipSimulation.Run(Console.Out);
+                return;
+            default:
+                BenchmarkSwitcher.FromAssembly(typeof(BenchmarkProgram).Assembly).Run(args);
+                return;
         }
-
-        BenchmarkSwitcher.FromAssembly(typeof(BenchmarkProgram).Assembly).Run(args);
     }
 }

@@ -73,5 +73,17 @@ internal sealed class CacheServer
         {
             Limits.QueryBufferLimit = Math.Min(query, QueryBufferCeiling);
         }
+
+        if (MemorySize.TryParse(Options.MaxMemory, out var maxMemory))
+        {
+            Keys.MaxMemory = maxMemory;
+        }
+
+        if (EvictionPolicies.TryParse(Options.MaxMemoryPolicy, out var policy))
+        {
+            Keys.Policy = policy;
+        }
+
+        Keys.EvictionSamples = Options.MaxMemorySamples;
     }
 }

@@ -112,6 +112,15 @@ internal sealed partial class ClientSession
             return;
         }
 
+        // As Redis' processCommand: with a limit, every command first makes room; while the store
+        // stays over it, writes that may grow memory, anything queued in MULTI and an EXEC holding
+        // such writes are refused (the transaction then aborts).
+        if (Keys.MaxMemory != 0 && !Keys.EnsureMemory() && RefusedWhenOutOfMemory(command))
+        {
+            Reject("OOM command not allowed when used memory > 'maxmemory'.", command);
+            return;
+        }
+
         if (InMulti && !command.HasFlag(CommandFlags.Transaction))
         {
             if (command.HasFlag(CommandFlags.NoMulti))
@@ -157,6 +166,21 @@ internal sealed partial class ClientSession
         Reject($"ERR unknown command '{Truncate(request[0], 128)}', with args beginning with: {args}");
     }
 
+    private bool RefusedWhenOutOfMemory(CommandDefinition command)
+    {
+        if (command.HasFlag(CommandFlags.DenyOom))
+        {
+            return true;
+        }
+
+        if (command.Name == "exec")
+        {
+            return MultiQueue?.Exists(q => q.Command.HasFlag(CommandFlags.DenyOom)) == true;
+        }
+
+        return InMulti && command.Name is not ("discard" or "quit" or "reset");
+    }
+
     private void Reject(string error, CommandDefinition? command = null)
     {
         var bytes = System.Text.Encoding.Latin1.GetBytes(error);
@@ -166,7 +190,8 @@ internal sealed partial class ClientSession
             MultiQueue = null;
             MultiFailed = false;
             Keys.Unwatch(Watch);
-            Reply.Error([.. "EXECABORT Transaction discarded because of: "u8, .. bytes.AsSpan("ERR ".Length)]);
+            var reason = error.StartsWith("ERR ", StringComparison.Ordinal) ? bytes.AsSpan("ERR ".Length) : bytes;
+            Reply.Error([.. "EXECABORT Transaction discarded because of: "u8, .. reason]);
             return;
         }
 

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Cache.Node.Hosting;
 using Cache.Node.Resp;
+using Cache.Node.Storage;
 
 namespace Cache.Node.Commands;
 
@@ -28,8 +29,11 @@ internal static class ConfigParameters
         new("timeout", _ => "0"),
         new("save", _ => ""),
         new("appendonly", _ => "no"),
-        new("maxmemory", _ => "0"),
-        new("maxmemory-policy", _ => "noeviction"),
+        new("maxmemory", s => MemoryText(s.Options.MaxMemory), v => Memory(v, 0, n => s => s.Options.MaxMemory = Text(n))),
+        new("maxmemory-policy", s => EvictionPolicies.NameOf(s.Keys.Policy), v => EvictionPolicies.TryParse(v, out _)
+            ? (null, s => s.Options.MaxMemoryPolicy = v.ToLowerInvariant())
+            : ("argument(s) must be one of the following: " + EvictionPolicies.List, null)),
+        new("maxmemory-samples", s => Text(s.Options.MaxMemorySamples), v => Integer(v, 1, int.MaxValue, n => s => s.Options.MaxMemorySamples = (int)n)),
     ];
 
     public static ConfigParameter? Find(string name)

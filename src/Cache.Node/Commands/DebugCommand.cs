@@ -13,6 +13,9 @@ internal static class DebugCommand
     [
         "GC",
         "    Run a full blocking, compacting garbage collection; reply the pause in milliseconds.",
+        "POPULATE <count> [<prefix>] [<size>]",
+        "    Create <count> string keys named key:<num> (or <prefix>:<num>) holding value:<num>, padded",
+        "    with zero bytes or cut to <size> bytes when given. Existing keys are left alone.",
         "SLEEP <seconds>",
         "    Only 0 is accepted: the node never stops serving on request.",
     ];
@@ -35,6 +38,10 @@ internal static class DebugCommand
             GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
             client.Reply.Integer((long)Stopwatch.GetElapsedTime(start).TotalMilliseconds);
         }
+        else if (Args.Is(sub, "POPULATE"u8) && request.Count is >= 3 and <= 5)
+        {
+            Populate(client, request);
+        }
         else if (Args.Is(sub, "SLEEP"u8) && request.Count == 3)
         {
             if (!RespNumbers.TryParseDouble(request[2], out var seconds) || seconds != 0)
@@ -49,6 +56,69 @@ internal static class DebugCommand
         {
             client.Reply.Error($"ERR unknown subcommand or wrong number of arguments for '{Args.Text(sub)}'. Try DEBUG HELP.");
         }
+    }
+
+    /// <summary>DEBUG POPULATE as Redis 7.0: key:N / value:N, the value padded or cut to the size.</summary>
+    private static void Populate(ClientSession client, in RespRequest request)
+    {
+        if (!TryPositive(client, request[2], out var count))
+        {
+            return;
+        }
+
+        var prefix = request.Count >= 4 ? request[3].ToArray() : "key"u8.ToArray();
+        var size = 0L;
+        if (request.Count == 5 && !TryPositive(client, request[4], out size))
+        {
+            return;
+        }
+
+        if (size > int.MaxValue)
+        {
+            client.Reply.Error("ERR value is out of range"u8);
+            return;
+        }
+
+        var keys = client.Keys;
+        var key = new byte[prefix.Length + 21];
+        prefix.CopyTo(key, 0);
+        key[prefix.Length] = (byte)':';
+        var value = new byte[Math.Max(size, 26)];
+        "value:"u8.CopyTo(value);
+        for (var n = 0L; n < count; n++)
+        {
+            var digits = RespNumbers.Format(n, key.AsSpan(prefix.Length + 1));
+            var name = key.AsSpan(0, prefix.Length + 1 + digits);
+            ref var entry = ref keys.GetOrAdd(name, out var added);
+            if (!added)
+            {
+                continue;
+            }
+
+            var valueDigits = RespNumbers.Format(n, value.AsSpan(6));
+            var length = size == 0 ? 6 + valueDigits : (int)size;
+            if (length > 6 + valueDigits)
+            {
+                value.AsSpan(6 + valueDigits, length - 6 - valueDigits).Clear();
+            }
+
+            keys.SetValue(ref entry, value.AsSpan(0, length));
+            keys.Touch(name);
+        }
+
+        client.Reply.Ok();
+    }
+
+    /// <summary>Redis' getPositiveLongFromObjectOrReply: an integer, 0 or more.</summary>
+    private static bool TryPositive(ClientSession client, ReadOnlySpan<byte> text, out long value)
+    {
+        if (!RespNumbers.TryParseInt64(text, out value) || value < 0)
+        {
+            client.Reply.Error("ERR value is out of range, must be positive"u8);
+            return false;
+        }
+
+        return true;
     }
 
     /// <summary>Redis' refusal for a protected command that enable-debug-command does not allow.</summary>

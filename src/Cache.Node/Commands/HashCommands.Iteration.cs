@@ -23,7 +23,7 @@ internal static partial class HashCommands
             return;
         }
 
-        client.Reply.MapHeader(hash?.Count ?? 0);
+        client.Reply.MapHeader(hash.Count);
         WriteFields(client, hash, keys: true, values: true);
     }
 
@@ -31,7 +31,7 @@ internal static partial class HashCommands
     {
         if (TryRead(client, request[1], out var hash))
         {
-            client.Reply.ArrayHeader(hash?.Count ?? 0);
+            client.Reply.ArrayHeader(hash.Count);
             WriteFields(client, hash, keys: true, values: false);
         }
     }
@@ -40,35 +40,31 @@ internal static partial class HashCommands
     {
         if (TryRead(client, request[1], out var hash))
         {
-            client.Reply.ArrayHeader(hash?.Count ?? 0);
+            client.Reply.ArrayHeader(hash.Count);
             WriteFields(client, hash, keys: false, values: true);
         }
     }
 
-    /// <summary>Writes every field and/or value in slot order (the header is the caller's).</summary>
-    private static void WriteFields(ClientSession client, ByteKeyTable<byte[]>? hash, bool keys, bool values)
+    /// <summary>Writes every field and/or value in storage order (the header is the caller's).</summary>
+    private static void WriteFields(ClientSession client, HashHandle hash, bool keys, bool values)
     {
-        if (hash is null)
+        if (hash.IsMissing)
         {
             return;
         }
 
         var reply = client.Reply;
-        for (var i = 0; i < hash.SlotLimit; i++)
+        var fields = hash.Fields();
+        while (fields.MoveNext())
         {
-            if (!hash.IsOccupied(i))
-            {
-                continue;
-            }
-
             if (keys)
             {
-                reply.Bulk(hash.KeyAt(i));
+                reply.Bulk(fields.Field);
             }
 
             if (values)
             {
-                reply.Bulk(hash.ValueAt(i));
+                reply.Bulk(fields.Value);
             }
         }
     }
@@ -91,7 +87,7 @@ internal static partial class HashCommands
             return;
         }
 
-        if (hash is null)
+        if (hash.IsMissing)
         {
             client.Reply.WriteRaw("*2\r\n$1\r\n0\r\n*0\r\n"u8);
             return;
@@ -128,31 +124,33 @@ internal static partial class HashCommands
             }
         }
 
+        // A packed hash answers whole, cursor 0, as Redis does for a listpack.
+        var packed = hash.IsPacked;
         var found = new List<int>();
-        var limit = hash.SlotLimit;
-        var slot = cursor < (ulong)limit ? (int)cursor : limit;
-        for (var seen = 0L; slot < limit && seen < count; slot++)
+        var limit = packed ? int.MaxValue : hash.SlotLimit;
+        var slot = packed ? 0 : cursor < (ulong)limit ? (int)cursor : limit;
+        var fields = hash.Fields(slot);
+        var next = 0;
+        for (var seen = 0L; (packed || seen < count) && fields.MoveNext(); seen++)
         {
-            if (!hash.IsOccupied(slot))
+            if (!usePattern || Glob.IsMatch(pattern, fields.Field))
             {
-                continue;
+                found.Add(fields.Position);
             }
 
-            seen++;
-            if (!usePattern || Glob.IsMatch(pattern, hash.KeyAt(slot)))
-            {
-                found.Add(slot);
-            }
+            next = fields.NextPosition;
         }
 
+        var more = !packed && fields.MoveNext();
         var reply = client.Reply;
         reply.ArrayHeader(2);
-        reply.BulkInteger(slot >= limit ? 0 : slot);
+        reply.BulkInteger(more ? next : 0);
         reply.ArrayHeader(found.Count * 2);
-        foreach (var index in found)
+        foreach (var position in found)
         {
-            reply.Bulk(hash.KeyAt(index));
-            reply.Bulk(hash.ValueAt(index));
+            hash.ReadAt(position, out var field, out var value);
+            reply.Bulk(field);
+            reply.Bulk(value);
         }
     }
 

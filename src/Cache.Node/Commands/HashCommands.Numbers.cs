@@ -28,10 +28,9 @@ internal static partial class HashCommands
         }
 
         long current = 0;
-        if (hash is not null)
+        if (hash.TryGet(request[2], out var stored))
         {
-            ref var stored = ref hash.Find(request[2]);
-            if (!Unsafe.IsNullRef(ref stored) && !RespNumbers.TryParseInt64(stored, out current))
+            if (!RespNumbers.TryParseInt64(stored, out current))
             {
                 client.Reply.Error(HashErrors.NotIntegerValue);
                 return;
@@ -48,7 +47,7 @@ internal static partial class HashCommands
         var result = current + increment;
         Span<byte> digits = stackalloc byte[24];
         var length = RespNumbers.Format(result, digits);
-        Store(client, key, hash, request[2], digits[..length].ToArray());
+        Store(client, key, hash, request[2], digits[..length]);
         client.Reply.Integer(result);
     }
 
@@ -74,10 +73,9 @@ internal static partial class HashCommands
         }
 
         var current = default(LongDouble);
-        if (hash is not null)
+        if (hash.TryGet(request[2], out var stored))
         {
-            ref var stored = ref hash.Find(request[2]);
-            if (!Unsafe.IsNullRef(ref stored) && !LongDouble.TryParse(stored, out current))
+            if (!LongDouble.TryParse(stored, out current))
             {
                 client.Reply.Error(HashErrors.NotFloatValue);
                 return;
@@ -97,10 +95,15 @@ internal static partial class HashCommands
     }
 
     /// <summary>Sets one field, creating the hash when <paramref name="hash"/> is null, and touches the key.</summary>
-    private static void Store(ClientSession client, ReadOnlySpan<byte> key, ByteKeyTable<byte[]>? hash, ReadOnlySpan<byte> field, byte[] value)
+    private static void Store(ClientSession client, ReadOnlySpan<byte> key, HashHandle hash, ReadOnlySpan<byte> field, ReadOnlySpan<byte> value)
     {
-        hash ??= GetOrCreate(client, key)!;
-        hash.GetOrAdd(field, out _) = value;
+        if (hash.IsMissing)
+        {
+            // The key was looked up and found missing: adding it cannot meet another type.
+            GetOrCreate(client, key, out hash);
+        }
+
+        hash.Set(field, value);
         client.Keys.Touch(key);
     }
 }

@@ -20,13 +20,14 @@ internal static partial class HashCommands
         {
             if (TryRead(client, request[1], out var single))
             {
-                if (single is null)
+                if (single.IsMissing)
                 {
                     client.Reply.Null();
                 }
                 else
                 {
-                    client.Reply.Bulk(single.KeyAt(RandomSlot(single, client.Server.Random)));
+                    single.ReadAt(RandomSlot(single, client.Server.Random), out var field, out _);
+                    client.Reply.Bulk(field);
                 }
             }
 
@@ -62,7 +63,7 @@ internal static partial class HashCommands
             return;
         }
 
-        if (hash is null || count == 0)
+        if (hash.IsMissing || count == 0)
         {
             client.Reply.ArrayHeader(0);
             return;
@@ -86,7 +87,7 @@ internal static partial class HashCommands
     }
 
     /// <summary>Count fields picked independently: repeats are allowed.</summary>
-    private static void ReplyWithRepeats(ClientSession client, ByteKeyTable<byte[]> hash, int count, bool withValues)
+    private static void ReplyWithRepeats(ClientSession client, HashHandle hash, int count, bool withValues)
     {
         var random = client.Server.Random;
         WriteRandomHeader(client, count, withValues);
@@ -117,7 +118,7 @@ internal static partial class HashCommands
     /// Up to <paramref name="count"/> distinct fields: the whole hash when it is no bigger,
     /// otherwise a partial Fisher-Yates shuffle of the occupied slots.
     /// </summary>
-    private static void ReplyDistinct(ClientSession client, ByteKeyTable<byte[]> hash, long count, bool withValues)
+    private static void ReplyDistinct(ClientSession client, HashHandle hash, long count, bool withValues)
     {
         var occupied = OccupiedSlots(hash);
         var take = (int)Math.Min(count, occupied.Length);
@@ -142,7 +143,7 @@ internal static partial class HashCommands
         client.Reply.ArrayHeader(withValues && !client.Reply.IsResp3 ? count * 2 : count);
 
     /// <summary>One pick: the field, or field and value (a 2-element array in RESP3, as Redis 7 replies).</summary>
-    private static void WriteRandomField(ClientSession client, ByteKeyTable<byte[]> hash, int slot, bool withValues)
+    private static void WriteRandomField(ClientSession client, HashHandle hash, int slot, bool withValues)
     {
         var reply = client.Reply;
         if (withValues && reply.IsResp3)
@@ -150,15 +151,16 @@ internal static partial class HashCommands
             reply.ArrayHeader(2);
         }
 
-        reply.Bulk(hash.KeyAt(slot));
+        hash.ReadAt(slot, out var field, out var value);
+        reply.Bulk(field);
         if (withValues)
         {
-            reply.Bulk(hash.ValueAt(slot));
+            reply.Bulk(value);
         }
     }
 
     /// <summary>A uniformly random occupied slot of a non-empty hash.</summary>
-    private static int RandomSlot(ByteKeyTable<byte[]> hash, Random random)
+    private static int RandomSlot(HashHandle hash, Random random)
     {
         var slot = TryProbe(hash, random);
         if (slot >= 0)
@@ -171,8 +173,13 @@ internal static partial class HashCommands
     }
 
     /// <summary>Probes random slots; -1 when none of a few probes hit a field (a sparse table).</summary>
-    private static int TryProbe(ByteKeyTable<byte[]> hash, Random random)
+    private static int TryProbe(HashHandle hash, Random random)
     {
+        if (hash.IsPacked)
+        {
+            return -1;
+        }
+
         for (var attempt = 0; attempt < RandomProbes; attempt++)
         {
             var slot = random.Next(hash.SlotLimit);
@@ -185,16 +192,15 @@ internal static partial class HashCommands
         return -1;
     }
 
-    private static int[] OccupiedSlots(ByteKeyTable<byte[]> hash)
+    /// <summary>The positions of every field (slots of a table, offsets in a packed hash).</summary>
+    private static int[] OccupiedSlots(HashHandle hash)
     {
         var slots = new int[hash.Count];
         var n = 0;
-        for (var i = 0; i < hash.SlotLimit; i++)
+        var fields = hash.Fields();
+        while (fields.MoveNext())
         {
-            if (hash.IsOccupied(i))
-            {
-                slots[n++] = i;
-            }
+            slots[n++] = fields.Position;
         }
 
         return slots;

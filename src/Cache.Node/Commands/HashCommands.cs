@@ -33,54 +33,51 @@ internal static partial class HashCommands
 
     /// <summary>
     /// Looks a hash up for reading. Returns false after replying WRONGTYPE; otherwise
-    /// <paramref name="hash"/> is the hash or null when the key does not exist.
+    /// <paramref name="hash"/> is the hash or a missing handle when the key does not exist.
     /// </summary>
-    private static bool TryRead(ClientSession client, ReadOnlySpan<byte> key, out ByteKeyTable<byte[]>? hash) =>
+    private static bool TryRead(ClientSession client, ReadOnlySpan<byte> key, out HashHandle hash) =>
         TryFind(client, key, countHit: true, out hash);
 
     /// <summary>Like <see cref="TryRead"/> but without counting a hit or miss (Redis' lookupKeyWrite).</summary>
-    private static bool TryFindForWrite(ClientSession client, ReadOnlySpan<byte> key, out ByteKeyTable<byte[]>? hash) =>
+    private static bool TryFindForWrite(ClientSession client, ReadOnlySpan<byte> key, out HashHandle hash) =>
         TryFind(client, key, countHit: false, out hash);
 
-    private static bool TryFind(ClientSession client, ReadOnlySpan<byte> key, bool countHit, out ByteKeyTable<byte[]>? hash)
+    private static bool TryFind(ClientSession client, ReadOnlySpan<byte> key, bool countHit, out HashHandle hash)
     {
         ref var entry = ref countHit ? ref client.Keys.LookupRead(key) : ref client.Keys.Lookup(key);
         if (Unsafe.IsNullRef(ref entry))
         {
-            hash = null;
+            hash = default;
             return true;
         }
 
         if (entry.Kind != ValueKind.Hash)
         {
             client.Reply.Error(Errors.WrongType);
-            hash = null;
+            hash = default;
             return false;
         }
 
-        hash = entry.HashValue;
+        hash = new HashHandle(client.Keys, ref entry);
         return true;
     }
 
-    /// <summary>The hash at <paramref name="key"/>, created empty if missing; null after replying WRONGTYPE.</summary>
-    private static ByteKeyTable<byte[]>? GetOrCreate(ClientSession client, ReadOnlySpan<byte> key)
+    /// <summary>
+    /// The hash at <paramref name="key"/>, created when missing (it becomes a hash on its first
+    /// field); false after replying WRONGTYPE.
+    /// </summary>
+    private static bool GetOrCreate(ClientSession client, ReadOnlySpan<byte> key, out HashHandle hash)
     {
         ref var entry = ref client.Keys.GetOrAdd(key, out var added);
-        if (added)
-        {
-            var hash = new ByteKeyTable<byte[]>();
-            entry.Kind = ValueKind.Hash;
-            entry.Value = hash;
-            return hash;
-        }
-
-        if (entry.Kind != ValueKind.Hash)
+        if (!added && entry.Kind != ValueKind.Hash)
         {
             client.Reply.Error(Errors.WrongType);
-            return null;
+            hash = default;
+            return false;
         }
 
-        return entry.HashValue;
+        hash = new HashHandle(client.Keys, ref entry);
+        return true;
     }
 
     private static void HSet(ClientSession client, in RespRequest request)
@@ -109,8 +106,7 @@ internal static partial class HashCommands
         }
 
         var key = request[1];
-        var hash = GetOrCreate(client, key);
-        if (hash is null)
+        if (!GetOrCreate(client, key, out var hash))
         {
             return -1;
         }
@@ -118,9 +114,7 @@ internal static partial class HashCommands
         var added = 0;
         for (var i = 2; i < request.Count; i += 2)
         {
-            ref var value = ref hash.GetOrAdd(request[i], out var isNew);
-            value = request[i + 1].ToArray();
-            if (isNew)
+            if (hash.Set(request[i], request[i + 1]))
             {
                 added++;
             }
@@ -133,20 +127,18 @@ internal static partial class HashCommands
     private static void HSetNx(ClientSession client, in RespRequest request)
     {
         var key = request[1];
-        var hash = GetOrCreate(client, key);
-        if (hash is null)
+        if (!GetOrCreate(client, key, out var hash))
         {
             return;
         }
 
-        ref var value = ref hash.GetOrAdd(request[2], out var added);
-        if (!added)
+        if (hash.TryGet(request[2], out _))
         {
             client.Reply.Integer(0);
             return;
         }
 
-        value = request[3].ToArray();
+        hash.Set(request[2], request[3]);
         client.Keys.Touch(key);
         client.Reply.Integer(1);
     }
@@ -175,22 +167,15 @@ internal static partial class HashCommands
         }
     }
 
-    private static void ReplyField(ClientSession client, ByteKeyTable<byte[]>? hash, ReadOnlySpan<byte> field)
+    private static void ReplyField(ClientSession client, HashHandle hash, ReadOnlySpan<byte> field)
     {
-        if (hash is null)
+        if (hash.TryGet(field, out var value))
         {
-            client.Reply.Null();
-            return;
-        }
-
-        ref var value = ref hash.Find(field);
-        if (Unsafe.IsNullRef(ref value))
-        {
-            client.Reply.Null();
+            client.Reply.Bulk(value);
         }
         else
         {
-            client.Reply.Bulk(value);
+            client.Reply.Null();
         }
     }
 
@@ -202,7 +187,7 @@ internal static partial class HashCommands
             return;
         }
 
-        if (hash is null)
+        if (hash.IsMissing)
         {
             client.Reply.Integer(0);
             return;
@@ -233,7 +218,7 @@ internal static partial class HashCommands
     {
         if (TryRead(client, request[1], out var hash))
         {
-            client.Reply.Integer(hash is not null && hash.IndexOf(request[2]) >= 0 ? 1 : 0);
+            client.Reply.Integer(hash.TryGet(request[2], out _) ? 1 : 0);
         }
     }
 
@@ -241,7 +226,7 @@ internal static partial class HashCommands
     {
         if (TryRead(client, request[1], out var hash))
         {
-            client.Reply.Integer(hash?.Count ?? 0);
+            client.Reply.Integer(hash.Count);
         }
     }
 
@@ -252,13 +237,6 @@ internal static partial class HashCommands
             return;
         }
 
-        if (hash is null)
-        {
-            client.Reply.Integer(0);
-            return;
-        }
-
-        ref var value = ref hash.Find(request[2]);
-        client.Reply.Integer(Unsafe.IsNullRef(ref value) ? 0 : value.Length);
+        client.Reply.Integer(hash.TryGet(request[2], out var value) ? value.Length : 0);
     }
 }

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Runtime.InteropServices;
 using System.Text;
+using Cache.Node.Storage;
 
 namespace Cache.Node.Commands;
 
@@ -48,16 +49,20 @@ internal static partial class InfoCommand
 
     private static void Memory(StringBuilder text, ClientSession client)
     {
-        var used = GC.GetTotalMemory(false);
+        // used_memory is the store's exact account (slab chunks, index, large hashes); the GC figures follow.
+        var keys = client.Keys;
+        var used = keys.UsedMemory;
         var rss = Environment.WorkingSet;
         var gc = GC.GetGCMemoryInfo();
         Line(text, "used_memory", used);
         Line(text, "used_memory_human", BytesToHuman(used));
         Line(text, "used_memory_rss", rss);
         Line(text, "used_memory_rss_human", BytesToHuman(rss));
-        Line(text, "maxmemory", 0);
-        Line(text, "maxmemory_human", BytesToHuman(0));
-        Line(text, "maxmemory_policy", "noeviction");
+        Line(text, "used_memory_dataset_committed", keys.CommittedMemory);
+        Line(text, "slab_pages", keys.SlabPages);
+        Line(text, "maxmemory", keys.MaxMemory);
+        Line(text, "maxmemory_human", BytesToHuman(keys.MaxMemory));
+        Line(text, "maxmemory_policy", EvictionPolicies.NameOf(keys.Policy));
         Line(text, "mem_allocator", "dotnet-gc");
         Line(text, "gc_heap_size_bytes", gc.HeapSizeBytes);
         Line(text, "gc_total_allocated_bytes", GC.GetTotalAllocatedBytes());
@@ -92,7 +97,7 @@ internal static partial class InfoCommand
         Line(text, "total_net_output_bytes", stats.NetOutputBytes);
         Line(text, "rejected_connections", stats.RejectedConnections);
         Line(text, "expired_keys", keys.ExpiredKeys);
-        Line(text, "evicted_keys", 0);
+        Line(text, "evicted_keys", keys.EvictedKeys);
         Line(text, "keyspace_hits", keys.Hits);
         Line(text, "keyspace_misses", keys.Misses);
         Line(text, "pubsub_channels", 0);

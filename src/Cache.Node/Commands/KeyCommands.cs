@@ -106,14 +106,7 @@ internal static partial class KeyCommands
             return;
         }
 
-        // Copy before adding: adding the target may grow the table and move entries.
-        var moved = entry;
-        ref var destination = ref keys.GetOrAdd(target, out _);
-        destination.Value = moved.Value;
-        destination.Kind = moved.Kind;
-        keys.SetExpiry(ref destination, moved.ExpiresAt);
-        keys.Delete(source);
-        keys.Touch(target);
+        keys.Rename(source, target);
         if (nx)
         {
             client.Reply.Integer(1);

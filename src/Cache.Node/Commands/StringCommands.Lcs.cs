@@ -18,9 +18,9 @@ internal static partial class StringCommands
     {
         var keys = client.Keys;
         ref var first = ref keys.LookupRead(request[1]);
-        var a = StringOrEmpty(ref first, out var aIsString);
+        var a = StringOrEmpty(keys, ref first, out var aIsString);
         ref var second = ref keys.LookupRead(request[2]);
-        var b = StringOrEmpty(ref second, out var bIsString);
+        var b = StringOrEmpty(keys, ref second, out var bIsString);
         if (!aIsString || !bIsString)
         {
             client.Reply.Error("ERR The specified keys must contain string values"u8);
@@ -77,7 +77,7 @@ internal static partial class StringCommands
         ReplyLcs(client, a, b, table, getIdx, getLen, withMatchLen, minMatchLen);
     }
 
-    private static byte[] StringOrEmpty(ref StoreEntry entry, out bool isString)
+    private static byte[] StringOrEmpty(KeySpace keys, ref StoreEntry entry, out bool isString)
     {
         if (Unsafe.IsNullRef(ref entry))
         {
@@ -86,7 +86,7 @@ internal static partial class StringCommands
         }
 
         isString = entry.Kind == ValueKind.String;
-        return isString ? entry.StringValue : [];
+        return isString ? keys.ValueOf(entry).ToArray() : [];
     }
 
     /// <summary>table[i * (b.Length + 1) + j] is the LCS length of a[..i] and b[..j].</summary>

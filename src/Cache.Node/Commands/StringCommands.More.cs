@@ -42,7 +42,7 @@ internal static partial class StringCommands
             return;
         }
 
-        keys.SetString(request[1], request[2].ToArray());
+        keys.SetString(request[1], request[2]);
         client.Reply.Integer(1);
     }
 
@@ -63,7 +63,7 @@ internal static partial class StringCommands
             return;
         }
 
-        client.Keys.SetString(request[1], request[3].ToArray(), expiresAt);
+        client.Keys.SetString(request[1], request[3], expiresAt);
         client.Reply.Ok();
     }
 
@@ -95,7 +95,7 @@ internal static partial class StringCommands
             return;
         }
 
-        client.Reply.Bulk(entry.StringValue);
+        client.Reply.Bulk(client.Keys.ValueOf(entry));
         if (options.AbsoluteExpiry && expiresAt <= keys.NowMs)
         {
             keys.Delete(key);
@@ -127,7 +127,7 @@ internal static partial class StringCommands
             return;
         }
 
-        client.Reply.Bulk(entry.StringValue);
+        client.Reply.Bulk(client.Keys.ValueOf(entry));
         client.Keys.Delete(request[1]);
     }
 
@@ -146,10 +146,10 @@ internal static partial class StringCommands
         }
         else
         {
-            client.Reply.Bulk(entry.StringValue);
+            client.Reply.Bulk(client.Keys.ValueOf(entry));
         }
 
         // Like SET without KEEPTTL: the old time to live is dropped.
-        keys.SetString(request[1], request[2].ToArray());
+        keys.SetString(request[1], request[2]);
     }
 }

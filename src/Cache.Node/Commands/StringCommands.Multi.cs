@@ -21,7 +21,7 @@ internal static partial class StringCommands
             }
             else
             {
-                client.Reply.Bulk(entry.StringValue);
+                client.Reply.Bulk(client.Keys.ValueOf(entry));
             }
         }
     }
@@ -73,7 +73,7 @@ internal static partial class StringCommands
     {
         for (var i = 1; i < request.Count; i += 2)
         {
-            keys.SetString(request[i], request[i + 1].ToArray());
+            keys.SetString(request[i], request[i + 1]);
         }
     }
 }

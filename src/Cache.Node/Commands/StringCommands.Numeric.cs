@@ -53,7 +53,7 @@ internal static partial class StringCommands
                 return;
             }
 
-            if (!Args.TryInteger(client, entry.StringValue, out value))
+            if (!Args.TryInteger(client, client.Keys.ValueOf(entry), out value))
             {
                 return;
             }
@@ -86,7 +86,7 @@ internal static partial class StringCommands
             return;
         }
 
-        if ((exists && !LongDouble.TryParse(entry.StringValue, out value)) || !LongDouble.TryParse(request[2], out var increment))
+        if ((exists && !LongDouble.TryParse(client.Keys.ValueOf(entry), out value)) || !LongDouble.TryParse(request[2], out var increment))
         {
             client.Reply.Error(Errors.NotFloat);
             return;
@@ -109,7 +109,7 @@ internal static partial class StringCommands
     {
         if (exists)
         {
-            entry.Value = value;
+            keys.SetValue(ref entry, value);
             keys.Touch(key);
         }
         else

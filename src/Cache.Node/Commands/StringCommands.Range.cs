@@ -16,7 +16,7 @@ internal static partial class StringCommands
         if (Unsafe.IsNullRef(ref entry))
         {
             // Even an empty suffix creates the key, as in Redis.
-            keys.SetString(key, suffix.ToArray());
+            keys.SetString(key, suffix);
             client.Reply.Integer(suffix.Length);
             return;
         }
@@ -27,8 +27,8 @@ internal static partial class StringCommands
             return;
         }
 
-        var old = entry.StringValue;
-        if ((long)old.Length + suffix.Length > client.Server.Limits.MaxBulkLength)
+        var oldLength = keys.ValueOf(entry).Length;
+        if ((long)oldLength + suffix.Length > client.Server.Limits.MaxBulkLength)
         {
             client.Reply.Error(StringErrors.TooLong);
             return;
@@ -36,14 +36,12 @@ internal static partial class StringCommands
 
         if (suffix.Length > 0)
         {
-            var grown = new byte[old.Length + suffix.Length];
-            old.CopyTo(grown, 0);
-            suffix.CopyTo(grown.AsSpan(old.Length));
-            entry.Value = grown;
+            // Grows the record in place when its size class allows, else moves it once.
+            suffix.CopyTo(keys.ResizeValue(ref entry, oldLength + suffix.Length, oldLength)[oldLength..]);
         }
 
         keys.Touch(key);
-        client.Reply.Integer(entry.StringValue.Length);
+        client.Reply.Integer(client.Keys.ValueOf(entry).Length);
     }
 
     private static void StrLen(ClientSession client, in RespRequest request)
@@ -59,7 +57,7 @@ internal static partial class StringCommands
         }
         else
         {
-            client.Reply.Integer(entry.StringValue.Length);
+            client.Reply.Integer(client.Keys.ValueOf(entry).Length);
         }
     }
 
@@ -83,7 +81,7 @@ internal static partial class StringCommands
             return;
         }
 
-        var value = entry.StringValue;
+        var value = client.Keys.ValueOf(entry);
         long length = value.Length;
         if (start < 0 && end < 0 && start > end)
         {
@@ -109,7 +107,7 @@ internal static partial class StringCommands
             return;
         }
 
-        client.Reply.Bulk(value.AsSpan((int)start, (int)(end - start + 1)));
+        client.Reply.Bulk(value.Slice((int)start, (int)(end - start + 1)));
     }
 
     private static void SetRange(ClientSession client, in RespRequest request)
@@ -140,7 +138,7 @@ internal static partial class StringCommands
         if (patch.IsEmpty)
         {
             // Nothing to write: the length as it is, and no key is created.
-            client.Reply.Integer(exists ? entry.StringValue.Length : 0);
+            client.Reply.Integer(exists ? client.Keys.ValueOf(entry).Length : 0);
             return;
         }
 
@@ -150,21 +148,19 @@ internal static partial class StringCommands
             return;
         }
 
-        // Always a fresh array: stored values are treated as immutable elsewhere (replies, copies).
-        var old = exists ? entry.StringValue : [];
-        var value = new byte[Math.Max(old.Length, (int)(offset + patch.Length))];
-        old.CopyTo(value, 0);
-        patch.CopyTo(value.AsSpan((int)offset));
-        if (exists)
+        if (!exists)
         {
-            entry.Value = value;
-            keys.Touch(key);
-        }
-        else
-        {
-            keys.SetString(key, value);
+            entry = ref keys.GetOrAdd(key, out _);
+            keys.SetValue(ref entry, []);
         }
 
-        client.Reply.Integer(value.Length);
+        // Patches the record in place: bytes between the old end and the offset are zeroes.
+        var oldLength = keys.ValueOf(entry).Length;
+        var length = Math.Max(oldLength, (int)(offset + patch.Length));
+        var value = keys.ResizeValue(ref entry, length, oldLength);
+        value[oldLength..].Clear();
+        patch.CopyTo(value[(int)offset..]);
+        keys.Touch(key);
+        client.Reply.Integer(length);
     }
 }

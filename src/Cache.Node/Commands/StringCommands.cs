@@ -31,7 +31,7 @@ internal static partial class StringCommands
         }
         else
         {
-            client.Reply.Bulk(entry.StringValue);
+            client.Reply.Bulk(client.Keys.ValueOf(entry));
         }
     }
 
@@ -52,7 +52,7 @@ internal static partial class StringCommands
             return;
         }
 
-        var old = options.Get && exists ? entry.StringValue : null;
+        var old = options.Get && exists ? client.Keys.ValueOf(entry).ToArray() : null;
         if ((options.Nx && exists) || (options.Xx && !exists))
         {
             ReplyOldOrNull(client, options.Get, old);
@@ -66,7 +66,7 @@ internal static partial class StringCommands
         }
         else
         {
-            keys.SetString(key, request[2].ToArray(), options.ExpiresAt, options.KeepTtl);
+            keys.SetString(key, request[2], options.ExpiresAt, options.KeepTtl);
         }
 
         if (options.Get)

@@ -26,6 +26,15 @@ internal sealed class ActiveExpiryService(CacheServer server) : BackgroundServic
     internal void RunOnce()
     {
         var keys = server.Keys;
+        if (keys.MaxMemory != 0)
+        {
+            // Eviction left unfinished by a bounded call goes on without waiting for a write.
+            using (keys.Gate.EnterScope())
+            {
+                keys.EnsureMemory();
+            }
+        }
+
         var started = server.Time.GetTimestamp();
         var swept = 0;
         while (true)
@@ -34,7 +43,7 @@ internal sealed class ActiveExpiryService(CacheServer server) : BackgroundServic
             using (keys.Gate.EnterScope())
             {
                 limit = keys.SlotLimit;
-                if (keys.VolatileCount == 0)
+                if (keys.VolatileCount == 0 && keys.TombstoneCount == 0)
                 {
                     return;
                 }

@@ -18,6 +18,9 @@ internal static class CommandLine
         ["client-query-buffer-limit"] = nameof(NodeOptions.ClientQueryBufferLimit),
         ["maxclients"] = nameof(NodeOptions.MaxClients),
         ["hz"] = nameof(NodeOptions.Hz),
+        ["maxmemory"] = nameof(NodeOptions.MaxMemory),
+        ["maxmemory-policy"] = nameof(NodeOptions.MaxMemoryPolicy),
+        ["maxmemory-samples"] = nameof(NodeOptions.MaxMemorySamples),
         ["gossip-port"] = nameof(NodeOptions.GossipPort),
         ["join"] = nameof(NodeOptions.Join),
         ["gossip-key"] = nameof(NodeOptions.GossipKey),
@@ -92,6 +95,11 @@ internal static class CommandLine
           --client-query-buffer-limit <s> most unexecuted input per client (default 1gb)
           --maxclients <n>                most connected clients (default 10000)
           --hz <n>                        active expiry cycles per second (default 10)
+          --maxmemory <size>              most bytes the store may hold, e.g. 512mb (default 0: no limit)
+          --maxmemory-policy <p>          noeviction (default) | allkeys-lru | allkeys-random |
+                                          volatile-lru | volatile-random | volatile-ttl |
+                                          allkeys-sieve (not in Redis; best hit ratio measured)
+          --maxmemory-samples <n>         keys sampled per eviction round (default 5)
           --gossip-port <n>               gossip port, UDP+TCP (default: port + 10000)
           --join <host:port,...>          gossip seeds to join (default: none, a cluster of one)
           --gossip-key <base64>           AES key (16/24/32 bytes) encrypting gossip

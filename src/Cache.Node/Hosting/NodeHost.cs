@@ -107,6 +107,12 @@ internal sealed class NodeHost : IAsyncDisposable
             throw new IOException($"cannot listen on {options.Bind}:{options.Port}: {ex.Message.TrimEnd('.')}. Stop whatever holds the port or pick another with --port.", ex);
         }
 
+        if (server.Keys.MaxMemory == 0)
+        {
+            host.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Cache.Node.Memory").LogWarning(
+                "No memory limit: --maxmemory is 0, so the cache grows until the machine runs out of memory. Set one, e.g. --maxmemory 512mb --maxmemory-policy allkeys-lru.");
+        }
+
         var port = BoundPort(host, options.Port);
         server.BoundPort = port;
         options.Name ??= $"{Dns.GetHostName()}:{port}";

@@ -33,6 +33,15 @@ public sealed class NodeOptions
     /// <summary>Active expiry runs this many times a second (Redis' hz, 10).</summary>
     public int Hz { get; set; } = 10;
 
+    /// <summary>Most bytes the store may hold (used_memory), with a unit (512mb); 0 (default) means no limit.</summary>
+    public string MaxMemory { get; set; } = "0";
+
+    /// <summary>What to evict past maxmemory: noeviction (default), allkeys-lru, allkeys-random, volatile-lru, volatile-random, volatile-ttl.</summary>
+    public string MaxMemoryPolicy { get; set; } = "noeviction";
+
+    /// <summary>Keys sampled per eviction round (Redis' maxmemory-samples, 5).</summary>
+    public int MaxMemorySamples { get; set; } = 5;
+
     /// <summary>Gossip port (UDP and TCP). Default: the RESP port + 10000, as Redis Cluster's bus; 0 when the RESP port is 0.</summary>
     public int? GossipPort { get; set; }
 

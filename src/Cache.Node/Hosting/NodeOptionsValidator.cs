@@ -42,6 +42,21 @@ internal static class NodeOptionsValidator
             return $"--hz must be between 1 and 500, not {options.Hz}";
         }
 
+        if (!MemorySize.TryParse(options.MaxMemory, out _))
+        {
+            return $"--maxmemory must be a size (e.g. 512mb, 0 for no limit), not '{options.MaxMemory}'";
+        }
+
+        if (!Storage.EvictionPolicies.TryParse(options.MaxMemoryPolicy, out _))
+        {
+            return $"--maxmemory-policy must be one of {Storage.EvictionPolicies.List}, not '{options.MaxMemoryPolicy}'";
+        }
+
+        if (options.MaxMemorySamples < 1)
+        {
+            return $"--maxmemory-samples must be at least 1, not {options.MaxMemorySamples}";
+        }
+
         return ValidateGossip(options);
     }
 

@@ -16,20 +16,14 @@ internal sealed partial class KeySpace
         var limit = _table.SlotLimit;
         for (; i < limit && seen < count; i++)
         {
-            if (!_table.IsOccupied(i))
+            if (!IsLiveAt(i, now))
             {
                 continue;
             }
 
             seen++;
-            var entry = _table.ValueAt(i);
-            if (entry.ExpiresAt != 0 && entry.ExpiresAt <= now)
-            {
-                continue;
-            }
-
-            var key = _table.KeyAt(i);
-            if (filter(key, entry))
+            var key = _table.KeyAt(i).ToArray();
+            if (filter(key, _table.SlotAt(i)))
             {
                 output.Add(key);
             }
@@ -44,18 +38,12 @@ internal sealed partial class KeySpace
         var now = NowMs;
         for (var i = 0; i < _table.SlotLimit; i++)
         {
-            if (!_table.IsOccupied(i))
+            if (!IsLiveAt(i, now))
             {
                 continue;
             }
 
-            var expires = _table.ValueAt(i).ExpiresAt;
-            if (expires != 0 && expires <= now)
-            {
-                continue;
-            }
-
-            var key = _table.KeyAt(i);
+            var key = _table.KeyAt(i).ToArray();
             if (filter(key))
             {
                 output.Add(key);
@@ -67,53 +55,52 @@ internal sealed partial class KeySpace
     public byte[]? RandomKey(Random random)
     {
         // Random probes are O(1) while the table is dense; a sweep from a random start ends it.
-        for (var attempt = 0; attempt < 64 && _table.Count > 0; attempt++)
+        for (var attempt = 0; attempt < 64 && Count > 0; attempt++)
         {
             var index = random.Next(_table.SlotLimit);
-            if (_table.IsOccupied(index))
+            if (IsLiveAt(index, NowMs))
             {
-                var key = _table.KeyAt(index);
-                if (Exists(key))
-                {
-                    return key;
-                }
+                return _table.KeyAt(index).ToArray();
             }
+
+            ReclaimIfExpired(index);
         }
 
-        if (_table.Count == 0)
+        if (Count == 0)
         {
             return null;
         }
 
+        var now = NowMs;
         var start = random.Next(_table.SlotLimit);
         for (var n = 0; n < _table.SlotLimit; n++)
         {
             var index = (start + n) % _table.SlotLimit;
-            if (_table.IsOccupied(index))
+            if (IsLiveAt(index, now))
             {
-                var key = _table.KeyAt(index);
-                if (Exists(key))
-                {
-                    return key;
-                }
+                return _table.KeyAt(index).ToArray();
             }
+
+            ReclaimIfExpired(index);
         }
 
         return null;
     }
 
     /// <summary>
-    /// One step of active expiry: checks up to <paramref name="maxSlots"/> slots from where
-    /// the last step stopped and deletes expired keys. Returns how many it deleted.
+    /// One step of active expiry: checks up to <paramref name="maxSlots"/> slots from where the
+    /// last step stopped, deletes expired keys and reclaims tombstones past the horizon.
+    /// Returns how many keys it deleted (tombstones not counted).
     /// </summary>
     public int ActiveExpireCycle(int maxSlots)
     {
-        if (_volatileCount == 0)
+        if (_volatileCount == 0 && _tombstoneCount == 0)
         {
             return 0;
         }
 
         var now = NowMs;
+        var tombstoneLimit = now - TombstoneHorizonMs;
         var deleted = 0;
         var limit = _table.SlotLimit;
         for (var n = 0; n < maxSlots && n < limit; n++)
@@ -129,8 +116,15 @@ internal sealed partial class KeySpace
                 continue;
             }
 
-            var expires = _table.ValueAt(index).ExpiresAt;
-            if (expires != 0 && expires <= now)
+            ref var entry = ref _table.SlotAt(index);
+            if (entry.Kind == ValueKind.Tombstone)
+            {
+                if (HybridLogicalClock.WallMilliseconds(entry.Version) <= tombstoneLimit)
+                {
+                    RemoveSlot(index);
+                }
+            }
+            else if (entry.ExpiresAt != 0 && entry.ExpiresAt <= now)
             {
                 ExpireAt(index);
                 deleted++;
@@ -138,5 +132,26 @@ internal sealed partial class KeySpace
         }
 
         return deleted;
+    }
+
+    /// <summary>Deletes the key in slot <paramref name="index"/> if it has expired (as a read of it would).</summary>
+    private void ReclaimIfExpired(int index)
+    {
+        if (_table.IsOccupied(index) && _table.SlotAt(index) is { Kind: not ValueKind.Tombstone, ExpiresAt: not 0 } entry && entry.ExpiresAt <= NowMs)
+        {
+            ExpireAt(index);
+        }
+    }
+
+    /// <summary>True when slot <paramref name="index"/> holds a key that is neither deleted nor expired.</summary>
+    private bool IsLiveAt(int index, long now)
+    {
+        if (!_table.IsOccupied(index))
+        {
+            return false;
+        }
+
+        ref var entry = ref _table.SlotAt(index);
+        return entry.Kind != ValueKind.Tombstone && (entry.ExpiresAt == 0 || entry.ExpiresAt > now);
     }
 }

@@ -9,5 +9,6 @@ internal sealed partial class KeySpace
         Hits = 0;
         Misses = 0;
         ExpiredKeys = 0;
+        ResetEvictionStats();
     }
 }

@@ -3,29 +3,60 @@ using System.Runtime.CompilerServices;
 namespace Cache.Node.Storage;
 
 /// <summary>
-/// The node's keys: a table of entries with Redis' expiry semantics (lazy on access plus
-/// an active sweep), WATCH bookkeeping and keyspace statistics. Every member must be called
-/// while holding <see cref="Gate"/>; commands run one at a time, as in Redis.
+/// The node's keys: an <see cref="EntryTable"/> over slab memory, with Redis' expiry semantics
+/// (lazy on access plus an active sweep), versions for replication, tombstones for deletes,
+/// WATCH bookkeeping and keyspace statistics. Every member must be called while holding
+/// <see cref="Gate"/>; commands run one at a time, as in Redis.
 /// </summary>
-internal sealed partial class KeySpace(TimeProvider time)
+/// <remarks>
+/// A <c>ref StoreEntry</c> is valid until the next call that may add a key (table growth); a
+/// value span until the next write to that key (its record may move or be reused).
+/// </remarks>
+internal sealed partial class KeySpace
 {
-    private readonly ByteKeyTable<StoreEntry> _table = new(1024);
+    private readonly SlabAllocator _memory = new();
+    private readonly EntryTable _table;
+    private readonly HybridLogicalClock _clock;
     private readonly ByteKeyTable<List<WatchState>> _watchers = new();
+    private readonly TimeProvider _time;
     private int _volatileCount;
+    private int _tombstoneCount;
     private int _expireCursor;
+    private uint _accessClock;
+
+    public KeySpace(TimeProvider time)
+    {
+        _time = time;
+        _clock = new HybridLogicalClock(time);
+        _table = new EntryTable(_memory, 1024);
+    }
 
     /// <summary>Serialises every command against the key space.</summary>
     public Lock Gate { get; } = new();
 
-    public TimeProvider Time => time;
+    public TimeProvider Time => _time;
 
-    public int Count => _table.Count;
+    /// <summary>Live keys (tombstones excluded).</summary>
+    public int Count => _table.Count - _tombstoneCount;
 
     /// <summary>End of the slot range; the length of one full sweep.</summary>
     public int SlotLimit => _table.SlotLimit;
 
     /// <summary>Keys that have an expiry set.</summary>
     public int VolatileCount => _volatileCount;
+
+    /// <summary>Deleted keys kept for their version until <see cref="TombstoneHorizonMs"/> passes.</summary>
+    public int TombstoneCount => _tombstoneCount;
+
+    /// <summary>
+    /// How long a delete's tombstone is kept (ms); 0 (the default while the node runs alone)
+    /// deletes outright. Replication turns it on: a tombstone holds its slot until the horizon,
+    /// so a delete-heavy load grows the table by the deletes of one horizon.
+    /// </summary>
+    public long TombstoneHorizonMs { get; set; }
+
+    /// <summary>This node's id: the tiebreak of equal versions.</summary>
+    public ushort NodeId { get; set; }
 
     public long Hits { get; private set; }
 
@@ -34,7 +65,7 @@ internal sealed partial class KeySpace(TimeProvider time)
     public long ExpiredKeys { get; private set; }
 
     /// <summary>Current time in Unix milliseconds, from the injected clock.</summary>
-    public long NowMs => time.GetUtcNow().ToUnixTimeMilliseconds();
+    public long NowMs => _time.GetUtcNow().ToUnixTimeMilliseconds();
 
     /// <summary>Finds a live key for reading and counts the hit or miss.</summary>
     public ref StoreEntry LookupRead(ReadOnlySpan<byte> key)
@@ -61,42 +92,79 @@ internal sealed partial class KeySpace(TimeProvider time)
             return ref Unsafe.NullRef<StoreEntry>();
         }
 
-        ref var entry = ref _table.ValueAt(index);
+        ref var entry = ref _table.SlotAt(index);
+        if (entry.Kind == ValueKind.Tombstone)
+        {
+            return ref Unsafe.NullRef<StoreEntry>();
+        }
+
         if (entry.ExpiresAt != 0 && entry.ExpiresAt <= NowMs)
         {
             ExpireAt(index);
             return ref Unsafe.NullRef<StoreEntry>();
         }
 
+        entry.LastAccess = ++_accessClock;
+        entry.Flags |= EntryFlags.Visited;
         return ref entry;
     }
 
     public bool Exists(ReadOnlySpan<byte> key) => !Unsafe.IsNullRef(ref Lookup(key));
 
     /// <summary>
-    /// Finds a live key or adds an empty one (<see cref="ValueKind.None"/>); the caller fills it.
+    /// Finds a live key or adds an empty one (<see cref="ValueKind.None"/>, empty value); the
+    /// caller fills it with <see cref="SetValue"/> or the hash members.
     /// </summary>
     public ref StoreEntry GetOrAdd(ReadOnlySpan<byte> key, out bool added)
     {
-        ref var entry = ref _table.GetOrAdd(key, out added);
-        if (!added && entry.ExpiresAt != 0 && entry.ExpiresAt <= NowMs)
+        var index = _table.IndexOf(key);
+        if (index < 0)
         {
-            // Reuse the slot: the old value is gone as if it had expired on its own.
-            ExpiredKeys++;
-            _volatileCount--;
-            entry = default;
+            index = _table.Add(key, 0);
+            SieveAdded(index);
             added = true;
+        }
+        else
+        {
+            ref var existing = ref _table.SlotAt(index);
+            added = false;
+            if (existing.Kind == ValueKind.Tombstone)
+            {
+                _tombstoneCount--;
+                added = true;
+            }
+            else if (existing.ExpiresAt != 0 && existing.ExpiresAt <= NowMs)
+            {
+                // Reuse the slot: the old value is gone as if it had expired on its own.
+                ExpiredKeys++;
+                _volatileCount--;
+                added = true;
+            }
+
+            if (added)
+            {
+                ReleaseValue(ref existing);
+                _table.ResizeValue(ref existing, 0);
+                existing.ExpiresAt = 0;
+                existing.Kind = ValueKind.None;
+            }
+        }
+
+        ref var entry = ref _table.SlotAt(index);
+        entry.LastAccess = ++_accessClock;
+        if (added)
+        {
+            Stamp(ref entry);
         }
 
         return ref entry;
     }
 
     /// <summary>Replaces the value of <paramref name="key"/> with a string, clearing its TTL unless kept.</summary>
-    public void SetString(ReadOnlySpan<byte> key, byte[] value, long expiresAt = 0, bool keepTtl = false)
+    public void SetString(ReadOnlySpan<byte> key, ReadOnlySpan<byte> value, long expiresAt = 0, bool keepTtl = false)
     {
         ref var entry = ref GetOrAdd(key, out _);
-        entry.Value = value;
-        entry.Kind = ValueKind.String;
+        SetValue(ref entry, value);
         if (!keepTtl)
         {
             SetExpiry(ref entry, expiresAt);
@@ -117,9 +185,14 @@ internal sealed partial class KeySpace(TimeProvider time)
             _volatileCount--;
         }
 
-        entry.ExpiresAt = expiresAt;
+        if (entry.ExpiresAt != expiresAt)
+        {
+            entry.ExpiresAt = expiresAt;
+            Stamp(ref entry);
+        }
     }
 
+    /// <summary>Deletes a live key (leaving a tombstone while the horizon is on); false when missing.</summary>
     public bool Delete(ReadOnlySpan<byte> key)
     {
         var index = _table.IndexOf(key);
@@ -128,26 +201,39 @@ internal sealed partial class KeySpace(TimeProvider time)
             return false;
         }
 
-        ref var entry = ref _table.ValueAt(index);
+        ref var entry = ref _table.SlotAt(index);
+        if (entry.Kind == ValueKind.Tombstone)
+        {
+            return false;
+        }
+
         if (entry.ExpiresAt != 0 && entry.ExpiresAt <= NowMs)
         {
             ExpireAt(index);
             return false;
         }
 
-        RemoveSlot(index);
+        if (TombstoneHorizonMs > 0)
+        {
+            MakeTombstone(index, _clock.Next(), NodeId);
+        }
+        else
+        {
+            RemoveSlot(index);
+        }
+
         Touch(key);
         return true;
     }
 
-    /// <summary>Deletes every key; watchers of keys that existed see a modification.</summary>
+    /// <summary>Deletes every key and tombstone; watchers of keys that existed see a modification.</summary>
     public void Clear()
     {
         if (_watchers.Count > 0)
         {
             for (var i = 0; i < _watchers.SlotLimit; i++)
             {
-                if (_watchers.IsOccupied(i) && _table.IndexOf(_watchers.KeyAt(i)) >= 0)
+                if (_watchers.IsOccupied(i) && _table.IndexOf(_watchers.KeyAt(i)) is var index && index >= 0 && _table.SlotAt(index).Kind != ValueKind.Tombstone)
                 {
                     MarkDirty(_watchers.ValueAt(i));
                 }
@@ -155,8 +241,14 @@ internal sealed partial class KeySpace(TimeProvider time)
         }
 
         _table.Clear();
+        _memory.Clear();
+        ClearObjects();
         _volatileCount = 0;
+        _tombstoneCount = 0;
         _expireCursor = 0;
+        _poolCount = 0;
+        SetSieve(false);
+        SetSieve(_policy == EvictionPolicy.AllKeysSieve);
     }
 
     /// <summary>Tells WATCHers that <paramref name="key"/> changed. Every write calls it.</summary>
@@ -219,21 +311,60 @@ internal sealed partial class KeySpace(TimeProvider time)
         }
     }
 
-    private void ExpireAt(int index)
+    /// <summary>Gives an entry a fresh version from this node's clock.</summary>
+    private void Stamp(ref StoreEntry entry)
     {
-        var key = _table.KeyAt(index);
-        RemoveSlot(index);
-        ExpiredKeys++;
-        Touch(key);
+        entry.Version = _clock.Next();
+        entry.Node = NodeId;
     }
 
-    private void RemoveSlot(int index)
+    private void ExpireAt(int index)
     {
-        if (_table.ValueAt(index).ExpiresAt != 0)
+        // The key is read before the slot goes; Touch needs it after.
+        var key = WatchersKey(index);
+        RemoveSlot(index);
+        ExpiredKeys++;
+        if (key is not null)
+        {
+            Touch(key);
+        }
+    }
+
+    /// <summary>A copy of the slot's key when someone WATCHes keys (Touch needs it after removal), else null.</summary>
+    private byte[]? WatchersKey(int index) => _watchers.Count == 0 ? null : _table.KeyAt(index).ToArray();
+
+    private void MakeTombstone(int index, long version, ushort node)
+    {
+        ref var entry = ref _table.SlotAt(index);
+        if (entry.ExpiresAt != 0)
         {
             _volatileCount--;
         }
 
+        ReleaseValue(ref entry);
+        _table.ResizeValue(ref entry, 0);
+        entry.Kind = ValueKind.Tombstone;
+        entry.ExpiresAt = 0;
+        entry.Version = version;
+        entry.Node = node;
+        _tombstoneCount++;
+    }
+
+    private void RemoveSlot(int index)
+    {
+        ref var entry = ref _table.SlotAt(index);
+        if (entry.ExpiresAt != 0)
+        {
+            _volatileCount--;
+        }
+
+        if (entry.Kind == ValueKind.Tombstone)
+        {
+            _tombstoneCount--;
+        }
+
+        ReleaseValue(ref entry);
+        SieveRemoved(index);
         _table.RemoveAt(index);
     }
 }

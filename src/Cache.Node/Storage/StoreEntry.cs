@@ -1,25 +1,38 @@
+using System.Runtime.InteropServices;
+
 namespace Cache.Node.Storage;
 
-/// <summary>The Redis type of a stored value.</summary>
-internal enum ValueKind : byte
-{
-    None = 0,
-    String = 1,
-    Hash = 2,
-}
-
-/// <summary>One key's value and metadata, held in the key space's table.</summary>
+/// <summary>
+/// One key's slot in the <see cref="EntryTable"/>: metadata plus a handle to the record (key and
+/// value bytes) in the slab. Unmanaged on purpose: an array of these is one object the GC never
+/// has to trace into. 40 bytes.
+/// </summary>
+[StructLayout(LayoutKind.Sequential, Pack = 8)]
 internal struct StoreEntry
 {
-    /// <summary><c>byte[]</c> for strings, <see cref="ByteKeyTable{TValue}"/> of <c>byte[]</c> for hashes.</summary>
-    public object? Value;
-
     /// <summary>Absolute expiry in Unix milliseconds; 0 means the key does not expire.</summary>
     public long ExpiresAt;
 
+    /// <summary>Hybrid logical clock of the last write (see <see cref="HybridLogicalClock"/>).</summary>
+    public long Version;
+
+    /// <summary>Slab handle of the record; 0 marks a free slot.</summary>
+    internal long Handle;
+
+    /// <summary>Hash of the key (the table's seeded XxHash3, truncated).</summary>
+    internal uint HashCode;
+
+    /// <summary>Next slot in the bucket chain, or in the free list; -1 ends it.</summary>
+    internal int Next;
+
+    /// <summary>Eviction clock of the last access (seconds-resolution LRU clock).</summary>
+    public uint LastAccess;
+
+    /// <summary>Node id that wrote <see cref="Version"/>: the tiebreak between equal clocks.</summary>
+    public ushort Node;
+
     public ValueKind Kind;
 
-    public readonly byte[] StringValue => (byte[])Value!;
-
-    public readonly ByteKeyTable<byte[]> HashValue => (ByteKeyTable<byte[]>)Value!;
+    /// <summary>Encoding details of the value (see <see cref="EntryFlags"/>).</summary>
+    internal EntryFlags Flags;
 }

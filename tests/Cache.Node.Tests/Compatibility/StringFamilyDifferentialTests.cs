@@ -225,11 +225,8 @@ public sealed class StringFamilyDifferentialTests(DifferentialFixture redis)
         var keys = redis.Node.Server.Keys;
         lock (keys.Gate)
         {
-            var hash = new ByteKeyTable<byte[]>();
-            hash.GetOrAdd(Encoding.UTF8.GetBytes(field), out _) = Encoding.UTF8.GetBytes(value);
             ref var entry = ref keys.GetOrAdd(Encoding.UTF8.GetBytes(key), out _);
-            entry.Value = hash;
-            entry.Kind = ValueKind.Hash;
+            keys.HashSet(ref entry, Encoding.UTF8.GetBytes(field), Encoding.UTF8.GetBytes(value));
         }
 
         return ":1\r\n";
