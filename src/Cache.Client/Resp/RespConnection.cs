@@ -134,10 +134,18 @@ public sealed class RespConnection : IAsyncDisposable
         }
 
         Fail(new RespConnectionException($"The connection to {Endpoint} was closed."));
-        _socket.Dispose();
         await Task.WhenAll(_writer, _reader).ConfigureAwait(false);
-        await _input.CompleteAsync().ConfigureAwait(false);
-        await _output.CompleteAsync().ConfigureAwait(false);
+        try
+        {
+            await _input.CompleteAsync().ConfigureAwait(false);
+            await _output.CompleteAsync().ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is IOException or SocketException or ObjectDisposedException or OperationCanceledException)
+        {
+            // Unsent bytes of a failed connection have nowhere to go.
+        }
+
+        _socket.Dispose();
         _closing.Dispose();
     }
 

@@ -26,7 +26,7 @@ public sealed class RespConnectionFailureTests
         await using var connection = await RespConnection.ConnectAsync(server.Endpoint, options);
         var first = connection.ExecuteAsync(["PING"]).AsTask();
         var second = connection.ExecuteAsync(["PING"]).AsTask();
-        server.CloseClient();
+        await server.CloseClientAsync();
         await Assert.ThrowsAsync<RespConnectionException>(() => first).WaitAsync(TimeSpan.FromSeconds(5));
         await Assert.ThrowsAsync<RespConnectionException>(() => second).WaitAsync(TimeSpan.FromSeconds(5));
         Assert.False(connection.IsConnected);

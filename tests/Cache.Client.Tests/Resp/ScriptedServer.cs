@@ -9,6 +9,7 @@ internal sealed class ScriptedServer : IAsyncDisposable
 {
     private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
     private readonly Task _serve;
+    private readonly TaskCompletionSource<TcpClient> _accepted = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private TcpClient? _client;
 
     public ScriptedServer(Func<int, string?> replyTo)
@@ -19,8 +20,8 @@ internal sealed class ScriptedServer : IAsyncDisposable
 
     public EndPoint Endpoint => _listener.LocalEndpoint;
 
-    /// <summary>Closes the accepted connection (the client sees the server go away).</summary>
-    public void CloseClient() => _client?.Dispose();
+    /// <summary>Closes the accepted connection once it exists (the client sees the server go away).</summary>
+    public async Task CloseClientAsync() => (await _accepted.Task.WaitAsync(TimeSpan.FromSeconds(5))).Dispose();
 
     public async ValueTask DisposeAsync()
     {
@@ -39,6 +40,7 @@ internal sealed class ScriptedServer : IAsyncDisposable
     private async Task ServeAsync(Func<int, string?> replyTo)
     {
         _client = await _listener.AcceptTcpClientAsync();
+        _accepted.TrySetResult(_client);
         var stream = _client.GetStream();
         var buffer = new byte[4096];
         var requests = 0;
