@@ -149,22 +149,12 @@ internal sealed class RespReplyParser
 
     private bool TryReadBulk(ref SequenceReader<byte> reader, byte type, long length, out RespReply? reply)
     {
+        // TrySkip already checked the limit and that every byte is here.
         reply = null;
         if (length < 0)
         {
             reply = RespReply.Null;
             return true;
-        }
-
-        if (length > MaxBulkLength)
-        {
-            throw new RespConnectionException($"The server sent a {length}-byte string, over the 512 MB limit.");
-        }
-
-        if (reader.Remaining < length + 2)
-        {
-            _needed = reader.Consumed + length + 2;
-            return false;
         }
 
         var payload = reader.UnreadSequence.Slice(0, length);
