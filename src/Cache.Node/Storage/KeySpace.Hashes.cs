@@ -173,7 +173,7 @@ internal sealed partial class KeySpace
         ReplaceWithLarge(ref entry, ToLargeHash(blob));
     }
 
-    private ByteKeyTable<byte[]> LargeHash(in StoreEntry entry) => _objects[ObjectIndex(entry)]!;
+    private ByteKeyTable<byte[]> LargeHash(in StoreEntry entry) => _objects[ObjectIndex(entry)];
 
     private bool LargeSet(ByteKeyTable<byte[]> table, ReadOnlySpan<byte> field, ReadOnlySpan<byte> value)
     {

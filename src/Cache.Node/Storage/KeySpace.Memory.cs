@@ -8,7 +8,7 @@ internal sealed partial class KeySpace
     /// records, the index arrays at their capacity, allocator bookkeeping and the estimate for
     /// large hashes. This is INFO's used_memory and what maxmemory is compared with.
     /// </summary>
-    public long UsedMemory => _memory.UsedBytes + _table.IndexBytes + _memory.OverheadBytes + _objectBytes + ((long)_objects.Length * 12) + SieveBytes;
+    public long UsedMemory => _memory.UsedBytes + _table.IndexBytes + _memory.OverheadBytes + _objectBytes + ((long)_objects.Capacity * 12) + SieveBytes;
 
     /// <summary>Bytes of slab pages and large records allocated (free chunks included): the store's footprint.</summary>
     public long CommittedMemory => _memory.CommittedBytes + _table.IndexBytes + _memory.OverheadBytes + _objectBytes;

@@ -5,10 +5,7 @@ internal sealed partial class KeySpace
 {
     // Large hashes (see KeySpace.Hashes.cs) are the only per-key objects: their records hold an
     // index into this table. Small hashes and all strings stay in the slab.
-    private ByteKeyTable<byte[]>?[] _objects = new ByteKeyTable<byte[]>?[4];
-    private int _objectsUsed;
-    private int _objectsFree = -1;
-    private int[] _objectsNext = new int[4];
+    private readonly IndexedObjects<ByteKeyTable<byte[]>> _objects = new();
 
     /// <summary>
     /// The value bytes of a live entry: a string's bytes. The span stays valid until the next
@@ -46,45 +43,17 @@ internal sealed partial class KeySpace
             return;
         }
 
-        var index = ObjectIndex(entry);
-        _objectBytes -= LargeHashBytes(_objects[index]!);
-        _objects[index] = null;
-        _objectsNext[index] = _objectsFree;
-        _objectsFree = index;
+        _objectBytes -= LargeHashBytes(_objects.Remove(ObjectIndex(entry)));
         entry.Flags &= ~EntryFlags.LargeHash;
     }
 
-    private int AddObject(ByteKeyTable<byte[]> table)
-    {
-        int index;
-        if (_objectsFree >= 0)
-        {
-            index = _objectsFree;
-            _objectsFree = _objectsNext[index];
-        }
-        else
-        {
-            if (_objectsUsed == _objects.Length)
-            {
-                Array.Resize(ref _objects, _objects.Length * 2);
-                Array.Resize(ref _objectsNext, _objectsNext.Length * 2);
-            }
-
-            index = _objectsUsed++;
-        }
-
-        _objects[index] = table;
-        return index;
-    }
+    private int AddObject(ByteKeyTable<byte[]> table) => _objects.Add(table);
 
     private int ObjectIndex(in StoreEntry entry) => BitConverter.ToInt32(_table.ValueOf(entry));
 
     private void ClearObjects()
     {
-        _objects = new ByteKeyTable<byte[]>?[4];
-        _objectsNext = new int[4];
-        _objectsUsed = 0;
-        _objectsFree = -1;
+        _objects.Clear();
         _objectBytes = 0;
     }
 }

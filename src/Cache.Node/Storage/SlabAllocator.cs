@@ -30,10 +30,7 @@ internal sealed class SlabAllocator
     private readonly int[] _carvePage = new int[SizeClasses.Count];
     private readonly int[] _carveOffset = new int[SizeClasses.Count];
 
-    private byte[]?[] _large = new byte[]?[4];
-    private int _largeUsed;
-    private int _largeFree = -1;      // chain of free large indices, linked through _largeNext
-    private int[] _largeNext = new int[4];
+    private readonly IndexedObjects<byte[]> _large = new();
 
     public SlabAllocator()
     {
@@ -50,11 +47,11 @@ internal sealed class SlabAllocator
     public long LargeBytes { get; private set; }
 
     /// <summary>Bytes of the allocator's own bookkeeping arrays.</summary>
-    public long OverheadBytes => ((long)_pages.Length * 8) + _pageClass.Length + ((long)_large.Length * 12);
+    public long OverheadBytes => ((long)_pages.Length * 8) + _pageClass.Length + ((long)_large.Capacity * 12);
 
     public int PageCount => _pageCount;
 
-    public int LargeCount => _largeUsed - CountLargeFree();
+    public int LargeCount => _large.Count;
 
     /// <summary>Returns a handle to a chunk of at least <paramref name="size"/> bytes.</summary>
     public long Allocate(int size)
@@ -109,7 +106,7 @@ internal sealed class SlabAllocator
     {
         if (handle < 0)
         {
-            return _large[~handle];
+            return _large[(int)~handle];
         }
 
         var page = PageOf(handle);
@@ -117,14 +114,14 @@ internal sealed class SlabAllocator
     }
 
     /// <summary>The usable size of the chunk behind <paramref name="handle"/>.</summary>
-    public int ChunkSize(long handle) => handle < 0 ? _large[~handle]!.Length : SizeClasses.SizeOf(_pageClass[PageOf(handle)]);
+    public int ChunkSize(long handle) => handle < 0 ? _large[(int)~handle].Length : SizeClasses.SizeOf(_pageClass[PageOf(handle)]);
 
     /// <summary>True when a record of <paramref name="size"/> bytes belongs in the chunk of <paramref name="handle"/>.</summary>
     public bool Fits(long handle, int size)
     {
         if (handle < 0 || size > SizeClasses.MaxChunk)
         {
-            return handle < 0 && _large[~handle]!.Length == size;
+            return handle < 0 && _large[(int)~handle].Length == size;
         }
 
         return SizeClasses.ClassOf(size) == _pageClass[PageOf(handle)];
@@ -139,10 +136,7 @@ internal sealed class SlabAllocator
         Array.Clear(_freeHead);
         Array.Fill(_carvePage, -1);
         Array.Clear(_carveOffset);
-        _large = new byte[]?[4];
-        _largeNext = new int[4];
-        _largeUsed = 0;
-        _largeFree = -1;
+        _large.Clear();
         UsedBytes = 0;
         LargeBytes = 0;
     }
@@ -168,25 +162,7 @@ internal sealed class SlabAllocator
 
     private long AllocateLarge(int size)
     {
-        int index;
-        if (_largeFree >= 0)
-        {
-            index = _largeFree;
-            _largeFree = _largeNext[index];
-        }
-        else
-        {
-            if (_largeUsed == _large.Length)
-            {
-                Array.Resize(ref _large, _large.Length * 2);
-                Array.Resize(ref _largeNext, _largeNext.Length * 2);
-            }
-
-            index = _largeUsed++;
-        }
-
-        _large[index] = GC.AllocateUninitializedArray<byte>(size);
-        _largeNext[index] = -2;
+        var index = _large.Add(GC.AllocateUninitializedArray<byte>(size));
         UsedBytes += size;
         LargeBytes += size;
         return ~(long)index;
@@ -194,23 +170,8 @@ internal sealed class SlabAllocator
 
     private void FreeLarge(long index)
     {
-        var i = (int)index;
-        var size = _large[i]!.Length;
+        var size = _large.Remove((int)index).Length;
         UsedBytes -= size;
         LargeBytes -= size;
-        _large[i] = null;
-        _largeNext[i] = _largeFree;
-        _largeFree = i;
-    }
-
-    private int CountLargeFree()
-    {
-        var n = 0;
-        for (var i = _largeFree; i >= 0; i = _largeNext[i])
-        {
-            n++;
-        }
-
-        return n;
     }
 }
