@@ -7,7 +7,7 @@ internal static class BenchmarkProgram
     /// <summary>
     /// Console modes: <c>store [sizes...]</c> (GC and memory of the store), <c>eviction</c> (hit
     /// ratios of the eviction policies), <c>gossip-sim</c> (the gossip simulation report); anything
-    /// else goes to BenchmarkDotNet.
+    /// else goes to BenchmarkDotNet; <c>raw-transport PORT</c> serves the command path over bare sockets.
     /// </summary>
     public static void Main(string[] args)
     {
@@ -21,6 +21,9 @@ internal static class BenchmarkProgram
                 return;
             case ["gossip-sim", ..]:
                 GossipSimulation.Run(Console.Out);
+                return;
+            case ["raw-transport", var port]:
+                RawSocketTransport.RunAsync(int.Parse(port, System.Globalization.CultureInfo.InvariantCulture)).GetAwaiter().GetResult();
                 return;
             default:
                 BenchmarkSwitcher.FromAssembly(typeof(BenchmarkProgram).Assembly).Run(args);
