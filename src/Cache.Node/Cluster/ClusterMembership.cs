@@ -82,6 +82,10 @@ internal sealed class ClusterMembership : IAsyncDisposable
         return new ClusterMembership(gossip, nodeName);
     }
 
+    /// <summary>The RESP endpoint a member advertises, or null when it is unknown.</summary>
+    public string? RespEndpointOf(string memberName) =>
+        Gossip.Members[memberName] is { } member ? NodeMetadata.Decode(member.Metadata.Span)?.RespEndpoint : null;
+
     /// <summary>The gossip port actually bound.</summary>
     public int GossipPort
     {

@@ -16,7 +16,51 @@ internal static class ClusterCommand
     public static void Register(CommandTable table) =>
         table.Add(new CommandDefinition("cluster", -2, CommandFlags.None, null, "cluster", "A container for Redis Cluster commands.")
             .AddSubCommand(new("nodes", 2, CommandFlags.Stale, Nodes, "cluster", "Returns the cluster configuration for a node."))
-            .AddSubCommand(new("myid", 2, CommandFlags.Stale, MyId, "cluster", "Returns the ID of a node.")));
+            .AddSubCommand(new("myid", 2, CommandFlags.Stale, MyId, "cluster", "Returns the ID of a node."))
+            .AddSubCommand(new("info", 2, CommandFlags.Stale, Info, "cluster", "Returns information about the state of a node."))
+            .AddSubCommand(new("keyslot", 3, CommandFlags.Stale, KeySlot, "cluster", "Returns the hash slot for a key."))
+            .AddSubCommand(new("help", 2, CommandFlags.Stale, Help, "cluster", "Returns helpful text about the different subcommands.")));
+
+    private static readonly string[] HelpLines =
+    [
+        "INFO",
+        "    Return information about the cluster.",
+        "KEYSLOT <key>",
+        "    Return the hash slot for <key>.",
+        "MYID",
+        "    Return the node id.",
+        "NODES",
+        "    Return cluster configuration seen by node. Output format:",
+        "    <id> <ip:port@gossip-port> <flags> <master> <pings> <pongs> <epoch> <link> <slot> ...",
+    ];
+
+    private static void Help(ClientSession client, in RespRequest request) => HelpReply.Write(client, "CLUSTER", HelpLines);
+
+    private static void KeySlot(ClientSession client, in RespRequest request) => client.Reply.Integer(HashSlot.ForKey(request[2]));
+
+    private static void Info(ClientSession client, in RespRequest request)
+    {
+        if (client.Server.Cluster is not { } cluster)
+        {
+            client.Reply.Error("ERR This instance has cluster support disabled"u8);
+            return;
+        }
+
+        var members = cluster.Gossip.Members;
+        var ring = cluster.Ring;
+        var text = new StringBuilder()
+            .Append("cluster_enabled:1\r\n")
+            .Append("cluster_state:").Append(ring.Nodes.Count > 0 ? "ok" : "fail").Append("\r\n")
+            .Append("cluster_slots_assigned:").Append(ring.Nodes.Count > 0 ? HashSlot.Count : 0).Append("\r\n")
+            .Append("cluster_slots_ok:").Append(ring.Nodes.Count > 0 ? HashSlot.Count : 0).Append("\r\n")
+            .Append("cluster_slots_pfail:0\r\n")
+            .Append("cluster_slots_fail:0\r\n")
+            .Append("cluster_known_nodes:").Append(members.Count).Append("\r\n")
+            .Append("cluster_size:").Append(ring.Nodes.Count).Append("\r\n")
+            .Append("cluster_current_epoch:0\r\n")
+            .Append("cluster_my_epoch:0\r\n");
+        client.Reply.Verbatim(Encoding.UTF8.GetBytes(text.ToString()));
+    }
 
     private static void MyId(ClientSession client, in RespRequest request)
     {

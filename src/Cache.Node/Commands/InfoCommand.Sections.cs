@@ -18,7 +18,8 @@ internal static partial class InfoCommand
         Line(text, "gossipcache_version", ServerInfo.ProductVersion);
         Line(text, "redis_git_sha1", "00000000");
         Line(text, "redis_git_dirty", 0);
-        Line(text, "redis_mode", "standalone");
+        // CLUSTER NODES answers with the slot map, so clients must see a cluster here too.
+        Line(text, "redis_mode", client.Server.Cluster is null ? "standalone" : "cluster");
         Line(text, "os", $"{RuntimeInformation.OSDescription} {ArchitectureName()}");
         Line(text, "arch_bits", Environment.Is64BitProcess ? 64 : 32);
         Line(text, "dotnet_version", RuntimeInformation.FrameworkDescription);

@@ -9,7 +9,7 @@ namespace Cache.Node.Commands;
 /// </summary>
 internal static partial class InfoCommand
 {
-    private static readonly string[] SectionNames = ["server", "clients", "memory", "persistence", "stats", "replication", "cpu", "gossip", "keyspace"];
+    private static readonly string[] SectionNames = ["server", "clients", "memory", "persistence", "stats", "replication", "cpu", "cluster", "gossip", "keyspace"];
 
     public static void Register(CommandTable table) =>
         table.Add(new("info", -1, CommandFlags.Loading | CommandFlags.Stale, Info, "server", "Returns information and statistics about the server."));
@@ -93,6 +93,9 @@ internal static partial class InfoCommand
                 break;
             case "cpu":
                 Cpu(text);
+                break;
+            case "cluster":
+                Line(text, "cluster_enabled", client.Server.Cluster is null ? 0 : 1);
                 break;
             case "gossip":
                 Gossip(text, client);

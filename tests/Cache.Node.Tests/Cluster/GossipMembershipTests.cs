@@ -112,6 +112,49 @@ public sealed class GossipMembershipTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_key_this_node_does_not_own_gets_moved_to_its_owner()
+    {
+        var ring = _nodes[0].Server.Cluster!.Ring;
+        var slot = HashSlot.ForKey("foo"u8);
+        var owner = _nodes.Single(n => n.Server.Cluster!.Gossip.Name == ring.PrimaryOf(slot)!.Id);
+        var other = _nodes.First(n => n != owner);
+
+        await using var wrong = await other.ConnectAsync();
+        Assert.Equal($"-MOVED {slot} 127.0.0.1:{owner.Port}\r\n", await wrong.CallAsync("SET", "foo", "bar"));
+        Assert.Equal($"-MOVED {slot} 127.0.0.1:{owner.Port}\r\n", await wrong.CallAsync("GET", "foo"));
+        Assert.Equal(":0\r\n", await wrong.CallAsync("DBSIZE"));
+
+        await using var right = await owner.ConnectAsync();
+        Assert.Equal("+OK\r\n", await right.CallAsync("SET", "foo", "bar"));
+        Assert.Equal("$3\r\nbar\r\n", await right.CallAsync("GET", "foo"));
+        Assert.Equal($":{slot}\r\n", await right.CallAsync("CLUSTER", "KEYSLOT", "foo"));
+
+        // Keys of one command must share a slot (hash tags make them), as in Redis Cluster.
+        Assert.Equal("-CROSSSLOT Keys in request don't hash to the same slot\r\n", await right.CallAsync("MSET", "foo", "1", "bar", "2"));
+        var tagged = _nodes.Single(n => n.Server.Cluster!.Gossip.Name == ring.PrimaryOf(HashSlot.ForKey("{user}:a"u8))!.Id);
+        await using var tagClient = await tagged.ConnectAsync();
+        Assert.Equal("+OK\r\n", await tagClient.CallAsync("MSET", "{user}:a", "1", "{user}:b", "2"));
+
+        // Inside MULTI a misrouted command aborts the transaction.
+        Assert.Equal("+OK\r\n", await wrong.CallAsync("MULTI"));
+        Assert.StartsWith("-MOVED ", await wrong.CallAsync("SET", "foo", "x"), StringComparison.Ordinal);
+        Assert.Equal("-EXECABORT Transaction discarded because of previous errors.\r\n", await wrong.CallAsync("EXEC"));
+        Assert.Equal("$3\r\nbar\r\n", await right.CallAsync("GET", "foo"));
+    }
+
+    [Fact]
+    public async Task Cluster_info_and_info_say_cluster()
+    {
+        await using var client = await _nodes[0].ConnectAsync();
+        var info = await client.CallAsync("CLUSTER", "INFO");
+        Assert.Contains("cluster_state:ok\r\n", info, StringComparison.Ordinal);
+        Assert.Contains("cluster_size:3\r\n", info, StringComparison.Ordinal);
+        Assert.Contains("cluster_enabled:1\r\n", await client.CallAsync("INFO", "cluster"), StringComparison.Ordinal);
+        Assert.Contains("redis_mode:cluster\r\n", await client.CallAsync("INFO", "server"), StringComparison.Ordinal);
+        Assert.StartsWith("*", await client.CallAsync("CLUSTER", "HELP"), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_node_that_leaves_is_seen_as_gone_by_the_others()
     {
         var leaver = _nodes[2];
