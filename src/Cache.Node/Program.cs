@@ -26,8 +26,7 @@ try
 }
 catch (InvalidOperationException ex)
 {
-    // The binder names the setting ("... at 'Port' to type 'System.Int32'"); its inner message does not.
-    Console.Error.WriteLine($"Cache.Node: bad setting: {ex.Message}");
+    Console.Error.WriteLine($"Cache.Node: {CommandLine.DescribeBindError(ex.Message)}");
     return 1;
 }
 

@@ -82,6 +82,24 @@ internal static class CommandLine
         return true;
     }
 
+    /// <summary>
+    /// Turns the configuration binder's "Failed to convert configuration value 'abc' at 'Port' to
+    /// type 'System.Int32'." into "--port must be a whole number, not 'abc'".
+    /// </summary>
+    public static string DescribeBindError(string message)
+    {
+        var match = System.Text.RegularExpressions.Regex.Match(message, "value '(.*)' at '(.*)' to type '(.*)'");
+        if (!match.Success)
+        {
+            return "bad setting: " + message;
+        }
+
+        var key = match.Groups[2].Value;
+        var option = Options.FirstOrDefault(o => string.Equals(o.Value, key, StringComparison.OrdinalIgnoreCase)).Key ?? key;
+        var kind = match.Groups[3].Value.Contains("Int", StringComparison.Ordinal) ? "a whole number" : match.Groups[3].Value;
+        return $"--{option} must be {kind}, not '{match.Groups[1].Value}'";
+    }
+
     public static string Usage =>
         """
         Usage: Cache.Node [options]

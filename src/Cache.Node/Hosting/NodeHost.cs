@@ -104,7 +104,7 @@ internal sealed class NodeHost : IAsyncDisposable
         catch (IOException ex)
         {
             host.Dispose();
-            throw new IOException($"cannot listen on {options.Bind}:{options.Port}: {ex.Message.TrimEnd('.')}. Stop whatever holds the port or pick another with --port.", ex);
+            throw new IOException($"cannot listen on {options.Bind}:{options.Port}: {ex.Message.Replace("http://", "", StringComparison.Ordinal).TrimEnd('.')}. Stop whatever holds the port or pick another with --port.", ex);
         }
 
         if (server.Keys.MaxMemory == 0)

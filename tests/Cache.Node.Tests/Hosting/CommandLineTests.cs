@@ -38,6 +38,15 @@ public sealed class CommandLineTests
     }
 
     [Fact]
+    public void A_value_of_the_wrong_type_names_the_option()
+    {
+        Assert.Equal("--port must be a whole number, not 'abc'",
+            CommandLine.DescribeBindError("Failed to convert configuration value 'abc' at 'Port' to type 'System.Int32'."));
+        Assert.Equal("--gossip-port must be a whole number, not 'x'",
+            CommandLine.DescribeBindError("Failed to convert configuration value 'x' at 'GossipPort' to type 'System.Nullable`1[System.Int32]'."));
+    }
+
+    [Fact]
     public void Defaults_are_valid_and_safe()
     {
         var options = new NodeOptions();
