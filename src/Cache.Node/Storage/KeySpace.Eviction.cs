@@ -115,7 +115,7 @@ internal sealed partial class KeySpace
             if (slot >= 0)
             {
                 ref var entry = ref _table.SlotAt(slot);
-                Offer(slot, Policy == EvictionPolicy.VolatileTtl ? entry.ExpiresAt : (int)(entry.LastAccess - _accessClock), entry.LastAccess);
+                Offer(slot, Policy == EvictionPolicy.VolatileTtl ? entry.ExpiresAt : LruScore(entry.LastAccess, AccessClock), entry.LastAccess);
             }
         }
 
@@ -172,6 +172,11 @@ internal sealed partial class KeySpace
 
     private bool IsCandidate(int slot, bool volatileOnly) =>
         _table.IsOccupied(slot) && _table.SlotAt(slot) is { Kind: not ValueKind.Tombstone } entry && (!volatileOnly || entry.ExpiresAt != 0);
+
+    /// <summary>Lower evicts first: minus the age, computed modulo 2^32 so the clock may wrap.</summary>
+    internal static long LruScore(uint lastAccess, uint clock) => -(long)unchecked(clock - lastAccess);
+
+    private uint NextAccessTick() => (uint)(++_lookups >> AccessTickShift);
 
     private void Offer(int slot, long score, uint access)
     {

@@ -22,7 +22,13 @@ internal sealed partial class KeySpace
     private int _volatileCount;
     private int _tombstoneCount;
     private int _expireCursor;
-    private uint _accessClock;
+    // Counts lookups; the LRU clock is it divided by 1024, so a 32-bit age wraps only after
+    // 2^42 lookups (months at full load) instead of 2^31 (hours).
+    private long _lookups;
+
+    private uint AccessClock => (uint)(_lookups >> AccessTickShift);
+
+    private const int AccessTickShift = 10;
 
     public KeySpace(TimeProvider time)
     {
@@ -104,7 +110,7 @@ internal sealed partial class KeySpace
             return ref Unsafe.NullRef<StoreEntry>();
         }
 
-        entry.LastAccess = ++_accessClock;
+        entry.LastAccess = NextAccessTick();
         entry.Flags |= EntryFlags.Visited;
         return ref entry;
     }
@@ -151,7 +157,7 @@ internal sealed partial class KeySpace
         }
 
         ref var entry = ref _table.SlotAt(index);
-        entry.LastAccess = ++_accessClock;
+        entry.LastAccess = NextAccessTick();
         if (added)
         {
             Stamp(ref entry);
