@@ -17,7 +17,7 @@ internal static class ConfigParameters
         new("bind", s => s.Options.Bind),
         new("requirepass", s => s.Options.RequirePass ?? "", v => (null, s => s.Options.RequirePass = v.Length == 0 ? null : v)),
         new("maxclients", s => Text(s.Options.MaxClients), v => Integer(v, 1, uint.MaxValue, n => s => s.Options.MaxClients = (int)Math.Min(n, int.MaxValue))),
-        new("proto-max-bulk-len", s => MemoryText(s.Options.ProtoMaxBulkLen), v => Memory(v, 1024 * 1024, n => s => s.Options.ProtoMaxBulkLen = Text(n))),
+        new("proto-max-bulk-len", s => MemoryText(s.Options.ProtoMaxBulkLen), v => Memory(v, 1024 * 1024, n => s => s.Options.ProtoMaxBulkLen = Text(n), ProtocolLimits.MaxValueLength)),
         new("client-query-buffer-limit", s => MemoryText(s.Options.ClientQueryBufferLimit), v => Memory(v, 1024 * 1024, n => s => s.Options.ClientQueryBufferLimit = Text(n))),
 
         // Redis accepts any hz and clamps it to 1..500.
@@ -63,14 +63,14 @@ internal static class ConfigParameters
         return n < min || n > max ? (OutOfRange(min, max), null) : (null, apply(n));
     }
 
-    private static (string?, Action<CacheServer>?) Memory(string value, long min, Func<long, Action<CacheServer>> apply)
+    private static (string?, Action<CacheServer>?) Memory(string value, long min, Func<long, Action<CacheServer>> apply, long max = long.MaxValue)
     {
         if (value.Length == 0 || value.Trim().Length != value.Length || !MemorySize.TryParse(value, out var n))
         {
             return ("argument must be a memory value", null);
         }
 
-        return n < min ? (OutOfRange(min, long.MaxValue), null) : (null, apply(n));
+        return n < min || n > max ? (OutOfRange(min, max), null) : (null, apply(n));
     }
 
     private static string OutOfRange(long min, long max) => $"argument must be between {min} and {max} inclusive";

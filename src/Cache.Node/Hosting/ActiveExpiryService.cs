@@ -26,6 +26,11 @@ internal sealed class ActiveExpiryService(CacheServer server) : BackgroundServic
     internal void RunOnce()
     {
         var keys = server.Keys;
+        using (keys.Gate.EnterScope())
+        {
+            keys.ShrinkIfEmpty();
+        }
+
         if (keys.MaxMemory != 0)
         {
             // Eviction left unfinished by a bounded call goes on without waiting for a write.

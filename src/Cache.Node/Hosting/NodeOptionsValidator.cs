@@ -22,9 +22,9 @@ internal static class NodeOptionsValidator
             return $"--enable-debug-command must be no, local or yes, not '{options.EnableDebugCommand}'";
         }
 
-        if (!MemorySize.TryParse(options.ProtoMaxBulkLen, out var bulk) || bulk < 1024 * 1024)
+        if (!MemorySize.TryParse(options.ProtoMaxBulkLen, out var bulk) || bulk < 1024 * 1024 || bulk > Resp.ProtocolLimits.MaxValueLength)
         {
-            return $"--proto-max-bulk-len must be a size of at least 1mb (e.g. 512mb), not '{options.ProtoMaxBulkLen}'";
+            return $"--proto-max-bulk-len must be a size from 1mb to 1gb less 64kb (e.g. 512mb), not '{options.ProtoMaxBulkLen}'";
         }
 
         if (!MemorySize.TryParse(options.ClientQueryBufferLimit, out var query) || query < 1024 * 1024)

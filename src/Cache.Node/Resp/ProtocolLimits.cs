@@ -3,6 +3,12 @@ namespace Cache.Node.Resp;
 /// <summary>The input limits Redis enforces, with Redis' defaults.</summary>
 internal sealed class ProtocolLimits
 {
+    /// <summary>
+    /// The most proto-max-bulk-len may be: a key and its value share one .NET array (at most
+    /// ~2 GB), so each of them must stay under 1 GB.
+    /// </summary>
+    public const long MaxValueLength = (1L << 30) - (64 * 1024);
+
     /// <summary>Largest bulk string accepted (<c>proto-max-bulk-len</c>, 512 MB).</summary>
     public long MaxBulkLength { get; set; } = 512L * 1024 * 1024;
 

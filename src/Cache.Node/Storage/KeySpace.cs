@@ -25,6 +25,7 @@ internal sealed partial class KeySpace
     // Counts lookups; the LRU clock is it divided by 1024, so a 32-bit age wraps only after
     // 2^42 lookups (months at full load) instead of 2^31 (hours).
     private long _lookups;
+    private readonly long _emptyIndexBytes;
 
     private uint AccessClock => (uint)(_lookups >> AccessTickShift);
 
@@ -35,6 +36,7 @@ internal sealed partial class KeySpace
         _time = time;
         _clock = new HybridLogicalClock(time);
         _table = new EntryTable(_memory, 1024);
+        _emptyIndexBytes = _table.IndexBytes;
     }
 
     /// <summary>Serialises every command against the key space.</summary>
@@ -255,6 +257,22 @@ internal sealed partial class KeySpace
         _poolCount = 0;
         SetSieve(false);
         SetSieve(_policy == EvictionPolicy.AllKeysSieve);
+    }
+
+    /// <summary>
+    /// Gives back the index and the pages once the last key is gone (the index only grows while
+    /// keys live, and it counts in used_memory, so an emptied node could otherwise stay "full").
+    /// Called between commands, never inside one: commands may hold references into the table.
+    /// </summary>
+    public bool ShrinkIfEmpty()
+    {
+        if (_table.Count != 0 || _table.IndexBytes <= _emptyIndexBytes)
+        {
+            return false;
+        }
+
+        Clear();
+        return true;
     }
 
     /// <summary>Tells WATCHers that <paramref name="key"/> changed. Every write calls it.</summary>
