@@ -12,6 +12,9 @@ public sealed class ValueSizeLimitTests
         await using var client = await node.ConnectAsync();
         Assert.StartsWith("-ERR CONFIG SET failed (possibly related to argument 'proto-max-bulk-len') - argument must be between",
             await client.CallAsync("CONFIG", "SET", "proto-max-bulk-len", "4gb"), StringComparison.Ordinal);
+        // Redis' wording, with our upper bound (Redis' is 2^63-1; a record here is one array).
+        Assert.Equal("-ERR CONFIG SET failed (possibly related to argument 'proto-max-bulk-len') - argument must be between 1048576 and 1073676288 inclusive\r\n",
+            await client.CallAsync("CONFIG", "SET", "proto-max-bulk-len", "1"));
         Assert.Equal("+OK\r\n", await client.CallAsync("CONFIG", "SET", "proto-max-bulk-len", "1000mb"));
 
         // Far past any limit: refused before a key is created, the connection stays usable.
