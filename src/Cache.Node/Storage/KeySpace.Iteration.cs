@@ -5,8 +5,10 @@ internal sealed partial class KeySpace
 {
     /// <summary>
     /// Visits live keys from slot <paramref name="cursor"/> until about <paramref name="count"/>
-    /// slots holding keys were seen. Returns the next cursor, 0 when the walk is over. A key that
-    /// exists for the whole scan is returned exactly once (slots never move).
+    /// slots holding keys were seen, or ten times that many slots were walked (as Redis bounds
+    /// empty buckets), so one call stays short under the gate even over a sparse table. Returns
+    /// the next cursor, 0 when the walk is over. A key that exists for the whole scan is returned
+    /// exactly once (slots never move).
     /// </summary>
     public long Scan(long cursor, int count, Func<byte[], StoreEntry, bool> filter, List<byte[]> output)
     {
@@ -14,7 +16,8 @@ internal sealed partial class KeySpace
         var i = cursor is > 0 and <= int.MaxValue ? (int)cursor : 0;
         var seen = 0;
         var limit = _table.SlotLimit;
-        for (; i < limit && seen < count; i++)
+        var maxWalk = Math.Max(10L * count, 100L);
+        for (long walked = 0; i < limit && seen < count && walked < maxWalk; i++, walked++)
         {
             if (!IsLiveAt(i, now))
             {
