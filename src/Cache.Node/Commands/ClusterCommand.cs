@@ -19,6 +19,7 @@ internal static class ClusterCommand
             .AddSubCommand(new("myid", 2, CommandFlags.Stale, MyId, "cluster", "Returns the ID of a node."))
             .AddSubCommand(new("info", 2, CommandFlags.Stale, Info, "cluster", "Returns information about the state of a node."))
             .AddSubCommand(new("keyslot", 3, CommandFlags.Stale, KeySlot, "cluster", "Returns the hash slot for a key."))
+            .AddSubCommand(new("slots", 2, CommandFlags.Stale, Slots, "cluster", "Returns the mapping of cluster slots to nodes."))
             .AddSubCommand(new("help", 2, CommandFlags.Stale, Help, "cluster", "Returns helpful text about the different subcommands.")));
 
     private static readonly string[] HelpLines =
@@ -29,12 +30,55 @@ internal static class ClusterCommand
         "    Return the hash slot for <key>.",
         "MYID",
         "    Return the node id.",
+        "SLOTS",
+        "    Return information about slots range mappings. Each range is made of:",
+        "    start, end, master and replicas IP addresses, ports and ids",
         "NODES",
         "    Return cluster configuration seen by node. Output format:",
         "    <id> <ip:port@gossip-port> <flags> <master> <pings> <pongs> <epoch> <link> <slot> ...",
     ];
 
     private static void Help(ClientSession client, in RespRequest request) => HelpReply.Write(client, "CLUSTER", HelpLines);
+
+    // [[start, end, [ip, port, id]], ...] for every contiguous range of one primary, as Redis Cluster replies.
+    private static void Slots(ClientSession client, in RespRequest request)
+    {
+        if (client.Server.Cluster is not { } cluster)
+        {
+            client.Reply.Error("ERR This instance has cluster support disabled"u8);
+            return;
+        }
+
+        var ring = cluster.Ring;
+        var ranges = new List<(int Start, int End, int Owner)>();
+        for (var slot = 0; slot < HashSlot.Count && ring.Nodes.Count > 0; slot++)
+        {
+            var owner = ring.OwnerIndices(slot)[0];
+            if (ranges.Count > 0 && ranges[^1].Owner == owner && ranges[^1].End == slot - 1)
+            {
+                ranges[^1] = (ranges[^1].Start, slot, owner);
+            }
+            else
+            {
+                ranges.Add((slot, slot, owner));
+            }
+        }
+
+        var endpoints = ring.Nodes.Select(n => cluster.RespEndpointOf(n.Id) ?? ":0").ToArray();
+        client.Reply.ArrayHeader(ranges.Count);
+        foreach (var (start, end, owner) in ranges)
+        {
+            var endpoint = endpoints[owner];
+            var colon = endpoint.LastIndexOf(':');
+            client.Reply.ArrayHeader(3);
+            client.Reply.Integer(start);
+            client.Reply.Integer(end);
+            client.Reply.ArrayHeader(3);
+            client.Reply.Bulk(endpoint[..Math.Max(0, colon)]);
+            client.Reply.Integer(int.TryParse(endpoint.AsSpan(colon + 1), out var port) ? port : 0);
+            client.Reply.Bulk(ClusterMembership.IdOf(ring.Nodes[owner].Id));
+        }
+    }
 
     private static void KeySlot(ClientSession client, in RespRequest request) => client.Reply.Integer(HashSlot.ForKey(request[2]));
 

@@ -143,6 +143,31 @@ public sealed class GossipMembershipTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Cluster_slots_maps_every_slot_once_to_its_primary()
+    {
+        await using var connection = await Cache.Client.Resp.RespConnection.ConnectAsync(new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, _nodes[1].Port));
+        var reply = await connection.ExecuteAsync(["CLUSTER", "SLOTS"]);
+        var ring = _nodes[1].Server.Cluster!.Ring;
+        var ports = _nodes.ToDictionary(n => n.Port, n => n.Server.Cluster!.Gossip.Name);
+        var covered = new bool[HashSlot.Count];
+        foreach (var range in reply.Items!)
+        {
+            var start = (int)range.Items![0].Integer;
+            var end = (int)range.Items[1].Integer;
+            var owner = ports[(int)range.Items[2].Items![1].Integer];
+            Assert.Equal("127.0.0.1", range.Items[2].Items![0].Text);
+            for (var slot = start; slot <= end; slot++)
+            {
+                Assert.False(covered[slot], $"slot {slot} twice");
+                covered[slot] = true;
+                Assert.Equal(ring.PrimaryOf(slot)!.Id, owner);
+            }
+        }
+
+        Assert.All(covered, Assert.True);
+    }
+
+    [Fact]
     public async Task Cluster_info_and_info_say_cluster()
     {
         await using var client = await _nodes[0].ConnectAsync();
