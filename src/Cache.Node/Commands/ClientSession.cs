@@ -68,6 +68,18 @@ internal sealed partial class ClientSession
 
     public WatchState Watch { get; } = new();
 
+    /// <summary>
+    /// The client showed it routes by slot itself (it sent a CLUSTER command or READONLY): it gets
+    /// MOVED and CROSSSLOT as from Redis Cluster. Other clients have their commands forwarded.
+    /// </summary>
+    public bool ClusterAware { get; set; }
+
+    /// <summary>READONLY: reads of slots this node holds a copy of are served here, never forwarded.</summary>
+    public bool ReadFromReplica { get; set; }
+
+    /// <summary>A peer node's connection (forwarding, replication): always served locally.</summary>
+    public bool IsPeer { get; set; }
+
     /// <summary>Runs one parsed request: lookup, arity, auth, MULTI queuing, then the handler.</summary>
     public void Execute(in RespRequest request)
     {
