@@ -125,6 +125,34 @@ public sealed class RespConnection : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Sends one command and returns its reply's bytes exactly as the server sent them (for a node
+    /// relaying a reply to its own client). Same timeouts and failures as <see cref="ExecuteAsync(ReadOnlyMemory{byte}[], CancellationToken)"/>.
+    /// </summary>
+    public async ValueTask<byte[]> ExecuteRawAsync(ReadOnlyMemory<byte>[] args, CancellationToken cancellationToken = default)
+    {
+        ThrowIfFailed();
+        using var deadline = new CancellationTokenSource(_options.CommandTimeout, _options.TimeProvider);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token, _closing.Token);
+        try
+        {
+            await _inFlight.WaitAsync(linked.Token).ConfigureAwait(false);
+            var pending = new PendingReply(RespCommandWriter.Encode(args), raw: true);
+            if (!_outgoing.Writer.TryWrite(pending))
+            {
+                _inFlight.Release();
+                ThrowIfFailed();
+            }
+
+            return await pending.RawTask.WaitAsync(linked.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            ThrowIfFailed();
+            throw new TimeoutException($"No reply from {Endpoint} within {_options.CommandTimeout.TotalMilliseconds:0} ms.");
+        }
+    }
+
     /// <summary>Closes the connection; requests still waiting fail with <see cref="RespConnectionException"/>.</summary>
     public async ValueTask DisposeAsync()
     {
@@ -196,10 +224,31 @@ public sealed class RespConnection : IAsyncDisposable
             {
                 var result = await _input.ReadAsync(_closing.Token).ConfigureAwait(false);
                 var buffer = result.Buffer;
-                while (parser.TryParse(buffer, out var reply, out var consumed))
+                while (true)
                 {
+                    // The next request decides whether its reply is built or relayed as bytes.
+                    _awaiting.TryPeek(out var next);
+                    RespReply? reply = null;
+                    byte[]? frame = null;
+                    bool parsed, isPush;
+                    SequencePosition consumed;
+                    if (next is { Raw: true })
+                    {
+                        parsed = parser.TryParseRaw(buffer, out frame, out isPush, out consumed);
+                    }
+                    else
+                    {
+                        parsed = parser.TryParse(buffer, out reply, out consumed);
+                        isPush = reply?.Kind == RespReplyKind.Push;
+                    }
+
+                    if (!parsed)
+                    {
+                        break;
+                    }
+
                     buffer = buffer.Slice(consumed);
-                    if (reply!.Kind == RespReplyKind.Push)
+                    if (isPush)
                     {
                         // Out-of-band (RESP3 invalidation or pub/sub): it answers no request.
                         continue;
@@ -210,7 +259,7 @@ public sealed class RespConnection : IAsyncDisposable
                         throw new RespConnectionException($"{Endpoint} sent a reply nobody asked for.");
                     }
 
-                    pending.Complete(reply);
+                    pending.Complete(reply, frame);
                     _inFlight.Release();
                 }
 
@@ -257,16 +306,29 @@ public sealed class RespConnection : IAsyncDisposable
         }
     }
 
-    private sealed class PendingReply(byte[] frame)
+    private sealed class PendingReply(byte[] frame, bool raw = false)
     {
-        private readonly TaskCompletionSource<RespReply> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private readonly TaskCompletionSource<RespReply>? _completion = raw ? null : new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private readonly TaskCompletionSource<byte[]>? _rawCompletion = raw ? new(TaskCreationOptions.RunContinuationsAsynchronously) : null;
 
         public byte[] Frame { get; } = frame;
 
-        public Task<RespReply> Task => _completion.Task;
+        public bool Raw => raw;
 
-        public void Complete(RespReply reply) => _completion.TrySetResult(reply);
+        public Task<RespReply> Task => _completion!.Task;
 
-        public void Fail(Exception failure) => _completion.TrySetException(failure);
+        public Task<byte[]> RawTask => _rawCompletion!.Task;
+
+        public void Complete(RespReply? reply, byte[]? bytes)
+        {
+            _completion?.TrySetResult(reply!);
+            _rawCompletion?.TrySetResult(bytes!);
+        }
+
+        public void Fail(Exception failure)
+        {
+            _completion?.TrySetException(failure);
+            _rawCompletion?.TrySetException(failure);
+        }
     }
 }

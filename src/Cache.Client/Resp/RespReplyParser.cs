@@ -44,6 +44,32 @@ internal sealed class RespReplyParser
         return true;
     }
 
+    /// <summary>Tries to find one whole reply and copies its bytes as they came (for relaying it unchanged).</summary>
+    public bool TryParseRaw(in ReadOnlySequence<byte> buffer, out byte[]? frame, out bool isPush, out SequencePosition consumed)
+    {
+        frame = null;
+        isPush = false;
+        consumed = buffer.Start;
+        if (buffer.Length < _needed)
+        {
+            return false;
+        }
+
+        var scan = new SequenceReader<byte>(buffer);
+        if (!TrySkip(ref scan, 0))
+        {
+            _needed = Math.Max(_needed, buffer.Length + 1);
+            return false;
+        }
+
+        _needed = 0;
+        var whole = buffer.Slice(0, scan.Position);
+        isPush = whole.FirstSpan[0] == (byte)'>';
+        frame = whole.ToArray();
+        consumed = scan.Position;
+        return true;
+    }
+
     private bool TrySkip(ref SequenceReader<byte> reader, int depth)
     {
         if (depth > MaxDepth)

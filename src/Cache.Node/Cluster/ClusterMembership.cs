@@ -20,10 +20,12 @@ internal sealed class ClusterMembership : IAsyncDisposable
     private string[] _ringMembers = [];
     private int _pendingRebuilds;
     private readonly Lock _rebuildLock = new();
+    private readonly int _replicas;
 
-    private ClusterMembership(GossipNode gossip, string nodeName)
+    private ClusterMembership(GossipNode gossip, string nodeName, int replicas)
     {
         Gossip = gossip;
+        _replicas = replicas;
         NodeId = IdOf(nodeName);
         // Subscribe before the first build: gossip is already running and may change meanwhile.
         gossip.MembershipChanged += (_, _) => ScheduleRebuild();
@@ -34,14 +36,35 @@ internal sealed class ClusterMembership : IAsyncDisposable
 
     /// <summary>
     /// The slot map of the members that are up (alive or suspected: a suspect keeps its slots
-    /// until it is declared dead, so a slow node does not make slots flap). One copy per slot
-    /// until replication arrives. Rebuilt off the command path when the set of members that are
+    /// until it is declared dead, so a slow node does not make slots flap), with
+    /// <c>--replicas</c> owners per slot. Rebuilt off the command path when the set of members that are
     /// up changes, and published whole; readers never wait for it.
     /// </summary>
     public SlotMap Ring => Volatile.Read(ref _ring);
 
-    /// <summary>Raised (on a pool thread) after a new <see cref="Ring"/> is published.</summary>
-    public event Action<SlotMap>? RingChanged;
+    /// <summary>Raised (on a pool thread) after a new <see cref="Ring"/> is published, with the previous one.</summary>
+    public event Action<SlotMap, SlotMap>? RingChanged;
+
+    /// <summary>The copies per key asked for (<c>--replicas</c>); the ring holds fewer while the cluster is smaller.</summary>
+    public int ConfiguredReplicas => _replicas;
+
+    /// <summary>This node's index in <paramref name="ring"/>'s nodes, or -1 when it is not in it.</summary>
+    public int IndexIn(SlotMap ring)
+    {
+        var nodes = ring.Nodes;
+        for (var i = 0; i < nodes.Count; i++)
+        {
+            if (nodes[i].Id == Gossip.Name)
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
+
+    /// <summary>A 16-bit id for version tiebreaks, derived from the node name.</summary>
+    public static ushort VersionNodeId(string nodeName) => (ushort)(K4os.Hash.xxHash.XXH64.DigestOf(Encoding.UTF8.GetBytes(nodeName)) & 0xFFFF);
 
     /// <summary>This node's 40-hex-digit id, as Redis Cluster shows node ids.</summary>
     public string NodeId { get; }
@@ -79,7 +102,7 @@ internal sealed class ClusterMembership : IAsyncDisposable
         var transport = new SocketTransport(gossipOptions.BindAddress, gossipOptions.Port, announce, logger);
         var gossip = new GossipNode(gossipOptions, transport, time, logger);
         await gossip.StartAsync(cancellationToken).ConfigureAwait(false);
-        return new ClusterMembership(gossip, nodeName);
+        return new ClusterMembership(gossip, nodeName, options.Replicas);
     }
 
     /// <summary>The RESP endpoint a member advertises, or null when it is unknown.</summary>
@@ -134,10 +157,11 @@ internal sealed class ClusterMembership : IAsyncDisposable
             return;
         }
 
-        var map = SlotMap.Build(up.Select(name => new RingNode(name)), replicas: 1);
+        var map = SlotMap.Build(up.Select(name => new RingNode(name)), _replicas);
+        var previous = _ring;
         _ringMembers = up;
         Volatile.Write(ref _ring, map);
-        RingChanged?.Invoke(map);
+        RingChanged?.Invoke(previous, map);
     }
 
     public async ValueTask DisposeAsync()

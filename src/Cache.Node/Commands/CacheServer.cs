@@ -57,6 +57,12 @@ internal sealed class CacheServer
     /// <summary>This node's gossip membership, once started (null in tests that run a bare server).</summary>
     public Cluster.ClusterMembership? Cluster { get; set; }
 
+    /// <summary>Connections to the other nodes (forwarding, replication, hand-off); null without a cluster.</summary>
+    public Cluster.PeerLinks? Peers { get; set; }
+
+    /// <summary>Ships writes to the other owners; null without a cluster.</summary>
+    public Cluster.Replicator? Replication { get; set; }
+
     public bool RequiresPassword => !string.IsNullOrEmpty(Options.RequirePass);
 
     public long NextClientId() => Interlocked.Increment(ref _nextClientId);

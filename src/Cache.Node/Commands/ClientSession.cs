@@ -13,6 +13,8 @@ internal sealed partial class ClientSession
     public ClientSession(CacheServer server, IBufferWriter<byte> output, string remoteAddress, string localAddress, bool isLoopback)
     {
         Server = server;
+        _output = output;
+        _current = output;
         Id = server.NextClientId();
         Reply = new ReplyWriter(output);
         Parser = new RequestParser(server.Limits);
@@ -23,6 +25,8 @@ internal sealed partial class ClientSession
         CreatedAtMs = server.Keys.NowMs;
         LastInteractionMs = CreatedAtMs;
     }
+
+    private readonly IBufferWriter<byte> _output;
 
     public CacheServer Server { get; }
 
@@ -124,7 +128,7 @@ internal sealed partial class ClientSession
             return;
         }
 
-        if (command.FirstKey > 0 && Server.Cluster is { } cluster && !KeysAreServedHere(cluster, command, request))
+        if (command.FirstKey > 0 && Server.Cluster is { } cluster && !Route(cluster, command, request))
         {
             return;
         }
@@ -151,7 +155,12 @@ internal sealed partial class ClientSession
             return;
         }
 
-        Run(command, request);
+        if (TryForwardTransaction(command))
+        {
+            return;
+        }
+
+        RunReplicated(command, request);
     }
 
     /// <summary>Runs an already validated command (directly or from EXEC). Handlers see every argument, the name included.</summary>
@@ -159,42 +168,6 @@ internal sealed partial class ClientSession
     {
         LastCommand = command.FullName;
         command.Handler!(this, request);
-    }
-
-    /// <summary>
-    /// Redis Cluster's rule while more than one node owns slots: all keys of a command in one slot
-    /// (else CROSSSLOT), and that slot primary here (else MOVED to the owner, which cluster-aware
-    /// clients and redis-cli -c follow). A key written to a node that does not own it would be
-    /// invisible to clients that route by slot.
-    /// </summary>
-    private bool KeysAreServedHere(Cluster.ClusterMembership cluster, CommandDefinition command, in RespRequest request)
-    {
-        var ring = cluster.Ring;
-        if (ring.Nodes.Count <= 1 || command.FirstKey >= request.Count)
-        {
-            return true;
-        }
-
-        var last = command.LastKey < 0 ? request.Count + command.LastKey : Math.Min(command.LastKey, request.Count - 1);
-        var step = Math.Max(1, command.Step);
-        var slot = Cache.Gossip.Ring.HashSlot.ForKey(request[command.FirstKey]);
-        for (var i = command.FirstKey + step; i <= last; i += step)
-        {
-            if (Cache.Gossip.Ring.HashSlot.ForKey(request[i]) != slot)
-            {
-                Reject("CROSSSLOT Keys in request don't hash to the same slot");
-                return false;
-            }
-        }
-
-        var owner = ring.PrimaryOf(slot);
-        if (owner is null || owner.Id == cluster.Gossip.Name)
-        {
-            return true;
-        }
-
-        Reject($"MOVED {slot} {cluster.RespEndpointOf(owner.Id) ?? owner.Id}");
-        return false;
     }
 
     private bool RequireAuth()

@@ -23,6 +23,7 @@ internal sealed class CommandTable
         HashCommands.Register(table);
         TransactionCommands.Register(table);
         ClusterCommand.Register(table);
+        PeerCommands.Register(table);
         return table;
     }
 

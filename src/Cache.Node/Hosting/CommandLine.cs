@@ -27,6 +27,10 @@ internal static class CommandLine
         ["cluster-label"] = nameof(NodeOptions.ClusterLabel),
         ["gossip-profile"] = nameof(NodeOptions.GossipProfile),
         ["announce-ip"] = nameof(NodeOptions.AnnounceIp),
+        ["replicas"] = nameof(NodeOptions.Replicas),
+        ["write-quorum"] = nameof(NodeOptions.WriteQuorum),
+        ["replication-timeout"] = nameof(NodeOptions.ReplicationTimeout),
+        ["tombstone-horizon"] = nameof(NodeOptions.TombstoneHorizon),
     };
 
     /// <summary>Parses <paramref name="args"/> into configuration keys, or says what is wrong.</summary>
@@ -124,6 +128,11 @@ internal static class CommandLine
           --cluster-label <label>         keeps clusters on one network apart
           --gossip-profile <p>            lan (default), wan or local timings
           --announce-ip <ip>              address peers and clients use to reach this node
+          --replicas <n>                  copies of every key (default 3; fewer while the cluster is smaller)
+          --write-quorum <n>              copies holding a write before it is acknowledged
+                                          (default 0: a majority of the copies)
+          --replication-timeout <ms>      wait for replicas and forwarded replies (default 2000)
+          --tombstone-horizon <ms>        keep deletes this long so replicas cannot resurrect them (default 600000)
 
         Every option can also come from appsettings.json or GOSSIPCACHE_<Option> environment variables.
         """;

@@ -18,9 +18,12 @@ internal sealed class NodeHost : IAsyncDisposable
 {
     private readonly IHost _host;
 
-    private NodeHost(IHost host, CacheServer server, int port)
+    private readonly SlotHandOff _handOff;
+
+    private NodeHost(IHost host, CacheServer server, int port, SlotHandOff handOff)
     {
         _host = host;
+        _handOff = handOff;
         Server = server;
         Port = port;
     }
@@ -135,8 +138,18 @@ internal sealed class NodeHost : IAsyncDisposable
             throw;
         }
 
-        return new NodeHost(host, server, port);
+        var cluster = server.Cluster;
+        var stats = new ReplicationStats();
+        server.Keys.NodeId = ClusterMembership.VersionNodeId(options.Name);
+        server.Peers = new PeerLinks(options.RequirePass, TimeSpan.FromMilliseconds(options.ReplicationTimeout), time);
+        server.Replication = new Replicator(cluster, server.Peers, options.QuorumFor, stats);
+        var handOff = new SlotHandOff(cluster, server.Peers, server.Keys, stats, options.TombstoneHorizon,
+            host.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Cache.Node.HandOff"));
+        return new NodeHost(host, server, port, handOff);
     }
+
+    /// <summary>Pulls data when the ring changes.</summary>
+    public SlotHandOff HandOff => _handOff;
 
     public Task WaitForShutdownAsync(CancellationToken cancellationToken = default) => _host.WaitForShutdownAsync(cancellationToken);
 
@@ -148,7 +161,13 @@ internal sealed class NodeHost : IAsyncDisposable
             await cluster.DisposeAsync().ConfigureAwait(false);
         }
 
+        _handOff.Dispose();
         await _host.StopAsync().ConfigureAwait(false);
+        if (Server.Peers is { } peers)
+        {
+            await peers.DisposeAsync().ConfigureAwait(false);
+        }
+
         _host.Dispose();
     }
 

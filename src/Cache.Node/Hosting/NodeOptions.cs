@@ -63,6 +63,24 @@ public sealed class NodeOptions
     /// <summary>Timing preset for gossip: lan (memberlist's defaults), wan or local.</summary>
     public string GossipProfile { get; set; } = "lan";
 
+    /// <summary>Copies of every key (its owners: one primary and N-1 replicas); fewer while the cluster is smaller.</summary>
+    public int Replicas { get; set; } = 3;
+
+    /// <summary>
+    /// Copies that must hold a write before it is acknowledged, the primary's included; 0 (the
+    /// default) means a majority of the copies, so an acknowledged write survives any one node's loss.
+    /// </summary>
+    public int WriteQuorum { get; set; }
+
+    /// <summary>How long (ms) a primary waits for its replicas' acknowledgements, and a node for a forwarded reply.</summary>
+    public int ReplicationTimeout { get; set; } = 2000;
+
+    /// <summary>How long (ms) a delete's tombstone is kept in a cluster so a replica that missed it cannot resurrect the key.</summary>
+    public long TombstoneHorizon { get; set; } = 600_000;
+
+    /// <summary>The write quorum for a slot with <paramref name="copies"/> owners.</summary>
+    public int QuorumFor(int copies) => WriteQuorum > 0 ? Math.Min(WriteQuorum, copies) : (copies / 2) + 1;
+
     /// <summary>The gossip port to bind, from <see cref="GossipPort"/> or the RESP port.</summary>
     public int EffectiveGossipPort => GossipPort ?? (Port == 0 ? 0 : Port + 10000);
 }

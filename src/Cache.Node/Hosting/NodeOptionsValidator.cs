@@ -109,6 +109,26 @@ internal static class NodeOptionsValidator
             return $"--gossip-profile must be lan, wan or local, not '{options.GossipProfile}'";
         }
 
+        if (options.Replicas is < 1 or > 16)
+        {
+            return $"--replicas must be between 1 and 16, not {options.Replicas}";
+        }
+
+        if (options.WriteQuorum < 0 || options.WriteQuorum > options.Replicas)
+        {
+            return $"--write-quorum must be between 1 and --replicas ({options.Replicas}), or 0 for a majority, not {options.WriteQuorum}";
+        }
+
+        if (options.ReplicationTimeout is < 10 or > 600_000)
+        {
+            return $"--replication-timeout must be between 10 and 600000 ms, not {options.ReplicationTimeout}";
+        }
+
+        if (options.TombstoneHorizon is < 1000 or > 604_800_000)
+        {
+            return $"--tombstone-horizon must be between 1000 ms and 7 days (604800000), not {options.TombstoneHorizon}";
+        }
+
         return null;
     }
 

@@ -114,6 +114,12 @@ internal sealed partial class RespConnectionHandler(CacheServer server, ILogger<
                 input.AdvanceTo(buffer.Start, buffer.End);
             }
 
+            if (session.HasDeferred)
+            {
+                // Replies waiting for other nodes (forwarded commands, replicated writes), in order.
+                await session.DrainAsync().ConfigureAwait(false);
+            }
+
             var flush = await output.FlushAsync().ConfigureAwait(false);
             if (flush.IsCanceled)
             {

@@ -89,4 +89,56 @@ internal sealed partial class KeySpace
         Touch(key);
         return true;
     }
+
+    private List<byte[]>? _captured;
+    private bool _capturing;
+
+    /// <summary>Starts recording the keys every write touches (a primary replicates them after the command).</summary>
+    public void BeginCapture()
+    {
+        _captured ??= [];
+        _captured.Clear();
+        _capturing = true;
+    }
+
+    /// <summary>Stops recording; the keys touched since <see cref="BeginCapture"/>, possibly repeated.</summary>
+    public List<byte[]> EndCapture()
+    {
+        _capturing = false;
+        return _captured!;
+    }
+
+    private void Captured(ReadOnlySpan<byte> key) => _captured!.Add(key.ToArray());
+
+    /// <summary>
+    /// Exports keys (live ones and tombstones) whose hash slot <paramref name="wanted"/> accepts,
+    /// walking table slots from <paramref name="cursor"/> until <paramref name="maxEntries"/> were
+    /// found or ten times that many slots were walked; returns the next cursor, 0 at the end.
+    /// </summary>
+    public int ExportWhere(int cursor, int maxEntries, Func<int, bool> wanted, List<(byte[] Key, ReplicatedEntry Entry)> output)
+    {
+        var i = Math.Max(0, cursor);
+        var limit = _table.SlotLimit;
+        var maxWalk = Math.Max(10L * maxEntries, 1000L);
+        for (long walked = 0; i < limit && output.Count < maxEntries && walked < maxWalk; i++, walked++)
+        {
+            if (!_table.IsOccupied(i))
+            {
+                continue;
+            }
+
+            var key = _table.KeyAt(i);
+            if (!wanted(Cache.Gossip.Ring.HashSlot.ForKey(key)))
+            {
+                continue;
+            }
+
+            if (Export(key) is { } entry)
+            {
+                output.Add((key.ToArray(), entry));
+            }
+        }
+
+        return i >= limit ? 0 : i;
+    }
 }

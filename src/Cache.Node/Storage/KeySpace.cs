@@ -279,6 +279,11 @@ internal sealed partial class KeySpace
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Touch(ReadOnlySpan<byte> key)
     {
+        if (_capturing)
+        {
+            Captured(key);
+        }
+
         if (_watchers.Count == 0)
         {
             return;

@@ -11,6 +11,7 @@ internal static class MembershipWait
     public static async Task RingAsync(ClusterMembership cluster, int nodes, TimeSpan timeout)
     {
         var reached = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        void Changed(SlotMap previous, SlotMap map) => Check(map);
         void Check(SlotMap map)
         {
             if (map.Nodes.Count == nodes)
@@ -19,7 +20,7 @@ internal static class MembershipWait
             }
         }
 
-        cluster.RingChanged += Check;
+        cluster.RingChanged += Changed;
         try
         {
             Check(cluster.Ring);
@@ -27,7 +28,7 @@ internal static class MembershipWait
         }
         finally
         {
-            cluster.RingChanged -= Check;
+            cluster.RingChanged -= Changed;
         }
     }
 

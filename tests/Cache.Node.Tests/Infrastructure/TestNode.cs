@@ -15,6 +15,8 @@ public sealed class TestNode : IAsyncDisposable
 
     internal CacheServer Server => _host.Server;
 
+    internal Cache.Node.Cluster.SlotHandOff HandOff => _host.HandOff;
+
     /// <summary>Starts a node; <paramref name="configure"/> adjusts options, <paramref name="time"/> replaces the clock.</summary>
     public static async Task<TestNode> StartAsync(Action<NodeOptions>? configure = null, TimeProvider? time = null)
     {

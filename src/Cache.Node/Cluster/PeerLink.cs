@@ -1,0 +1,195 @@
+using System.Net;
+using Cache.Client.Resp;
+
+namespace Cache.Node.Cluster;
+
+/// <summary>
+/// One pipelined connection to a peer node at one protocol version, for forwarded commands,
+/// replication and hand-off. Requests keep the order they were sent in, also while the
+/// connection is still being made; a lost connection is made again by the next request.
+/// </summary>
+internal sealed class PeerLink : IAsyncDisposable
+{
+    private readonly Lock _lock = new();
+    private readonly IPEndPoint _endpoint;
+    private readonly int _protocol;
+    private readonly RespConnectionOptions _options;
+    private RespConnection? _connection;
+    private List<Queued>? _waiting;   // requests sent while connecting, in order
+    private bool _disposed;
+
+    public PeerLink(IPEndPoint endpoint, int protocol, RespConnectionOptions options)
+    {
+        _endpoint = endpoint;
+        _protocol = protocol;
+        _options = options;
+    }
+
+    public IPEndPoint Endpoint => _endpoint;
+
+    /// <summary>Sends a command; the reply comes back as the bytes the peer wrote.</summary>
+    public Task<byte[]> SendRawAsync(ReadOnlyMemory<byte>[] args)
+    {
+        lock (_lock)
+        {
+            if (_connection is { IsConnected: true } ready && _waiting is null)
+            {
+                return ready.ExecuteRawAsync(args).AsTask();
+            }
+
+            var queued = new Queued(args, raw: true);
+            Enqueue(queued);
+            return queued.Raw!.Task;
+        }
+    }
+
+    /// <summary>Sends a command; the reply comes back parsed.</summary>
+    public Task<RespReply> SendAsync(ReadOnlyMemory<byte>[] args)
+    {
+        lock (_lock)
+        {
+            if (_connection is { IsConnected: true } ready && _waiting is null)
+            {
+                return ready.ExecuteAsync(args).AsTask();
+            }
+
+            var queued = new Queued(args, raw: false);
+            Enqueue(queued);
+            return queued.Parsed!.Task;
+        }
+    }
+
+    private void Enqueue(Queued queued)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (_waiting is not null)
+        {
+            _waiting.Add(queued);
+            return;
+        }
+
+        _waiting = [queued];
+        var stale = _connection;
+        _connection = null;
+        _ = ConnectAsync(stale);
+    }
+
+    private async Task ConnectAsync(RespConnection? stale)
+    {
+        if (stale is not null)
+        {
+            await stale.DisposeAsync().ConfigureAwait(false);
+        }
+
+        RespConnection? connection = null;
+        Exception? failure = null;
+        try
+        {
+            connection = await RespConnection.ConnectAsync(_endpoint, _options).ConfigureAwait(false);
+            if (_protocol == 3)
+            {
+                (await connection.ExecuteAsync(["HELLO", "3"]).ConfigureAwait(false)).ThrowIfError();
+            }
+
+            // Marks the connection as a peer's: the other node serves it locally, never forwards.
+            (await connection.ExecuteAsync(["GOSSIPCACHE", "PEER"]).ConfigureAwait(false)).ThrowIfError();
+        }
+        catch (Exception ex)
+        {
+            failure = ex;
+            if (connection is not null)
+            {
+                await connection.DisposeAsync().ConfigureAwait(false);
+                connection = null;
+            }
+        }
+
+        List<Queued> waiting;
+        lock (_lock)
+        {
+            waiting = _waiting!;
+            _waiting = null;
+            if (_disposed && connection is not null)
+            {
+                failure = new ObjectDisposedException(nameof(PeerLink));
+            }
+            else if (connection is not null)
+            {
+                _connection = connection;
+                // Started under the lock, so a request sent meanwhile cannot overtake them.
+                foreach (var queued in waiting)
+                {
+                    queued.Start(connection);
+                }
+
+                return;
+            }
+        }
+
+        var error = failure as RespConnectionException
+            ?? new RespConnectionException($"Could not reach the node at {_endpoint}: {failure?.Message}", failure ?? new InvalidOperationException("no connection"));
+        foreach (var queued in waiting)
+        {
+            queued.Fail(error);
+        }
+
+        if (connection is not null)
+        {
+            await connection.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        RespConnection? connection;
+        lock (_lock)
+        {
+            _disposed = true;
+            connection = _connection;
+            _connection = null;
+        }
+
+        if (connection is not null)
+        {
+            await connection.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    private sealed class Queued(ReadOnlyMemory<byte>[] args, bool raw)
+    {
+        public TaskCompletionSource<byte[]>? Raw { get; } = raw ? new(TaskCreationOptions.RunContinuationsAsynchronously) : null;
+
+        public TaskCompletionSource<RespReply>? Parsed { get; } = raw ? null : new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        // Called in queue order, so the connection receives them in the order they were sent.
+        public void Start(RespConnection connection)
+        {
+            if (Raw is not null)
+            {
+                _ = Relay(connection.ExecuteRawAsync(args), Raw);
+            }
+            else
+            {
+                _ = Relay(connection.ExecuteAsync(args), Parsed!);
+            }
+        }
+
+        public void Fail(Exception failure)
+        {
+            Raw?.TrySetException(failure);
+            Parsed?.TrySetException(failure);
+        }
+
+        private static async Task Relay<T>(ValueTask<T> reply, TaskCompletionSource<T> target)
+        {
+            try
+            {
+                target.TrySetResult(await reply.ConfigureAwait(false));
+            }
+            catch (Exception ex)
+            {
+                target.TrySetException(ex);
+            }
+        }
+    }
+}

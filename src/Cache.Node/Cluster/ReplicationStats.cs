@@ -1,0 +1,41 @@
+namespace Cache.Node.Cluster;
+
+/// <summary>Counters for INFO replication: what the primary sent and what came back.</summary>
+internal sealed class ReplicationStats
+{
+    private long _sent;
+    private long _failed;
+    private long _quorumMissed;
+    private long _applied;
+    private long _forwarded;
+    private long _forwardFailed;
+    private long _handOffEntries;
+
+    public long Sent => Interlocked.Read(ref _sent);
+
+    public long FailedSends => Interlocked.Read(ref _failed);
+
+    public long QuorumMissed => Interlocked.Read(ref _quorumMissed);
+
+    public long Applied => Interlocked.Read(ref _applied);
+
+    public long Forwarded => Interlocked.Read(ref _forwarded);
+
+    public long ForwardFailed => Interlocked.Read(ref _forwardFailed);
+
+    public long HandOffEntries => Interlocked.Read(ref _handOffEntries);
+
+    public void BatchesSent(int batches) => Interlocked.Add(ref _sent, batches);
+
+    public void Failed() => Interlocked.Increment(ref _failed);
+
+    public void QuorumMissedOnce() => Interlocked.Increment(ref _quorumMissed);
+
+    public void AppliedEntries(int count) => Interlocked.Add(ref _applied, count);
+
+    public void ForwardedOne() => Interlocked.Increment(ref _forwarded);
+
+    public void ForwardFailedOnce() => Interlocked.Increment(ref _forwardFailed);
+
+    public void HandedOff(int entries) => Interlocked.Add(ref _handOffEntries, entries);
+}

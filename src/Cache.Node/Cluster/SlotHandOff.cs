@@ -1,0 +1,238 @@
+using Cache.Client.Resp;
+using Cache.Gossip.Ring;
+using Cache.Node.Storage;
+using Microsoft.Extensions.Logging;
+
+namespace Cache.Node.Cluster;
+
+/// <summary>
+/// Moves data when the ring changes: this node pulls the slots it now holds from the nodes that
+/// hold them too. Pulled are the slots it gained, the slots it became primary of, and every slot
+/// it shares with a node it sees for the first time (a node that joined, restarted or came back
+/// from a partition: both sides pull, so either may have been empty). Entries merge by version,
+/// so pulling what is already here is harmless. The node serves the slots meanwhile.
+/// </summary>
+internal sealed partial class SlotHandOff : IDisposable
+{
+    private const int EntriesPerPull = 1000;
+    private readonly ClusterMembership _cluster;
+    private readonly PeerLinks _peers;
+    private readonly KeySpace _keys;
+    private readonly ReplicationStats _stats;
+    private readonly ILogger _logger;
+    private readonly long _tombstoneHorizonMs;
+    private readonly SemaphoreSlim _oneAtATime = new(1, 1);
+    private readonly CancellationTokenSource _stopping = new();
+    private long _pending;
+
+    public SlotHandOff(ClusterMembership cluster, PeerLinks peers, KeySpace keys, ReplicationStats stats, long tombstoneHorizonMs, ILogger logger)
+    {
+        _tombstoneHorizonMs = tombstoneHorizonMs;
+        _cluster = cluster;
+        _peers = peers;
+        _keys = keys;
+        _stats = stats;
+        _logger = logger;
+        cluster.RingChanged += OnRingChanged;
+        // Gossip may have joined before this subscribed: pull as a node that was alone until now.
+        OnRingChanged(SlotMap.Build([new RingNode(cluster.Gossip.Name)], cluster.ConfiguredReplicas), cluster.Ring);
+    }
+
+    /// <summary>Hand-offs started and not yet finished.</summary>
+    public long Pending => Interlocked.Read(ref _pending);
+
+    /// <summary>Completes when no hand-off is running (tests and INFO).</summary>
+    public async Task WhenIdleAsync(CancellationToken cancellationToken)
+    {
+        await _oneAtATime.WaitAsync(cancellationToken).ConfigureAwait(false);
+        _oneAtATime.Release();
+    }
+
+    private void OnRingChanged(SlotMap previous, SlotMap next)
+    {
+        var self = _cluster.Gossip.Name;
+        var plan = Plan(previous, next, self);
+        // Tombstones matter only while there are other copies to resurrect a key from.
+        lock (_keys.Gate)
+        {
+            _keys.TombstoneHorizonMs = next.Nodes.Count > 1 ? _tombstoneHorizonMs : 0;
+        }
+
+        if (plan.Count == 0)
+        {
+            return;
+        }
+
+        Interlocked.Increment(ref _pending);
+        _ = RunAsync(plan);
+    }
+
+    /// <summary>For each source node: the slots to pull from it. Pure, for tests.</summary>
+    internal static Dictionary<string, bool[]> Plan(SlotMap previous, SlotMap next, string self)
+    {
+        var plan = new Dictionary<string, bool[]>(StringComparer.Ordinal);
+        var selfNext = IndexOf(next, self);
+        if (selfNext < 0 || next.Nodes.Count <= 1)
+        {
+            return plan;
+        }
+
+        var selfPrevious = IndexOf(previous, self);
+        var known = previous.Nodes.Select(n => n.Id).ToHashSet(StringComparer.Ordinal);
+        for (var slot = 0; slot < HashSlot.Count; slot++)
+        {
+            var owners = next.OwnerIndices(slot);
+            if (!owners.Contains(selfNext))
+            {
+                continue;
+            }
+
+            var before = selfPrevious >= 0 && previous.Replicas > 0 ? previous.OwnerIndices(slot) : [];
+            var gained = !before.Contains(selfPrevious);
+            var promoted = owners[0] == selfNext && (before.Length == 0 || before[0] != selfPrevious);
+            foreach (var owner in owners)
+            {
+                var id = next.Nodes[owner].Id;
+                if (owner == selfNext || !(gained || promoted || !known.Contains(id)))
+                {
+                    continue;
+                }
+
+                if (!plan.TryGetValue(id, out var slots))
+                {
+                    slots = new bool[HashSlot.Count];
+                    plan[id] = slots;
+                }
+
+                slots[slot] = true;
+            }
+        }
+
+        return plan;
+    }
+
+    private async Task RunAsync(Dictionary<string, bool[]> plan)
+    {
+        try
+        {
+            await _oneAtATime.WaitAsync(_stopping.Token).ConfigureAwait(false);
+            try
+            {
+                foreach (var (source, slots) in plan)
+                {
+                    if (IndexOf(_cluster.Ring, source) < 0)
+                    {
+                        // The source left meanwhile; the newer ring's plan covers what it held.
+                        LogSourceGone(_logger, source);
+                        continue;
+                    }
+
+                    await PullAsync(source, slots).ConfigureAwait(false);
+                }
+            }
+            finally
+            {
+                _oneAtATime.Release();
+            }
+        }
+        catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
+        {
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _pending);
+        }
+    }
+
+    private async Task PullAsync(string source, bool[] slots)
+    {
+        if (_cluster.RespEndpointOf(source) is not { } endpoint)
+        {
+            return;
+        }
+
+        var bitmap = new byte[HashSlot.Count / 8];
+        var count = 0;
+        for (var slot = 0; slot < slots.Length; slot++)
+        {
+            if (slots[slot])
+            {
+                bitmap[slot >> 3] |= (byte)(1 << (slot & 7));
+                count++;
+            }
+        }
+
+        var link = _peers.Get(endpoint);
+        long cursor = 0;
+        var pulled = 0;
+        try
+        {
+            do
+            {
+                _stopping.Token.ThrowIfCancellationRequested();
+                var reply = (await link.SendAsync(["GOSSIPCACHE"u8.ToArray(), "PULL"u8.ToArray(), Number(cursor), Number(EntriesPerPull), bitmap]).ConfigureAwait(false)).ThrowIfError();
+                if (reply.Items is not [var next, { Items: { } items }] || !long.TryParse(next.Text, out cursor))
+                {
+                    throw new RespConnectionException($"{endpoint} answered GOSSIPCACHE PULL with an unexpected reply.");
+                }
+
+                pulled += ApplyBatch(items);
+            }
+            while (cursor != 0);
+            _stats.HandedOff(pulled);
+            LogPulled(_logger, pulled, count, source);
+        }
+        catch (Exception ex) when (ex is RespConnectionException or TimeoutException or RespServerException)
+        {
+            LogPullFailed(_logger, source, ex.Message);
+        }
+    }
+
+    private int ApplyBatch(IReadOnlyList<RespReply> items)
+    {
+        var applied = 0;
+        lock (_keys.Gate)
+        {
+            for (var at = 0; at + ReplicationCodec.ArgsPerEntry <= items.Count; at += ReplicationCodec.ArgsPerEntry)
+            {
+                if (ReplicationCodec.TryRead(items, at, out var key, out var entry) && _keys.Apply(key, entry))
+                {
+                    applied++;
+                }
+            }
+        }
+
+        return applied;
+    }
+
+    private static int IndexOf(SlotMap ring, string id)
+    {
+        for (var i = 0; i < ring.Nodes.Count; i++)
+        {
+            if (ring.Nodes[i].Id == id)
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
+
+    private static byte[] Number(long value) => System.Text.Encoding.ASCII.GetBytes(value.ToString(System.Globalization.CultureInfo.InvariantCulture));
+
+    public void Dispose()
+    {
+        _cluster.RingChanged -= OnRingChanged;
+        _stopping.Cancel();
+        _stopping.Dispose();
+    }
+
+    [LoggerMessage(EventId = 300, Level = LogLevel.Information, Message = "Hand-off: merged {Entries} newer entries of {Slots} slots from {Source}")]
+    private static partial void LogPulled(ILogger logger, int entries, int slots, string source);
+
+    [LoggerMessage(EventId = 301, Level = LogLevel.Warning, Message = "Hand-off from {Source} failed: {Error}; the next ring change or anti-entropy will retry")]
+    private static partial void LogPullFailed(ILogger logger, string source, string error);
+
+    [LoggerMessage(EventId = 302, Level = LogLevel.Debug, Message = "Hand-off from {Source} skipped: it left the ring")]
+    private static partial void LogSourceGone(ILogger logger, string source);
+}

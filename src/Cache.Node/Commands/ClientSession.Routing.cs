@@ -1,0 +1,233 @@
+using System.Buffers;
+using System.Text;
+using Cache.Gossip.Ring;
+using Cache.Node.Cluster;
+using Cache.Node.Resp;
+
+namespace Cache.Node.Commands;
+
+/// <summary>
+/// Cluster routing of one client's commands, and replies that wait for another node: a command
+/// forwarded to its key's owner, or a write held until the write quorum acknowledged it. Replies
+/// stay in request order: once one waits, later local replies are buffered behind it until the
+/// connection loop drains them outside the key space gate.
+/// </summary>
+internal sealed partial class ClientSession
+{
+    private readonly Queue<Task<byte[]>> _deferred = new();
+    private IBufferWriter<byte> _current = null!;
+    private ArrayBufferWriter<byte>? _tail;
+    private ArrayBufferWriter<byte>? _scratch;
+    private int _multiSlot = -1;
+    private string? _multiForwardTo;
+
+    /// <summary>Replies wait for other nodes; the connection loop must <see cref="DrainAsync"/> before flushing.</summary>
+    public bool HasDeferred => _deferred.Count > 0;
+
+    /// <summary>Writes the waiting replies, in order, to the connection's output once each is ready.</summary>
+    public async ValueTask DrainAsync()
+    {
+        SealTail();
+        while (_deferred.TryDequeue(out var reply))
+        {
+            byte[] bytes;
+            try
+            {
+                bytes = await reply.ConfigureAwait(false);
+            }
+            catch (Exception ex)
+            {
+                bytes = Encoding.UTF8.GetBytes($"-TRYAGAIN {OneLine(ex.Message)}\r\n");
+            }
+
+            _output.Write(bytes);
+        }
+
+        _current = _output;
+        Reply.Reset(_output);
+    }
+
+    /// <summary>Queues a reply that arrives later; replies written after it wait behind it.</summary>
+    private void Defer(Task<byte[]> reply)
+    {
+        SealTail();
+        _deferred.Enqueue(reply);
+        _tail ??= new ArrayBufferWriter<byte>();
+        _current = _tail;
+        Reply.Reset(_tail);
+    }
+
+    private void SealTail()
+    {
+        if (_tail is { WrittenCount: > 0 } tail && _deferred.Count > 0)
+        {
+            _deferred.Enqueue(Task.FromResult(tail.WrittenSpan.ToArray()));
+            tail.Clear();
+        }
+    }
+
+    /// <summary>Runs a top-level command; a write that changed keys on a primary waits for its replicas.</summary>
+    private void RunReplicated(CommandDefinition command, in RespRequest request)
+    {
+        if (Server.Replication is not { Active: true } replication
+            || !(command.HasFlag(CommandFlags.Write) || command.Name == "exec"))
+        {
+            Run(command, request);
+            return;
+        }
+
+        _scratch ??= new ArrayBufferWriter<byte>();
+        _scratch.Clear();
+        Reply.Reset(_scratch);
+        Keys.BeginCapture();
+        try
+        {
+            Run(command, request);
+        }
+        finally
+        {
+            Reply.Reset(_current);
+        }
+
+        var touched = Keys.EndCapture();
+        var reply = _scratch.WrittenSpan;
+        if (touched.Count == 0 || replication.Replicate(Keys, touched, reply.ToArray()) is not { } waiting)
+        {
+            Reply.WriteRaw(reply);
+            return;
+        }
+
+        Defer(waiting);
+    }
+
+    /// <summary>
+    /// Decides where a keyed command runs while the ring has several nodes: here (this node is the
+    /// slot's primary, or holds a copy and the client said READONLY), MOVED for clients that route
+    /// themselves, forwarded to the primary for everyone else. All keys must share one slot
+    /// (CROSSSLOT otherwise), and a transaction stays in one slot. False when the command was answered.
+    /// </summary>
+    private bool Route(ClusterMembership cluster, CommandDefinition command, in RespRequest request)
+    {
+        var ring = cluster.Ring;
+        if (IsPeer || ring.Nodes.Count <= 1 || command.FirstKey >= request.Count)
+        {
+            return true;
+        }
+
+        var last = command.LastKey < 0 ? request.Count + command.LastKey : Math.Min(command.LastKey, request.Count - 1);
+        var step = Math.Max(1, command.Step);
+        var slot = HashSlot.ForKey(request[command.FirstKey]);
+        for (var i = command.FirstKey + step; i <= last; i += step)
+        {
+            if (HashSlot.ForKey(request[i]) != slot)
+            {
+                Reject("CROSSSLOT Keys in request don't hash to the same slot");
+                return false;
+            }
+        }
+
+        if (InMulti)
+        {
+            if (MultiQueue!.Count == 0 || _multiSlot < 0)
+            {
+                _multiSlot = slot;
+            }
+            else if (_multiSlot != slot)
+            {
+                Reject("CROSSSLOT Keys in request don't hash to the same slot");
+                return false;
+            }
+        }
+
+        var owners = ring.OwnerIndices(slot);
+        var self = cluster.IndexIn(ring);
+        if (owners[0] == self || (ReadFromReplica && command.HasFlag(CommandFlags.ReadOnly) && owners.Contains(self)))
+        {
+            return true;
+        }
+
+        var endpoint = cluster.RespEndpointOf(ring.Nodes[owners[0]].Id) ?? ring.Nodes[owners[0]].Id;
+        if (ClusterAware || command.Name == "watch")
+        {
+            // WATCH belongs to this connection, so it cannot be forwarded: the client must go to the owner.
+            Reject($"MOVED {slot} {endpoint}");
+            return false;
+        }
+
+        if (InMulti)
+        {
+            // The whole transaction goes to the owner at EXEC; here it is only queued.
+            _multiForwardTo = endpoint;
+            return true;
+        }
+
+        Forward(endpoint, request);
+        return false;
+    }
+
+    private void Forward(string endpoint, in RespRequest request)
+    {
+        var args = new ReadOnlyMemory<byte>[request.Count];
+        for (var i = 0; i < args.Length; i++)
+        {
+            args[i] = request[i].ToArray();
+        }
+
+        Server.Replication?.Stats.ForwardedOne();
+        Defer(Relay(Server.Peers!.Get(endpoint, Reply.Protocol).SendRawAsync(args), endpoint));
+    }
+
+    /// <summary>EXEC of a transaction whose keys another node owns: MULTI, the queue and EXEC go there together.</summary>
+    private bool TryForwardTransaction(CommandDefinition command)
+    {
+        if (command.Name != "exec" || _multiForwardTo is not { } endpoint || MultiQueue is not { } queue || MultiFailed)
+        {
+            if (command.Name is "exec" or "discard")
+            {
+                _multiForwardTo = null;
+                _multiSlot = -1;
+            }
+
+            return false;
+        }
+
+        _multiForwardTo = null;
+        _multiSlot = -1;
+        MultiQueue = null;
+        Keys.Unwatch(Watch);
+        // Sent back to back under the key space gate, which every sender on this link holds, so
+        // no other request can land inside the transaction on the shared link.
+        var link = Server.Peers!.Get(endpoint, Reply.Protocol);
+        _ = Relay(link.SendRawAsync(["MULTI"u8.ToArray()]), endpoint);
+        foreach (var (_, queued) in queue)
+        {
+            var request = queued.AsRequest();
+            var args = new ReadOnlyMemory<byte>[request.Count];
+            for (var i = 0; i < args.Length; i++)
+            {
+                args[i] = request[i].ToArray();
+            }
+
+            _ = Relay(link.SendRawAsync(args), endpoint);
+        }
+
+        Server.Replication?.Stats.ForwardedOne();
+        Defer(Relay(link.SendRawAsync(["EXEC"u8.ToArray()]), endpoint));
+        return true;
+    }
+
+    private async Task<byte[]> Relay(Task<byte[]> reply, string endpoint)
+    {
+        try
+        {
+            return await reply.ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            Server.Replication?.Stats.ForwardFailedOnce();
+            return Encoding.UTF8.GetBytes($"-TRYAGAIN the key's owner {endpoint} did not answer ({OneLine(ex.Message)}); retry once the cluster has noticed, within a few seconds\r\n");
+        }
+    }
+
+    private static string OneLine(string text) => text.Replace('\r', ' ').Replace('\n', ' ');
+}

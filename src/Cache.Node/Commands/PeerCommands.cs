@@ -1,0 +1,87 @@
+using Cache.Node.Cluster;
+using Cache.Node.Resp;
+
+namespace Cache.Node.Commands;
+
+/// <summary>
+/// GOSSIPCACHE: the node-to-node commands on the RESP port. PEER marks a connection as a peer's
+/// (served locally, never forwarded), APPLY merges replicated entries, PULL exports the entries
+/// of a set of slots for hand-off. Entries merge by version, so repeats and reordering are harmless.
+/// </summary>
+internal static class PeerCommands
+{
+    private const int SlotBitmapBytes = 16384 / 8;
+    private const int MaxPullCount = 4096;
+
+    public static void Register(CommandTable table) =>
+        table.Add(new CommandDefinition("gossipcache", -2, CommandFlags.None, null, "cluster", "Node-to-node commands of a GossipCache cluster.")
+            .AddSubCommand(new("peer", 2, CommandFlags.Stale | CommandFlags.Fast, Peer, "cluster", "Marks this connection as another node's."))
+            .AddSubCommand(new("apply", -8, CommandFlags.Stale, Apply, "cluster", "Merges replicated entries: key clock node kind expires-at value ..."))
+            .AddSubCommand(new("pull", 5, CommandFlags.ReadOnly | CommandFlags.Stale, Pull, "cluster", "Exports the entries of a set of slots: cursor count slot-bitmap.")));
+
+    private static void Peer(ClientSession client, in RespRequest request)
+    {
+        client.IsPeer = true;
+        client.Reply.Ok();
+    }
+
+    private static void Apply(ClientSession client, in RespRequest request)
+    {
+        if ((request.Count - 2) % ReplicationCodec.ArgsPerEntry != 0)
+        {
+            client.Reply.Error("ERR wrong number of arguments for 'gossipcache|apply' command"u8);
+            return;
+        }
+
+        // Validate everything first, so a malformed request changes nothing.
+        for (var at = 2; at < request.Count; at += ReplicationCodec.ArgsPerEntry)
+        {
+            if (!ReplicationCodec.TryRead(request, at, out _))
+            {
+                client.Reply.Error("ERR malformed replicated entry"u8);
+                return;
+            }
+        }
+
+        var applied = 0;
+        for (var at = 2; at < request.Count; at += ReplicationCodec.ArgsPerEntry)
+        {
+            ReplicationCodec.TryRead(request, at, out var entry);
+            if (client.Keys.Apply(request[at], entry))
+            {
+                applied++;
+            }
+        }
+
+        client.Server.Replication?.Stats.AppliedEntries(applied);
+        client.Reply.Integer(applied);
+    }
+
+    private static void Pull(ClientSession client, in RespRequest request)
+    {
+        if (!RespNumbers.TryParseInt64(request[2], out var cursor) || cursor is < 0 or > int.MaxValue
+            || !RespNumbers.TryParseInt64(request[3], out var count) || count is < 1 or > MaxPullCount
+            || request[4].Length != SlotBitmapBytes)
+        {
+            client.Reply.Error("ERR syntax error"u8);
+            return;
+        }
+
+        var bitmap = request[4].ToArray();
+        var entries = new List<(byte[] Key, Storage.ReplicatedEntry Entry)>();
+        var next = client.Keys.ExportWhere((int)cursor, (int)count, slot => (bitmap[slot >> 3] & (1 << (slot & 7))) != 0, entries);
+        client.Reply.ArrayHeader(2);
+        client.Reply.BulkInteger(next);
+        var args = new List<ReadOnlyMemory<byte>>(entries.Count * ReplicationCodec.ArgsPerEntry);
+        foreach (var (key, entry) in entries)
+        {
+            ReplicationCodec.Append(args, key, entry);
+        }
+
+        client.Reply.ArrayHeader(args.Count);
+        foreach (var arg in args)
+        {
+            client.Reply.Bulk(arg.Span);
+        }
+    }
+}

@@ -1,0 +1,204 @@
+using Cache.Gossip.Ring;
+using Cache.Node.Tests.Infrastructure;
+
+namespace Cache.Node.Tests.Cluster;
+
+/// <summary>
+/// Three nodes in this process with the default three copies: writes through any node reach every
+/// owner, plain clients are forwarded, cluster-aware clients are redirected.
+/// </summary>
+public sealed class ReplicationTests : IAsyncLifetime
+{
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(20);
+    private readonly List<TestNode> _nodes = [];
+
+    public async Task InitializeAsync()
+    {
+        var seed = await TestNode.StartAsync();
+        _nodes.Add(seed);
+        for (var i = 0; i < 2; i++)
+        {
+            _nodes.Add(await TestNode.StartAsync(o => o.Join = seed.Server.Cluster!.Gossip.Address));
+        }
+
+        foreach (var node in _nodes)
+        {
+            await MembershipWait.RingAsync(node.Server.Cluster!, 3, Timeout);
+        }
+    }
+
+    public async Task DisposeAsync()
+    {
+        foreach (var node in _nodes)
+        {
+            await node.DisposeAsync();
+        }
+    }
+
+    [Fact]
+    public async Task A_pipeline_of_writes_through_one_node_reads_back_through_every_other_in_order()
+    {
+        await using var writer = await _nodes[0].ConnectAsync();
+        const int Keys = 300;
+        for (var i = 0; i < Keys; i++)
+        {
+            await writer.SendAsync("SET", $"key:{i}", $"value:{i}");
+        }
+
+        for (var i = 0; i < Keys; i++)
+        {
+            Assert.Equal("+OK\r\n", await writer.ReadReplyAsync());
+        }
+
+        foreach (var node in _nodes.Skip(1))
+        {
+            await using var reader = await node.ConnectAsync();
+            for (var i = 0; i < Keys; i++)
+            {
+                await reader.SendAsync("GET", $"key:{i}");
+            }
+
+            for (var i = 0; i < Keys; i++)
+            {
+                var expected = $"value:{i}";
+                Assert.Equal($"${expected.Length}\r\n{expected}\r\n", await reader.ReadReplyAsync());
+            }
+        }
+    }
+
+    [Fact]
+    public async Task Every_key_gets_a_copy_on_each_of_its_owners()
+    {
+        await using var client = await _nodes[1].ConnectAsync();
+        const int Keys = 200;
+        for (var i = 0; i < Keys; i++)
+        {
+            Assert.Equal("+OK\r\n", await client.CallAsync("SET", $"copies:{i}", "x"));
+        }
+
+        // The quorum is two of three; the third copy may land just after the reply.
+        foreach (var node in _nodes)
+        {
+            await WaitUntilAsync(() => CountLocal(node, "copies:") == Keys, $"{node.Endpoint} holding all {Keys} keys");
+        }
+    }
+
+    [Fact]
+    public async Task A_delete_reaches_every_copy()
+    {
+        await using var client = await _nodes[2].ConnectAsync();
+        Assert.Equal("+OK\r\n", await client.CallAsync("SET", "doomed", "1"));
+        foreach (var node in _nodes)
+        {
+            await WaitUntilAsync(() => CountLocal(node, "doomed") == 1, "the key on every node");
+        }
+
+        Assert.Equal(":1\r\n", await client.CallAsync("DEL", "doomed"));
+        foreach (var node in _nodes)
+        {
+            await WaitUntilAsync(() => CountLocal(node, "doomed") == 0, "the delete on every node");
+        }
+
+        await using var other = await _nodes[0].ConnectAsync();
+        Assert.Equal("$-1\r\n", await other.CallAsync("GET", "doomed"));
+    }
+
+    [Fact]
+    public async Task A_cluster_aware_client_is_redirected_and_a_plain_one_forwarded()
+    {
+        var (key, owner, other) = KeyOwnedElsewhere(_nodes[0]);
+        await using var plain = await other.ConnectAsync();
+        Assert.Equal("+OK\r\n", await plain.CallAsync("SET", key, "v"));
+        Assert.Equal("$1\r\nv\r\n", await plain.CallAsync("GET", key));
+
+        await using var aware = await other.ConnectAsync();
+        await aware.CallAsync("CLUSTER", "MYID");
+        Assert.Equal($"-MOVED {HashSlot.ForKey(System.Text.Encoding.UTF8.GetBytes(key))} {owner.Endpoint}\r\n", await aware.CallAsync("GET", key));
+    }
+
+    [Fact]
+    public async Task A_transaction_on_keys_another_node_owns_runs_there_whole()
+    {
+        var (key, _, other) = KeyOwnedElsewhere(_nodes[1], "{tx}");
+        await using var client = await other.ConnectAsync();
+        Assert.Equal("+OK\r\n", await client.CallAsync("MULTI"));
+        Assert.Equal("+QUEUED\r\n", await client.CallAsync("SET", key, "10"));
+        Assert.Equal("+QUEUED\r\n", await client.CallAsync("INCRBY", key, "5"));
+        Assert.Equal("+QUEUED\r\n", await client.CallAsync("GET", "{tx}other"));
+        Assert.Equal("*3\r\n+OK\r\n:15\r\n$-1\r\n", await client.CallAsync("EXEC"));
+        Assert.Equal("$2\r\n15\r\n", await client.CallAsync("GET", key));
+        Assert.Equal("-CROSSSLOT Keys in request don't hash to the same slot\r\n", await client.CallAsync("MGET", "a", "b"));
+    }
+
+    [Fact]
+    public async Task A_node_that_joins_is_handed_the_data_of_the_slots_it_gains()
+    {
+        await using (var client = await _nodes[0].ConnectAsync())
+        {
+            for (var i = 0; i < 300; i++)
+            {
+                Assert.Equal("+OK\r\n", await client.CallAsync("SET", $"moving:{i}", $"{i}"));
+            }
+        }
+
+        var joiner = await TestNode.StartAsync(o => o.Join = _nodes[0].Server.Cluster!.Gossip.Address);
+        _nodes.Add(joiner);
+        foreach (var node in _nodes)
+        {
+            await MembershipWait.RingAsync(node.Server.Cluster!, 4, Timeout);
+        }
+
+        var ring = joiner.Server.Cluster!.Ring;
+        var self = joiner.Server.Cluster.IndexIn(ring);
+        var owned = Enumerable.Range(0, 300).Where(i => ring.OwnerIndices(HashSlot.ForKey(System.Text.Encoding.UTF8.GetBytes($"moving:{i}"))).Contains(self)).ToList();
+        Assert.NotEmpty(owned);
+        await WaitUntilAsync(() => CountLocal(joiner, "moving:") == owned.Count, $"the joiner holding its {owned.Count} keys");
+
+        // READONLY reads the joiner's own copy, never forwarded.
+        await using var local = await joiner.ConnectAsync();
+        Assert.Equal("+OK\r\n", await local.CallAsync("READONLY"));
+        foreach (var i in owned)
+        {
+            Assert.Equal($"${i.ToString().Length}\r\n{i}\r\n", await local.CallAsync("GET", $"moving:{i}"));
+        }
+    }
+
+    private (string Key, TestNode Owner, TestNode Other) KeyOwnedElsewhere(TestNode owner, string prefix = "")
+    {
+        var ring = owner.Server.Cluster!.Ring;
+        var self = owner.Server.Cluster.IndexIn(ring);
+        for (var i = 0; ; i++)
+        {
+            var key = $"{prefix}k{i}";
+            if (ring.OwnerIndices(HashSlot.ForKey(System.Text.Encoding.UTF8.GetBytes(key)))[0] == self)
+            {
+                return (key, owner, _nodes.First(n => n != owner));
+            }
+        }
+    }
+
+    private static int CountLocal(TestNode node, string prefix)
+    {
+        var keys = node.Server.Keys;
+        using (keys.Gate.EnterScope())
+        {
+            var found = new List<byte[]>();
+            keys.CollectKeys(k => System.Text.Encoding.UTF8.GetString(k).StartsWith(prefix, StringComparison.Ordinal), found);
+            return found.Count;
+        }
+    }
+
+    private static async Task WaitUntilAsync(Func<bool> condition, string what)
+    {
+        using var timeout = new CancellationTokenSource(Timeout);
+        while (!condition())
+        {
+            // Polls a condition other threads make true; bounded by the timeout.
+            await Task.Delay(20, timeout.Token).ContinueWith(_ => { }, TaskScheduler.Default);
+            if (timeout.IsCancellationRequested)
+            {
+                Assert.Fail($"Timed out waiting for {what}");
+            }
+        }
+    }
+}
