@@ -155,7 +155,8 @@ internal static partial class CommandCommand
             categories.Add("@dangerous");
         }
 
-        if (!isContainer && group is "connection" or "transactions")
+        // READONLY/READWRITE are documented in the cluster group but are @connection commands in Redis.
+        if (!isContainer && (group is "connection" or "transactions" || command.Name is "readonly" or "readwrite"))
         {
             categories.Add(group == "connection" ? "@connection" : "@transaction");
         }
