@@ -27,6 +27,7 @@ internal static class CommandLine
         ["cluster-label"] = nameof(NodeOptions.ClusterLabel),
         ["gossip-profile"] = nameof(NodeOptions.GossipProfile),
         ["announce-ip"] = nameof(NodeOptions.AnnounceIp),
+        ["local-cluster"] = nameof(NodeOptions.LocalCluster),
     };
 
     /// <summary>Parses <paramref name="args"/> into configuration keys, or says what is wrong.</summary>
@@ -124,6 +125,8 @@ internal static class CommandLine
           --cluster-label <label>         keeps clusters on one network apart
           --gossip-profile <p>            lan (default), wan or local timings
           --announce-ip <ip>              address peers and clients use to reach this node
+          --local-cluster <n>             run n nodes (1-16) in this process on ports port..port+n-1
+                                          (--port 0: any free ports), joined into one cluster
 
         Every option can also come from appsettings.json or GOSSIPCACHE_<Option> environment variables.
         """;

@@ -63,6 +63,15 @@ public sealed class NodeOptions
     /// <summary>Timing preset for gossip: lan (memberlist's defaults), wan or local.</summary>
     public string GossipProfile { get; set; } = "lan";
 
+    /// <summary>
+    /// When 1 to 16, runs that many nodes in this one process, on consecutive RESP ports from
+    /// <see cref="Port"/> (gossip on each + 10000), the others joining the first. 0 (default): one node.
+    /// </summary>
+    public int LocalCluster { get; set; }
+
     /// <summary>The gossip port to bind, from <see cref="GossipPort"/> or the RESP port.</summary>
     public int EffectiveGossipPort => GossipPort ?? (Port == 0 ? 0 : Port + 10000);
+
+    /// <summary>A copy to adjust per node (every setting is a value or an immutable string).</summary>
+    internal NodeOptions Copy() => (NodeOptions)MemberwiseClone();
 }
