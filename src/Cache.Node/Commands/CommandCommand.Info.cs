@@ -156,9 +156,13 @@ internal static partial class CommandCommand
         }
 
         // READONLY/READWRITE are documented in the cluster group but are @connection commands in Redis.
-        if (!isContainer && (group is "connection" or "transactions" || command.Name is "readonly" or "readwrite"))
+        if (!isContainer && (group == "connection" || command.Name is "readonly" or "readwrite"))
         {
-            categories.Add(group == "connection" ? "@connection" : "@transaction");
+            categories.Add("@connection");
+        }
+        else if (!isContainer && group == "transactions")
+        {
+            categories.Add("@transaction");
         }
 
         return categories;
