@@ -36,6 +36,11 @@ if (NodeOptionsValidator.Validate(options) is { } invalid)
     return 1;
 }
 
+if (options.LocalCluster > 0)
+{
+    return await LocalCluster.RunAsync(options);
+}
+
 NodeHost node;
 try
 {

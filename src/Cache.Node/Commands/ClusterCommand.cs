@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Text;
 using Cache.Gossip;
 using Cache.Gossip.Ring;
@@ -7,86 +8,85 @@ using Cache.Node.Resp;
 namespace Cache.Node.Commands;
 
 /// <summary>
-/// CLUSTER NODES and CLUSTER MYID: the gossip membership in Redis Cluster's formats. Each node
+/// CLUSTER and READONLY/READWRITE: the gossip membership and slot map in Redis Cluster's
+/// formats, plus CLUSTER RING (ours) for clients that compute the slot map themselves. Each node
 /// is listed as a master with the slots it is primary for, so cluster-aware clients route keys
 /// to their owner.
 /// </summary>
-internal static class ClusterCommand
+internal static partial class ClusterCommand
 {
-    public static void Register(CommandTable table) =>
-        table.Add(new CommandDefinition("cluster", -2, CommandFlags.None, null, "cluster", "A container for Redis Cluster commands.")
-            .AddSubCommand(new("nodes", 2, CommandFlags.Stale, Nodes, "cluster", "Returns the cluster configuration for a node."))
-            .AddSubCommand(new("myid", 2, CommandFlags.Stale, MyId, "cluster", "Returns the ID of a node."))
-            .AddSubCommand(new("info", 2, CommandFlags.Stale, Info, "cluster", "Returns information about the state of a node."))
-            .AddSubCommand(new("keyslot", 3, CommandFlags.Stale, KeySlot, "cluster", "Returns the hash slot for a key."))
-            .AddSubCommand(new("slots", 2, CommandFlags.Stale, Slots, "cluster", "Returns the mapping of cluster slots to nodes."))
-            .AddSubCommand(new("help", 2, CommandFlags.Stale, Help, "cluster", "Returns helpful text about the different subcommands.")));
+    private const string Group = "cluster";
+
+    public static void Register(CommandTable table)
+    {
+        table.Add(new CommandDefinition("cluster", -2, CommandFlags.None, null, Group, "A container for Redis Cluster commands.")
+            .AddSubCommand(new("countkeysinslot", 3, CommandFlags.Stale, Aware(CountKeysInSlot), Group, "Returns the number of keys in a hash slot."))
+            .AddSubCommand(new("getkeysinslot", 4, CommandFlags.Stale, Aware(GetKeysInSlot), Group, "Returns the key names in a hash slot."))
+            .AddSubCommand(new("help", 2, CommandFlags.Loading | CommandFlags.Stale, Aware(Help), Group, "Returns helpful text about the different subcommands."))
+            .AddSubCommand(new("info", 2, CommandFlags.Stale, Aware(Info), Group, "Returns information about the state of a node."))
+            .AddSubCommand(new("keyslot", 3, CommandFlags.Stale, Aware(KeySlot), Group, "Returns the hash slot for a key."))
+            .AddSubCommand(new("myid", 2, CommandFlags.Stale, Aware(MyId), Group, "Returns the ID of a node."))
+            .AddSubCommand(new("nodes", 2, CommandFlags.Stale, Aware(Nodes), Group, "Returns the cluster configuration for a node."))
+            .AddSubCommand(new("ring", 2, CommandFlags.Stale, Aware(Ring), Group, "Returns the ring members and replica count a client needs to compute the slot map (GossipCache)."))
+            .AddSubCommand(new("shards", 2, CommandFlags.Loading | CommandFlags.Stale, Aware(Shards), Group, "Returns the mapping of cluster slots to shards."))
+            .AddSubCommand(new("slots", 2, CommandFlags.Loading | CommandFlags.Stale, Aware(Slots), Group, "Returns the mapping of cluster slots to nodes.")));
+        table.Add(new("readonly", 1, CommandFlags.Fast | CommandFlags.Loading | CommandFlags.Stale, ReadOnly, Group, "Enables read queries for a connection to a cluster replica node."));
+        table.Add(new("readwrite", 1, CommandFlags.Fast | CommandFlags.Loading | CommandFlags.Stale, ReadWrite, Group, "Enables read-write queries for a connection to a Redis Cluster replica node."));
+    }
 
     private static readonly string[] HelpLines =
     [
+        "COUNTKEYSINSLOT <slot>",
+        "    Return the number of keys in <slot>.",
+        "GETKEYSINSLOT <slot> <count>",
+        "    Return key names stored by current node in a slot.",
         "INFO",
         "    Return information about the cluster.",
         "KEYSLOT <key>",
         "    Return the hash slot for <key>.",
         "MYID",
         "    Return the node id.",
-        "SLOTS",
-        "    Return information about slots range mappings. Each range is made of:",
-        "    start, end, master and replicas IP addresses, ports and ids",
         "NODES",
         "    Return cluster configuration seen by node. Output format:",
         "    <id> <ip:port@gossip-port> <flags> <master> <pings> <pongs> <epoch> <link> <slot> ...",
+        "RING",
+        "    Return what a client needs to compute the slot map itself (GossipCache):",
+        "    ring hash (16 hex digits), replicas, and [name, ip:port, weight, zone] per member.",
+        "SLOTS",
+        "    Return information about slots range mappings. Each range is made of:",
+        "    start, end, master and replicas IP addresses, ports and ids",
+        "SHARDS",
+        "    Return information about slot range mappings and the nodes associated with them.",
     ];
 
-    private static void Help(ClientSession client, in RespRequest request) => HelpReply.Write(client, "CLUSTER", HelpLines);
-
-    // [[start, end, [ip, port, id]], ...] for every contiguous range of one primary, as Redis Cluster replies.
-    private static void Slots(ClientSession client, in RespRequest request)
+    // A client that asks about the cluster routes by slot itself: it gets MOVED, not forwarding.
+    private static CommandHandler Aware(CommandHandler handler) => (ClientSession client, in RespRequest request) =>
     {
-        if (client.Server.Cluster is not { } cluster)
+        client.ClusterAware = true;
+        handler(client, request);
+    };
+
+    /// <summary>The cluster, or false after Redis' reply for a node without cluster support.</summary>
+    private static bool TryGetCluster(ClientSession client, [NotNullWhen(true)] out ClusterMembership? cluster)
+    {
+        cluster = client.Server.Cluster;
+        if (cluster is null)
         {
             client.Reply.Error("ERR This instance has cluster support disabled"u8);
-            return;
+            return false;
         }
 
-        var ring = cluster.Ring;
-        var ranges = new List<(int Start, int End, int Owner)>();
-        for (var slot = 0; slot < HashSlot.Count && ring.Nodes.Count > 0; slot++)
-        {
-            var owner = ring.OwnerIndices(slot)[0];
-            if (ranges.Count > 0 && ranges[^1].Owner == owner && ranges[^1].End == slot - 1)
-            {
-                ranges[^1] = (ranges[^1].Start, slot, owner);
-            }
-            else
-            {
-                ranges.Add((slot, slot, owner));
-            }
-        }
-
-        var endpoints = ring.Nodes.Select(n => cluster.RespEndpointOf(n.Id) ?? ":0").ToArray();
-        client.Reply.ArrayHeader(ranges.Count);
-        foreach (var (start, end, owner) in ranges)
-        {
-            var endpoint = endpoints[owner];
-            var colon = endpoint.LastIndexOf(':');
-            client.Reply.ArrayHeader(3);
-            client.Reply.Integer(start);
-            client.Reply.Integer(end);
-            client.Reply.ArrayHeader(3);
-            client.Reply.Bulk(endpoint[..Math.Max(0, colon)]);
-            client.Reply.Integer(int.TryParse(endpoint.AsSpan(colon + 1), out var port) ? port : 0);
-            client.Reply.Bulk(ClusterMembership.IdOf(ring.Nodes[owner].Id));
-        }
+        return true;
     }
+
+    private static void Help(ClientSession client, in RespRequest request) => HelpReply.Write(client, "CLUSTER", HelpLines);
 
     private static void KeySlot(ClientSession client, in RespRequest request) => client.Reply.Integer(HashSlot.ForKey(request[2]));
 
     private static void Info(ClientSession client, in RespRequest request)
     {
-        if (client.Server.Cluster is not { } cluster)
+        if (!TryGetCluster(client, out var cluster))
         {
-            client.Reply.Error("ERR This instance has cluster support disabled"u8);
             return;
         }
 
@@ -108,9 +108,8 @@ internal static class ClusterCommand
 
     private static void MyId(ClientSession client, in RespRequest request)
     {
-        if (client.Server.Cluster is not { } cluster)
+        if (!TryGetCluster(client, out var cluster))
         {
-            client.Reply.Error("ERR This instance has cluster support disabled"u8);
             return;
         }
 
@@ -119,9 +118,8 @@ internal static class ClusterCommand
 
     private static void Nodes(ClientSession client, in RespRequest request)
     {
-        if (client.Server.Cluster is not { } cluster)
+        if (!TryGetCluster(client, out var cluster))
         {
-            client.Reply.Error("ERR This instance has cluster support disabled"u8);
             return;
         }
 

@@ -155,9 +155,14 @@ internal static partial class CommandCommand
             categories.Add("@dangerous");
         }
 
-        if (!isContainer && group is "connection" or "transactions")
+        // READONLY/READWRITE are documented in the cluster group but are @connection commands in Redis.
+        if (!isContainer && (group == "connection" || command.Name is "readonly" or "readwrite"))
         {
-            categories.Add(group == "connection" ? "@connection" : "@transaction");
+            categories.Add("@connection");
+        }
+        else if (!isContainer && group == "transactions")
+        {
+            categories.Add("@transaction");
         }
 
         return categories;

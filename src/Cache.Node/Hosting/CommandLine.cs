@@ -31,6 +31,7 @@ internal static class CommandLine
         ["write-quorum"] = nameof(NodeOptions.WriteQuorum),
         ["replication-timeout"] = nameof(NodeOptions.ReplicationTimeout),
         ["tombstone-horizon"] = nameof(NodeOptions.TombstoneHorizon),
+        ["local-cluster"] = nameof(NodeOptions.LocalCluster),
     };
 
     /// <summary>Parses <paramref name="args"/> into configuration keys, or says what is wrong.</summary>
@@ -133,6 +134,8 @@ internal static class CommandLine
                                           (default 0: a majority of the copies)
           --replication-timeout <ms>      wait for replicas and forwarded replies (default 2000)
           --tombstone-horizon <ms>        keep deletes this long so replicas cannot resurrect them (default 600000)
+          --local-cluster <n>             run n nodes (1-16) in this process on ports port..port+n-1
+                                          (--port 0: any free ports), joined into one cluster
 
         Every option can also come from appsettings.json or GOSSIPCACHE_<Option> environment variables.
         """;

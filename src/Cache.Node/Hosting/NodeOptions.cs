@@ -81,6 +81,15 @@ public sealed class NodeOptions
     /// <summary>The write quorum for a slot with <paramref name="copies"/> owners.</summary>
     public int QuorumFor(int copies) => WriteQuorum > 0 ? Math.Min(WriteQuorum, copies) : (copies / 2) + 1;
 
+    /// <summary>
+    /// When 1 to 16, runs that many nodes in this one process, on consecutive RESP ports from
+    /// <see cref="Port"/> (gossip on each + 10000), the others joining the first. 0 (default): one node.
+    /// </summary>
+    public int LocalCluster { get; set; }
+
     /// <summary>The gossip port to bind, from <see cref="GossipPort"/> or the RESP port.</summary>
     public int EffectiveGossipPort => GossipPort ?? (Port == 0 ? 0 : Port + 10000);
+
+    /// <summary>A copy to adjust per node (every setting is a value or an immutable string).</summary>
+    internal NodeOptions Copy() => (NodeOptions)MemberwiseClone();
 }

@@ -57,7 +57,39 @@ internal static class NodeOptionsValidator
             return $"--maxmemory-samples must be at least 1, not {options.MaxMemorySamples}";
         }
 
-        return ValidateGossip(options);
+        return ValidateGossip(options) ?? ValidateLocalCluster(options);
+    }
+
+    private static string? ValidateLocalCluster(NodeOptions options)
+    {
+        var n = options.LocalCluster;
+        if (n == 0)
+        {
+            return null;
+        }
+
+        if (n is < 1 or > 16)
+        {
+            return $"--local-cluster must be between 1 and 16 nodes, not {n}";
+        }
+
+        if (options.GossipPort is not null)
+        {
+            return "--local-cluster gives each node the gossip port RESP port + 10000 (or a free one with --port 0); drop --gossip-port";
+        }
+
+        if (!string.IsNullOrEmpty(options.Name))
+        {
+            return "--local-cluster names each node host:port; drop --name";
+        }
+
+        var last = options.Port + n - 1;
+        if (options.Port != 0 && last + 10000 > 65535)
+        {
+            return $"--local-cluster {n} from --port {options.Port} needs ports up to {last} and gossip ports up to {last + 10000} (> 65535); pick a lower --port, or --port 0 for any free ports";
+        }
+
+        return null;
     }
 
     private static string? ValidateGossip(NodeOptions options)

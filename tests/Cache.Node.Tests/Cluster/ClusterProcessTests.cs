@@ -56,7 +56,7 @@ public sealed class ClusterProcessTests
     }
 
     // Membership lives in another process: ask it over RESP until the condition holds (bounded).
-    private static async Task WaitForAsync(int port, Func<string[], bool> condition, string what)
+    internal static async Task WaitForAsync(int port, Func<string[], bool> condition, string what)
     {
         var deadline = Stopwatch.StartNew();
         string[] lines = [];

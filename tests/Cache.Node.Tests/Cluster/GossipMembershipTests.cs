@@ -145,7 +145,9 @@ public sealed class GossipMembershipTests : IAsyncLifetime
     [Fact]
     public async Task Cluster_slots_maps_every_slot_once_to_its_primary()
     {
-        await using var connection = await Cache.Client.Resp.RespConnection.ConnectAsync(new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, _nodes[1].Port));
+        // About 10,000 spread-out ranges (~800 KB): a busy machine needs more than the default 5 s to parse them.
+        await using var connection = await Cache.Client.Resp.RespConnection.ConnectAsync(new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, _nodes[1].Port),
+            new Cache.Client.Resp.RespConnectionOptions { CommandTimeout = TimeSpan.FromSeconds(30) });
         var reply = await connection.ExecuteAsync(["CLUSTER", "SLOTS"]);
         var ring = _nodes[1].Server.Cluster!.Ring;
         var ports = _nodes.ToDictionary(n => n.Port, n => n.Server.Cluster!.Gossip.Name);

@@ -1,26 +1,45 @@
 using System.Diagnostics;
+using System.Text;
 using System.Text.RegularExpressions;
 
 namespace Cache.Node.Tests.Cluster;
 
-/// <summary>A node running as its own process (dotnet Cache.Node.dll), so a test can kill -9 it.</summary>
+/// <summary>A node (or a --local-cluster of nodes) running as its own process (dotnet Cache.Node.dll), so a test can kill -9 it.</summary>
 internal sealed partial class NodeProcess : IAsyncDisposable
 {
     private readonly Process _process;
+    private readonly Task<string> _rest;
 
-    private NodeProcess(Process process, int port, string gossipAddress)
+    private NodeProcess(Process process, List<(int Port, string Gossip)> nodes, string output)
     {
         _process = process;
-        Port = port;
-        GossipAddress = gossipAddress;
+        Ports = nodes.Select(n => n.Port).ToArray();
+        GossipAddress = nodes[0].Gossip;
+        // Keep draining stdout so the child never blocks on a full pipe.
+        _rest = DrainAsync(process, output);
     }
 
-    public int Port { get; }
+    private static async Task<string> DrainAsync(Process process, string output) =>
+        output + await process.StandardOutput.ReadToEndAsync(CancellationToken.None);
 
+    /// <summary>The (first) node's RESP port.</summary>
+    public int Port => Ports[0];
+
+    /// <summary>Every node's RESP port, in start order.</summary>
+    public IReadOnlyList<int> Ports { get; }
+
+    /// <summary>The (first) node's gossip address.</summary>
     public string GossipAddress { get; }
 
     /// <summary>Starts a node on free ports and waits for its "ready" line.</summary>
-    public static async Task<NodeProcess> StartAsync(params string[] extraArgs)
+    public static Task<NodeProcess> StartAsync(params string[] extraArgs) =>
+        LaunchAsync(["--port", "0", "--gossip-port", "0", .. extraArgs], nodes: 1, readyAfter: null);
+
+    /// <summary>Starts <c>--local-cluster <paramref name="nodes"/> --port 0</c> and waits until it says the cluster is ready.</summary>
+    public static Task<NodeProcess> StartLocalClusterAsync(int nodes, params string[] extraArgs) =>
+        LaunchAsync(["--local-cluster", nodes.ToString(System.Globalization.CultureInfo.InvariantCulture), "--port", "0", .. extraArgs], nodes, "Local cluster of ");
+
+    private static async Task<NodeProcess> LaunchAsync(string[] args, int nodes, string? readyAfter)
     {
         var psi = new ProcessStartInfo("dotnet")
         {
@@ -29,7 +48,7 @@ internal sealed partial class NodeProcess : IAsyncDisposable
             UseShellExecute = false,
         };
         psi.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Cache.Node.dll"));
-        foreach (var a in new[] { "--port", "0", "--gossip-port", "0" }.Concat(extraArgs))
+        foreach (var a in args)
         {
             psi.ArgumentList.Add(a);
         }
@@ -37,24 +56,42 @@ internal sealed partial class NodeProcess : IAsyncDisposable
         var process = Process.Start(psi)!;
         process.ErrorDataReceived += (_, _) => { };
         process.BeginErrorReadLine();
+        var ready = new List<(int, string)>();
+        var output = new StringBuilder();
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         while (await process.StandardOutput.ReadLineAsync(timeout.Token) is { } line)
         {
-            var ready = ReadyLine().Match(line);
-            if (ready.Success)
+            output.AppendLine(line);
+            if (ReadyLine().Match(line) is { Success: true } match)
             {
-                // Keep draining stdout so the child never blocks on a full pipe.
-                _ = process.StandardOutput.ReadToEndAsync(CancellationToken.None);
-                return new NodeProcess(process, int.Parse(ready.Groups[1].Value), ready.Groups[2].Value);
+                ready.Add((int.Parse(match.Groups[1].Value), match.Groups[2].Value));
+            }
+
+            if (ready.Count == nodes && (readyAfter is null || line.StartsWith(readyAfter, StringComparison.Ordinal)))
+            {
+                return new NodeProcess(process, ready, output.ToString());
             }
         }
 
         process.Kill();
-        throw new InvalidOperationException("The node process exited before it was ready.");
+        throw new InvalidOperationException($"The node process exited before it was ready:\n{output}");
     }
 
     /// <summary>SIGKILL: no leave, no goodbye.</summary>
     public void Kill() => _process.Kill(entireProcessTree: true);
+
+    /// <summary>SIGTERM, as a service manager stops it; returns the exit code and everything it printed.</summary>
+    public async Task<(int ExitCode, string Output)> TerminateAsync(TimeSpan timeout)
+    {
+        using (var kill = Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+        {
+            await kill.WaitForExitAsync();
+        }
+
+        using var cancel = new CancellationTokenSource(timeout);
+        await _process.WaitForExitAsync(cancel.Token);
+        return (_process.ExitCode, await _rest);
+    }
 
     public async ValueTask DisposeAsync()
     {

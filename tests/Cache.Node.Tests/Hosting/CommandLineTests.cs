@@ -37,6 +37,27 @@ public sealed class CommandLineTests
         Assert.StartsWith(expected, error, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData(17, 6379, null, null, "--local-cluster must be between 1 and 16 nodes, not 17")]
+    [InlineData(-1, 6379, null, null, "--local-cluster must be between 1 and 16 nodes, not -1")]
+    [InlineData(3, 6379, 7000, null, "--local-cluster gives each node the gossip port")]
+    [InlineData(3, 6379, null, "n1", "--local-cluster names each node host:port; drop --name")]
+    [InlineData(3, 55535, null, null, "--local-cluster 3 from --port 55535 needs ports up to 55537")]
+    public void Local_cluster_conflicts_are_rejected_with_one_line(int nodes, int port, int? gossipPort, string? name, string expected)
+    {
+        var error = NodeOptionsValidator.Validate(new NodeOptions { LocalCluster = nodes, Port = port, GossipPort = gossipPort, Name = name });
+        Assert.StartsWith(expected, error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Local_cluster_parses_and_validates()
+    {
+        Assert.True(CommandLine.TryParse(["--local-cluster", "3"], out var values, out _, out _));
+        Assert.Equal("3", values["LocalCluster"]);
+        Assert.Null(NodeOptionsValidator.Validate(new NodeOptions { LocalCluster = 16, Port = 0 }));
+        Assert.Null(NodeOptionsValidator.Validate(new NodeOptions { LocalCluster = 3 }));
+    }
+
     [Fact]
     public void A_value_of_the_wrong_type_names_the_option()
     {
