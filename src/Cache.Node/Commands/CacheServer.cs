@@ -63,6 +63,9 @@ internal sealed class CacheServer
     /// <summary>Ships writes to the other owners; null without a cluster.</summary>
     public Cluster.Replicator? Replication { get; set; }
 
+    /// <summary>Pulls data when the ring changes; null without a cluster.</summary>
+    public Cluster.SlotHandOff? HandOff { get; set; }
+
     public bool RequiresPassword => !string.IsNullOrEmpty(Options.RequirePass);
 
     public long NextClientId() => Interlocked.Increment(ref _nextClientId);

@@ -2,9 +2,38 @@ using System.Text;
 
 namespace Cache.Node.Commands;
 
-/// <summary>INFO gossip: the membership by state and the failure detector's counters.</summary>
+/// <summary>
+/// INFO gossip: the membership by state and the failure detector's counters. INFO cluster: the
+/// ring, replication, forwarding and hand-off.
+/// </summary>
 internal static partial class InfoCommand
 {
+    private static void Cluster(StringBuilder text, ClientSession client)
+    {
+        var server = client.Server;
+        Line(text, "cluster_enabled", server.Cluster is null ? 0 : 1);
+        if (server.Cluster is not { } cluster || server.Replication is not { } replication)
+        {
+            return;
+        }
+
+        var ring = cluster.Ring;
+        Line(text, "cluster_ring_nodes", ring.Nodes.Count);
+        Line(text, "cluster_ring_hash", ring.Hash.ToString("x16", System.Globalization.CultureInfo.InvariantCulture));
+        Line(text, "cluster_replicas_configured", cluster.ConfiguredReplicas);
+        Line(text, "cluster_replicas", ring.Replicas);
+        Line(text, "cluster_write_quorum", server.Options.QuorumFor(Math.Max(1, ring.Replicas)));
+        var stats = replication.Stats;
+        Line(text, "cluster_forwarded_commands", stats.Forwarded);
+        Line(text, "cluster_forward_failures", stats.ForwardFailed);
+        Line(text, "cluster_replication_batches_sent", stats.Sent);
+        Line(text, "cluster_replication_failures", stats.FailedSends);
+        Line(text, "cluster_write_quorum_missed", stats.QuorumMissed);
+        Line(text, "cluster_replicated_entries_applied", stats.Applied);
+        Line(text, "cluster_handoff_in_progress", server.HandOff?.Pending ?? 0);
+        Line(text, "cluster_handoff_entries", stats.HandOffEntries);
+    }
+
     private static void Gossip(StringBuilder text, ClientSession client)
     {
         if (client.Server.Cluster is not { } cluster)

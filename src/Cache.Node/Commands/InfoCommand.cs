@@ -95,7 +95,7 @@ internal static partial class InfoCommand
                 Cpu(text);
                 break;
             case "cluster":
-                Line(text, "cluster_enabled", client.Server.Cluster is null ? 0 : 1);
+                Cluster(text, client);
                 break;
             case "gossip":
                 Gossip(text, client);

@@ -145,6 +145,7 @@ internal sealed class NodeHost : IAsyncDisposable
         server.Replication = new Replicator(cluster, server.Peers, options.QuorumFor, stats);
         var handOff = new SlotHandOff(cluster, server.Peers, server.Keys, stats, options.TombstoneHorizon,
             host.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Cache.Node.HandOff"));
+        server.HandOff = handOff;
         return new NodeHost(host, server, port, handOff);
     }
 

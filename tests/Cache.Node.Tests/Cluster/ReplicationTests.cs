@@ -106,7 +106,7 @@ public sealed class ReplicationTests : IAsyncLifetime
     [Fact]
     public async Task A_cluster_aware_client_is_redirected_and_a_plain_one_forwarded()
     {
-        var (key, owner, other) = KeyOwnedElsewhere(_nodes[0]);
+        var (key, owner, other) = KeyOwnedElsewhere("redirected");
         await using var plain = await other.ConnectAsync();
         Assert.Equal("+OK\r\n", await plain.CallAsync("SET", key, "v"));
         Assert.Equal("$1\r\nv\r\n", await plain.CallAsync("GET", key));
@@ -119,7 +119,7 @@ public sealed class ReplicationTests : IAsyncLifetime
     [Fact]
     public async Task A_transaction_on_keys_another_node_owns_runs_there_whole()
     {
-        var (key, _, other) = KeyOwnedElsewhere(_nodes[1], "{tx}");
+        var (key, _, other) = KeyOwnedElsewhere("{tx}counter");
         await using var client = await other.ConnectAsync();
         Assert.Equal("+OK\r\n", await client.CallAsync("MULTI"));
         Assert.Equal("+QUEUED\r\n", await client.CallAsync("SET", key, "10"));
@@ -163,18 +163,13 @@ public sealed class ReplicationTests : IAsyncLifetime
         }
     }
 
-    private (string Key, TestNode Owner, TestNode Other) KeyOwnedElsewhere(TestNode owner, string prefix = "")
+    /// <summary>A key, the node that is its primary, and another node (where a plain client gets forwarded).</summary>
+    private (string Key, TestNode Owner, TestNode Other) KeyOwnedElsewhere(string key)
     {
-        var ring = owner.Server.Cluster!.Ring;
-        var self = owner.Server.Cluster.IndexIn(ring);
-        for (var i = 0; ; i++)
-        {
-            var key = $"{prefix}k{i}";
-            if (ring.OwnerIndices(HashSlot.ForKey(System.Text.Encoding.UTF8.GetBytes(key)))[0] == self)
-            {
-                return (key, owner, _nodes.First(n => n != owner));
-            }
-        }
+        var ring = _nodes[0].Server.Cluster!.Ring;
+        var primary = ring.PrimaryOf(HashSlot.ForKey(System.Text.Encoding.UTF8.GetBytes(key)))!.Id;
+        var owner = _nodes.Single(n => n.Server.Cluster!.Gossip.Name == primary);
+        return (key, owner, _nodes.First(n => n != owner));
     }
 
     private static int CountLocal(TestNode node, string prefix)
