@@ -39,7 +39,7 @@ public sealed partial class GossipCache
             return (stored, 0);
         }
 
-        if (header.AbsoluteUnixMs is { } end && end <= _time.GetUtcNow().ToUnixTimeMilliseconds())
+        if (header.AbsoluteUnixMs is { } end && end <= NowMs(_time.GetUtcNow()))
         {
             // Past its absolute end by our clock; the node's TTL removes it at the same moment by its clock.
             return (null, 0);
@@ -51,7 +51,7 @@ public sealed partial class GossipCache
 
     private async ValueTask SlideAsync(Operation operation, ReadOnlyMemory<byte> fullKey, int slot, CacheEntryHeader header, CancellationToken token)
     {
-        if (!header.HasSliding || header.TimeToLiveMs(_time.GetUtcNow().ToUnixTimeMilliseconds()) is not { } ttl || ttl <= 0)
+        if (!header.HasSliding || header.TimeToLiveMs(NowMs(_time.GetUtcNow())) is not { } ttl || ttl <= 0)
         {
             return;
         }
@@ -108,6 +108,9 @@ public sealed partial class GossipCache
             options.SlidingExpiration is { } sliding ? CeilingMs(sliding.Ticks) : null,
             end is { } e ? CeilingMs(e.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks) : null);
     }
+
+    // Now rounded up like the absolute end, so time left is never rounded over what was asked.
+    private static long NowMs(DateTimeOffset now) => CeilingMs(now.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks);
 
     // Rounded up, so an entry never expires before it was asked to (and never gets a TTL of 0).
     private static long CeilingMs(long ticks) => (ticks + TimeSpan.TicksPerMillisecond - 1) / TimeSpan.TicksPerMillisecond;

@@ -135,7 +135,7 @@ public sealed partial class GossipCache : IBufferDistributedCache, IDisposable, 
         token.ThrowIfCancellationRequested();
         var now = _time.GetUtcNow();
         var header = HeaderFor(options, now);
-        var ttl = header.TimeToLiveMs(now.ToUnixTimeMilliseconds());
+        var ttl = header.TimeToLiveMs(NowMs(now));
         var fullKey = FullKey(key);
         Span<byte> head = stackalloc byte[CacheEntryHeader.MaxLength];
         head = head[..header.Write(head)];

@@ -141,12 +141,16 @@ internal sealed partial class ClusterTopology : IAsyncDisposable
         }
     }
 
-    // Every new connection asks for the ring: it also makes the node treat the connection as
-    // cluster-aware (MOVED instead of forwarding), and it costs one small reply.
+    // Every new connection asks for the ring: that makes the node treat it as cluster-aware (MOVED
+    // instead of forwarding), and the first answer is the first view. Later answers are not taken:
+    // a node that has not yet heard of a change must not undo a fresher view; refreshes ask again.
     private async Task HandshakeAsync(string endpoint, RespConnection connection, CancellationToken cancellationToken)
     {
         var reply = await connection.ExecuteAsync(RingCommand, cancellationToken).ConfigureAwait(false);
-        Apply(endpoint, reply, fromRefresh: false);
+        if (!_current.IsKnown)
+        {
+            Apply(endpoint, reply, fromRefresh: false);
+        }
     }
 
     /// <summary>Takes a CLUSTER RING reply from <paramref name="endpoint"/>; true when it described the cluster.</summary>
