@@ -44,81 +44,85 @@ internal sealed partial class ClusterRouter
         var failuresThisRound = 0;
         Exception? lastFailure = null;
         var tried = new List<string>(2);
-        while (true)
+        // Backoffs inside the failure handler are cancelled by the deadline too: one catch for all.
+        try
         {
-            var snapshot = _topology.Current;
-            var endpoint = redirect ?? snapshot.OwnerOf(slot, rank);
-            redirect = null;
-            try
+            while (true)
             {
-                if (endpoint is null)
-                {
-                    // Nothing known yet (first call) or the ring has no endpoint for the slot: ask the seeds.
-                    await _topology.RequestRefresh().WaitAsync(token).ConfigureAwait(false);
-                    if (ReferenceEquals(snapshot, _topology.Current))
-                    {
-                        await Task.Delay(RoundBackoff, _time, token).ConfigureAwait(false);
-                    }
-
-                    continue;
-                }
-
-                if (!tried.Contains(endpoint))
-                {
-                    tried.Add(endpoint);
-                }
-
-                var connection = await _topology.Pool.GetAsync(endpoint, token).ConfigureAwait(false);
-                RespReply reply;
+                var snapshot = _topology.Current;
+                var endpoint = redirect ?? snapshot.OwnerOf(slot, rank);
+                redirect = null;
                 try
                 {
-                    reply = await connection.ExecuteFrameAsync(frame, token).ConfigureAwait(false);
+                    if (endpoint is null)
+                    {
+                        // Nothing known yet (first call) or the ring has no endpoint for the slot: ask the seeds.
+                        await _topology.RequestRefresh().WaitAsync(token).ConfigureAwait(false);
+                        if (ReferenceEquals(snapshot, _topology.Current))
+                        {
+                            await Task.Delay(RoundBackoff, _time, token).ConfigureAwait(false);
+                        }
+
+                        continue;
+                    }
+
+                    if (!tried.Contains(endpoint))
+                    {
+                        tried.Add(endpoint);
+                    }
+
+                    var connection = await _topology.Pool.GetAsync(endpoint, token).ConfigureAwait(false);
+                    RespReply reply;
+                    try
+                    {
+                        reply = await connection.ExecuteFrameAsync(frame, token).ConfigureAwait(false);
+                    }
+                    catch (Exception ex) when (IsNodeFailure(ex, cancellationToken, deadline.Token))
+                    {
+                        _topology.Pool.Evict(endpoint, connection);
+                        throw;
+                    }
+
+                    if (reply.IsError && TryParseMoved(reply, out var movedTo))
+                    {
+                        _metrics.Redirects.Add(1);
+                        LogRedirected(_logger, slot, endpoint, movedTo);
+                        var refresh = _topology.RequestRefresh();
+                        if (!redirected)
+                        {
+                            // As Redis Cluster clients do: go where the node says at once, refresh behind.
+                            redirected = true;
+                            redirect = movedTo;
+                        }
+                        else
+                        {
+                            await refresh.WaitAsync(token).ConfigureAwait(false);
+                            await Task.Delay(RoundBackoff, _time, token).ConfigureAwait(false);
+                        }
+
+                        continue;
+                    }
+
+                    return reply;
                 }
                 catch (Exception ex) when (IsNodeFailure(ex, cancellationToken, deadline.Token))
                 {
-                    _topology.Pool.Evict(endpoint, connection);
-                    throw;
-                }
-
-                if (reply.IsError && TryParseMoved(reply, out var movedTo))
-                {
-                    _metrics.Redirects.Add(1);
-                    LogRedirected(_logger, slot, endpoint, movedTo);
-                    var refresh = _topology.RequestRefresh();
-                    if (!redirected)
+                    lastFailure = ex;
+                    _metrics.Failovers.Add(1);
+                    LogNodeFailed(_logger, endpoint ?? "(none)", slot, ex.Message);
+                    _ = _topology.RequestRefresh();
+                    rank++;
+                    if (++failuresThisRound >= Math.Max(1, snapshot.OwnerCount))
                     {
-                        // As Redis Cluster clients do: go where the node says at once, refresh behind.
-                        redirected = true;
-                        redirect = movedTo;
-                    }
-                    else
-                    {
-                        await refresh.WaitAsync(token).ConfigureAwait(false);
+                        failuresThisRound = 0;
                         await Task.Delay(RoundBackoff, _time, token).ConfigureAwait(false);
                     }
-
-                    continue;
-                }
-
-                return reply;
-            }
-            catch (Exception ex) when (IsNodeFailure(ex, cancellationToken, deadline.Token))
-            {
-                lastFailure = ex;
-                _metrics.Failovers.Add(1);
-                LogNodeFailed(_logger, endpoint ?? "(none)", slot, ex.Message);
-                _ = _topology.RequestRefresh();
-                rank++;
-                if (++failuresThisRound >= Math.Max(1, snapshot.OwnerCount))
-                {
-                    failuresThisRound = 0;
-                    await Task.Delay(RoundBackoff, _time, token).ConfigureAwait(false);
                 }
             }
-            catch (OperationCanceledException) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
-            {
-                throw Unavailable(slot, tried, lastFailure);
-            }
+        }
+        catch (OperationCanceledException) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            throw Unavailable(slot, tried, lastFailure);
         }
     }
 
@@ -129,7 +133,8 @@ internal sealed partial class ClusterRouter
 
     private GossipCacheUnavailableException Unavailable(int slot, List<string> tried, Exception? lastFailure)
     {
-        var nodes = tried.Count == 0 ? "no node (none known; check Seeds)" : string.Join(", ", tried);
+        var nodes = tried.Count > 0 ? string.Join(", ", tried) : $"the seeds {string.Join(", ", _topology.Seeds)}, none of which answered CLUSTER RING (check Seeds)";
+        lastFailure ??= _topology.LastRefreshFailure;
         var message = $"No GossipCache node answered for hash slot {slot} within {_timeout.TotalMilliseconds:0} ms (CommandTimeout). Tried: {nodes}."
             + (lastFailure is null ? "" : $" Last error: {lastFailure.Message}");
         LogUnavailable(_logger, slot, (long)_timeout.TotalMilliseconds, nodes);

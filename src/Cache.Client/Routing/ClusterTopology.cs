@@ -8,12 +8,13 @@ namespace Cache.Client.Routing;
 /// <summary>
 /// The client's view of the cluster: learnt from any seed with CLUSTER RING, rebuilt with the
 /// nodes' own <see cref="SlotMap"/> code, refreshed when a node redirects (MOVED) or fails, on every
-/// new connection's handshake, and periodically. Readers take <see cref="Current"/> without locks.
+/// and periodically. Readers take <see cref="Current"/> without locks.
 /// </summary>
 internal sealed partial class ClusterTopology : IAsyncDisposable
 {
     // Many requests fail together when a node dies; one refresh answers them all.
     private static readonly TimeSpan RefreshDebounce = TimeSpan.FromMilliseconds(100);
+    private static readonly ReadOnlyMemory<byte>[] MyIdCommand = [Encoding.ASCII.GetBytes("CLUSTER"), Encoding.ASCII.GetBytes("MYID")];
     private static readonly ReadOnlyMemory<byte>[] RingCommand = [Encoding.ASCII.GetBytes("CLUSTER"), Encoding.ASCII.GetBytes("RING")];
 
     private readonly string[] _seeds;
@@ -40,6 +41,12 @@ internal sealed partial class ClusterTopology : IAsyncDisposable
     public NodeConnectionPool Pool { get; }
 
     public TopologySnapshot Current => _current;
+
+    /// <summary>The configured seeds, for error messages.</summary>
+    public IReadOnlyList<string> Seeds => _seeds;
+
+    /// <summary>Why the last refresh found no node, or null after a good one.</summary>
+    public Exception? LastRefreshFailure { get; private set; }
 
     /// <summary>
     /// Asks for a refresh without waiting for it. Calls within the debounce window of the last
@@ -108,12 +115,17 @@ internal sealed partial class ClusterTopology : IAsyncDisposable
             {
                 var connection = await Pool.GetAsync(endpoint, _disposing.Token).ConfigureAwait(false);
                 var reply = await connection.ExecuteAsync(RingCommand, _disposing.Token).ConfigureAwait(false);
-                if (Apply(endpoint, reply, fromRefresh: true))
+                if (Apply(endpoint, reply))
                 {
+                    LastRefreshFailure = null;
                     return;
                 }
             }
-            catch (Exception ex) when (ex is not OperationCanceledException || !_disposing.IsCancellationRequested)
+            catch (OperationCanceledException) when (_disposing.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception ex)
             {
                 last = ex;
             }
@@ -121,6 +133,7 @@ internal sealed partial class ClusterTopology : IAsyncDisposable
 
         if (last is not null)
         {
+            LastRefreshFailure = last;
             LogRefreshFailed(_logger, string.Join(",", candidates), last.Message);
         }
     }
@@ -141,27 +154,19 @@ internal sealed partial class ClusterTopology : IAsyncDisposable
         }
     }
 
-    // Every new connection asks for the ring: that makes the node treat it as cluster-aware (MOVED
-    // instead of forwarding), and the first answer is the first view. Later answers are not taken:
-    // a node that has not yet heard of a change must not undo a fresher view; refreshes ask again.
-    private async Task HandshakeAsync(string endpoint, RespConnection connection, CancellationToken cancellationToken)
-    {
-        var reply = await connection.ExecuteAsync(RingCommand, cancellationToken).ConfigureAwait(false);
-        if (!_current.IsKnown)
-        {
-            Apply(endpoint, reply, fromRefresh: false);
-        }
-    }
+    // Every connection first sends a CLUSTER command, which makes the node treat it as
+    // cluster-aware: MOVED instead of forwarding, so the client learns when its ring is stale.
+    // The reply does not matter (a standalone node answers with an error).
+    private static async Task HandshakeAsync(string endpoint, RespConnection connection, CancellationToken cancellationToken) =>
+        await connection.ExecuteAsync(MyIdCommand, cancellationToken).ConfigureAwait(false);
 
     /// <summary>Takes a CLUSTER RING reply from <paramref name="endpoint"/>; true when it described the cluster.</summary>
-    private bool Apply(string endpoint, RespReply reply, bool fromRefresh)
+    private bool Apply(string endpoint, RespReply reply)
     {
         if (RingReply.MeansStandalone(reply))
         {
-            // A refresh picks the node that answered (the old one may be dead); a handshake after a
-            // redirect must not move every key to the node it was redirected to.
-            var current = _current;
-            if ((fromRefresh && current.Single != endpoint) || !current.IsKnown)
+            // The node that answered (the old one may be dead) takes every key.
+            if (!string.Equals(_current.Single, endpoint, StringComparison.Ordinal))
             {
                 _current = TopologySnapshot.ForSingle(endpoint);
                 LogStandalone(_logger, endpoint);
