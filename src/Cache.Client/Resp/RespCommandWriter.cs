@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Buffers.Text;
 
 namespace Cache.Client.Resp;
@@ -26,6 +27,58 @@ internal static class RespCommandWriter
         }
 
         return frame;
+    }
+
+    /// <summary>
+    /// Encodes <c>before..., head+body, after...</c>: one argument made of two parts is written
+    /// straight into the frame, so a cache value and its header are copied once, not twice.
+    /// </summary>
+    public static byte[] EncodeWithValue(ReadOnlySpan<ReadOnlyMemory<byte>> before, ReadOnlySpan<byte> head, in ReadOnlySequence<byte> body, ReadOnlySpan<ReadOnlyMemory<byte>> after)
+    {
+        var valueLength = checked(head.Length + (int)body.Length);
+        var count = before.Length + 1 + after.Length;
+        var size = 1 + Digits(count) + 2 + 1 + Digits(valueLength) + 2 + valueLength + 2;
+        foreach (var a in before)
+        {
+            size += 1 + Digits(a.Length) + 2 + a.Length + 2;
+        }
+
+        foreach (var a in after)
+        {
+            size += 1 + Digits(a.Length) + 2 + a.Length + 2;
+        }
+
+        var frame = new byte[size];
+        var span = frame.AsSpan();
+        var n = Header(span, (byte)'*', count);
+        foreach (var a in before)
+        {
+            n += Bulk(span[n..], a.Span);
+        }
+
+        n += Header(span[n..], (byte)'$', valueLength);
+        head.CopyTo(span[n..]);
+        n += head.Length;
+        body.CopyTo(span[n..]);
+        n += (int)body.Length;
+        span[n++] = (byte)'\r';
+        span[n++] = (byte)'\n';
+        foreach (var a in after)
+        {
+            n += Bulk(span[n..], a.Span);
+        }
+
+        return frame;
+    }
+
+    private static int Bulk(Span<byte> span, ReadOnlySpan<byte> value)
+    {
+        var n = Header(span, (byte)'$', value.Length);
+        value.CopyTo(span[n..]);
+        n += value.Length;
+        span[n++] = (byte)'\r';
+        span[n++] = (byte)'\n';
+        return n;
     }
 
     private static int Header(Span<byte> span, byte prefix, int value)

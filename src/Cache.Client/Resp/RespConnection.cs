@@ -99,7 +99,11 @@ public sealed class RespConnection : IAsyncDisposable
     /// <see cref="TimeoutException"/> after <see cref="RespConnectionOptions.CommandTimeout"/> and with
     /// <see cref="RespConnectionException"/> when the connection is lost.
     /// </summary>
-    public async ValueTask<RespReply> ExecuteAsync(ReadOnlyMemory<byte>[] args, CancellationToken cancellationToken = default)
+    public ValueTask<RespReply> ExecuteAsync(ReadOnlyMemory<byte>[] args, CancellationToken cancellationToken = default) =>
+        ExecuteFrameAsync(RespCommandWriter.Encode(args), cancellationToken);
+
+    /// <summary>Sends a command already encoded as one RESP frame (the cache builds values in place to copy them once).</summary>
+    internal async ValueTask<RespReply> ExecuteFrameAsync(byte[] frame, CancellationToken cancellationToken = default)
     {
         ThrowIfFailed();
         // One deadline covers the wait for an in-flight slot and the wait for the reply; closing
@@ -109,7 +113,7 @@ public sealed class RespConnection : IAsyncDisposable
         try
         {
             await _inFlight.WaitAsync(linked.Token).ConfigureAwait(false);
-            var pending = new PendingReply(RespCommandWriter.Encode(args));
+            var pending = new PendingReply(frame);
             if (!_outgoing.Writer.TryWrite(pending))
             {
                 _inFlight.Release();
