@@ -69,11 +69,20 @@ internal sealed partial class ClientSession
     /// <summary>Runs a top-level command; a write that changed keys on a primary waits for its replicas.</summary>
     private void RunReplicated(CommandDefinition command, in RespRequest request)
     {
+        if (RunAndReplicate(command, request) is { } waiting)
+        {
+            Defer(waiting);
+        }
+    }
+
+    /// <summary>Runs a command; when it must wait for replicas, returns its reply to come instead of writing it.</summary>
+    private Task<byte[]>? RunAndReplicate(CommandDefinition command, in RespRequest request)
+    {
         if (Server.Replication is not { Active: true } replication
             || !(command.HasFlag(CommandFlags.Write) || command.Name == "exec"))
         {
             Run(command, request);
-            return;
+            return null;
         }
 
         _scratch ??= new ArrayBufferWriter<byte>();
@@ -94,10 +103,10 @@ internal sealed partial class ClientSession
         if (touched.Count == 0 || replication.Replicate(Keys, touched, reply.ToArray()) is not { } waiting)
         {
             Reply.WriteRaw(reply);
-            return;
+            return null;
         }
 
-        Defer(waiting);
+        return waiting;
     }
 
     /// <summary>
@@ -121,6 +130,12 @@ internal sealed partial class ClientSession
         {
             if (HashSlot.ForKey(request[i]) != slot)
             {
+                if (!ClusterAware && !InMulti && CanSplit(command))
+                {
+                    Split(cluster, command, request);
+                    return false;
+                }
+
                 Reject("CROSSSLOT Keys in request don't hash to the same slot");
                 return false;
             }

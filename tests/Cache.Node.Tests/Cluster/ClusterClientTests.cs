@@ -48,7 +48,27 @@ public sealed class ClusterClientTests(ThreeNodeCluster cluster) : IClassFixture
         }
     }
 
-    private static async Task<string> RedisCliAsync(int port, params string[] args)
+    [Fact]
+    public async Task Plain_redis_cli_on_any_node_reaches_keys_every_node_owns()
+    {
+        var keys = Enumerable.Range(0, 200).Select(i => $"plain:{i}").ToArray();
+        foreach (var (node, i) in cluster.Nodes.Select((n, i) => (n, i)))
+        {
+            // Keys owned by the other nodes, written and read without -c: the node forwards them.
+            foreach (var key in keys.Where(k => cluster.OwnerOf(k) != node).Skip(i * 3).Take(3))
+            {
+                Assert.Equal("OK", await RedisCliAsync(node.Port, false, "SET", key, "v-" + key));
+                foreach (var reader in cluster.Nodes)
+                {
+                    Assert.Equal("v-" + key, await RedisCliAsync(reader.Port, false, "GET", key));
+                }
+            }
+        }
+    }
+
+    private static Task<string> RedisCliAsync(int port, params string[] args) => RedisCliAsync(port, true, args);
+
+    private static async Task<string> RedisCliAsync(int port, bool clusterMode, params string[] args)
     {
         var psi = new ProcessStartInfo("redis-cli")
         {
@@ -56,7 +76,7 @@ public sealed class ClusterClientTests(ThreeNodeCluster cluster) : IClassFixture
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var a in new[] { "-c", "-p", port.ToString(System.Globalization.CultureInfo.InvariantCulture) }.Concat(args))
+        foreach (var a in (clusterMode ? new[] { "-c" } : []).Concat(["-p", port.ToString(System.Globalization.CultureInfo.InvariantCulture)]).Concat(args))
         {
             psi.ArgumentList.Add(a);
         }

@@ -127,7 +127,26 @@ public sealed class ReplicationTests : IAsyncLifetime
         Assert.Equal("+QUEUED\r\n", await client.CallAsync("GET", "{tx}other"));
         Assert.Equal("*3\r\n+OK\r\n:15\r\n$-1\r\n", await client.CallAsync("EXEC"));
         Assert.Equal("$2\r\n15\r\n", await client.CallAsync("GET", key));
-        Assert.Equal("-CROSSSLOT Keys in request don't hash to the same slot\r\n", await client.CallAsync("MGET", "a", "b"));
+    }
+
+    [Fact]
+    public async Task Multi_key_commands_of_a_plain_client_are_split_by_owner_and_merged()
+    {
+        var keys = Enumerable.Range(0, 12).Select(i => $"split:{i}").ToArray();
+        var owners = keys.Select(k => KeyOwnedElsewhere(k).Owner).Distinct().Count();
+        Assert.True(owners > 1, "the keys should span several owners");
+        await using var client = await _nodes[0].ConnectAsync();
+        Assert.Equal("+OK\r\n", await client.CallAsync(["MSET", .. keys.SelectMany(k => new[] { k, "v-" + k })]));
+        var expected = "*13\r\n" + string.Concat(keys.Take(6).Select(k => $"${k.Length + 2}\r\nv-{k}\r\n")) + "$-1\r\n"
+            + string.Concat(keys.Skip(6).Select(k => $"${k.Length + 2}\r\nv-{k}\r\n"));
+        Assert.Equal(expected, await client.CallAsync(["MGET", .. keys.Take(6), "split:missing", .. keys.Skip(6)]));
+        Assert.Equal(":13\r\n", await client.CallAsync(["EXISTS", .. keys, keys[0]]));
+        Assert.Equal(":12\r\n", await client.CallAsync(["DEL", .. keys, "split:missing"]));
+        Assert.Equal(":0\r\n", await client.CallAsync(["EXISTS", .. keys]));
+
+        // A cluster-aware client gets Redis Cluster's answer instead.
+        await client.CallAsync("CLUSTER", "MYID");
+        Assert.Equal("-CROSSSLOT Keys in request don't hash to the same slot\r\n", await client.CallAsync(["MGET", .. keys]));
     }
 
     [Fact]

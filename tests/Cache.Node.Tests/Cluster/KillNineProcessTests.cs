@@ -1,0 +1,118 @@
+using Cache.Node.Tests.Infrastructure;
+
+namespace Cache.Node.Tests.Cluster;
+
+/// <summary>
+/// Three real node processes with three copies per key: a kill -9 of one, while a client keeps
+/// writing through another, loses no write that was acknowledged.
+/// </summary>
+public sealed class KillNineProcessTests
+{
+    [Fact]
+    public async Task A_kill_nine_loses_no_acknowledged_write()
+    {
+        var nodes = new List<NodeProcess>();
+        try
+        {
+            nodes.Add(await NodeProcess.StartAsync());
+            for (var i = 1; i < 3; i++)
+            {
+                nodes.Add(await NodeProcess.StartAsync("--join", nodes[0].GossipAddress));
+            }
+
+            foreach (var node in nodes)
+            {
+                await ClusterProcessTests.WaitForAsync(node.Port, lines => lines.Count(l => !l.Contains("fail", StringComparison.Ordinal)) == 3, "3 live members");
+                await WaitForInfoAsync(node.Port, "cluster_replicas:3", "three copies per key");
+            }
+
+            var acknowledged = new Dictionary<string, string>();
+            await using var writer = await RespTestClient.ConnectAsync(nodes[0].Port);
+            var victim = nodes[1];
+            var attempt = 0;
+
+            async Task WriteAsync(int count)
+            {
+                for (var end = attempt + count; attempt < end; attempt++)
+                {
+                    var (key, value) = ($"durable:{attempt}", $"v{attempt}");
+                    var reply = await writer.CallAsync("SET", key, value);
+                    if (reply == "+OK\r\n")
+                    {
+                        acknowledged[key] = value;
+                    }
+                    else
+                    {
+                        // Refused while the victim's death is being noticed: not acknowledged, so it may be lost.
+                        Assert.True(reply.StartsWith("-TRYAGAIN", StringComparison.Ordinal) || reply.StartsWith("-NOREPLICAS", StringComparison.Ordinal), reply);
+                    }
+                }
+            }
+
+            await WriteAsync(400);
+            Assert.Equal(400, acknowledged.Count);
+            victim.Kill();
+            await WriteAsync(400);
+            var survivors = nodes.Where(n => n != victim).ToList();
+            foreach (var node in survivors)
+            {
+                await ClusterProcessTests.WaitForAsync(node.Port, lines => lines.Count(l => l.Contains("fail", StringComparison.Ordinal)) == 1, "the killed node marked fail");
+                await WaitForInfoAsync(node.Port, "cluster_ring_nodes:2", "a ring of the two survivors");
+            }
+
+            await WriteAsync(200);
+            foreach (var node in survivors)
+            {
+                await WaitForInfoAsync(node.Port, "cluster_handoff_in_progress:0", "hand-off finished");
+            }
+
+            // Every acknowledged write reads back through each survivor.
+            foreach (var node in survivors)
+            {
+                await using var reader = await RespTestClient.ConnectAsync(node.Port);
+                var missing = new List<string>();
+                foreach (var (key, value) in acknowledged)
+                {
+                    if (await reader.CallAsync("GET", key) != $"${value.Length}\r\n{value}\r\n")
+                    {
+                        missing.Add(key);
+                    }
+                }
+
+                Assert.True(missing.Count == 0, $"node {node.Port} lost {missing.Count} of {acknowledged.Count} acknowledged writes, e.g. {string.Join(", ", missing.Take(5))}");
+            }
+
+            Assert.True(acknowledged.Count >= 600, $"only {acknowledged.Count} of {attempt} writes were acknowledged");
+        }
+        finally
+        {
+            foreach (var node in nodes)
+            {
+                await node.DisposeAsync();
+            }
+        }
+    }
+
+    private static async Task WaitForInfoAsync(int port, string line, string what)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        var info = "";
+        while (!timeout.IsCancellationRequested)
+        {
+            await using (var client = await RespTestClient.ConnectAsync(port))
+            {
+                info = await client.CallAsync("INFO", "cluster");
+            }
+
+            if (info.Contains(line + "\r\n", StringComparison.Ordinal))
+            {
+                return;
+            }
+
+            // Another process's state: ask again shortly (bounded by the timeout).
+            await Task.Delay(100, CancellationToken.None);
+        }
+
+        Assert.Fail($"node on port {port}: not {what} within 30 s; INFO cluster:\n{info}");
+    }
+}
