@@ -83,7 +83,7 @@ internal sealed class ClusterMembership : IAsyncDisposable
         gossipOptions.BindAddress = addresses[0].ToString();
         gossipOptions.Port = options.EffectiveGossipPort;
         gossipOptions.ClusterLabel = options.ClusterLabel ?? "";
-        gossipOptions.Metadata = new NodeMetadata(respEndpoint).Encode();
+        gossipOptions.Metadata = new NodeMetadata(respEndpoint, options.Zone, options.Weight).Encode();
         // A node keeps trying its seeds (with back-off up to JoinMaxBackoff) until one answers.
         gossipOptions.JoinMaxAttempts = 0;
         if (!string.IsNullOrEmpty(options.GossipKey))
@@ -157,12 +157,17 @@ internal sealed class ClusterMembership : IAsyncDisposable
             return;
         }
 
-        var map = SlotMap.Build(up.Select(name => new RingNode(name)), _replicas);
+        var map = SlotMap.Build(up.Select(RingNodeOf), _replicas);
         var previous = _ring;
         _ringMembers = up;
         Volatile.Write(ref _ring, map);
         RingChanged?.Invoke(previous, map);
     }
+
+    private RingNode RingNodeOf(string name) =>
+        Gossip.Members[name] is { } member && NodeMetadata.Decode(member.Metadata.Span) is { } meta
+            ? new RingNode(name, meta.Weight, string.IsNullOrEmpty(meta.Zone) ? null : meta.Zone)
+            : new RingNode(name);
 
     public async ValueTask DisposeAsync()
     {

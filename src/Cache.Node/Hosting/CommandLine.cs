@@ -28,6 +28,8 @@ internal static class CommandLine
         ["gossip-profile"] = nameof(NodeOptions.GossipProfile),
         ["announce-ip"] = nameof(NodeOptions.AnnounceIp),
         ["replicas"] = nameof(NodeOptions.Replicas),
+        ["zone"] = nameof(NodeOptions.Zone),
+        ["weight"] = nameof(NodeOptions.Weight),
         ["write-quorum"] = nameof(NodeOptions.WriteQuorum),
         ["replication-timeout"] = nameof(NodeOptions.ReplicationTimeout),
         ["tombstone-horizon"] = nameof(NodeOptions.TombstoneHorizon),
@@ -129,6 +131,8 @@ internal static class CommandLine
           --cluster-label <label>         keeps clusters on one network apart
           --gossip-profile <p>            lan (default), wan or local timings
           --announce-ip <ip>              address peers and clients use to reach this node
+          --zone <name>                   failure domain; a slot's copies go to different zones
+          --weight <n>                    relative share of slots (default 1)
           --replicas <n>                  copies of every key (default 3; fewer while the cluster is smaller)
           --write-quorum <n>              copies holding a write before it is acknowledged
                                           (default 0: a majority of the copies)

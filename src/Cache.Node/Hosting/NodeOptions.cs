@@ -63,6 +63,12 @@ public sealed class NodeOptions
     /// <summary>Timing preset for gossip: lan (memberlist's defaults), wan or local.</summary>
     public string GossipProfile { get; set; } = "lan";
 
+    /// <summary>Failure domain (rack, availability zone); a slot's copies go to different zones when there are enough.</summary>
+    public string? Zone { get; set; }
+
+    /// <summary>Relative share of slots this node takes (1 = one share), e.g. 2 on a machine with twice the memory.</summary>
+    public int Weight { get; set; } = 1;
+
     /// <summary>Copies of every key (its owners: one primary and N-1 replicas); fewer while the cluster is smaller.</summary>
     public int Replicas { get; set; } = 3;
 

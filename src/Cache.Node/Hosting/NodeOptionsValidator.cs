@@ -141,6 +141,16 @@ internal static class NodeOptionsValidator
             return $"--gossip-profile must be lan, wan or local, not '{options.GossipProfile}'";
         }
 
+        if (options.Weight is < 1 or > 1000)
+        {
+            return $"--weight must be between 1 and 1000, not {options.Weight}";
+        }
+
+        if (options.Zone is { } zone && (zone.Length > 64 || zone.Any(c => c is ';' or '=' || char.IsWhiteSpace(c))))
+        {
+            return $"--zone must be at most 64 characters without spaces, ';' or '=', not '{zone}'";
+        }
+
         if (options.Replicas is < 1 or > 16)
         {
             return $"--replicas must be between 1 and 16, not {options.Replicas}";
