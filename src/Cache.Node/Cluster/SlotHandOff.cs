@@ -24,6 +24,7 @@ internal sealed partial class SlotHandOff : IDisposable
     private readonly SemaphoreSlim _oneAtATime = new(1, 1);
     private readonly CancellationTokenSource _stopping = new();
     private long _pending;
+    private int _leaving;
 
     public SlotHandOff(ClusterMembership cluster, PeerLinks peers, KeySpace keys, ReplicationStats stats, long tombstoneHorizonMs, ILogger logger)
     {
@@ -188,6 +189,103 @@ internal sealed partial class SlotHandOff : IDisposable
         }
     }
 
+    /// <summary>
+    /// Before a graceful leave: pushes the slots this node holds to the nodes that will own them
+    /// once it is gone and do not hold them now (with one copy per key, the only copy would
+    /// otherwise leave with it). Bounded by <paramref name="budget"/>.
+    /// </summary>
+    public async Task PushBeforeLeaveAsync(TimeSpan budget, CancellationToken cancellationToken)
+    {
+        if (Interlocked.Exchange(ref _leaving, 1) != 0)
+        {
+            return;
+        }
+
+        var ring = _cluster.Ring;
+        var self = _cluster.Gossip.Name;
+        if (ring.Nodes.Count <= 1 || IndexOf(ring, self) < 0)
+        {
+            return;
+        }
+
+        var after = SlotMap.Build(ring.Nodes.Where(n => n.Id != self), _cluster.ConfiguredReplicas);
+        var plan = new Dictionary<string, bool[]>(StringComparer.Ordinal);
+        var selfIndex = IndexOf(ring, self);
+        for (var slot = 0; slot < HashSlot.Count; slot++)
+        {
+            var before = ring.OwnerIndices(slot);
+            if (!before.Contains(selfIndex))
+            {
+                continue;
+            }
+
+            foreach (var owner in after.OwnerIndices(slot))
+            {
+                var id = after.Nodes[owner].Id;
+                var alreadyOwner = false;
+                foreach (var previous in before)
+                {
+                    alreadyOwner |= ring.Nodes[previous].Id == id;
+                }
+
+                if (!alreadyOwner)
+                {
+                    if (!plan.TryGetValue(id, out var slots))
+                    {
+                        slots = new bool[HashSlot.Count];
+                        plan[id] = slots;
+                    }
+
+                    slots[slot] = true;
+                }
+            }
+        }
+
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(budget);
+        foreach (var (target, slots) in plan)
+        {
+            if (_cluster.RespEndpointOf(target) is not { } endpoint)
+            {
+                continue;
+            }
+
+            var link = _peers.Get(endpoint);
+            var cursor = 0;
+            var pushed = 0;
+            try
+            {
+                do
+                {
+                    var entries = new List<(byte[] Key, ReplicatedEntry Entry)>();
+                    lock (_keys.Gate)
+                    {
+                        cursor = _keys.ExportWhere(cursor, EntriesPerPull, slot => slots[slot], entries);
+                    }
+
+                    if (entries.Count > 0)
+                    {
+                        List<ReadOnlyMemory<byte>> args = ["GOSSIPCACHE"u8.ToArray(), "APPLY"u8.ToArray()];
+                        foreach (var (key, entry) in entries)
+                        {
+                            ReplicationCodec.Append(args, key, entry);
+                        }
+
+                        (await link.SendAsync([.. args]).WaitAsync(deadline.Token).ConfigureAwait(false)).ThrowIfError();
+                        pushed += entries.Count;
+                    }
+                }
+                while (cursor != 0);
+                _stats.HandedOff(pushed);
+                LogPushed(_logger, pushed, target);
+            }
+            catch (Exception ex) when (ex is RespConnectionException or TimeoutException or RespServerException or OperationCanceledException)
+            {
+                LogPushFailed(_logger, target, ex.Message);
+            }
+        }
+    }
+
     private int ApplyBatch(IReadOnlyList<RespReply> items)
     {
         var applied = 0;
@@ -232,6 +330,12 @@ internal sealed partial class SlotHandOff : IDisposable
 
     [LoggerMessage(EventId = 301, Level = LogLevel.Warning, Message = "Hand-off from {Source} failed: {Error}; the next ring change or anti-entropy will retry")]
     private static partial void LogPullFailed(ILogger logger, string source, string error);
+
+    [LoggerMessage(EventId = 303, Level = LogLevel.Information, Message = "Leaving: handed {Entries} entries to {Target}, their next owner")]
+    private static partial void LogPushed(ILogger logger, int entries, string target);
+
+    [LoggerMessage(EventId = 304, Level = LogLevel.Warning, Message = "Leaving: handing entries to {Target} failed ({Error}); keys with no other copy are lost")]
+    private static partial void LogPushFailed(ILogger logger, string target, string error);
 
     [LoggerMessage(EventId = 302, Level = LogLevel.Debug, Message = "Hand-off from {Source} skipped: it left the ring")]
     private static partial void LogSourceGone(ILogger logger, string source);

@@ -156,6 +156,7 @@ internal sealed class NodeHost : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        await _handOff.PushBeforeLeaveAsync(TimeSpan.FromSeconds(10), CancellationToken.None).ConfigureAwait(false);
         if (Server.Cluster is { } cluster)
         {
             // Leave first, so peers hear it from us rather than suspecting a failure.
