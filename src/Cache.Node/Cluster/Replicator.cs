@@ -7,8 +7,10 @@ namespace Cache.Node.Cluster;
 
 /// <summary>
 /// The primary's half of a write: after a command changed keys, ship each key's versioned state
-/// to the slot's other owners and hold the client's reply until the write quorum holds it.
-/// Runs under the key space gate up to the sends; the wait happens off it.
+/// to the slot's other owners and hold the client's reply until the write quorum holds it. The
+/// writes of one batch of a client's pipeline travel together (one APPLY per peer), so a
+/// pipeline costs a round trip per batch, not per write. Collecting runs under the key space
+/// gate; sending and waiting happen off it.
 /// </summary>
 internal sealed class Replicator(ClusterMembership cluster, PeerLinks peers, Func<int, int> quorumFor, ReplicationStats stats)
 {
@@ -18,34 +20,34 @@ internal sealed class Replicator(ClusterMembership cluster, PeerLinks peers, Fun
     public bool Active => cluster.Ring.Replicas > 1;
 
     /// <summary>
-    /// Sends the state of <paramref name="touched"/> to the other owners. Returns null when there
-    /// is nothing to wait for (the reply can go now), else the reply to send once the quorum
-    /// acknowledged: <paramref name="reply"/>, or a NOREPLICAS error.
+    /// Adds the state of <paramref name="touched"/> to <paramref name="batch"/> (created on first
+    /// use), to go to the other owners when the batch is sent. False when there is nothing to wait
+    /// for: the reply can go now. Runs under the key space gate.
     /// </summary>
-    public Task<byte[]>? Replicate(KeySpace keys, List<byte[]> touched, byte[] reply)
+    public bool Collect(ref ReplicationBatch? batch, KeySpace keys, List<byte[]> touched)
     {
-        var ring = cluster.Ring;
+        var ring = batch?.Ring ?? cluster.Ring;
         var self = cluster.IndexIn(ring);
         if (ring.Replicas <= 1 && self >= 0)
         {
-            return null;
+            return false;
         }
 
-        // Per target node: the APPLY arguments; per touched slot: how many acks it still needs.
-        var batches = new Dictionary<int, List<ReadOnlyMemory<byte>>>();
-        var needs = new Dictionary<int, int>();
-        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var waits = false;
+        var seen = touched.Count > 1 ? new HashSet<string>(StringComparer.Ordinal) : null;
         foreach (var key in touched)
         {
-            if (!seen.Add(Encoding.Latin1.GetString(key)) || keys.Export(key) is not { } entry)
+            if (seen?.Add(Encoding.Latin1.GetString(key)) == false || keys.Export(key) is not { } entry)
             {
                 continue;   // repeated, or already expired (replicas expire it themselves)
             }
 
+            batch ??= new ReplicationBatch(ring);
             var slot = HashSlot.ForKey(key);
             var owners = ring.OwnerIndices(slot);
             var quorum = quorumFor(owners.Length);
-            needs.TryAdd(slot, owners.Contains(self) ? quorum - 1 : quorum);
+            batch.Needs.TryAdd(slot, owners.Contains(self) ? quorum - 1 : quorum);
+            waits |= batch.Needs[slot] > 0;
             foreach (var owner in owners)
             {
                 if (owner == self)
@@ -53,23 +55,27 @@ internal sealed class Replicator(ClusterMembership cluster, PeerLinks peers, Fun
                     continue;
                 }
 
-                if (!batches.TryGetValue(owner, out var args))
+                if (!batch.Targets.TryGetValue(owner, out var args))
                 {
                     args = ["GOSSIPCACHE"u8.ToArray(), "APPLY"u8.ToArray()];
-                    batches[owner] = args;
+                    batch.Targets[owner] = args;
                 }
 
                 ReplicationCodec.Append(args, key, entry);
+                batch.Bytes += key.Length + entry.Value.Length + 64;
+                waits = true;
             }
         }
 
-        if (needs.Values.All(n => n <= 0) && batches.Count == 0)
-        {
-            return null;
-        }
+        return waits;
+    }
 
-        var sends = new List<(int Owner, Task<RespReply> Reply)>(batches.Count);
-        foreach (var (owner, args) in batches)
+    /// <summary>Sends a batch: one APPLY per target node; its <see cref="ReplicationBatch.Done"/> says whether every slot reached its quorum.</summary>
+    public void Send(ReplicationBatch batch)
+    {
+        var ring = batch.Ring;
+        var sends = new List<(int Owner, Task<RespReply> Reply)>(batch.Targets.Count);
+        foreach (var (owner, args) in batch.Targets)
         {
             var endpoint = cluster.RespEndpointOf(ring.Nodes[owner].Id);
             var task = endpoint is null
@@ -79,7 +85,23 @@ internal sealed class Replicator(ClusterMembership cluster, PeerLinks peers, Fun
         }
 
         stats.BatchesSent(sends.Count);
-        return AwaitQuorumAsync(ring, needs, sends, reply);
+        _ = CompleteAsync(batch, sends);
+    }
+
+    /// <summary>The reply to send once the batch holding the write was acknowledged: <paramref name="reply"/>, or NOREPLICAS.</summary>
+    public static async Task<byte[]> ReplyAfterAsync(Task<bool> quorum, byte[] reply) =>
+        await quorum.ConfigureAwait(false) ? reply : "-NOREPLICAS Not enough good replicas to write.\r\n"u8.ToArray();
+
+    private async Task CompleteAsync(ReplicationBatch batch, List<(int Owner, Task<RespReply> Reply)> sends)
+    {
+        try
+        {
+            batch.Complete(await AwaitQuorumAsync(batch.Ring, batch.Needs, sends).ConfigureAwait(false));
+        }
+        catch (Exception ex)
+        {
+            batch.Fail(ex);
+        }
     }
 
     private static async ValueTask<bool> Succeeded(Task<RespReply> reply)
@@ -102,7 +124,7 @@ internal sealed class Replicator(ClusterMembership cluster, PeerLinks peers, Fun
         }
     }
 
-    private async Task<byte[]> AwaitQuorumAsync(SlotMap ring, Dictionary<int, int> needs, List<(int Owner, Task<RespReply> Reply)> sends, byte[] reply)
+    private async Task<bool> AwaitQuorumAsync(SlotMap ring, Dictionary<int, int> needs, List<(int Owner, Task<RespReply> Reply)> sends)
     {
         var pending = sends.ToList();
         while (needs.Values.Any(n => n > 0) && pending.Count > 0)
@@ -135,10 +157,10 @@ internal sealed class Replicator(ClusterMembership cluster, PeerLinks peers, Fun
 
         if (needs.Values.All(n => n <= 0))
         {
-            return reply;
+            return true;
         }
 
         stats.QuorumMissedOnce();
-        return "-NOREPLICAS Not enough good replicas to write.\r\n"u8.ToArray();
+        return false;
     }
 }

@@ -18,6 +18,8 @@ internal sealed partial class ClientSession
     private IBufferWriter<byte> _current = null!;
     private ArrayBufferWriter<byte>? _tail;
     private ArrayBufferWriter<byte>? _scratch;
+    private const long MaxReplicationBatchBytes = 4 * 1024 * 1024;
+    private Cluster.ReplicationBatch? _replication;
     private int _multiSlot = -1;
     private string? _multiForwardTo;
 
@@ -27,6 +29,7 @@ internal sealed partial class ClientSession
     /// <summary>Writes the waiting replies, in order, to the connection's output once each is ready.</summary>
     public async ValueTask DrainAsync()
     {
+        SendReplication();
         SealTail();
         while (_deferred.TryDequeue(out var reply))
         {
@@ -100,13 +103,29 @@ internal sealed partial class ClientSession
 
         var touched = Keys.EndCapture();
         var reply = _scratch.WrittenSpan;
-        if (touched.Count == 0 || replication.Replicate(Keys, touched, reply.ToArray()) is not { } waiting)
+        if (touched.Count == 0 || !replication.Collect(ref _replication, Keys, touched))
         {
             Reply.WriteRaw(reply);
             return null;
         }
 
+        var waiting = Replicator.ReplyAfterAsync(_replication!.Done, reply.ToArray());
+        if (_replication.Bytes >= MaxReplicationBatchBytes)
+        {
+            SendReplication();
+        }
+
         return waiting;
+    }
+
+    /// <summary>Sends the writes collected in this batch to the other owners (the replies wait on it).</summary>
+    private void SendReplication()
+    {
+        if (_replication is { } batch)
+        {
+            _replication = null;
+            Server.Replication!.Send(batch);
+        }
     }
 
     /// <summary>
