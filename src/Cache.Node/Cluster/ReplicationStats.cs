@@ -10,6 +10,16 @@ internal sealed class ReplicationStats
     private long _forwarded;
     private long _forwardFailed;
     private long _handOffEntries;
+    private long _readRepairs;
+    private long _readQuorumMissed;
+
+    public long ReadRepairs => Interlocked.Read(ref _readRepairs);
+
+    public long ReadQuorumMissed => Interlocked.Read(ref _readQuorumMissed);
+
+    public void ReadRepairedOnce() => Interlocked.Increment(ref _readRepairs);
+
+    public void ReadQuorumMissedOnce() => Interlocked.Increment(ref _readQuorumMissed);
 
     public long Sent => Interlocked.Read(ref _sent);
 

@@ -14,7 +14,7 @@ namespace Cache.Node.Commands;
 /// </summary>
 internal sealed partial class ClientSession
 {
-    private readonly Queue<Task<byte[]>> _deferred = new();
+    private readonly Queue<Func<Task<byte[]>>> _deferred = new();   // started when reached, in order
     private IBufferWriter<byte> _current = null!;
     private ArrayBufferWriter<byte>? _tail;
     private ArrayBufferWriter<byte>? _scratch;
@@ -36,7 +36,7 @@ internal sealed partial class ClientSession
             byte[] bytes;
             try
             {
-                bytes = await reply.ConfigureAwait(false);
+                bytes = await reply().ConfigureAwait(false);
             }
             catch (Exception ex)
             {
@@ -53,6 +53,12 @@ internal sealed partial class ClientSession
     /// <summary>Queues a reply that arrives later; replies written after it wait behind it.</summary>
     private void Defer(Task<byte[]> reply)
     {
+        Defer(() => reply);
+    }
+
+    /// <summary>Queues a reply produced only when the drain reaches it (after every reply before it was written).</summary>
+    private void Defer(Func<Task<byte[]>> reply)
+    {
         SealTail();
         _deferred.Enqueue(reply);
         _tail ??= new ArrayBufferWriter<byte>();
@@ -64,7 +70,8 @@ internal sealed partial class ClientSession
     {
         if (_tail is { WrittenCount: > 0 } tail && _deferred.Count > 0)
         {
-            _deferred.Enqueue(Task.FromResult(tail.WrittenSpan.ToArray()));
+            var bytes = Task.FromResult(tail.WrittenSpan.ToArray());
+            _deferred.Enqueue(() => bytes);
             tail.Clear();
         }
     }
@@ -175,6 +182,13 @@ internal sealed partial class ClientSession
 
         var owners = ring.OwnerIndices(slot);
         var self = cluster.IndexIn(ring);
+        if (owners[0] == self && Server.Options.ReadQuorum > 1 && owners.Length > 1 && !InMulti
+            && command.HasFlag(CommandFlags.ReadOnly) && command.FirstKey == command.LastKey)
+        {
+            ReadWithQuorum(cluster, ring, owners, command, request);
+            return false;
+        }
+
         if (owners[0] == self || (ReadFromReplica && command.HasFlag(CommandFlags.ReadOnly) && owners.Contains(self)))
         {
             return true;

@@ -30,6 +30,9 @@ internal static partial class InfoCommand
         Line(text, "cluster_replication_failures", stats.FailedSends);
         Line(text, "cluster_write_quorum_missed", stats.QuorumMissed);
         Line(text, "cluster_replicated_entries_applied", stats.Applied);
+        Line(text, "cluster_read_quorum", server.Options.ReadQuorum);
+        Line(text, "cluster_read_repairs", stats.ReadRepairs);
+        Line(text, "cluster_read_quorum_missed", stats.ReadQuorumMissed);
         Line(text, "cluster_handoff_in_progress", server.HandOff?.Pending ?? 0);
         Line(text, "cluster_handoff_entries", stats.HandOffEntries);
     }

@@ -17,6 +17,7 @@ internal static class PeerCommands
         table.Add(new CommandDefinition("gossipcache", -2, CommandFlags.None, null, "cluster", "Node-to-node commands of a GossipCache cluster.")
             .AddSubCommand(new("peer", 2, CommandFlags.Stale | CommandFlags.Fast, Peer, "cluster", "Marks this connection as another node's."))
             .AddSubCommand(new("apply", -8, CommandFlags.Stale, Apply, "cluster", "Merges replicated entries: key clock node kind expires-at value ..."))
+            .AddSubCommand(new("entry", 3, CommandFlags.ReadOnly | CommandFlags.Stale | CommandFlags.Fast, Entry, "cluster", "A key's versioned state (tombstones included), for quorum reads."))
             .AddSubCommand(new("pull", 5, CommandFlags.ReadOnly | CommandFlags.Stale, Pull, "cluster", "Exports the entries of a set of slots: cursor count slot-bitmap.")));
 
     private static void Peer(ClientSession client, in RespRequest request)
@@ -55,6 +56,24 @@ internal static class PeerCommands
 
         client.Server.Replication?.Stats.AppliedEntries(applied);
         client.Reply.Integer(applied);
+    }
+
+    private static void Entry(ClientSession client, in RespRequest request)
+    {
+        var key = request[2].ToArray();
+        if (client.Keys.Export(key) is not { } entry)
+        {
+            client.Reply.ArrayHeader(0);
+            return;
+        }
+
+        var args = new List<ReadOnlyMemory<byte>>(ReplicationCodec.ArgsPerEntry);
+        ReplicationCodec.Append(args, key, entry);
+        client.Reply.ArrayHeader(args.Count);
+        foreach (var arg in args)
+        {
+            client.Reply.Bulk(arg.Span);
+        }
     }
 
     private static void Pull(ClientSession client, in RespRequest request)

@@ -31,6 +31,7 @@ internal static class CommandLine
         ["zone"] = nameof(NodeOptions.Zone),
         ["weight"] = nameof(NodeOptions.Weight),
         ["write-quorum"] = nameof(NodeOptions.WriteQuorum),
+        ["read-quorum"] = nameof(NodeOptions.ReadQuorum),
         ["replication-timeout"] = nameof(NodeOptions.ReplicationTimeout),
         ["tombstone-horizon"] = nameof(NodeOptions.TombstoneHorizon),
         ["local-cluster"] = nameof(NodeOptions.LocalCluster),
@@ -136,6 +137,7 @@ internal static class CommandLine
           --replicas <n>                  copies of every key (default 3; fewer while the cluster is smaller)
           --write-quorum <n>              copies holding a write before it is acknowledged
                                           (default 0: a majority of the copies)
+          --read-quorum <n>               copies a read compares, repairing stale ones (default 1)
           --replication-timeout <ms>      wait for replicas and forwarded replies (default 2000)
           --tombstone-horizon <ms>        keep deletes this long so replicas cannot resurrect them (default 600000)
           --local-cluster <n>             run n nodes (1-16) in this process on ports port..port+n-1

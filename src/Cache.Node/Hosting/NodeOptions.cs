@@ -78,6 +78,12 @@ public sealed class NodeOptions
     /// </summary>
     public int WriteQuorum { get; set; }
 
+    /// <summary>
+    /// Copies a read consults (1, the default: the primary alone). Above 1 the primary compares its
+    /// version with the other owners', takes a newer one and repairs owners that were behind.
+    /// </summary>
+    public int ReadQuorum { get; set; } = 1;
+
     /// <summary>How long (ms) a primary waits for its replicas' acknowledgements, and a node for a forwarded reply.</summary>
     public int ReplicationTimeout { get; set; } = 2000;
 

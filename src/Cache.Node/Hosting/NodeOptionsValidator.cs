@@ -161,6 +161,11 @@ internal static class NodeOptionsValidator
             return $"--write-quorum must be between 1 and --replicas ({options.Replicas}), or 0 for a majority, not {options.WriteQuorum}";
         }
 
+        if (options.ReadQuorum < 1 || options.ReadQuorum > options.Replicas)
+        {
+            return $"--read-quorum must be between 1 and --replicas ({options.Replicas}), not {options.ReadQuorum}";
+        }
+
         if (options.ReplicationTimeout is < 10 or > 600_000)
         {
             return $"--replication-timeout must be between 10 and 600000 ms, not {options.ReplicationTimeout}";

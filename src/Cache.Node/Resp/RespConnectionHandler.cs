@@ -196,6 +196,14 @@ internal sealed partial class RespConnectionHandler(CacheServer server, ILogger<
                     break;
                 }
 
+                if (session.EndBatch)
+                {
+                    // A reply that runs at drain time (a quorum read): nothing after it may run first.
+                    session.EndBatch = false;
+                    outcome = BatchOutcome.MoreBuffered;
+                    break;
+                }
+
                 if (executed >= MaxCommandsPerBatch || session.Reply.BytesWritten >= MaxReplyBytesPerBatch)
                 {
                     outcome = BatchOutcome.MoreBuffered;
