@@ -12,6 +12,9 @@ internal sealed partial class ClusterRouter
     [LoggerMessage(EventId = 21, Level = LogLevel.Debug, Message = "GossipCache: node {Endpoint} failed for slot {Slot} ({Error}); trying the next owner")]
     private static partial void LogNodeFailed(ILogger logger, string endpoint, int slot, string error);
 
+    [LoggerMessage(EventId = 23, Level = LogLevel.Debug, Message = "GossipCache: node {Endpoint} asked to retry slot {Slot} ({Reply}); retrying")]
+    private static partial void LogRetrying(ILogger logger, string endpoint, int slot, string reply);
+
     [LoggerMessage(EventId = 22, Level = LogLevel.Error, Message = "GossipCache: no node answered for slot {Slot} within {TimeoutMs} ms; tried {Endpoints}")]
     private static partial void LogUnavailable(ILogger logger, int slot, long timeoutMs, string endpoints);
 }

@@ -103,6 +103,17 @@ internal sealed partial class ClusterRouter
                         continue;
                     }
 
+                    if (reply.IsError && IsTransient(reply))
+                    {
+                        // The node is fine but could not finish now (its key's owner or the write quorum
+                        // did not answer): every command we send is idempotent, so try again shortly.
+                        lastFailure = new RespServerException(reply.Text ?? "TRYAGAIN");
+                        LogRetrying(_logger, endpoint, slot, reply.Text ?? "");
+                        _ = _topology.RequestRefresh();
+                        await Task.Delay(RoundBackoff, _time, token).ConfigureAwait(false);
+                        continue;
+                    }
+
                     return reply;
                 }
                 catch (Exception ex) when (IsNodeFailure(ex, cancellationToken, deadline.Token))
@@ -140,6 +151,11 @@ internal sealed partial class ClusterRouter
         LogUnavailable(_logger, slot, (long)_timeout.TotalMilliseconds, nodes);
         return new GossipCacheUnavailableException(message, lastFailure);
     }
+
+    // TRYAGAIN (a forwarded command's owner did not answer) and NOREPLICAS (the write quorum was
+    // missed): both pass once the cluster has noticed a dead node.
+    private static bool IsTransient(RespReply reply) =>
+        reply.Text is { } text && (text.StartsWith("TRYAGAIN", StringComparison.Ordinal) || text.StartsWith("NOREPLICAS", StringComparison.Ordinal));
 
     // "MOVED <slot> <host:port>"
     private static bool TryParseMoved(RespReply reply, out string endpoint)

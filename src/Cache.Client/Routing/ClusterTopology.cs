@@ -16,6 +16,7 @@ internal sealed partial class ClusterTopology : IAsyncDisposable
     private static readonly TimeSpan RefreshDebounce = TimeSpan.FromMilliseconds(100);
     private static readonly ReadOnlyMemory<byte>[] MyIdCommand = [Encoding.ASCII.GetBytes("CLUSTER"), Encoding.ASCII.GetBytes("MYID")];
     private static readonly ReadOnlyMemory<byte>[] RingCommand = [Encoding.ASCII.GetBytes("CLUSTER"), Encoding.ASCII.GetBytes("RING")];
+    private static readonly ReadOnlyMemory<byte>[] ReadOnlyCommand = [Encoding.ASCII.GetBytes("READONLY")];
 
     private readonly string[] _seeds;
     private readonly TimeSpan _refreshInterval;
@@ -156,9 +157,18 @@ internal sealed partial class ClusterTopology : IAsyncDisposable
 
     // Every connection first sends a CLUSTER command, which makes the node treat it as
     // cluster-aware: MOVED instead of forwarding, so the client learns when its ring is stale.
-    // The reply does not matter (a standalone node answers with an error).
-    private static async Task HandshakeAsync(string endpoint, RespConnection connection, CancellationToken cancellationToken) =>
-        await connection.ExecuteAsync(MyIdCommand, cancellationToken).ConfigureAwait(false);
+    // Then READONLY: reads only go to a replica when the primary failed, and then the replica must
+    // serve its own copy; without it, it would answer MOVED to the dead primary until gossip
+    // declares it dead (seconds), and reads of that node's keys would fail for as long.
+    // The replies do not matter (a standalone node answers MYID with an error).
+    private static async Task HandshakeAsync(string endpoint, RespConnection connection, CancellationToken cancellationToken)
+    {
+        // Pipelined: one round trip.
+        var myId = connection.ExecuteAsync(MyIdCommand, cancellationToken);
+        var readOnly = connection.ExecuteAsync(ReadOnlyCommand, cancellationToken);
+        await myId.ConfigureAwait(false);
+        await readOnly.ConfigureAwait(false);
+    }
 
     /// <summary>Takes a CLUSTER RING reply from <paramref name="endpoint"/>; true when it described the cluster.</summary>
     private bool Apply(string endpoint, RespReply reply)

@@ -69,8 +69,8 @@ public sealed class GossipCacheRoutingTests
         }
 
         // A seed without a ring (as nodes before CLUSTER RING) that redirects the key to the real node.
-        // Its requests: 0 the handshake (CLUSTER MYID), 1 CLUSTER RING, 2 the GET.
-        await using var seed = new ScriptedServer(n => n == 2 ? $"-MOVED 12539 {node.Endpoint}\r\n" : "-ERR unknown subcommand 'RING'. Try CLUSTER HELP.\r\n");
+        // Its requests: 0 and 1 the handshake (CLUSTER MYID, READONLY), 2 CLUSTER RING, 3 the GET.
+        await using var seed = new ScriptedServer(n => n == 3 ? $"-MOVED 12539 {node.Endpoint}\r\n" : "-ERR unknown subcommand 'RING'. Try CLUSTER HELP.\r\n");
         await using var cache = Create(((IPEndPoint)seed.Endpoint).ToString());
         Assert.Equal("plain"u8.ToArray(), await cache.GetAsync("k"));
     }
