@@ -228,7 +228,23 @@ internal sealed partial class ClientSession
         _multiForwardTo = null;
         _multiSlot = -1;
         MultiQueue = null;
+        MultiFailed = false;
+
+        // WATCHed keys live here (WATCH of another node's key is MOVED): as EXEC, a watched key
+        // that changed (or expired) since WATCH aborts the transaction before anything is sent.
+        foreach (var key in Watch.Keys)
+        {
+            Keys.Exists(key);
+        }
+
+        var dirty = Watch.Dirty;
         Keys.Unwatch(Watch);
+        if (dirty)
+        {
+            Reply.NullArray();
+            return true;
+        }
+
         // Sent back to back under the key space gate, which every sender on this link holds, so
         // no other request can land inside the transaction on the shared link.
         var link = Server.Peers!.Get(endpoint, Reply.Protocol);
