@@ -246,9 +246,9 @@ internal sealed partial class ClientSession
         }
 
         // Sent back to back under the key space gate, which every sender on this link holds, so
-        // no other request can land inside the transaction on the shared link.
-        var link = Server.Peers!.Get(endpoint, Reply.Protocol);
-        _ = Relay(link.SendRawAsync(["MULTI"u8.ToArray()]), endpoint);
+        // no other request can land inside the transaction on the shared link; and as one group,
+        // so a reconnection cannot send the queued commands without their MULTI.
+        var commands = new List<ReadOnlyMemory<byte>[]>(queue.Count + 2) { new ReadOnlyMemory<byte>[] { "MULTI"u8.ToArray() } };
         foreach (var (_, queued) in queue)
         {
             var request = queued.AsRequest();
@@ -258,11 +258,19 @@ internal sealed partial class ClientSession
                 args[i] = request[i].ToArray();
             }
 
-            _ = Relay(link.SendRawAsync(args), endpoint);
+            commands.Add(args);
+        }
+
+        commands.Add(["EXEC"u8.ToArray()]);
+        var replies = Server.Peers!.Get(endpoint, Reply.Protocol).SendRawAsync(commands);
+        for (var i = 0; i < replies.Length - 1; i++)
+        {
+            // MULTI's and each QUEUED reply: the client already had its own; only EXEC's matters.
+            _ = Relay(replies[i], endpoint);
         }
 
         Server.Replication?.Stats.ForwardedOne();
-        Defer(Relay(link.SendRawAsync(["EXEC"u8.ToArray()]), endpoint));
+        Defer(Relay(replies[^1], endpoint));
         return true;
     }
 
