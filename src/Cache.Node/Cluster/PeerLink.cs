@@ -43,6 +43,39 @@ internal sealed class PeerLink : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Sends commands back to back on one connection (a forwarded MULTI ... EXEC); the replies come
+    /// back as bytes. A reconnection cannot split them: either all go to the current connection
+    /// (and fail together if it breaks) or all wait for the next one, so a queued command can never
+    /// reach the peer without the MULTI before it.
+    /// </summary>
+    public Task<byte[]>[] SendRawAsync(IReadOnlyList<ReadOnlyMemory<byte>[]> commands)
+    {
+        var replies = new Task<byte[]>[commands.Count];
+        lock (_lock)
+        {
+            if (_connection is { IsConnected: true } ready && _waiting is null)
+            {
+                for (var i = 0; i < commands.Count; i++)
+                {
+                    replies[i] = ready.ExecuteRawAsync(commands[i]).AsTask();
+                }
+
+                return replies;
+            }
+
+            var queued = new Queued[commands.Count];
+            for (var i = 0; i < commands.Count; i++)
+            {
+                queued[i] = new Queued(commands[i], raw: true);
+                replies[i] = queued[i].Raw!.Task;
+            }
+
+            Enqueue(queued);
+            return replies;
+        }
+    }
+
     /// <summary>Sends a command; the reply comes back parsed.</summary>
     public Task<RespReply> SendAsync(ReadOnlyMemory<byte>[] args)
     {
@@ -59,16 +92,16 @@ internal sealed class PeerLink : IAsyncDisposable
         }
     }
 
-    private void Enqueue(Queued queued)
+    private void Enqueue(params Queued[] queued)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         if (_waiting is not null)
         {
-            _waiting.Add(queued);
+            _waiting.AddRange(queued);
             return;
         }
 
-        _waiting = [queued];
+        _waiting = [.. queued];
         var stale = _connection;
         _connection = null;
         _ = ConnectAsync(stale);

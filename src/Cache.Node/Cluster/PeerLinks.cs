@@ -6,11 +6,20 @@ namespace Cache.Node.Cluster;
 
 /// <summary>
 /// The node's connections to its peers, one per peer endpoint and protocol version (a forwarded
-/// reply is relayed as bytes, so it must come in the protocol the client chose).
+/// reply is relayed as bytes, so it must come in the protocol the client chose), plus one per
+/// peer for replication and hand-off.
 /// </summary>
+/// <remarks>
+/// Replication must not share a link with forwarded commands: the peer serves a link's requests
+/// in order, and a forwarded write there waits for this node's acknowledgement of its own
+/// replication. An APPLY queued behind it on the same link would wait for that write while this
+/// node's forwarded writes wait for the APPLY: two nodes forwarding to each other would stall
+/// until the replication timeout. A replication link carries only APPLY and PULL, which the peer
+/// answers at once, so it never waits on anything.
+/// </remarks>
 internal sealed class PeerLinks : IAsyncDisposable
 {
-    private readonly ConcurrentDictionary<(string Endpoint, int Protocol), PeerLink> _links = new();
+    private readonly ConcurrentDictionary<(string Endpoint, int Protocol, bool Replication), PeerLink> _links = new();
     private readonly RespConnectionOptions _options;
 
     public PeerLinks(string? password, TimeSpan timeout, TimeProvider time)
@@ -26,9 +35,14 @@ internal sealed class PeerLinks : IAsyncDisposable
         };
     }
 
-    /// <summary>The link to the node whose RESP endpoint is <paramref name="endpoint"/> ("ip:port").</summary>
-    public PeerLink Get(string endpoint, int protocol = 2) =>
-        _links.GetOrAdd((endpoint, protocol), static (key, options) => new PeerLink(IPEndPoint.Parse(key.Endpoint), key.Protocol, options), _options);
+    /// <summary>The link for forwarding clients' commands to the node whose RESP endpoint is <paramref name="endpoint"/> ("ip:port").</summary>
+    public PeerLink Get(string endpoint, int protocol) => Get((endpoint, protocol, false));
+
+    /// <summary>The link for replication and hand-off (GOSSIPCACHE APPLY and PULL) to the node at <paramref name="endpoint"/>.</summary>
+    public PeerLink ForReplication(string endpoint) => Get((endpoint, 2, true));
+
+    private PeerLink Get((string Endpoint, int Protocol, bool Replication) key) =>
+        _links.GetOrAdd(key, static (key, options) => new PeerLink(IPEndPoint.Parse(key.Endpoint), key.Protocol, options), _options);
 
     public async ValueTask DisposeAsync()
     {

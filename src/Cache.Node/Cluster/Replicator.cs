@@ -80,7 +80,7 @@ internal sealed class Replicator(ClusterMembership cluster, PeerLinks peers, Fun
             var endpoint = cluster.RespEndpointOf(ring.Nodes[owner].Id);
             var task = endpoint is null
                 ? Task.FromException<RespReply>(new RespConnectionException($"No RESP endpoint is known for node {ring.Nodes[owner].Id}."))
-                : peers.Get(endpoint).SendAsync([.. args]);
+                : peers.ForReplication(endpoint).SendAsync([.. args]);
             sends.Add((owner, task));
         }
 

@@ -163,7 +163,7 @@ internal sealed partial class SlotHandOff : IDisposable
             }
         }
 
-        var link = _peers.Get(endpoint);
+        var link = _peers.ForReplication(endpoint);
         long cursor = 0;
         var pulled = 0;
         try
@@ -250,7 +250,7 @@ internal sealed partial class SlotHandOff : IDisposable
                 continue;
             }
 
-            var link = _peers.Get(endpoint);
+            var link = _peers.ForReplication(endpoint);
             var cursor = 0;
             var pushed = 0;
             try

@@ -242,11 +242,27 @@ internal sealed partial class ClientSession
         _multiForwardTo = null;
         _multiSlot = -1;
         MultiQueue = null;
+        MultiFailed = false;
+
+        // WATCHed keys live here (WATCH of another node's key is MOVED): as EXEC, a watched key
+        // that changed (or expired) since WATCH aborts the transaction before anything is sent.
+        foreach (var key in Watch.Keys)
+        {
+            Keys.Exists(key);
+        }
+
+        var dirty = Watch.Dirty;
         Keys.Unwatch(Watch);
+        if (dirty)
+        {
+            Reply.NullArray();
+            return true;
+        }
+
         // Sent back to back under the key space gate, which every sender on this link holds, so
-        // no other request can land inside the transaction on the shared link.
-        var link = Server.Peers!.Get(endpoint, Reply.Protocol);
-        _ = Relay(link.SendRawAsync(["MULTI"u8.ToArray()]), endpoint);
+        // no other request can land inside the transaction on the shared link; and as one group,
+        // so a reconnection cannot send the queued commands without their MULTI.
+        var commands = new List<ReadOnlyMemory<byte>[]>(queue.Count + 2) { new ReadOnlyMemory<byte>[] { "MULTI"u8.ToArray() } };
         foreach (var (_, queued) in queue)
         {
             var request = queued.AsRequest();
@@ -256,11 +272,19 @@ internal sealed partial class ClientSession
                 args[i] = request[i].ToArray();
             }
 
-            _ = Relay(link.SendRawAsync(args), endpoint);
+            commands.Add(args);
+        }
+
+        commands.Add(["EXEC"u8.ToArray()]);
+        var replies = Server.Peers!.Get(endpoint, Reply.Protocol).SendRawAsync(commands);
+        for (var i = 0; i < replies.Length - 1; i++)
+        {
+            // MULTI's and each QUEUED reply: the client already had its own; only EXEC's matters.
+            _ = Relay(replies[i], endpoint);
         }
 
         Server.Replication?.Stats.ForwardedOne();
-        Defer(Relay(link.SendRawAsync(["EXEC"u8.ToArray()]), endpoint));
+        Defer(Relay(replies[^1], endpoint));
         return true;
     }
 

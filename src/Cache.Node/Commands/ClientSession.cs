@@ -215,6 +215,8 @@ internal sealed partial class ClientSession
             // As Redis: a rejected EXEC aborts the transaction (and its WATCHes), in MULTI or not.
             MultiQueue = null;
             MultiFailed = false;
+            _multiForwardTo = null;
+            _multiSlot = -1;
             Keys.Unwatch(Watch);
             var reason = error.StartsWith("ERR ", StringComparison.Ordinal) ? bytes.AsSpan("ERR ".Length) : bytes;
             Reply.Error([.. "EXECABORT Transaction discarded because of: "u8, .. reason]);
