@@ -27,7 +27,7 @@ internal sealed partial class ClientSession
         {
             if (owner != self && asked.Count < Server.Options.ReadQuorum - 1 && cluster.RespEndpointOf(ring.Nodes[owner].Id) is { } endpoint)
             {
-                asked.Add((endpoint, Server.Peers!.Get(endpoint).SendAsync(["GOSSIPCACHE"u8.ToArray(), "ENTRY"u8.ToArray(), key])));
+                asked.Add((endpoint, Server.Peers!.ForReplication(endpoint).SendAsync(["GOSSIPCACHE"u8.ToArray(), "ENTRY"u8.ToArray(), key])));
             }
         }
 
@@ -93,7 +93,7 @@ internal sealed partial class ClientSession
                 {
                     List<ReadOnlyMemory<byte>> args = ["GOSSIPCACHE"u8.ToArray(), "APPLY"u8.ToArray()];
                     ReplicationCodec.Append(args, key, current);
-                    _ = Server.Peers!.Get(endpoint).SendAsync([.. args]).ContinueWith(static _ => { }, TaskScheduler.Default);
+                    _ = Server.Peers!.ForReplication(endpoint).SendAsync([.. args]).ContinueWith(static _ => { }, TaskScheduler.Default);
                     Server.Replication?.Stats.ReadRepairedOnce();
                 }
             }
