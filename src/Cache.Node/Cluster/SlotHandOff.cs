@@ -25,6 +25,8 @@ internal sealed partial class SlotHandOff : IDisposable
     private readonly CancellationTokenSource _stopping = new();
     private long _pending;
     private int _leaving;
+    private readonly List<Hold> _holds = [];
+    private int _holdCount;
 
     public SlotHandOff(ClusterMembership cluster, PeerLinks peers, KeySpace keys, ReplicationStats stats, long tombstoneHorizonMs, ILogger logger)
     {
@@ -64,8 +66,62 @@ internal sealed partial class SlotHandOff : IDisposable
             return;
         }
 
+        // Slots this node now leads wait for the pull: a read would miss, and a read-modify-write
+        // (INCR, APPEND) would start from nothing and outrank the pulled value.
+        var selfNext = IndexOf(next, self);
+        var held = new bool[HashSlot.Count];
+        for (var slot = 0; slot < HashSlot.Count; slot++)
+        {
+            held[slot] = next.OwnerIndices(slot)[0] == selfNext && plan.Values.Any(slots => slots[slot]);
+        }
+
+        var hold = new Hold(held);
+        lock (_holds)
+        {
+            _holds.Add(hold);
+            Volatile.Write(ref _holdCount, _holds.Count);
+        }
+
         Interlocked.Increment(ref _pending);
-        _ = RunAsync(plan);
+        _ = RunAsync(plan, hold);
+    }
+
+    /// <summary>Completes when the hand-off that holds <paramref name="slot"/> is done; null when none does.</summary>
+    public Task? WhenReady(int slot)
+    {
+        if (Volatile.Read(ref _holdCount) == 0)
+        {
+            return null;
+        }
+
+        lock (_holds)
+        {
+            foreach (var hold in _holds)
+            {
+                if (hold.Slots[slot])
+                {
+                    return hold.Done.Task;
+                }
+            }
+        }
+
+        return null;
+    }
+
+    private void Release(Hold hold)
+    {
+        lock (_holds)
+        {
+            _holds.Remove(hold);
+            Volatile.Write(ref _holdCount, _holds.Count);
+        }
+
+        hold.Done.TrySetResult();
+    }
+
+    private sealed record Hold(bool[] Slots)
+    {
+        public TaskCompletionSource Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 
     /// <summary>For each source node: the slots to pull from it. Pure, for tests.</summary>
@@ -112,7 +168,7 @@ internal sealed partial class SlotHandOff : IDisposable
         return plan;
     }
 
-    private async Task RunAsync(Dictionary<string, bool[]> plan)
+    private async Task RunAsync(Dictionary<string, bool[]> plan, Hold hold)
     {
         try
         {
@@ -141,6 +197,7 @@ internal sealed partial class SlotHandOff : IDisposable
         }
         finally
         {
+            Release(hold);
             Interlocked.Decrement(ref _pending);
         }
     }

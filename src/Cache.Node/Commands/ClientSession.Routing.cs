@@ -144,9 +144,15 @@ internal sealed partial class ClientSession
     private bool Route(ClusterMembership cluster, CommandDefinition command, in RespRequest request)
     {
         var ring = cluster.Ring;
-        if (IsPeer || ring.Nodes.Count <= 1 || command.FirstKey >= request.Count)
+        if (ring.Nodes.Count <= 1 || command.FirstKey >= request.Count)
         {
             return true;
+        }
+
+        if (IsPeer)
+        {
+            // Served here whatever our ring says, but not before a hand-off of the slot is in.
+            return !HeldForHandOff(HashSlot.ForKey(request[command.FirstKey]), command, request);
         }
 
         var last = command.LastKey < 0 ? request.Count + command.LastKey : Math.Min(command.LastKey, request.Count - 1);
@@ -191,7 +197,7 @@ internal sealed partial class ClientSession
 
         if (owners[0] == self || (ReadFromReplica && command.HasFlag(CommandFlags.ReadOnly) && owners.Contains(self)))
         {
-            return true;
+            return !HeldForHandOff(slot, command, request);
         }
 
         var endpoint = cluster.RespEndpointOf(ring.Nodes[owners[0]].Id) ?? ring.Nodes[owners[0]].Id;
@@ -211,6 +217,49 @@ internal sealed partial class ClientSession
 
         Forward(endpoint, request);
         return false;
+    }
+
+    /// <summary>
+    /// A command on a slot whose hand-off is still being pulled runs once the pull is in (or
+    /// --replication-timeout passed), at its turn in the reply order; the batch ends with it.
+    /// </summary>
+    private bool HeldForHandOff(int slot, CommandDefinition command, in RespRequest request)
+    {
+        if (InMulti || Server.HandOff?.WhenReady(slot) is not { } ready)
+        {
+            return false;
+        }
+
+        var queued = request.ToQueued();
+        EndBatch = true;
+        Defer(() => RunWhenHandedOffAsync(ready, command, queued));
+        return true;
+    }
+
+    private async Task<byte[]> RunWhenHandedOffAsync(Task ready, CommandDefinition command, QueuedRequest request)
+    {
+        await ready.WaitAsync(TimeSpan.FromMilliseconds(Server.Options.ReplicationTimeout), Server.Time)
+            .ContinueWith(static _ => { }, TaskScheduler.Default).ConfigureAwait(false);
+        var output = new ArrayBufferWriter<byte>();
+        var saved = _current;
+        Task<byte[]>? waiting;
+        using (Keys.Gate.EnterScope())
+        {
+            _current = output;
+            Reply.Reset(output);
+            try
+            {
+                waiting = RunAndReplicate(command, request.AsRequest());
+            }
+            finally
+            {
+                _current = saved;
+                Reply.Reset(saved);
+            }
+        }
+
+        SendReplication();
+        return waiting is null ? output.WrittenSpan.ToArray() : await waiting.ConfigureAwait(false);
     }
 
     private void Forward(string endpoint, in RespRequest request)

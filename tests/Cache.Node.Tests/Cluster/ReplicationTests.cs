@@ -182,6 +182,44 @@ public sealed class ReplicationTests : IAsyncLifetime
         }
     }
 
+    [Fact]
+    public async Task Counters_incremented_on_a_new_primary_during_its_hand_off_keep_their_value()
+    {
+        const int Counters = 300;
+        await using (var client = await _nodes[0].ConnectAsync())
+        {
+            for (var i = 0; i < Counters; i++)
+            {
+                await client.SendAsync("SET", $"counter:{i}", "100");
+            }
+
+            for (var i = 0; i < Counters; i++)
+            {
+                Assert.Equal("+OK\r\n", await client.ReadReplyAsync());
+            }
+        }
+
+        var joiner = await TestNode.StartAsync(o => o.Join = _nodes[0].Server.Cluster!.Gossip.Address);
+        _nodes.Add(joiner);
+        await MembershipWait.RingAsync(joiner.Server.Cluster!, 4, Timeout);
+
+        // Straight away, while the joiner may still be pulling: its slots wait for the pull.
+        var ring = joiner.Server.Cluster!.Ring;
+        var self = joiner.Server.Cluster.IndexIn(ring);
+        var led = Enumerable.Range(0, Counters).Where(i => ring.PrimaryOf(HashSlot.ForKey(System.Text.Encoding.UTF8.GetBytes($"counter:{i}")))!.Id == ring.Nodes[self].Id).ToList();
+        Assert.NotEmpty(led);
+        await using var local = await joiner.ConnectAsync();
+        foreach (var i in led)
+        {
+            await local.SendAsync("INCR", $"counter:{i}");
+        }
+
+        foreach (var i in led)
+        {
+            Assert.Equal(":101\r\n", await local.ReadReplyAsync());
+        }
+    }
+
     /// <summary>A key, the node that is its primary, and another node (where a plain client gets forwarded).</summary>
     private (string Key, TestNode Owner, TestNode Other) KeyOwnedElsewhere(string key)
     {
