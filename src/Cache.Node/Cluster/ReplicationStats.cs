@@ -11,6 +11,11 @@ internal sealed class ReplicationStats
     private long _forwardFailed;
     private long _handOffEntries;
     private long _readRepairs;
+    private long _ranForUnreachablePrimary;
+
+    public long RanForUnreachablePrimary => Interlocked.Read(ref _ranForUnreachablePrimary);
+
+    public void RanForUnreachablePrimaryOnce() => Interlocked.Increment(ref _ranForUnreachablePrimary);
     private long _readQuorumMissed;
 
     public long ReadRepairs => Interlocked.Read(ref _readRepairs);

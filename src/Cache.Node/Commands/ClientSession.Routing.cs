@@ -215,7 +215,7 @@ internal sealed partial class ClientSession
             return true;
         }
 
-        Forward(endpoint, request);
+        Forward(endpoint, request, owners.Contains(self) ? command : null);
         return false;
     }
 
@@ -240,6 +240,54 @@ internal sealed partial class ClientSession
     {
         await ready.WaitAsync(TimeSpan.FromMilliseconds(Server.Options.ReplicationTimeout), Server.Time)
             .ContinueWith(static _ => { }, TaskScheduler.Default).ConfigureAwait(false);
+        return await RunHereNowAsync(command, request).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Sends a command to its slot's primary. When this node holds a copy of the slot
+    /// (<paramref name="fallback"/> set) and the primary cannot be reached, the command runs here
+    /// instead, this node coordinating the write for the dead primary's replicas: versions merge
+    /// last-writer-wins, so a key written by two coordinators converges, and the client does not
+    /// wait out failure detection. (Two coordinators can lose one of two concurrent INCRs.)
+    /// </summary>
+    private void Forward(string endpoint, in RespRequest request, CommandDefinition? fallback = null)
+    {
+        var args = new ReadOnlyMemory<byte>[request.Count];
+        for (var i = 0; i < args.Length; i++)
+        {
+            args[i] = request[i].ToArray();
+        }
+
+        Server.Replication?.Stats.ForwardedOne();
+        var sent = Server.Peers!.Get(endpoint, Reply.Protocol).SendRawAsync(args);
+        if (fallback is null)
+        {
+            Defer(Relay(sent, endpoint));
+            return;
+        }
+
+        var queued = request.ToQueued();
+        Defer(() => RelayOrRunHereAsync(sent, endpoint, fallback, queued));
+    }
+
+    private async Task<byte[]> RelayOrRunHereAsync(Task<byte[]> sent, string endpoint, CommandDefinition command, QueuedRequest request)
+    {
+        try
+        {
+            return await sent.ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is Cache.Client.Resp.RespConnectionException or TimeoutException)
+        {
+            Server.Replication?.Stats.ForwardFailedOnce();
+            Server.Replication?.Stats.RanForUnreachablePrimaryOnce();
+        }
+
+        return await RunHereNowAsync(command, request).ConfigureAwait(false);
+    }
+
+    /// <summary>Runs a command at drain time (its turn in the reply order), replicating a write as usual.</summary>
+    private async Task<byte[]> RunHereNowAsync(CommandDefinition command, QueuedRequest request)
+    {
         var output = new ArrayBufferWriter<byte>();
         var saved = _current;
         Task<byte[]>? waiting;
@@ -260,18 +308,6 @@ internal sealed partial class ClientSession
 
         SendReplication();
         return waiting is null ? output.WrittenSpan.ToArray() : await waiting.ConfigureAwait(false);
-    }
-
-    private void Forward(string endpoint, in RespRequest request)
-    {
-        var args = new ReadOnlyMemory<byte>[request.Count];
-        for (var i = 0; i < args.Length; i++)
-        {
-            args[i] = request[i].ToArray();
-        }
-
-        Server.Replication?.Stats.ForwardedOne();
-        Defer(Relay(Server.Peers!.Get(endpoint, Reply.Protocol).SendRawAsync(args), endpoint));
     }
 
     /// <summary>EXEC of a transaction whose keys another node owns: MULTI, the queue and EXEC go there together.</summary>

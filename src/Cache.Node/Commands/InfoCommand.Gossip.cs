@@ -26,6 +26,7 @@ internal static partial class InfoCommand
         var stats = replication.Stats;
         Line(text, "cluster_forwarded_commands", stats.Forwarded);
         Line(text, "cluster_forward_failures", stats.ForwardFailed);
+        Line(text, "cluster_served_for_unreachable_primary", stats.RanForUnreachablePrimary);
         Line(text, "cluster_replication_batches_sent", stats.Sent);
         Line(text, "cluster_replication_failures", stats.FailedSends);
         Line(text, "cluster_write_quorum_missed", stats.QuorumMissed);
