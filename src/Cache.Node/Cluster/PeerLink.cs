@@ -94,7 +94,18 @@ internal sealed class PeerLink : IAsyncDisposable
 
     private void Enqueue(params Queued[] queued)
     {
-        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (_disposed)
+        {
+            // A link to a node that left the ring: fail like an unreachable node, never throw at the sender.
+            var gone = new RespConnectionException($"The node at {_endpoint} left the cluster.");
+            foreach (var item in queued)
+            {
+                item.Fail(gone);
+            }
+
+            return;
+        }
+
         if (_waiting is not null)
         {
             _waiting.AddRange(queued);

@@ -44,6 +44,21 @@ internal sealed class PeerLinks : IAsyncDisposable
     private PeerLink Get((string Endpoint, int Protocol, bool Replication) key) =>
         _links.GetOrAdd(key, static (key, options) => new PeerLink(IPEndPoint.Parse(key.Endpoint), key.Protocol, options), _options);
 
+    /// <summary>Closes the links to nodes whose endpoints are not in <paramref name="endpoints"/> (they left the ring).</summary>
+    public void Retain(IReadOnlySet<string> endpoints)
+    {
+        foreach (var key in _links.Keys)
+        {
+            if (!endpoints.Contains(key.Endpoint) && _links.TryRemove(key, out var link))
+            {
+                _ = link.DisposeAsync().AsTask();
+            }
+        }
+    }
+
+    /// <summary>Open links (for tests and INFO).</summary>
+    public int Count => _links.Count;
+
     public async ValueTask DisposeAsync()
     {
         foreach (var link in _links.Values)

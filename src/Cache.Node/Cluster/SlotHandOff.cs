@@ -54,6 +54,8 @@ internal sealed partial class SlotHandOff : IDisposable
     private void OnRingChanged(SlotMap previous, SlotMap next)
     {
         var self = _cluster.Gossip.Name;
+        // Links to nodes that left the ring would keep their sockets open forever.
+        _peers.Retain(next.Nodes.Select(n => _cluster.RespEndpointOf(n.Id)).OfType<string>().ToHashSet(StringComparer.Ordinal));
         var plan = Plan(previous, next, self);
         // Tombstones matter only while there are other copies to resurrect a key from.
         lock (_keys.Gate)

@@ -30,6 +30,8 @@ public sealed class LeaveHandOffTests
         }
 
         await MembershipWait.RingAsync(stays.Server.Cluster!, 1, TimeSpan.FromSeconds(20));
+        // The links used to forward to the node that left are closed with its departure.
+        Assert.Equal(0, stays.Server.Peers!.Count);
         await using var reader = await stays.ConnectAsync();
         for (var i = 0; i < 300; i++)
         {
