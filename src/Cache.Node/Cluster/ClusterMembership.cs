@@ -105,6 +105,9 @@ internal sealed class ClusterMembership : IAsyncDisposable
         return new ClusterMembership(gossip, nodeName, options.Replicas);
     }
 
+    /// <summary>True when gossip suspects <paramref name="memberName"/> (it stopped answering probes, not yet declared dead).</summary>
+    public bool IsSuspect(string memberName) => Gossip.Members[memberName] is { State: MemberState.Suspect };
+
     /// <summary>The RESP endpoint a member advertises, or null when it is unknown.</summary>
     public string? RespEndpointOf(string memberName) =>
         Gossip.Members[memberName] is { } member ? NodeMetadata.Decode(member.Metadata.Span)?.RespEndpoint : null;

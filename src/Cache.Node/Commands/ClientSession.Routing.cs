@@ -200,6 +200,15 @@ internal sealed partial class ClientSession
             return !HeldForHandOff(slot, command, request);
         }
 
+        if (owners.Contains(self) && cluster.IsSuspect(ring.Nodes[owners[0]].Id) && command.Name != "watch")
+        {
+            // The primary stopped answering probes: a node with a copy serves its slots (and
+            // coordinates their writes) until gossip decides, rather than redirect or forward
+            // clients to a node that is probably dead.
+            Server.Replication?.Stats.RanForUnreachablePrimaryOnce();
+            return !HeldForHandOff(slot, command, request);
+        }
+
         var endpoint = cluster.RespEndpointOf(ring.Nodes[owners[0]].Id) ?? ring.Nodes[owners[0]].Id;
         if (ClusterAware || command.Name == "watch")
         {
