@@ -19,27 +19,19 @@ internal sealed class RespReplyParser
     {
         reply = null;
         consumed = buffer.Start;
-        if (buffer.Length < _needed)
-        {
-            return false;
-        }
-
         // First find where the reply ends without allocating; build it only once it is whole,
         // so a large aggregate arriving in many reads is not rebuilt on every read.
-        var scan = new SequenceReader<byte>(buffer);
-        if (!TrySkip(ref scan, 0))
+        if (!TryFindEnd(buffer, out var end))
         {
-            _needed = Math.Max(_needed, buffer.Length + 1);
             return false;
         }
 
-        var reader = new SequenceReader<byte>(buffer.Slice(0, scan.Position));
+        var reader = new SequenceReader<byte>(buffer.Slice(0, end));
         if (!TryRead(ref reader, 0, out reply))
         {
             throw new RespConnectionException("The reply parser and scanner disagree; this is a bug.");
         }
 
-        _needed = 0;
         consumed = reader.Position;
         return true;
     }
@@ -50,6 +42,22 @@ internal sealed class RespReplyParser
         frame = null;
         isPush = false;
         consumed = buffer.Start;
+        if (!TryFindEnd(buffer, out var end))
+        {
+            return false;
+        }
+
+        var whole = buffer.Slice(0, end);
+        isPush = whole.FirstSpan[0] == (byte)'>';
+        frame = whole.ToArray();
+        consumed = end;
+        return true;
+    }
+
+    // Where the first whole reply ends; remembers how many bytes a partial one needs at least.
+    private bool TryFindEnd(in ReadOnlySequence<byte> buffer, out SequencePosition end)
+    {
+        end = buffer.Start;
         if (buffer.Length < _needed)
         {
             return false;
@@ -63,10 +71,7 @@ internal sealed class RespReplyParser
         }
 
         _needed = 0;
-        var whole = buffer.Slice(0, scan.Position);
-        isPush = whole.FirstSpan[0] == (byte)'>';
-        frame = whole.ToArray();
-        consumed = scan.Position;
+        end = scan.Position;
         return true;
     }
 

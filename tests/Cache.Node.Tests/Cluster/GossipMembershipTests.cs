@@ -12,29 +12,9 @@ public sealed class GossipMembershipTests : IAsyncLifetime
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(20);
     private readonly List<TestNode> _nodes = [];
 
-    public async Task InitializeAsync()
-    {
-        var seed = await TestNode.StartAsync();
-        _nodes.Add(seed);
-        for (var i = 0; i < 2; i++)
-        {
-            _nodes.Add(await TestNode.StartAsync(o => o.Join = seed.Server.Cluster!.Gossip.Address));
-        }
+    public async Task InitializeAsync() => _nodes.AddRange(await TestCluster.StartAsync(3));
 
-        foreach (var node in _nodes)
-        {
-            await MembershipWait.UntilAsync(node.Server.Cluster!.Gossip, m => m.LiveCount == 3, Timeout, "seeing 3 live members");
-            await MembershipWait.RingAsync(node.Server.Cluster!, 3, Timeout);
-        }
-    }
-
-    public async Task DisposeAsync()
-    {
-        foreach (var node in _nodes)
-        {
-            await node.DisposeAsync();
-        }
-    }
+    public Task DisposeAsync() => TestCluster.StopAsync(_nodes);
 
     [Fact]
     public async Task Cluster_nodes_lists_every_member_once_with_myself_and_all_slots()

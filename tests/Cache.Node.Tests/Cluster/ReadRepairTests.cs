@@ -11,27 +11,9 @@ public sealed class ReadRepairTests : IAsyncLifetime
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(20);
     private readonly List<TestNode> _nodes = [];
 
-    public async Task InitializeAsync()
-    {
-        _nodes.Add(await TestNode.StartAsync(o => o.ReadQuorum = 2));
-        for (var i = 0; i < 2; i++)
-        {
-            _nodes.Add(await TestNode.StartAsync(o => { o.ReadQuorum = 2; o.Join = _nodes[0].Server.Cluster!.Gossip.Address; }));
-        }
+    public async Task InitializeAsync() => _nodes.AddRange(await TestCluster.StartAsync(3, o => o.ReadQuorum = 2));
 
-        foreach (var node in _nodes)
-        {
-            await MembershipWait.RingAsync(node.Server.Cluster!, 3, Timeout);
-        }
-    }
-
-    public async Task DisposeAsync()
-    {
-        foreach (var node in _nodes)
-        {
-            await node.DisposeAsync();
-        }
-    }
+    public Task DisposeAsync() => TestCluster.StopAsync(_nodes);
 
     [Fact]
     public async Task A_stale_primary_answers_with_the_newer_copy_and_takes_it()
