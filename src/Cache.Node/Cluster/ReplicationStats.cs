@@ -12,6 +12,11 @@ internal sealed class ReplicationStats
     private long _handOffEntries;
     private long _readRepairs;
     private long _ranForUnreachablePrimary;
+    private long _ringDisagreements;
+
+    public long RingDisagreements => Interlocked.Read(ref _ringDisagreements);
+
+    public void RingDisagreementOnce() => Interlocked.Increment(ref _ringDisagreements);
 
     public long RanForUnreachablePrimary => Interlocked.Read(ref _ranForUnreachablePrimary);
 

@@ -151,8 +151,16 @@ internal sealed partial class ClientSession
 
         if (IsPeer)
         {
-            // Served here whatever our ring says, but not before a hand-off of the slot is in.
-            return !HeldForHandOff(HashSlot.ForKey(request[command.FirstKey]), command, request);
+            // Served here whatever our ring says, but not before a hand-off of the slot is in. A
+            // peer forwarding a slot we do not hold means its ring and ours disagree (a change
+            // still spreading): counted, so a lasting disagreement shows in INFO cluster.
+            var peerSlot = HashSlot.ForKey(request[command.FirstKey]);
+            if (!ring.OwnerIndices(peerSlot).Contains(cluster.IndexIn(ring)))
+            {
+                Server.Replication?.Stats.RingDisagreementOnce();
+            }
+
+            return !HeldForHandOff(peerSlot, command, request);
         }
 
         var last = command.LastKey < 0 ? request.Count + command.LastKey : Math.Min(command.LastKey, request.Count - 1);

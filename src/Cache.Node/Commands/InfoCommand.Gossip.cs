@@ -25,6 +25,7 @@ internal static partial class InfoCommand
         Line(text, "cluster_write_quorum", server.Options.QuorumFor(Math.Max(1, ring.Replicas)));
         var stats = replication.Stats;
         Line(text, "cluster_forwarded_commands", stats.Forwarded);
+        Line(text, "cluster_ring_disagreements", stats.RingDisagreements);
         Line(text, "cluster_forward_failures", stats.ForwardFailed);
         Line(text, "cluster_served_for_unreachable_primary", stats.RanForUnreachablePrimary);
         Line(text, "cluster_replication_batches_sent", stats.Sent);
