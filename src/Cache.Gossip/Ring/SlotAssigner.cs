@@ -21,7 +21,10 @@ internal static class SlotAssigner
         var load = new int[copies, n];
         for (var i = 0; i < n; i++)
         {
-            capacity[i] = (int)Math.Ceiling(HashSlot.Count * weights[i] / totalWeight * balance);
+            // At most balance × the fair share (rounded down, so max/mean stays within it), but never
+            // below the fair share rounded up, so the capacities always add up to every slot.
+            var share = HashSlot.Count * weights[i] / totalWeight;
+            capacity[i] = Math.Max((int)Math.Ceiling(share), (int)Math.Floor(share * balance));
         }
 
         var owners = new int[HashSlot.Count * copies];
