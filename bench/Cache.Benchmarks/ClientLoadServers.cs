@@ -22,13 +22,27 @@ internal sealed partial class ClientLoadServers : IAsyncDisposable
     /// <param name="cluster">Seeds of a running cluster, or null to start <c>--local-cluster 3</c>.</param>
     /// <param name="redis">A running redis-server, or null to start one.</param>
     /// <param name="replicas">Copies per key of the started cluster (the node's default is 3).</param>
-    public static async Task<ClientLoadServers> StartAsync(string? cluster, string? redis, int replicas)
+    public static Task<ClientLoadServers> StartAsync(string? cluster, string? redis, int replicas) =>
+        StartAsync(async servers =>
+        {
+            servers.ClusterSeeds = cluster ?? await servers.StartClusterAsync(replicas);
+            servers.RedisEndpoint = redis ?? await servers.StartRedisAsync();
+        });
+
+    /// <summary>Only <c>--local-cluster 3</c>, for a run that measures GossipCache alone.</summary>
+    public static Task<ClientLoadServers> StartClusterOnlyAsync(int replicas) =>
+        StartAsync(async servers => servers.ClusterSeeds = await servers.StartClusterAsync(replicas));
+
+    /// <summary>Only redis-server, for a run that measures RedisCache alone.</summary>
+    public static Task<ClientLoadServers> StartRedisOnlyAsync() =>
+        StartAsync(async servers => servers.RedisEndpoint = await servers.StartRedisAsync());
+
+    private static async Task<ClientLoadServers> StartAsync(Func<ClientLoadServers, Task> start)
     {
         var servers = new ClientLoadServers();
         try
         {
-            servers.ClusterSeeds = cluster ?? await servers.StartClusterAsync(replicas);
-            servers.RedisEndpoint = redis ?? await servers.StartRedisAsync();
+            await start(servers);
             return servers;
         }
         catch
