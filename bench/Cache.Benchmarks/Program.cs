@@ -7,7 +7,8 @@ internal static class BenchmarkProgram
     /// <summary>
     /// Console modes: <c>store [sizes...]</c> (GC and memory of the store), <c>eviction</c> (hit
     /// ratios of the eviction policies), <c>gossip-sim</c> (the gossip simulation report), <c>client-load</c> (GossipCache vs
-    /// RedisCache under concurrent callers, <see cref="ClientLoad"/>); anything
+    /// RedisCache under concurrent callers, <see cref="ClientLoad"/>), <c>ring-compare</c> (the slot
+    /// table vs virtual nodes, <see cref="RingCompare"/>); anything
     /// else goes to BenchmarkDotNet; <c>raw-transport PORT</c> serves the command path over bare sockets.
     /// </summary>
     public static void Main(string[] args)
@@ -22,6 +23,9 @@ internal static class BenchmarkProgram
                 return;
             case ["gossip-sim", ..]:
                 GossipSimulation.Run(Console.Out);
+                return;
+            case ["ring-compare", ..]:
+                RingCompare.Run(Console.Out);
                 return;
             case ["client-load", ..]:
                 ClientLoad.RunAsync(args[1..]).GetAwaiter().GetResult();
