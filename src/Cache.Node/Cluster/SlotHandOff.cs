@@ -240,7 +240,14 @@ internal sealed partial class SlotHandOff : IDisposable
             }
             while (cursor != 0);
             _stats.HandedOff(pulled);
-            LogPulled(_logger, pulled, count, source);
+            if (pulled > 0)
+            {
+                LogPulled(_logger, pulled, count, source);
+            }
+            else
+            {
+                LogNothingToPull(_logger, count, source);
+            }
         }
         catch (Exception ex) when (ex is RespConnectionException or TimeoutException or RespServerException)
         {
@@ -386,6 +393,9 @@ internal sealed partial class SlotHandOff : IDisposable
 
     [LoggerMessage(EventId = 300, Level = LogLevel.Information, Message = "Hand-off: merged {Entries} newer entries of {Slots} slots from {Source}")]
     private static partial void LogPulled(ILogger logger, int entries, int slots, string source);
+
+    [LoggerMessage(EventId = 305, Level = LogLevel.Debug, Message = "Hand-off: {Slots} slots from {Source} held nothing newer")]
+    private static partial void LogNothingToPull(ILogger logger, int slots, string source);
 
     [LoggerMessage(EventId = 301, Level = LogLevel.Warning, Message = "Hand-off from {Source} failed: {Error}; the next ring change or anti-entropy will retry")]
     private static partial void LogPullFailed(ILogger logger, string source, string error);

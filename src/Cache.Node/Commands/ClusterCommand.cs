@@ -20,11 +20,11 @@ internal static partial class ClusterCommand
     public static void Register(CommandTable table)
     {
         table.Add(new CommandDefinition("cluster", -2, CommandFlags.None, null, Group, "A container for Redis Cluster commands.")
-            .AddSubCommand(new("countkeysinslot", 3, CommandFlags.Stale, Aware(CountKeysInSlot), Group, "Returns the number of keys in a hash slot."))
-            .AddSubCommand(new("getkeysinslot", 4, CommandFlags.Stale, Aware(GetKeysInSlot), Group, "Returns the key names in a hash slot."))
-            .AddSubCommand(new("help", 2, CommandFlags.Loading | CommandFlags.Stale, Aware(Help), Group, "Returns helpful text about the different subcommands."))
-            .AddSubCommand(new("info", 2, CommandFlags.Stale, Aware(Info), Group, "Returns information about the state of a node."))
-            .AddSubCommand(new("keyslot", 3, CommandFlags.Stale, Aware(KeySlot), Group, "Returns the hash slot for a key."))
+            .AddSubCommand(new("countkeysinslot", 3, CommandFlags.Stale, CountKeysInSlot, Group, "Returns the number of keys in a hash slot."))
+            .AddSubCommand(new("getkeysinslot", 4, CommandFlags.Stale, GetKeysInSlot, Group, "Returns the key names in a hash slot."))
+            .AddSubCommand(new("help", 2, CommandFlags.Loading | CommandFlags.Stale, Help, Group, "Returns helpful text about the different subcommands."))
+            .AddSubCommand(new("info", 2, CommandFlags.Stale, Info, Group, "Returns information about the state of a node."))
+            .AddSubCommand(new("keyslot", 3, CommandFlags.Stale, KeySlot, Group, "Returns the hash slot for a key."))
             .AddSubCommand(new("myid", 2, CommandFlags.Stale, Aware(MyId), Group, "Returns the ID of a node."))
             .AddSubCommand(new("nodes", 2, CommandFlags.Stale, Aware(Nodes), Group, "Returns the cluster configuration for a node."))
             .AddSubCommand(new("ring", 2, CommandFlags.Stale, Aware(Ring), Group, "Returns the ring members and replica count a client needs to compute the slot map (GossipCache)."))
@@ -59,7 +59,9 @@ internal static partial class ClusterCommand
         "    Return information about slot range mappings and the nodes associated with them.",
     ];
 
-    // A client that asks about the cluster routes by slot itself: it gets MOVED, not forwarding.
+    // A client that asks for the topology (NODES, SLOTS, SHARDS, MYID, RING) routes by slot itself:
+    // it gets MOVED, not forwarding. Questions a person types into plain redis-cli (HELP, INFO,
+    // KEYSLOT, COUNTKEYSINSLOT, GETKEYSINSLOT) leave the connection as it was.
     private static CommandHandler Aware(CommandHandler handler) => (ClientSession client, in RespRequest request) =>
     {
         client.ClusterAware = true;
