@@ -26,6 +26,9 @@ internal sealed partial class ClientSession
     /// <summary>Replies wait for other nodes; the connection loop must <see cref="DrainAsync"/> before flushing.</summary>
     public bool HasDeferred => _deferred.Count > 0;
 
+    /// <summary>Replies (and buffered runs of local replies) queued behind other nodes in this batch.</summary>
+    public int DeferredCount => _deferred.Count;
+
     /// <summary>Writes the waiting replies, in order, to the connection's output once each is ready.</summary>
     public async ValueTask DrainAsync()
     {

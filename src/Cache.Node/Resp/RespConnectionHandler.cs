@@ -19,6 +19,8 @@ internal sealed partial class RespConnectionHandler(CacheServer server, ILogger<
     private const int MaxCommandsPerBatch = 1024;
     private const long MaxReplyBytesPerBatch = 1024 * 1024;
     private const long ParseOutsideGateBytes = 256 * 1024;
+    // Replies waiting for other nodes are buffered whole until their turn: bound how many one batch holds.
+    private const int MaxDeferredPerBatch = 256;
 
     public override async Task OnConnectedAsync(ConnectionContext connection)
     {
@@ -204,7 +206,7 @@ internal sealed partial class RespConnectionHandler(CacheServer server, ILogger<
                     break;
                 }
 
-                if (executed >= MaxCommandsPerBatch || session.Reply.BytesWritten >= MaxReplyBytesPerBatch)
+                if (executed >= MaxCommandsPerBatch || session.Reply.BytesWritten >= MaxReplyBytesPerBatch || session.DeferredCount >= MaxDeferredPerBatch)
                 {
                     outcome = BatchOutcome.MoreBuffered;
                     break;
