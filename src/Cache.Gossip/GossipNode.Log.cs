@@ -13,7 +13,7 @@ public sealed partial class GossipNode
         [LoggerMessage(4001, LogLevel.Warning, "Gossip seed {Seed} could not be resolved: {Reason}")]
         public static partial void SeedUnresolved(ILogger logger, string seed, string reason);
 
-        [LoggerMessage(4002, LogLevel.Warning, "No gossip seed reachable (attempt {Attempt}); retrying in {Delay}")]
+        [LoggerMessage(4002, LogLevel.Warning, "No gossip seed reachable (attempt {Attempt}); retrying in {Delay}. Seeds are gossip addresses (a node's RESP port + 10000 unless it set --gossip-port), not RESP ports")]
         public static partial void JoinRetry(ILogger logger, int attempt, TimeSpan delay);
 
         [LoggerMessage(4003, LogLevel.Error, "No gossip seed reachable after {Attempts} attempts; running alone")]
@@ -31,8 +31,14 @@ public sealed partial class GossipNode
         [LoggerMessage(4007, LogLevel.Information, "{Self}: member {Name} suspected by {From}")]
         public static partial void Suspected(ILogger logger, string self, string name, string from);
 
-        [LoggerMessage(4008, LogLevel.Information, "{Self}: member {Name} declared dead by {From} (left: {Left})")]
-        public static partial void Dead(ILogger logger, string self, string name, string from, bool left);
+        [LoggerMessage(4008, LogLevel.Information, "{Self}: member {Name} declared dead by {From}")]
+        public static partial void Dead(ILogger logger, string self, string name, string from);
+
+        [LoggerMessage(4012, LogLevel.Information, "{Self}: member {Name} left the cluster")]
+        public static partial void Left(ILogger logger, string self, string name);
+
+        [LoggerMessage(4013, LogLevel.Information, "{Self}: member {Name} joined at {Address}")]
+        public static partial void Joined(ILogger logger, string self, string name, string address);
 
         [LoggerMessage(4009, LogLevel.Debug, "Push/pull with {Address} failed")]
         public static partial void PushPullFailed(ILogger logger, string address);

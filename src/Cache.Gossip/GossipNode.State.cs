@@ -57,6 +57,11 @@ public sealed partial class GossipNode
         state.Metadata = msg.Metadata;
         if (old != MemberState.Alive || isNew) SetState(state, MemberState.Alive);
         if (broadcast) QueueBroadcast(state.Name, EncodeAlive(state));
+        if ((isNew || old is MemberState.Dead or MemberState.Left) && state != _local)
+        {
+            Log.Joined(_logger, _options.NodeName, state.Name, state.Address);
+        }
+
         var kind = isNew || old is MemberState.Dead or MemberState.Left ? MembershipEventKind.Joined
             : old == MemberState.Suspect ? MembershipEventKind.Recovered
             : metaChanged ? MembershipEventKind.Updated
@@ -121,7 +126,8 @@ public sealed partial class GossipNode
         bool left = msg.From == msg.Name;
         SetState(state, left ? MemberState.Left : MemberState.Dead);
         if (!left) Stats.Death();
-        if (state != _local) Log.Dead(_logger, _options.NodeName, state.Name, msg.From, left);
+        if (state != _local && left) Log.Left(_logger, _options.NodeName, state.Name);
+        else if (state != _local) Log.Dead(_logger, _options.NodeName, state.Name, msg.From);
         Publish(state, left ? MembershipEventKind.Left : MembershipEventKind.Failed);
     }
 

@@ -165,7 +165,8 @@ internal static class ConnectionCommands
         reply.Bulk("id"u8);
         reply.Integer(client.Id);
         reply.Bulk("mode"u8);
-        reply.Bulk("standalone"u8);
+        // As INFO's redis_mode: a node that gossips answers CLUSTER NODES like a cluster member.
+        reply.Bulk(client.Server.Cluster is null ? "standalone"u8 : "cluster"u8);
         reply.Bulk("role"u8);
         reply.Bulk("master"u8);
         reply.Bulk("modules"u8);

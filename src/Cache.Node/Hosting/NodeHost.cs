@@ -18,6 +18,7 @@ internal sealed class NodeHost : IAsyncDisposable
 {
     private readonly IHost _host;
 
+    private static int s_warnedNoMemoryLimit;
     private readonly SlotHandOff _handOff;
 
     private NodeHost(IHost host, CacheServer server, int port, SlotHandOff handOff)
@@ -110,7 +111,8 @@ internal sealed class NodeHost : IAsyncDisposable
             throw new IOException($"cannot listen on {options.Bind}:{options.Port}: {ex.Message.Replace("http://", "", StringComparison.Ordinal).TrimEnd('.')}. Stop whatever holds the port or pick another with --port.", ex);
         }
 
-        if (server.Keys.MaxMemory == 0)
+        // Once per process: a --local-cluster would otherwise say it once per node.
+        if (server.Keys.MaxMemory == 0 && Interlocked.Exchange(ref s_warnedNoMemoryLimit, 1) == 0)
         {
             host.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Cache.Node.Memory").LogWarning(
                 "No memory limit: --maxmemory is 0, so the cache grows until the machine runs out of memory. Set one, e.g. --maxmemory 512mb --maxmemory-policy allkeys-lru.");
