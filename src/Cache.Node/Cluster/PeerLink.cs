@@ -15,6 +15,7 @@ internal sealed class PeerLink : IAsyncDisposable
     private readonly int _protocol;
     private readonly RespConnectionOptions _options;
     private RespConnection? _connection;
+    private long _failedAt;   // timestamp of the last failed connect, 0 once one succeeds
     private List<Queued>? _waiting;   // requests sent while connecting, in order
     private bool _disposed;
 
@@ -26,6 +27,21 @@ internal sealed class PeerLink : IAsyncDisposable
     }
 
     public IPEndPoint Endpoint => _endpoint;
+
+    /// <summary>
+    /// True when the connection broke, or the last attempt to connect failed less than
+    /// <paramref name="window"/> ago: the peer is probably down, before gossip has said so.
+    /// </summary>
+    public bool LooksDown(TimeSpan window)
+    {
+        if (_connection is { IsConnected: false })
+        {
+            return true;
+        }
+
+        var failedAt = Volatile.Read(ref _failedAt);
+        return failedAt != 0 && _options.TimeProvider.GetElapsedTime(failedAt) < window;
+    }
 
     /// <summary>Sends a command; the reply comes back as the bytes the peer wrote.</summary>
     public Task<byte[]> SendRawAsync(ReadOnlyMemory<byte>[] args)
@@ -160,6 +176,7 @@ internal sealed class PeerLink : IAsyncDisposable
             else if (connection is not null)
             {
                 _connection = connection;
+                _failedAt = 0;
                 // Started under the lock, so a request sent meanwhile cannot overtake them.
                 foreach (var queued in waiting)
                 {
@@ -170,6 +187,7 @@ internal sealed class PeerLink : IAsyncDisposable
             }
         }
 
+        Volatile.Write(ref _failedAt, _options.TimeProvider.GetTimestamp());
         var error = failure as RespConnectionException
             ?? new RespConnectionException($"Could not reach the node at {_endpoint}: {failure?.Message}", failure ?? new InvalidOperationException("no connection"));
         foreach (var queued in waiting)

@@ -44,6 +44,10 @@ internal sealed class PeerLinks : IAsyncDisposable
     private PeerLink Get((string Endpoint, int Protocol, bool Replication) key) =>
         _links.GetOrAdd(key, static (key, options) => new PeerLink(IPEndPoint.Parse(key.Endpoint), key.Protocol, options), _options);
 
+    /// <summary>True when this node's replication link to <paramref name="endpoint"/> broke or failed to connect within <paramref name="window"/>.</summary>
+    public bool LooksDown(string endpoint, TimeSpan window) =>
+        _links.TryGetValue((endpoint, 2, true), out var link) && link.LooksDown(window);
+
     /// <summary>Closes the links to nodes whose endpoints are not in <paramref name="endpoints"/> (they left the ring).</summary>
     public void Retain(IReadOnlySet<string> endpoints)
     {

@@ -211,11 +211,11 @@ internal sealed partial class ClientSession
             return !HeldForHandOff(slot, command, request);
         }
 
-        if (owners.Contains(self) && cluster.IsSuspect(ring.Nodes[owners[0]].Id) && command.Name != "watch")
+        if (owners.Contains(self) && command.Name != "watch" && PrimaryLooksDown(cluster, ring.Nodes[owners[0]].Id))
         {
-            // The primary stopped answering probes: a node with a copy serves its slots (and
-            // coordinates their writes) until gossip decides, rather than redirect or forward
-            // clients to a node that is probably dead.
+            // The primary stopped answering probes, or our replication to it broke: a node with a
+            // copy serves its slots (and coordinates their writes) until gossip decides, rather
+            // than redirect or forward clients to a node that is probably dead.
             Server.Replication?.Stats.RanForUnreachablePrimaryOnce();
             return !HeldForHandOff(slot, command, request);
         }
@@ -262,6 +262,11 @@ internal sealed partial class ClientSession
             .ContinueWith(static _ => { }, TaskScheduler.Default).ConfigureAwait(false);
         return await RunHereNowAsync(command, request).ConfigureAwait(false);
     }
+
+    private bool PrimaryLooksDown(ClusterMembership cluster, string primary) =>
+        cluster.IsSuspect(primary)
+        || (cluster.RespEndpointOf(primary) is { } endpoint
+            && Server.Peers!.LooksDown(endpoint, TimeSpan.FromMilliseconds(Server.Options.ReplicationTimeout)));
 
     /// <summary>
     /// Sends a command to its slot's primary. When this node holds a copy of the slot
