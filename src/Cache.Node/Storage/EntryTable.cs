@@ -103,6 +103,8 @@ internal sealed class EntryTable
     public ref StoreEntry SlotAt(int index) => ref _slots[index];
 
     /// <summary>The key of an occupied slot; valid until the slot's record is reallocated or freed.</summary>
+    public ReadOnlySpan<byte> KeyOf(in StoreEntry slot) => RecordLayout.Key(_memory.Chunk(slot.Handle));
+
     public ReadOnlySpan<byte> KeyAt(int index) => RecordLayout.Key(_memory.Chunk(_slots[index].Handle));
 
     /// <summary>The value bytes of an occupied slot; valid until the record is reallocated or freed.</summary>

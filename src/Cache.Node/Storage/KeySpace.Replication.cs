@@ -45,7 +45,14 @@ internal sealed partial class KeySpace
             return false;
         }
 
+        // An entry that expired here but is not reclaimed yet still holds its version: an older
+        // write arriving late must not bring back the value the newer one replaced.
         var index = _table.IndexOf(key);
+        if (current is null && index >= 0 && new EntryVersion(_table.SlotAt(index).Version, _table.SlotAt(index).Node) >= incoming.Version)
+        {
+            return false;
+        }
+
         if (incoming.IsTombstone)
         {
             if (index < 0)
@@ -55,14 +62,12 @@ internal sealed partial class KeySpace
                 _tombstoneCount++;
                 ref var fresh = ref _table.SlotAt(index);
                 fresh.Kind = ValueKind.Tombstone;
-                fresh.Version = incoming.Version.Clock;
-                fresh.Node = incoming.Version.Node;
+                SetVersion(ref fresh, incoming.Version.Clock, incoming.Version.Node);
             }
             else if (_table.SlotAt(index).Kind == ValueKind.Tombstone)
             {
                 ref var stone = ref _table.SlotAt(index);
-                stone.Version = incoming.Version.Clock;
-                stone.Node = incoming.Version.Node;
+                SetVersion(ref stone, incoming.Version.Clock, incoming.Version.Node);
             }
             else
             {
@@ -84,8 +89,7 @@ internal sealed partial class KeySpace
         }
 
         SetExpiry(ref entry, incoming.ExpiresAt);
-        entry.Version = incoming.Version.Clock;
-        entry.Node = incoming.Version.Node;
+        SetVersion(ref entry, incoming.Version.Clock, incoming.Version.Node);
         Touch(key);
         return true;
     }

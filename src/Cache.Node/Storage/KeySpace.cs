@@ -249,6 +249,7 @@ internal sealed partial class KeySpace
         }
 
         _table.Clear();
+        Array.Clear(_slotDigests);
         _memory.Clear();
         ClearObjects();
         _volatileCount = 0;
@@ -341,11 +342,7 @@ internal sealed partial class KeySpace
     }
 
     /// <summary>Gives an entry a fresh version from this node's clock.</summary>
-    private void Stamp(ref StoreEntry entry)
-    {
-        entry.Version = _clock.Next();
-        entry.Node = NodeId;
-    }
+    private void Stamp(ref StoreEntry entry) => SetVersion(ref entry, _clock.Next(), NodeId);
 
     private void ExpireAt(int index)
     {
@@ -374,8 +371,7 @@ internal sealed partial class KeySpace
         _table.ResizeValue(ref entry, 0);
         entry.Kind = ValueKind.Tombstone;
         entry.ExpiresAt = 0;
-        entry.Version = version;
-        entry.Node = node;
+        SetVersion(ref entry, version, node);
         _tombstoneCount++;
     }
 
@@ -392,6 +388,7 @@ internal sealed partial class KeySpace
             _tombstoneCount--;
         }
 
+        DigestRemoved(ref entry);
         ReleaseValue(ref entry);
         SieveRemoved(index);
         _table.RemoveAt(index);
