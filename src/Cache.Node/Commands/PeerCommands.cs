@@ -6,7 +6,8 @@ namespace Cache.Node.Commands;
 /// <summary>
 /// GOSSIPCACHE: the node-to-node commands on the RESP port. PEER marks a connection as a peer's
 /// (served locally, never forwarded), APPLY merges replicated entries, PULL exports the entries
-/// of a set of slots for hand-off. Entries merge by version, so repeats and reordering are harmless.
+/// of a set of slots for hand-off, ENTRY gives one key's version for quorum reads, and TREE and
+/// DIGESTS give the slot digests anti-entropy compares. Entries merge by version, so repeats and reordering are harmless.
 /// </summary>
 internal static class PeerCommands
 {
@@ -18,6 +19,8 @@ internal static class PeerCommands
             .AddSubCommand(new("peer", 2, CommandFlags.Stale | CommandFlags.Fast, Peer, "cluster", "Marks this connection as another node's."))
             .AddSubCommand(new("apply", -8, CommandFlags.Stale, Apply, "cluster", "Merges replicated entries: key clock node kind expires-at value ..."))
             .AddSubCommand(new("entry", 3, CommandFlags.ReadOnly | CommandFlags.Stale | CommandFlags.Fast, Entry, "cluster", "A key's versioned state (tombstones included), for quorum reads."))
+            .AddSubCommand(new("tree", 3, CommandFlags.ReadOnly | CommandFlags.Stale, Tree, "cluster", "The 128 segment digests of the slots a bitmap selects (8 bytes each, little-endian)."))
+            .AddSubCommand(new("digests", 3, CommandFlags.ReadOnly | CommandFlags.Stale, Digests, "cluster", "The digest of each slot a bitmap selects, in slot order (8 bytes each, little-endian)."))
             .AddSubCommand(new("pull", 5, CommandFlags.ReadOnly | CommandFlags.Stale, Pull, "cluster", "Exports the entries of a set of slots: cursor count slot-bitmap.")));
 
     private static void Peer(ClientSession client, in RespRequest request)
@@ -74,6 +77,49 @@ internal static class PeerCommands
         {
             client.Reply.Bulk(arg.Span);
         }
+    }
+
+    // Anti-entropy's exchange: a root made of 128 segment digests (1 KB) confirms two replicas
+    // agree on the slots they share; only the segments that differ are opened, slot by slot.
+    private static void Tree(ClientSession client, in RespRequest request)
+    {
+        if (request[2].Length != SlotBitmapBytes)
+        {
+            client.Reply.Error("ERR syntax error"u8);
+            return;
+        }
+
+        var segments = Cache.Gossip.Ring.HashSlot.Count / Storage.KeySpace.SlotsPerSegment;
+        Span<byte> digests = stackalloc byte[segments * sizeof(ulong)];
+        for (var segment = 0; segment < segments; segment++)
+        {
+            System.Buffers.Binary.BinaryPrimitives.WriteUInt64LittleEndian(digests[(segment * sizeof(ulong))..], client.Keys.SegmentDigest(segment, request[2]));
+        }
+
+        client.Reply.Bulk(digests);
+    }
+
+    private static void Digests(ClientSession client, in RespRequest request)
+    {
+        var mask = request[2];
+        if (mask.Length != SlotBitmapBytes)
+        {
+            client.Reply.Error("ERR syntax error"u8);
+            return;
+        }
+
+        var digests = new List<byte>();
+        Span<byte> one = stackalloc byte[sizeof(ulong)];
+        for (var slot = 0; slot < Cache.Gossip.Ring.HashSlot.Count; slot++)
+        {
+            if ((mask[slot >> 3] & (1 << (slot & 7))) != 0)
+            {
+                System.Buffers.Binary.BinaryPrimitives.WriteUInt64LittleEndian(one, client.Keys.SlotDigest(slot));
+                digests.AddRange(one);
+            }
+        }
+
+        client.Reply.Bulk(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(digests));
     }
 
     private static void Pull(ClientSession client, in RespRequest request)

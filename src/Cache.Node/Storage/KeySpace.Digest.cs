@@ -19,6 +19,27 @@ internal sealed partial class KeySpace
     /// <summary>The digest of <paramref name="slot"/>'s entries (0 when it holds none).</summary>
     public ulong SlotDigest(int slot) => _slotDigests[slot];
 
+    /// <summary>Slots per segment of the digest tree: 128 segments of 128 slots.</summary>
+    public const int SlotsPerSegment = 128;
+
+    /// <summary>
+    /// The XOR of the digests of the slots of <paramref name="segment"/> that <paramref name="mask"/>
+    /// (a 16384-bit slot bitmap) selects: two replicas compare the slots they share, segment by segment.
+    /// </summary>
+    public ulong SegmentDigest(int segment, ReadOnlySpan<byte> mask)
+    {
+        ulong digest = 0;
+        for (var slot = segment * SlotsPerSegment; slot < (segment + 1) * SlotsPerSegment; slot++)
+        {
+            if ((mask[slot >> 3] & (1 << (slot & 7))) != 0)
+            {
+                digest ^= _slotDigests[slot];
+            }
+        }
+
+        return digest;
+    }
+
     /// <summary>Every slot's digest computed from scratch by walking the table (tests check the incremental ones against it).</summary>
     public ulong[] RecomputeSlotDigests()
     {
