@@ -222,23 +222,9 @@ internal sealed partial class SlotHandOff : IDisposable
             }
         }
 
-        var link = _peers.ForReplication(endpoint);
-        long cursor = 0;
-        var pulled = 0;
         try
         {
-            do
-            {
-                _stopping.Token.ThrowIfCancellationRequested();
-                var reply = (await link.SendAsync(["GOSSIPCACHE"u8.ToArray(), "PULL"u8.ToArray(), Number(cursor), Number(EntriesPerPull), bitmap]).ConfigureAwait(false)).ThrowIfError();
-                if (reply.Items is not [var next, { Items: { } items }] || !long.TryParse(next.Text, out cursor))
-                {
-                    throw new RespConnectionException($"{endpoint} answered GOSSIPCACHE PULL with an unexpected reply.");
-                }
-
-                pulled += ApplyBatch(items);
-            }
-            while (cursor != 0);
+            var pulled = await PullSlotsAsync(endpoint, bitmap, _stopping.Token).ConfigureAwait(false);
             _stats.HandedOff(pulled);
             if (pulled > 0)
             {
@@ -316,32 +302,9 @@ internal sealed partial class SlotHandOff : IDisposable
                 continue;
             }
 
-            var link = _peers.ForReplication(endpoint);
-            var cursor = 0;
-            var pushed = 0;
             try
             {
-                do
-                {
-                    var entries = new List<(byte[] Key, ReplicatedEntry Entry)>();
-                    lock (_keys.Gate)
-                    {
-                        cursor = _keys.ExportWhere(cursor, EntriesPerPull, slot => slots[slot], entries);
-                    }
-
-                    if (entries.Count > 0)
-                    {
-                        List<ReadOnlyMemory<byte>> args = ["GOSSIPCACHE"u8.ToArray(), "APPLY"u8.ToArray()];
-                        foreach (var (key, entry) in entries)
-                        {
-                            ReplicationCodec.Append(args, key, entry);
-                        }
-
-                        (await link.SendAsync([.. args]).WaitAsync(deadline.Token).ConfigureAwait(false)).ThrowIfError();
-                        pushed += entries.Count;
-                    }
-                }
-                while (cursor != 0);
+                var pushed = await PushSlotsAsync(endpoint, slots, deadline.Token).ConfigureAwait(false);
                 _stats.HandedOff(pushed);
                 LogPushed(_logger, pushed, target);
             }
@@ -350,6 +313,57 @@ internal sealed partial class SlotHandOff : IDisposable
                 LogPushFailed(_logger, target, ex.Message);
             }
         }
+    }
+
+    /// <summary>Sends this node's entries (tombstones included) of <paramref name="slots"/> to the node at <paramref name="endpoint"/>; how many were sent.</summary>
+    internal async Task<int> PushSlotsAsync(string endpoint, bool[] slots, CancellationToken cancellationToken)
+    {
+        var link = _peers.ForReplication(endpoint);
+        var cursor = 0;
+        var pushed = 0;
+        do
+        {
+            var entries = new List<(byte[] Key, ReplicatedEntry Entry)>();
+            lock (_keys.Gate)
+            {
+                cursor = _keys.ExportWhere(cursor, EntriesPerPull, slot => slots[slot], entries);
+            }
+
+            if (entries.Count > 0)
+            {
+                List<ReadOnlyMemory<byte>> args = ["GOSSIPCACHE"u8.ToArray(), "APPLY"u8.ToArray()];
+                foreach (var (key, entry) in entries)
+                {
+                    ReplicationCodec.Append(args, key, entry);
+                }
+
+                (await link.SendAsync([.. args]).WaitAsync(cancellationToken).ConfigureAwait(false)).ThrowIfError();
+                pushed += entries.Count;
+            }
+        }
+        while (cursor != 0);
+        return pushed;
+    }
+
+    /// <summary>Pulls the entries of <paramref name="bitmap"/>'s slots from the node at <paramref name="endpoint"/> and merges them; how many replaced ours.</summary>
+    internal async Task<int> PullSlotsAsync(string endpoint, byte[] bitmap, CancellationToken cancellationToken)
+    {
+        var link = _peers.ForReplication(endpoint);
+        long cursor = 0;
+        var pulled = 0;
+        do
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var reply = (await link.SendAsync(["GOSSIPCACHE"u8.ToArray(), "PULL"u8.ToArray(), Number(cursor), Number(EntriesPerPull), bitmap]).ConfigureAwait(false)).ThrowIfError();
+            if (reply.Items is not [var next, { Items: { } items }] || !long.TryParse(next.Text, out cursor))
+            {
+                throw new RespConnectionException($"{endpoint} answered GOSSIPCACHE PULL with an unexpected reply.");
+            }
+
+            pulled += ApplyBatch(items);
+        }
+        while (cursor != 0);
+        return pulled;
     }
 
     private int ApplyBatch(IReadOnlyList<RespReply> items)

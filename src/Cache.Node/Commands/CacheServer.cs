@@ -63,6 +63,12 @@ internal sealed class CacheServer
     /// <summary>Ships writes to the other owners; null without a cluster.</summary>
     public Cluster.Replicator? Replication { get; set; }
 
+    /// <summary>Compares slot digests with peers and repairs what differs; null without a cluster.</summary>
+    public Cluster.AntiEntropy? AntiEntropy { get; set; }
+
+    /// <summary>Anti-entropy's counters.</summary>
+    public Cluster.AntiEntropyStats AntiEntropyStats { get; } = new();
+
     /// <summary>Pulls data when the ring changes; null without a cluster.</summary>
     public Cluster.SlotHandOff? HandOff { get; set; }
 

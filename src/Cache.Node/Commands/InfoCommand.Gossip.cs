@@ -35,6 +35,16 @@ internal static partial class InfoCommand
         Line(text, "cluster_read_quorum", server.Options.ReadQuorum);
         Line(text, "cluster_read_repairs", stats.ReadRepairs);
         Line(text, "cluster_read_quorum_missed", stats.ReadQuorumMissed);
+        var ae = server.AntiEntropyStats;
+        Line(text, "cluster_antientropy_interval_ms", server.Options.AntiEntropyInterval);
+        Line(text, "cluster_antientropy_rounds", ae.Rounds);
+        Line(text, "cluster_antientropy_rounds_in_sync", ae.RoundsInSync);
+        Line(text, "cluster_antientropy_failed_rounds", ae.FailedRounds);
+        Line(text, "cluster_antientropy_slots_compared", ae.SlotsCompared);
+        Line(text, "cluster_antientropy_slots_repaired", ae.SlotsRepaired);
+        Line(text, "cluster_antientropy_entries_pulled", ae.EntriesPulled);
+        Line(text, "cluster_antientropy_entries_pushed", ae.EntriesPushed);
+        Line(text, "cluster_antientropy_bytes", ae.Bytes);
         Line(text, "cluster_handoff_in_progress", server.HandOff?.Pending ?? 0);
         Line(text, "cluster_handoff_entries", stats.HandOffEntries);
     }

@@ -34,6 +34,7 @@ internal static class CommandLine
         ["read-quorum"] = nameof(NodeOptions.ReadQuorum),
         ["replication-timeout"] = nameof(NodeOptions.ReplicationTimeout),
         ["tombstone-horizon"] = nameof(NodeOptions.TombstoneHorizon),
+        ["anti-entropy-interval"] = nameof(NodeOptions.AntiEntropyInterval),
         ["local-cluster"] = nameof(NodeOptions.LocalCluster),
     };
 
@@ -139,6 +140,7 @@ internal static class CommandLine
                                           (default 0: a majority of the copies)
           --read-quorum <n>               copies a read compares, repairing stale ones (default 1)
           --replication-timeout <ms>      wait for replicas and forwarded replies (default 2000)
+          --anti-entropy-interval <ms>    time between replica digest comparisons (default 10000; 0 off)
           --tombstone-horizon <ms>        keep deletes this long so replicas cannot resurrect them (default 600000)
           --local-cluster <n>             run n nodes (1-16) in this process on ports port..port+n-1
                                           (--port 0: any free ports), joined into one cluster

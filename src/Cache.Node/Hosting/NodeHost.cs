@@ -148,6 +148,9 @@ internal sealed class NodeHost : IAsyncDisposable
         var handOff = new SlotHandOff(cluster, server.Peers, server.Keys, stats, options.TombstoneHorizon,
             host.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Cache.Node.HandOff"));
         server.HandOff = handOff;
+        server.AntiEntropy = new AntiEntropy(cluster, server.Peers, server.Keys, handOff, server.AntiEntropyStats,
+            TimeSpan.FromMilliseconds(options.AntiEntropyInterval), time,
+            host.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Cache.Node.AntiEntropy"));
         return new NodeHost(host, server, port, handOff);
     }
 
@@ -158,6 +161,11 @@ internal sealed class NodeHost : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (Server.AntiEntropy is { } antiEntropy)
+        {
+            await antiEntropy.DisposeAsync().ConfigureAwait(false);
+        }
+
         await _handOff.PushBeforeLeaveAsync(TimeSpan.FromSeconds(10), CancellationToken.None).ConfigureAwait(false);
         if (Server.Cluster is { } cluster)
         {

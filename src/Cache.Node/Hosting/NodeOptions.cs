@@ -90,6 +90,12 @@ public sealed class NodeOptions
     /// <summary>How long (ms) a delete's tombstone is kept in a cluster so a replica that missed it cannot resurrect the key.</summary>
     public long TombstoneHorizon { get; set; } = 600_000;
 
+    /// <summary>
+    /// Average time (ms) between anti-entropy rounds (jittered ±25 %); each compares this node's
+    /// slot digests with one peer's and exchanges the entries of the slots that differ. 0: off.
+    /// </summary>
+    public int AntiEntropyInterval { get; set; } = 10_000;
+
     /// <summary>The write quorum for a slot with <paramref name="copies"/> owners.</summary>
     public int QuorumFor(int copies) => WriteQuorum > 0 ? Math.Min(WriteQuorum, copies) : (copies / 2) + 1;
 

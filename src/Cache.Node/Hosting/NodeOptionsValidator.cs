@@ -171,6 +171,11 @@ internal static class NodeOptionsValidator
             return $"--replication-timeout must be between 10 and 600000 ms, not {options.ReplicationTimeout}";
         }
 
+        if (options.AntiEntropyInterval is < 0 or > 86_400_000 || options.AntiEntropyInterval is > 0 and < 50)
+        {
+            return $"--anti-entropy-interval must be 0 (off) or between 50 and 86400000 ms, not {options.AntiEntropyInterval}";
+        }
+
         if (options.TombstoneHorizon is < 1000 or > 604_800_000)
         {
             return $"--tombstone-horizon must be between 1000 ms and 7 days (604800000), not {options.TombstoneHorizon}";

@@ -11,7 +11,7 @@ public sealed class ReadRepairTests : IAsyncLifetime
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(20);
     private readonly List<TestNode> _nodes = [];
 
-    public async Task InitializeAsync() => _nodes.AddRange(await TestCluster.StartAsync(3, o => o.ReadQuorum = 2));
+    public async Task InitializeAsync() => _nodes.AddRange(await TestCluster.StartAsync(3, o => { o.ReadQuorum = 2; o.AntiEntropyInterval = 0; }));
 
     public Task DisposeAsync() => TestCluster.StopAsync(_nodes);
 
