@@ -8,7 +8,8 @@ internal static class BenchmarkProgram
     /// Console modes: <c>store [sizes...]</c> (GC and memory of the store), <c>eviction</c> (hit
     /// ratios of the eviction policies), <c>gossip-sim</c> (the gossip simulation report), <c>client-load</c> (GossipCache vs
     /// RedisCache under concurrent callers, <see cref="ClientLoad"/>), <c>ring-compare</c> (the slot
-    /// table vs virtual nodes, <see cref="RingCompare"/>); anything
+    /// table vs virtual nodes, <see cref="RingCompare"/>), <c>antientropy-cost [keys]</c> (repair cost,
+    /// <see cref="AntiEntropyCost"/>); anything
     /// else goes to BenchmarkDotNet; <c>raw-transport PORT</c> serves the command path over bare sockets.
     /// </summary>
     public static void Main(string[] args)
@@ -26,6 +27,9 @@ internal static class BenchmarkProgram
                 return;
             case ["ring-compare", ..]:
                 RingCompare.Run(Console.Out);
+                return;
+            case ["antientropy-cost", ..]:
+                AntiEntropyCost.RunAsync(args[1..]).GetAwaiter().GetResult();
                 return;
             case ["client-load", ..]:
                 ClientLoad.RunAsync(args[1..]).GetAwaiter().GetResult();

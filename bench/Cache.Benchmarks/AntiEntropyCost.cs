@@ -1,0 +1,125 @@
+using System.Diagnostics;
+using System.Text;
+using Cache.Gossip.Ring;
+using Cache.Node.Hosting;
+using Cache.Node.Storage;
+using Microsoft.Extensions.Logging;
+
+namespace Cache.Benchmarks;
+
+/// <summary>
+/// Issue 6's repair cost: two nodes holding the same keys, one anti-entropy round at a time —
+/// bytes and time to confirm they agree, to repair 1, 1,000 and 100,000 differing keys, and to
+/// refill a node emptied of everything — next to a naive full transfer of the same data.
+/// </summary>
+internal static class AntiEntropyCost
+{
+    public static async Task RunAsync(string[] args)
+    {
+        var keys = args.Length > 0 ? int.Parse(args[0], System.Globalization.CultureInfo.InvariantCulture) : 1_000_000;
+        var a = await StartAsync(null);
+        var b = await StartAsync(a.Server.Cluster!.Gossip.Address);
+        try
+        {
+            while (a.Server.Cluster!.Ring.Nodes.Count < 2 || b.Server.Cluster!.Ring.Nodes.Count < 2)
+            {
+                await Task.Delay(50);
+            }
+
+            await b.HandOff.WhenIdleAsync(CancellationToken.None);
+            Load(a.Server.Keys, b.Server.Keys, keys);
+            Console.WriteLine($"Two nodes, {keys:N0} keys each (16-byte keys, 32-byte values), loopback; {Environment.ProcessorCount} cores; load {File.ReadAllText("/proc/loadavg").Trim()}");
+            Console.WriteLine();
+            Console.WriteLine("| case | round time | bytes exchanged for digests | entries moved | slots repaired |");
+            Console.WriteLine("|---|---:|---:|---:|---:|");
+            await RoundAsync(a, "already in sync", 0);
+            foreach (var differing in new[] { 1, 1_000, 100_000 })
+            {
+                Diverge(b.Server.Keys, differing, keys);
+                await RoundAsync(a, $"{differing:N0} keys differ", differing);
+            }
+
+            using (b.Server.Keys.Gate.EnterScope())
+            {
+                b.Server.Keys.Clear();
+            }
+
+            await RoundAsync(a, "one node emptied (restarted empty)", keys);
+            Console.WriteLine();
+            await NaiveAsync(a, b, keys);
+        }
+        finally
+        {
+            await b.DisposeAsync();
+            await a.DisposeAsync();
+        }
+    }
+
+    private static Task<NodeHost> StartAsync(string? join) =>
+        NodeHost.StartAsync(new NodeOptions { Port = 0, GossipPort = 0, Join = join, AntiEntropyInterval = 0, Replicas = 2 },
+            logging: l => l.SetMinimumLevel(LogLevel.Warning));
+
+    private static void Load(KeySpace a, KeySpace b, int count)
+    {
+        var value = new byte[32];
+        for (var i = 0; i < count; i++)
+        {
+            var key = Key(i);
+            var entry = new ReplicatedEntry(new EntryVersion(1_000_000 + i, 1), ValueKind.String, 0, value);
+            using (a.Gate.EnterScope())
+            {
+                a.Apply(key, entry);
+            }
+
+            using (b.Gate.EnterScope())
+            {
+                b.Apply(key, entry);
+            }
+        }
+    }
+
+    private static void Diverge(KeySpace keys, int count, int total)
+    {
+        var value = Encoding.ASCII.GetBytes("changed-value-changed-value-1234");
+        using (keys.Gate.EnterScope())
+        {
+            for (var i = 0; i < count; i++)
+            {
+                var key = Key((int)((long)i * 7919 % total));
+                keys.Apply(key, new ReplicatedEntry(new EntryVersion(5_000_000_000 + i, 2), ValueKind.String, 0, value));
+            }
+        }
+    }
+
+    private static async Task RoundAsync(NodeHost node, string name, int expected)
+    {
+        var stats = node.Server.AntiEntropyStats;
+        var (bytes, pulled, pushed, repaired) = (stats.Bytes, stats.EntriesPulled, stats.EntriesPushed, stats.SlotsRepaired);
+        var clock = Stopwatch.StartNew();
+        await node.Server.AntiEntropy!.RunRoundAsync(CancellationToken.None);
+        clock.Stop();
+        var moved = stats.EntriesPulled - pulled + stats.EntriesPushed - pushed;
+        Console.WriteLine($"| {name} | {clock.Elapsed.TotalMilliseconds:N1} ms | {Size(stats.Bytes - bytes)} | {moved:N0} | {stats.SlotsRepaired - repaired:N0} |");
+        _ = expected;
+    }
+
+    private static async Task NaiveAsync(NodeHost a, NodeHost b, int keys)
+    {
+        var all = Enumerable.Repeat((byte)0xFF, HashSlot.Count / 8).ToArray();
+        var clock = Stopwatch.StartNew();
+        var merged = await a.HandOff.PullSlotsAsync($"127.0.0.1:{b.Port}", all, CancellationToken.None);
+        clock.Stop();
+        // Six RESP bulks per entry: key, clock, node, kind, expiry, value.
+        var bytes = (long)keys * (16 + 32 + 8 + 1 + 1 + 1 + (6 * 8));
+        Console.WriteLine($"Naive full transfer (pull every entry of every shared slot): {clock.Elapsed.TotalMilliseconds:N0} ms, about {Size(bytes)} on the wire, {merged:N0} entries newer.");
+    }
+
+    private static string Size(long bytes) => bytes switch
+    {
+        < 10_000 => $"{bytes:N0} B",
+        < 10_000_000 => $"{bytes / 1024.0:N1} KiB",
+        _ => $"{bytes / 1048576.0:N1} MiB",
+    };
+
+    private static byte[] Key(int i) => Encoding.ASCII.GetBytes($"k:{i:D14}");
+}
