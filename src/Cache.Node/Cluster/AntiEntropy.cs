@@ -9,8 +9,9 @@ namespace Cache.Node.Cluster;
 /// <summary>
 /// Anti-entropy rounds: every <c>--anti-entropy-interval</c> (jittered) this node picks a peer it
 /// shares slots with, compares the 128 segment digests of those slots (1 KB), opens only the
-/// segments that differ slot by slot, and exchanges the entries of the differing slots both ways
-/// (newer version wins, tombstones included). Replicas that missed writes converge with no operator.
+/// segments that differ slot by slot, pulls the peer's entries of the differing slots and sends
+/// back only the entries it lacks or holds older (newer version wins, tombstones included).
+/// Replicas that missed writes converge with no operator.
 /// </summary>
 internal sealed partial class AntiEntropy : IAsyncDisposable
 {
@@ -151,8 +152,12 @@ internal sealed partial class AntiEntropy : IAsyncDisposable
         var pushed = 0;
         if (differing > 0)
         {
-            pulled = await _handOff.PullSlotsAsync(endpoint, differBitmap, cancellationToken).ConfigureAwait(false);
-            pushed = await _handOff.PushSlotsAsync(endpoint, differ, cancellationToken).ConfigureAwait(false);
+            // Their entries of the differing slots come in whole (newer ones merged here); ours go
+            // out only where they are missing there or newer than theirs.
+            var theirs = new Dictionary<string, EntryVersion>(StringComparer.Ordinal);
+            pulled = await _handOff.PullSlotsAsync(endpoint, differBitmap, cancellationToken, theirs).ConfigureAwait(false);
+            pushed = await _handOff.PushSlotsAsync(endpoint, differ, cancellationToken,
+                (key, entry) => !theirs.TryGetValue(System.Text.Encoding.Latin1.GetString(key), out var version) || entry.Version > version).ConfigureAwait(false);
             LogRepaired(_logger, differing, ring.Nodes[peer].Id, pulled, pushed);
         }
 

@@ -316,7 +316,8 @@ internal sealed partial class SlotHandOff : IDisposable
     }
 
     /// <summary>Sends this node's entries (tombstones included) of <paramref name="slots"/> to the node at <paramref name="endpoint"/>; how many were sent.</summary>
-    internal async Task<int> PushSlotsAsync(string endpoint, bool[] slots, CancellationToken cancellationToken)
+    internal async Task<int> PushSlotsAsync(string endpoint, bool[] slots, CancellationToken cancellationToken,
+        Func<byte[], ReplicatedEntry, bool>? include = null)
     {
         var link = _peers.ForReplication(endpoint);
         var cursor = 0;
@@ -327,6 +328,11 @@ internal sealed partial class SlotHandOff : IDisposable
             lock (_keys.Gate)
             {
                 cursor = _keys.ExportWhere(cursor, EntriesPerPull, slot => slots[slot], entries);
+            }
+
+            if (include is not null)
+            {
+                entries.RemoveAll(e => !include(e.Key, e.Entry));
             }
 
             if (entries.Count > 0)
@@ -346,7 +352,8 @@ internal sealed partial class SlotHandOff : IDisposable
     }
 
     /// <summary>Pulls the entries of <paramref name="bitmap"/>'s slots from the node at <paramref name="endpoint"/> and merges them; how many replaced ours.</summary>
-    internal async Task<int> PullSlotsAsync(string endpoint, byte[] bitmap, CancellationToken cancellationToken)
+    internal async Task<int> PullSlotsAsync(string endpoint, byte[] bitmap, CancellationToken cancellationToken,
+        Dictionary<string, EntryVersion>? theirs = null)
     {
         var link = _peers.ForReplication(endpoint);
         long cursor = 0;
@@ -360,20 +367,26 @@ internal sealed partial class SlotHandOff : IDisposable
                 throw new RespConnectionException($"{endpoint} answered GOSSIPCACHE PULL with an unexpected reply.");
             }
 
-            pulled += ApplyBatch(items);
+            pulled += ApplyBatch(items, theirs);
         }
         while (cursor != 0);
         return pulled;
     }
 
-    private int ApplyBatch(IReadOnlyList<RespReply> items)
+    private int ApplyBatch(IReadOnlyList<RespReply> items, Dictionary<string, EntryVersion>? theirs = null)
     {
         var applied = 0;
         lock (_keys.Gate)
         {
             for (var at = 0; at + ReplicationCodec.ArgsPerEntry <= items.Count; at += ReplicationCodec.ArgsPerEntry)
             {
-                if (ReplicationCodec.TryRead(items, at, out var key, out var entry) && _keys.Apply(key, entry))
+                if (!ReplicationCodec.TryRead(items, at, out var key, out var entry))
+                {
+                    continue;
+                }
+
+                theirs?.TryAdd(System.Text.Encoding.Latin1.GetString(key), entry.Version);
+                if (_keys.Apply(key, entry))
                 {
                     applied++;
                 }
