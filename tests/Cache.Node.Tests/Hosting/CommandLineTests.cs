@@ -38,6 +38,29 @@ public sealed class CommandLineTests
     }
 
     [Theory]
+    [InlineData("Replicas", 0, "--replicas must be between 1 and 16, not 0")]
+    [InlineData("WriteQuorum", 4, "--write-quorum must be between 1 and --replicas (3), or 0 for a majority, not 4")]
+    [InlineData("ReadQuorum", 0, "--read-quorum must be between 1 and --replicas (3), not 0")]
+    [InlineData("ReplicationTimeout", 5, "--replication-timeout must be between 10 and 600000 ms, not 5")]
+    [InlineData("AntiEntropyInterval", 10, "--anti-entropy-interval must be 0 (off) or between 50 and 86400000 ms, not 10")]
+    [InlineData("Weight", 0, "--weight must be between 1 and 1000, not 0")]
+    public void Cluster_options_out_of_range_are_rejected_with_one_line(string option, int value, string expected)
+    {
+        var options = new NodeOptions();
+        typeof(NodeOptions).GetProperty(option)!.SetValue(options, value);
+        Assert.Equal(expected, NodeOptionsValidator.Validate(options));
+    }
+
+    [Fact]
+    public void A_zone_with_separators_is_rejected_and_cluster_options_parse()
+    {
+        Assert.StartsWith("--zone must be at most 64 characters", NodeOptionsValidator.Validate(new NodeOptions { Zone = "a;resp=1.2.3.4:1" }));
+        Assert.True(CommandLine.TryParse(["--replicas", "2", "--write-quorum=1", "--zone", "eu-1", "--anti-entropy-interval", "0"], out var values, out var error, out _), error);
+        Assert.Equal("2", values[nameof(NodeOptions.Replicas)]);
+        Assert.Equal("eu-1", values[nameof(NodeOptions.Zone)]);
+    }
+
+    [Theory]
     [InlineData(17, 6379, null, null, "--local-cluster must be between 1 and 16 nodes, not 17")]
     [InlineData(-1, 6379, null, null, "--local-cluster must be between 1 and 16 nodes, not -1")]
     [InlineData(3, 6379, 7000, null, "--local-cluster gives each node the gossip port")]

@@ -1,0 +1,39 @@
+using Cache.Node.Tests.Infrastructure;
+
+namespace Cache.Node.Tests.Cluster;
+
+/// <summary>Malformed node-to-node commands get a clear error; the connection keeps serving and stored data is untouched.</summary>
+public sealed class PeerCommandInputTests
+{
+    [Fact]
+    public async Task Malformed_peer_commands_are_refused_and_change_nothing()
+    {
+        await using var node = await TestNode.StartAsync();
+        await using var client = await node.ConnectAsync();
+        Assert.Equal("+OK\r\n", await client.CallAsync("SET", "kept", "value"));
+
+        // APPLY: a bad number, a kind out of range, a negative expiry, an incomplete entry.
+        Assert.Equal("-ERR malformed replicated entry\r\n", await client.CallAsync("GOSSIPCACHE", "APPLY", "kept", "x", "1", "1", "0", "v"));
+        Assert.Equal("-ERR malformed replicated entry\r\n", await client.CallAsync("GOSSIPCACHE", "APPLY", "kept", "99999999999", "1", "9", "0", "v"));
+        Assert.Equal("-ERR malformed replicated entry\r\n", await client.CallAsync("GOSSIPCACHE", "APPLY", "kept", "99999999999", "70000", "1", "0", "v"));
+        Assert.Equal("-ERR malformed replicated entry\r\n", await client.CallAsync("GOSSIPCACHE", "APPLY", "kept", "99999999999", "1", "1", "-5", "v"));
+        Assert.Equal("-ERR wrong number of arguments for 'gossipcache|apply' command\r\n",
+            await client.CallAsync("GOSSIPCACHE", "APPLY", "kept", "99999999999", "1", "1", "0", "v", "extra"));
+
+        // A valid entry followed by a malformed one: nothing of the request is applied.
+        Assert.Equal("-ERR malformed replicated entry\r\n",
+            await client.CallAsync("GOSSIPCACHE", "APPLY", "kept", "99999999999", "1", "1", "0", "new", "other", "bad", "1", "1", "0", "v"));
+
+        // PULL, TREE, DIGESTS: bad cursor, count and bitmap sizes.
+        Assert.Equal("-ERR syntax error\r\n", await client.CallAsync("GOSSIPCACHE", "PULL", "-1", "10", new string('A', 2048)));
+        Assert.Equal("-ERR syntax error\r\n", await client.CallAsync("GOSSIPCACHE", "PULL", "0", "100000", new string('A', 2048)));
+        Assert.Equal("-ERR syntax error\r\n", await client.CallAsync("GOSSIPCACHE", "PULL", "0", "10", "short"));
+        Assert.Equal("-ERR syntax error\r\n", await client.CallAsync("GOSSIPCACHE", "TREE", "short"));
+        Assert.Equal("-ERR syntax error\r\n", await client.CallAsync("GOSSIPCACHE", "DIGESTS", "short"));
+        Assert.StartsWith("*2\r\n$1\r\n0\r\n", await client.CallAsync("GOSSIPCACHE", "PULL", "0", "10", new string('A', 2048)));
+        Assert.StartsWith("-ERR unknown subcommand 'NOPE'", await client.CallAsync("GOSSIPCACHE", "NOPE"), StringComparison.Ordinal);
+
+        Assert.Equal("$5\r\nvalue\r\n", await client.CallAsync("GET", "kept"));
+        Assert.Equal(":1\r\n", await client.CallAsync("DBSIZE"));
+    }
+}
