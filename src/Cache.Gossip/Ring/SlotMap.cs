@@ -56,6 +56,33 @@ public sealed class SlotMap
         return new SlotMap(nodes, copies, owners, Digest(nodes, copies, balance));
     }
 
+    /// <summary>The index of the node <paramref name="id"/> in <see cref="Nodes"/>, or -1 when it is not a member.</summary>
+    public int IndexOf(string id)
+    {
+        // Nodes are sorted by id (ordinal), so a binary search finds it.
+        int low = 0, high = Nodes.Count - 1;
+        while (low <= high)
+        {
+            var middle = (low + high) >>> 1;
+            var order = string.CompareOrdinal(Nodes[middle].Id, id);
+            if (order == 0)
+            {
+                return middle;
+            }
+
+            if (order < 0)
+            {
+                low = middle + 1;
+            }
+            else
+            {
+                high = middle - 1;
+            }
+        }
+
+        return -1;
+    }
+
     /// <summary>The owners of <paramref name="slot"/>, primary first, as indices into <see cref="Nodes"/>.</summary>
     public ReadOnlySpan<int> OwnerIndices(int slot) => _owners.AsSpan(slot * Replicas, Replicas);
 

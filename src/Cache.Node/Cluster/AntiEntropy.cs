@@ -76,14 +76,14 @@ internal sealed partial class AntiEntropy : IAsyncDisposable
 
         var peer = Random.Shared.Next(ring.Nodes.Count - 1);
         peer = peer >= self ? peer + 1 : peer;
-        var shared = new byte[HashSlot.Count / 8];
+        var shared = SlotBitmap.Create();
         var sharedCount = 0;
         for (var slot = 0; slot < HashSlot.Count; slot++)
         {
             var owners = ring.OwnerIndices(slot);
             if (owners.Contains(self) && owners.Contains(peer))
             {
-                shared[slot >> 3] |= (byte)(1 << (slot & 7));
+                SlotBitmap.Add(shared, slot);
                 sharedCount++;
             }
         }
@@ -95,7 +95,7 @@ internal sealed partial class AntiEntropy : IAsyncDisposable
 
         var link = _peers.ForReplication(endpoint);
         var theirTree = await FetchAsync(link, "TREE"u8.ToArray(), shared, Segments * sizeof(ulong)).ConfigureAwait(false);
-        var open = new byte[HashSlot.Count / 8];
+        var open = SlotBitmap.Create();
         var opened = 0;
         lock (_keys.Gate)
         {
@@ -105,9 +105,9 @@ internal sealed partial class AntiEntropy : IAsyncDisposable
                 {
                     for (var slot = segment * KeySpace.SlotsPerSegment; slot < (segment + 1) * KeySpace.SlotsPerSegment; slot++)
                     {
-                        if ((shared[slot >> 3] & (1 << (slot & 7))) != 0)
+                        if (SlotBitmap.Contains(shared, slot))
                         {
-                            open[slot >> 3] |= (byte)(1 << (slot & 7));
+                            SlotBitmap.Add(open, slot);
                             opened++;
                         }
                     }
@@ -124,14 +124,13 @@ internal sealed partial class AntiEntropy : IAsyncDisposable
 
         var theirDigests = await FetchAsync(link, "DIGESTS"u8.ToArray(), open, opened * sizeof(ulong)).ConfigureAwait(false);
         var differ = new bool[HashSlot.Count];
-        var differBitmap = new byte[HashSlot.Count / 8];
         var differing = 0;
         lock (_keys.Gate)
         {
             var at = 0;
             for (var slot = 0; slot < HashSlot.Count; slot++)
             {
-                if ((open[slot >> 3] & (1 << (slot & 7))) == 0)
+                if (!SlotBitmap.Contains(open, slot))
                 {
                     continue;
                 }
@@ -139,7 +138,6 @@ internal sealed partial class AntiEntropy : IAsyncDisposable
                 if (_keys.SlotDigest(slot) != BinaryPrimitives.ReadUInt64LittleEndian(theirDigests.AsSpan(at)))
                 {
                     differ[slot] = true;
-                    differBitmap[slot >> 3] |= (byte)(1 << (slot & 7));
                     differing++;
                 }
 
@@ -155,7 +153,7 @@ internal sealed partial class AntiEntropy : IAsyncDisposable
             // Their entries of the differing slots come in whole (newer ones merged here); ours go
             // out only where they are missing there or newer than theirs.
             var theirs = new Dictionary<string, EntryVersion>(StringComparer.Ordinal);
-            pulled = await _handOff.PullSlotsAsync(endpoint, differBitmap, cancellationToken, theirs).ConfigureAwait(false);
+            pulled = await _handOff.PullSlotsAsync(endpoint, SlotBitmap.From(differ), cancellationToken, theirs).ConfigureAwait(false);
             pushed = await _handOff.PushSlotsAsync(endpoint, differ, cancellationToken,
                 (key, entry) => !theirs.TryGetValue(System.Text.Encoding.Latin1.GetString(key), out var version) || entry.Version > version).ConfigureAwait(false);
             LogRepaired(_logger, differing, ring.Nodes[peer].Id, pulled, pushed);

@@ -21,6 +21,7 @@ internal sealed class ClusterMembership : IAsyncDisposable
     private int _pendingRebuilds;
     private readonly Lock _rebuildLock = new();
     private readonly int _replicas;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, (ReadOnlyMemory<byte> Metadata, string? Endpoint)> _endpoints = new(StringComparer.Ordinal);
 
     private ClusterMembership(GossipNode gossip, string nodeName, int replicas)
     {
@@ -49,19 +50,7 @@ internal sealed class ClusterMembership : IAsyncDisposable
     public int ConfiguredReplicas => _replicas;
 
     /// <summary>This node's index in <paramref name="ring"/>'s nodes, or -1 when it is not in it.</summary>
-    public int IndexIn(SlotMap ring)
-    {
-        var nodes = ring.Nodes;
-        for (var i = 0; i < nodes.Count; i++)
-        {
-            if (nodes[i].Id == Gossip.Name)
-            {
-                return i;
-            }
-        }
-
-        return -1;
-    }
+    public int IndexIn(SlotMap ring) => ring.IndexOf(Gossip.Name);
 
     /// <summary>A 16-bit id for version tiebreaks, derived from the node name.</summary>
     public static ushort VersionNodeId(string nodeName) => (ushort)(K4os.Hash.xxHash.XXH64.DigestOf(Encoding.UTF8.GetBytes(nodeName)) & 0xFFFF);
@@ -109,8 +98,23 @@ internal sealed class ClusterMembership : IAsyncDisposable
     public bool IsSuspect(string memberName) => Gossip.Members[memberName] is { State: MemberState.Suspect };
 
     /// <summary>The RESP endpoint a member advertises, or null when it is unknown.</summary>
-    public string? RespEndpointOf(string memberName) =>
-        Gossip.Members[memberName] is { } member ? NodeMetadata.Decode(member.Metadata.Span)?.RespEndpoint : null;
+    public string? RespEndpointOf(string memberName)
+    {
+        if (Gossip.Members[memberName] is not { } member)
+        {
+            return null;
+        }
+
+        // Asked for on every forwarded or replicated command: decode a member's metadata once per version of it.
+        if (_endpoints.TryGetValue(memberName, out var known) && known.Metadata.Equals(member.Metadata))
+        {
+            return known.Endpoint;
+        }
+
+        var endpoint = NodeMetadata.Decode(member.Metadata.Span)?.RespEndpoint;
+        _endpoints[memberName] = (member.Metadata, endpoint);
+        return endpoint;
+    }
 
     /// <summary>The gossip port actually bound.</summary>
     public int GossipPort

@@ -56,5 +56,6 @@ internal static class ReplicationCodec
         return true;
     }
 
-    private static byte[] Number(long value) => Encoding.ASCII.GetBytes(value.ToString(CultureInfo.InvariantCulture));
+    /// <summary>A number as the decimal ASCII bytes of a RESP argument.</summary>
+    public static byte[] Number(long value) => Encoding.ASCII.GetBytes(value.ToString(CultureInfo.InvariantCulture));
 }

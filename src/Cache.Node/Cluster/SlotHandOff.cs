@@ -70,7 +70,7 @@ internal sealed partial class SlotHandOff : IDisposable
 
         // Slots this node now leads wait for the pull: a read would miss, and a read-modify-write
         // (INCR, APPEND) would start from nothing and outrank the pulled value.
-        var selfNext = IndexOf(next, self);
+        var selfNext = next.IndexOf(self);
         var held = new bool[HashSlot.Count];
         for (var slot = 0; slot < HashSlot.Count; slot++)
         {
@@ -130,13 +130,13 @@ internal sealed partial class SlotHandOff : IDisposable
     internal static Dictionary<string, bool[]> Plan(SlotMap previous, SlotMap next, string self)
     {
         var plan = new Dictionary<string, bool[]>(StringComparer.Ordinal);
-        var selfNext = IndexOf(next, self);
+        var selfNext = next.IndexOf(self);
         if (selfNext < 0 || next.Nodes.Count <= 1)
         {
             return plan;
         }
 
-        var selfPrevious = IndexOf(previous, self);
+        var selfPrevious = previous.IndexOf(self);
         var known = previous.Nodes.Select(n => n.Id).ToHashSet(StringComparer.Ordinal);
         for (var slot = 0; slot < HashSlot.Count; slot++)
         {
@@ -179,7 +179,7 @@ internal sealed partial class SlotHandOff : IDisposable
             {
                 foreach (var (source, slots) in plan)
                 {
-                    if (IndexOf(_cluster.Ring, source) < 0)
+                    if (_cluster.Ring.IndexOf(source) < 0)
                     {
                         // The source left meanwhile; the newer ring's plan covers what it held.
                         LogSourceGone(_logger, source);
@@ -211,16 +211,8 @@ internal sealed partial class SlotHandOff : IDisposable
             return;
         }
 
-        var bitmap = new byte[HashSlot.Count / 8];
-        var count = 0;
-        for (var slot = 0; slot < slots.Length; slot++)
-        {
-            if (slots[slot])
-            {
-                bitmap[slot >> 3] |= (byte)(1 << (slot & 7));
-                count++;
-            }
-        }
+        var bitmap = SlotBitmap.From(slots);
+        var count = slots.Count(flag => flag);
 
         try
         {
@@ -255,14 +247,14 @@ internal sealed partial class SlotHandOff : IDisposable
 
         var ring = _cluster.Ring;
         var self = _cluster.Gossip.Name;
-        if (ring.Nodes.Count <= 1 || IndexOf(ring, self) < 0)
+        if (ring.Nodes.Count <= 1 || ring.IndexOf(self) < 0)
         {
             return;
         }
 
         var after = SlotMap.Build(ring.Nodes.Where(n => n.Id != self), _cluster.ConfiguredReplicas);
         var plan = new Dictionary<string, bool[]>(StringComparer.Ordinal);
-        var selfIndex = IndexOf(ring, self);
+        var selfIndex = ring.IndexOf(self);
         for (var slot = 0; slot < HashSlot.Count; slot++)
         {
             var before = ring.OwnerIndices(slot);
@@ -361,7 +353,7 @@ internal sealed partial class SlotHandOff : IDisposable
         do
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var reply = (await link.SendAsync(["GOSSIPCACHE"u8.ToArray(), "PULL"u8.ToArray(), Number(cursor), Number(EntriesPerPull), bitmap]).ConfigureAwait(false)).ThrowIfError();
+            var reply = (await link.SendAsync(["GOSSIPCACHE"u8.ToArray(), "PULL"u8.ToArray(), ReplicationCodec.Number(cursor), ReplicationCodec.Number(EntriesPerPull), bitmap]).ConfigureAwait(false)).ThrowIfError();
             if (reply.Items is not [var next, { Items: { } items }] || !long.TryParse(next.Text, out cursor))
             {
                 throw new RespConnectionException($"{endpoint} answered GOSSIPCACHE PULL with an unexpected reply.");
@@ -396,20 +388,6 @@ internal sealed partial class SlotHandOff : IDisposable
         return applied;
     }
 
-    private static int IndexOf(SlotMap ring, string id)
-    {
-        for (var i = 0; i < ring.Nodes.Count; i++)
-        {
-            if (ring.Nodes[i].Id == id)
-            {
-                return i;
-            }
-        }
-
-        return -1;
-    }
-
-    private static byte[] Number(long value) => System.Text.Encoding.ASCII.GetBytes(value.ToString(System.Globalization.CultureInfo.InvariantCulture));
 
     public void Dispose()
     {

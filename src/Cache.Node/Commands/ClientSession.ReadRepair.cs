@@ -1,4 +1,3 @@
-using System.Buffers;
 using Cache.Client.Resp;
 using Cache.Gossip.Ring;
 using Cache.Node.Cluster;
@@ -60,7 +59,7 @@ internal sealed partial class ClientSession
             return "-TRYAGAIN not enough copies answered the quorum read; retry, or lower --read-quorum\r\n"u8.ToArray();
         }
 
-        var output = new ArrayBufferWriter<byte>();
+        Task<byte[]> read;
         ReplicatedEntry? mine;
         using (Keys.Gate.EnterScope())
         {
@@ -73,15 +72,7 @@ internal sealed partial class ClientSession
             }
 
             mine = Keys.Export(key);
-            Reply.Reset(output);
-            try
-            {
-                Run(command, request.AsRequest());
-            }
-            finally
-            {
-                Reply.Reset(_output);
-            }
+            read = RunCaptured(command, request.AsRequest());
         }
 
         // Owners that were behind get this node's (now newest) state.
@@ -99,6 +90,6 @@ internal sealed partial class ClientSession
             }
         }
 
-        return output.WrittenSpan.ToArray();
+        return await read.ConfigureAwait(false);
     }
 }

@@ -313,26 +313,35 @@ internal sealed partial class ClientSession
     /// <summary>Runs a command at drain time (its turn in the reply order), replicating a write as usual.</summary>
     private async Task<byte[]> RunHereNowAsync(CommandDefinition command, QueuedRequest request)
     {
-        var output = new ArrayBufferWriter<byte>();
-        var saved = _current;
-        Task<byte[]>? waiting;
+        Task<byte[]> reply;
         using (Keys.Gate.EnterScope())
         {
-            _current = output;
-            Reply.Reset(output);
-            try
-            {
-                waiting = RunAndReplicate(command, request.AsRequest());
-            }
-            finally
-            {
-                _current = saved;
-                Reply.Reset(saved);
-            }
+            reply = RunCaptured(command, request.AsRequest());
         }
 
         SendReplication();
-        return waiting is null ? output.WrittenSpan.ToArray() : await waiting.ConfigureAwait(false);
+        return await reply.ConfigureAwait(false);
+    }
+
+    /// <summary>Runs a command with its reply captured instead of written: the reply now, or once its replicas acknowledged.</summary>
+    private Task<byte[]> RunCaptured(CommandDefinition command, in RespRequest request)
+    {
+        var output = new ArrayBufferWriter<byte>();
+        var saved = _current;
+        _current = output;
+        Reply.Reset(output);
+        Task<byte[]>? waiting;
+        try
+        {
+            waiting = RunAndReplicate(command, request);
+        }
+        finally
+        {
+            _current = saved;
+            Reply.Reset(saved);
+        }
+
+        return waiting ?? Task.FromResult(output.WrittenSpan.ToArray());
     }
 
     /// <summary>EXEC of a transaction whose keys another node owns: MULTI, the queue and EXEC go there together.</summary>

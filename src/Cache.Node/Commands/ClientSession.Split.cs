@@ -70,41 +70,8 @@ internal sealed partial class ClientSession
     }
 
     /// <summary>Runs this node's part as if the client had sent it, capturing its reply.</summary>
-    private Task<byte[]> RunPartHere(CommandDefinition command, ReadOnlyMemory<byte>[] args)
-    {
-        var length = 0;
-        foreach (var arg in args)
-        {
-            length += arg.Length;
-        }
-
-        var data = new byte[length];
-        var ranges = new ArgRange[args.Length];
-        var offset = 0;
-        for (var i = 0; i < args.Length; i++)
-        {
-            args[i].Span.CopyTo(data.AsSpan(offset));
-            ranges[i] = new ArgRange(offset, args[i].Length);
-            offset += args[i].Length;
-        }
-
-        var part = new ArrayBufferWriter<byte>();
-        var saved = _current;
-        _current = part;
-        Reply.Reset(part);
-        Task<byte[]>? waiting;
-        try
-        {
-            waiting = RunAndReplicate(command, new QueuedRequest(data, ranges).AsRequest());
-        }
-        finally
-        {
-            _current = saved;
-            Reply.Reset(saved);
-        }
-
-        return waiting ?? Task.FromResult(part.WrittenSpan.ToArray());
-    }
+    private Task<byte[]> RunPartHere(CommandDefinition command, ReadOnlyMemory<byte>[] args) =>
+        RunCaptured(command, QueuedRequest.From(args).AsRequest());
 
     private static async Task<byte[]> MergeAsync(string name, int keys, int step, List<(List<int> Positions, Task<byte[]> Reply)> parts)
     {

@@ -165,15 +165,7 @@ internal static partial class ClusterCommand
     // Cluster-aware clients (StackExchange.Redis) build their slot table from these ranges.
     private static void AppendPrimaryRanges(StringBuilder text, string name, SlotMap ring)
     {
-        var index = -1;
-        for (var i = 0; i < ring.Nodes.Count; i++)
-        {
-            if (ring.Nodes[i].Id == name)
-            {
-                index = i;
-            }
-        }
-
+        var index = ring.IndexOf(name);
         if (index < 0)
         {
             return;

@@ -11,8 +11,7 @@ namespace Cache.Node.Commands;
 /// </summary>
 internal static class PeerCommands
 {
-    private const int SlotBitmapBytes = 16384 / 8;
-    private const int MaxPullCount = 4096;
+        private const int MaxPullCount = 4096;
 
     public static void Register(CommandTable table) =>
         table.Add(new CommandDefinition("gossipcache", -2, CommandFlags.None, null, "cluster", "Node-to-node commands of a GossipCache cluster.")
@@ -83,7 +82,7 @@ internal static class PeerCommands
     // agree on the slots they share; only the segments that differ are opened, slot by slot.
     private static void Tree(ClientSession client, in RespRequest request)
     {
-        if (request[2].Length != SlotBitmapBytes)
+        if (request[2].Length != Cache.Gossip.Ring.SlotBitmap.Length)
         {
             client.Reply.Error("ERR syntax error"u8);
             return;
@@ -102,7 +101,7 @@ internal static class PeerCommands
     private static void Digests(ClientSession client, in RespRequest request)
     {
         var mask = request[2];
-        if (mask.Length != SlotBitmapBytes)
+        if (mask.Length != Cache.Gossip.Ring.SlotBitmap.Length)
         {
             client.Reply.Error("ERR syntax error"u8);
             return;
@@ -112,7 +111,7 @@ internal static class PeerCommands
         Span<byte> one = stackalloc byte[sizeof(ulong)];
         for (var slot = 0; slot < Cache.Gossip.Ring.HashSlot.Count; slot++)
         {
-            if ((mask[slot >> 3] & (1 << (slot & 7))) != 0)
+            if (Cache.Gossip.Ring.SlotBitmap.Contains(mask, slot))
             {
                 System.Buffers.Binary.BinaryPrimitives.WriteUInt64LittleEndian(one, client.Keys.SlotDigest(slot));
                 digests.AddRange(one);
@@ -126,7 +125,7 @@ internal static class PeerCommands
     {
         if (!RespNumbers.TryParseInt64(request[2], out var cursor) || cursor is < 0 or > int.MaxValue
             || !RespNumbers.TryParseInt64(request[3], out var count) || count is < 1 or > MaxPullCount
-            || request[4].Length != SlotBitmapBytes)
+            || request[4].Length != Cache.Gossip.Ring.SlotBitmap.Length)
         {
             client.Reply.Error("ERR syntax error"u8);
             return;
@@ -134,7 +133,7 @@ internal static class PeerCommands
 
         var bitmap = request[4].ToArray();
         var entries = new List<(byte[] Key, Storage.ReplicatedEntry Entry)>();
-        var next = client.Keys.ExportWhere((int)cursor, (int)count, slot => (bitmap[slot >> 3] & (1 << (slot & 7))) != 0, entries);
+        var next = client.Keys.ExportWhere((int)cursor, (int)count, slot => Cache.Gossip.Ring.SlotBitmap.Contains(bitmap, slot), entries);
         client.Reply.ArrayHeader(2);
         client.Reply.BulkInteger(next);
         var args = new List<ReadOnlyMemory<byte>>(entries.Count * ReplicationCodec.ArgsPerEntry);

@@ -64,4 +64,20 @@ internal readonly ref struct RespRequest
 internal sealed class QueuedRequest(byte[] data, ArgRange[] args)
 {
     public RespRequest AsRequest() => new(data, args);
+
+    /// <summary>A request made of <paramref name="args"/> (the command name first), as if a client had sent them.</summary>
+    public static QueuedRequest From(ReadOnlyMemory<byte>[] args)
+    {
+        var data = new byte[args.Sum(a => a.Length)];
+        var ranges = new ArgRange[args.Length];
+        var offset = 0;
+        for (var i = 0; i < args.Length; i++)
+        {
+            args[i].Span.CopyTo(data.AsSpan(offset));
+            ranges[i] = new ArgRange(offset, args[i].Length);
+            offset += args[i].Length;
+        }
+
+        return new QueuedRequest(data, ranges);
+    }
 }

@@ -31,7 +31,7 @@ internal sealed partial class KeySpace
         ulong digest = 0;
         for (var slot = segment * SlotsPerSegment; slot < (segment + 1) * SlotsPerSegment; slot++)
         {
-            if ((mask[slot >> 3] & (1 << (slot & 7))) != 0)
+            if (SlotBitmap.Contains(mask, slot))
             {
                 digest ^= _slotDigests[slot];
             }

@@ -82,6 +82,19 @@ public sealed class SlotMapTests
     }
 
     [Fact]
+    public void IndexOf_finds_every_member_and_no_stranger()
+    {
+        var map = SlotMap.Build(Nodes(37), 3);
+        for (var i = 0; i < map.Nodes.Count; i++)
+        {
+            Assert.Equal(i, map.IndexOf(map.Nodes[i].Id));
+        }
+
+        Assert.Equal(-1, map.IndexOf("not-a-member"));
+        Assert.Equal(-1, SlotMap.Empty.IndexOf("anyone"));
+    }
+
+    [Fact]
     public void Copies_go_to_different_zones()
     {
         var nodes = new[] { "a", "b", "c" }.SelectMany(zone => Enumerable.Range(0, 3).Select(i => new RingNode($"{zone}{i}", Zone: zone))).ToArray();
