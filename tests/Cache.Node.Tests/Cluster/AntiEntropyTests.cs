@@ -7,7 +7,6 @@ namespace Cache.Node.Tests.Cluster;
 /// <summary>Anti-entropy rounds spread a write or a delete that only one replica holds to the others.</summary>
 public sealed class AntiEntropyTests : IAsyncLifetime
 {
-    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(20);
     private readonly List<TestNode> _nodes = [];
 
     public async Task InitializeAsync() => _nodes.AddRange(await TestCluster.StartAsync(3, o => o.AntiEntropyInterval = 100));
@@ -25,13 +24,13 @@ public sealed class AntiEntropyTests : IAsyncLifetime
             }
         }
 
-        await WaitUntilAsync(() => _nodes.All(n => ValueOn(n, "ae:99") == "original"), "every copy written");
+        await TestCluster.WaitUntilAsync(() => _nodes.All(n => TestCluster.ValueOn(n, "ae:99") == "original"), "every copy written");
 
         // Writes the replication path never carried: a newer value on one node, a newer delete on another.
         Inject(_nodes[2], "ae:7", e => e with { Version = Newer(e), Value = "repaired"u8.ToArray() });
         Inject(_nodes[1], "ae:8", e => ReplicatedEntry.Tombstone(Newer(e)));
 
-        await WaitUntilAsync(() => _nodes.All(n => ValueOn(n, "ae:7") == "repaired" && ValueOn(n, "ae:8") is null), "the repair on every node");
+        await TestCluster.WaitUntilAsync(() => _nodes.All(n => TestCluster.ValueOn(n, "ae:7") == "repaired" && TestCluster.ValueOn(n, "ae:8") is null), "the repair on every node");
         await using var info = await _nodes[0].ConnectAsync();
         var text = await info.CallAsync("INFO", "cluster");
         Assert.DoesNotContain("cluster_antientropy_rounds:0\r\n", text, StringComparison.Ordinal);
@@ -47,26 +46,6 @@ public sealed class AntiEntropyTests : IAsyncLifetime
         using (keys.Gate.EnterScope())
         {
             Assert.True(keys.Apply(bytes, change(keys.Export(bytes)!.Value)));
-        }
-    }
-
-    private static string? ValueOn(TestNode node, string key)
-    {
-        var keys = node.Server.Keys;
-        using (keys.Gate.EnterScope())
-        {
-            return keys.Export(Encoding.UTF8.GetBytes(key)) is { IsTombstone: false } entry ? Encoding.UTF8.GetString(entry.Value.Span) : null;
-        }
-    }
-
-    private static async Task WaitUntilAsync(Func<bool> condition, string what)
-    {
-        using var timeout = new CancellationTokenSource(Timeout);
-        while (!condition())
-        {
-            // Rounds run on their own timers in the nodes: poll their state, bounded by the timeout.
-            await Task.Delay(20, CancellationToken.None);
-            Assert.False(timeout.IsCancellationRequested, $"timed out waiting for {what}");
         }
     }
 }

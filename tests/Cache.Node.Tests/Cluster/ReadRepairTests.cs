@@ -8,7 +8,6 @@ namespace Cache.Node.Tests.Cluster;
 /// <summary>--read-quorum 2: the primary compares its copy with another owner's before it answers, and repairs the stale one.</summary>
 public sealed class ReadRepairTests : IAsyncLifetime
 {
-    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(20);
     private readonly List<TestNode> _nodes = [];
 
     public async Task InitializeAsync() => _nodes.AddRange(await TestCluster.StartAsync(3, o => { o.ReadQuorum = 2; o.AntiEntropyInterval = 0; }));
@@ -25,7 +24,7 @@ public sealed class ReadRepairTests : IAsyncLifetime
         // A write the primary missed, present on the owner it consults.
         await InjectAsync(consulted, "stale-primary", "new");
         Assert.Equal("$3\r\nnew\r\n", await client.CallAsync("GET", "stale-primary"));
-        Assert.Equal("new", ValueOn(primary, "stale-primary"));
+        Assert.Equal("new", TestCluster.ValueOn(primary, "stale-primary"));
         Assert.Contains("cluster_read_repairs:1\r\n", await client.CallAsync("INFO", "cluster"), StringComparison.Ordinal);
     }
 
@@ -43,11 +42,7 @@ public sealed class ReadRepairTests : IAsyncLifetime
         Assert.Equal("$2\r\nv2\r\n", await client.ReadReplyAsync());
         Assert.Equal("+OK\r\n", await client.ReadReplyAsync());
         // v3 reached the consulted owner after the repair (v2), never before it.
-        using var timeout = new CancellationTokenSource(Timeout);
-        while (ValueOn(consulted, "stale-replica") != "v3")
-        {
-            await Task.Delay(10, timeout.Token);
-        }
+        await TestCluster.WaitUntilAsync(() => TestCluster.ValueOn(consulted, "stale-replica") == "v3", "v3 on the consulted owner");
     }
 
     private (TestNode Primary, TestNode Consulted) OwnersOf(string key)
@@ -61,11 +56,7 @@ public sealed class ReadRepairTests : IAsyncLifetime
     private static async Task InjectAsync(TestNode node, string key, string value)
     {
         // The write is acknowledged by two of three copies: wait for this one's.
-        using var timeout = new CancellationTokenSource(Timeout);
-        while (ValueOn(node, key) is null)
-        {
-            await Task.Delay(10, timeout.Token);
-        }
+        await TestCluster.WaitUntilAsync(() => TestCluster.ValueOn(node, key) is not null, $"{key} on {node.Endpoint}");
 
         var keys = node.Server.Keys;
         using (keys.Gate.EnterScope())
@@ -73,15 +64,6 @@ public sealed class ReadRepairTests : IAsyncLifetime
             var current = keys.Export(Encoding.UTF8.GetBytes(key))!.Value;
             var newer = new ReplicatedEntry(new EntryVersion(current.Version.Clock + 1000, current.Version.Node), ValueKind.String, 0, Encoding.UTF8.GetBytes(value));
             Assert.True(keys.Apply(Encoding.UTF8.GetBytes(key), newer));
-        }
-    }
-
-    private static string? ValueOn(TestNode node, string key)
-    {
-        var keys = node.Server.Keys;
-        using (keys.Gate.EnterScope())
-        {
-            return keys.Export(Encoding.UTF8.GetBytes(key)) is { } entry ? Encoding.UTF8.GetString(entry.Value.Span) : null;
         }
     }
 }

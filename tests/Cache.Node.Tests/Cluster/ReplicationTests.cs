@@ -60,7 +60,7 @@ public sealed class ReplicationTests : IAsyncLifetime
         // The quorum is two of three; the third copy may land just after the reply.
         foreach (var node in _nodes)
         {
-            await WaitUntilAsync(() => CountLocal(node, "copies:") == Keys, $"{node.Endpoint} holding all {Keys} keys");
+            await TestCluster.WaitUntilAsync(() => CountLocal(node, "copies:") == Keys, $"{node.Endpoint} holding all {Keys} keys");
         }
     }
 
@@ -71,13 +71,13 @@ public sealed class ReplicationTests : IAsyncLifetime
         Assert.Equal("+OK\r\n", await client.CallAsync("SET", "doomed", "1"));
         foreach (var node in _nodes)
         {
-            await WaitUntilAsync(() => CountLocal(node, "doomed") == 1, "the key on every node");
+            await TestCluster.WaitUntilAsync(() => CountLocal(node, "doomed") == 1, "the key on every node");
         }
 
         Assert.Equal(":1\r\n", await client.CallAsync("DEL", "doomed"));
         foreach (var node in _nodes)
         {
-            await WaitUntilAsync(() => CountLocal(node, "doomed") == 0, "the delete on every node");
+            await TestCluster.WaitUntilAsync(() => CountLocal(node, "doomed") == 0, "the delete on every node");
         }
 
         await using var other = await _nodes[0].ConnectAsync();
@@ -152,7 +152,7 @@ public sealed class ReplicationTests : IAsyncLifetime
         var self = joiner.Server.Cluster.IndexIn(ring);
         var owned = Enumerable.Range(0, 300).Where(i => ring.OwnerIndices(HashSlot.ForKey(System.Text.Encoding.UTF8.GetBytes($"moving:{i}"))).Contains(self)).ToList();
         Assert.NotEmpty(owned);
-        await WaitUntilAsync(() => CountLocal(joiner, "moving:") == owned.Count, $"the joiner holding its {owned.Count} keys");
+        await TestCluster.WaitUntilAsync(() => CountLocal(joiner, "moving:") == owned.Count, $"the joiner holding its {owned.Count} keys");
 
         // READONLY reads the joiner's own copy, never forwarded.
         await using var local = await joiner.ConnectAsync();
@@ -218,20 +218,6 @@ public sealed class ReplicationTests : IAsyncLifetime
             var found = new List<byte[]>();
             keys.CollectKeys(k => System.Text.Encoding.UTF8.GetString(k).StartsWith(prefix, StringComparison.Ordinal), found);
             return found.Count;
-        }
-    }
-
-    private static async Task WaitUntilAsync(Func<bool> condition, string what)
-    {
-        using var timeout = new CancellationTokenSource(Timeout);
-        while (!condition())
-        {
-            // Polls a condition other threads make true; bounded by the timeout.
-            await Task.Delay(20, timeout.Token).ContinueWith(_ => { }, TaskScheduler.Default);
-            if (timeout.IsCancellationRequested)
-            {
-                Assert.Fail($"Timed out waiting for {what}");
-            }
         }
     }
 }

@@ -30,6 +30,27 @@ internal static class TestCluster
         return nodes;
     }
 
+    /// <summary>Polls a condition other threads or processes make true, until it holds or the timeout says what failed.</summary>
+    public static async Task WaitUntilAsync(Func<bool> condition, string what)
+    {
+        using var timeout = new CancellationTokenSource(Timeout);
+        while (!condition())
+        {
+            await Task.Delay(20, CancellationToken.None);
+            Assert.False(timeout.IsCancellationRequested, $"timed out waiting for {what}");
+        }
+    }
+
+    /// <summary>The node's own copy of a string key, read under its gate (null when missing or deleted).</summary>
+    public static string? ValueOn(TestNode node, string key)
+    {
+        var keys = node.Server.Keys;
+        using (keys.Gate.EnterScope())
+        {
+            return keys.Export(System.Text.Encoding.UTF8.GetBytes(key)) is { IsTombstone: false } entry ? System.Text.Encoding.UTF8.GetString(entry.Value.Span) : null;
+        }
+    }
+
     public static async Task StopAsync(IEnumerable<TestNode> nodes)
     {
         foreach (var node in nodes)
