@@ -1,4 +1,3 @@
-using System.Buffers.Binary;
 using Cache.Client.Resp;
 using Cache.Gossip.Ring;
 using Cache.Node.Storage;
@@ -7,64 +6,97 @@ using Microsoft.Extensions.Logging;
 namespace Cache.Node.Cluster;
 
 /// <summary>
-/// Anti-entropy rounds: every <c>--anti-entropy-interval</c> (jittered) this node picks a peer it
-/// shares slots with, compares the 128 segment digests of those slots (1 KB), opens only the
-/// segments that differ slot by slot, pulls the peer's entries of the differing slots and sends
-/// back only the entries it lacks or holds older (newer version wins, tombstones included).
-/// Replicas that missed writes converge with no operator.
+/// Anti-entropy rounds: every <c>--anti-entropy-interval</c> (jittered), and soon after the ring
+/// changes, this node picks a peer it shares slots with and runs <see cref="ReplicaSync.RepairAsync"/>:
+/// 1 KB of segment digests confirm the shared slots agree, or the differing ones are repaired both
+/// ways (newer version wins, tombstones included). A round repairs at most
+/// <see cref="MaxSlotsPerRound"/> slots; when it leaves some, the next round follows at once with
+/// the same peer. Replicas that missed writes converge with no operator.
 /// </summary>
 internal sealed partial class AntiEntropy : IAsyncDisposable
 {
-    private const int Segments = HashSlot.Count / KeySpace.SlotsPerSegment;
+    /// <summary>Bounds one round's work (and the time it holds pages of the key space).</summary>
+    public const int MaxSlotsPerRound = 2048;
+
     private readonly ClusterMembership _cluster;
     private readonly PeerLinks _peers;
     private readonly KeySpace _keys;
-    private readonly SlotHandOff _handOff;
     private readonly AntiEntropyStats _stats;
     private readonly TimeSpan _interval;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly CancellationTokenSource _stopping = new();
+    private TaskCompletionSource _nudge = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Task _loop;
+    private string? _unfinished;   // the peer whose differing slots the last round did not finish
 
-    public AntiEntropy(ClusterMembership cluster, PeerLinks peers, KeySpace keys, SlotHandOff handOff, AntiEntropyStats stats,
+    public AntiEntropy(ClusterMembership cluster, PeerLinks peers, KeySpace keys, AntiEntropyStats stats,
         TimeSpan interval, TimeProvider time, ILogger logger)
     {
         _cluster = cluster;
         _peers = peers;
         _keys = keys;
-        _handOff = handOff;
         _stats = stats;
         _interval = interval;
         _time = time;
         _logger = logger;
-        _loop = interval > TimeSpan.Zero ? Task.Run(LoopAsync) : Task.CompletedTask;
+        if (interval > TimeSpan.Zero)
+        {
+            cluster.RingChanged += OnRingChanged;
+            _loop = Task.Run(LoopAsync);
+        }
+        else
+        {
+            _loop = Task.CompletedTask;
+        }
+    }
+
+    // A ring change is when replicas most likely differ (a node came back, a partition healed).
+    private void OnRingChanged(SlotMap previous, SlotMap next) => Volatile.Read(ref _nudge).TrySetResult();
+
+    /// <summary>Waits for the jittered interval, or less when the ring changes meanwhile.</summary>
+    private async Task WaitForNextRoundAsync(CancellationToken cancellationToken)
+    {
+        // ±25 % jitter, so the nodes' rounds do not line up.
+        var wait = _interval * (0.75 + (Random.Shared.NextDouble() * 0.5));
+        var nudge = Volatile.Read(ref _nudge);
+        using var timer = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var delay = Task.Delay(wait, _time, timer.Token);
+        await Task.WhenAny(delay, nudge.Task).ConfigureAwait(false);
+        await timer.CancelAsync().ConfigureAwait(false);
+        cancellationToken.ThrowIfCancellationRequested();
+        if (nudge.Task.IsCompleted)
+        {
+            Interlocked.CompareExchange(ref _nudge, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously), nudge);
+        }
     }
 
     private async Task LoopAsync()
     {
         while (!_stopping.IsCancellationRequested)
         {
-            // ±25 % jitter, so the nodes' rounds do not line up.
-            var wait = _interval * (0.75 + (Random.Shared.NextDouble() * 0.5));
             try
             {
-                await Task.Delay(wait, _time, _stopping.Token).ConfigureAwait(false);
+                if (_unfinished is null)
+                {
+                    await WaitForNextRoundAsync(_stopping.Token).ConfigureAwait(false);
+                }
+
                 await RunRoundAsync(_stopping.Token).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
             {
                 return;
             }
-            catch (Exception ex) when (ex is RespConnectionException or TimeoutException or RespServerException or OperationCanceledException)
+            catch (Exception ex) when (ex is RespConnectionException or TimeoutException or RespServerException or InvalidDataException or OperationCanceledException)
             {
-                _stats.Failed();
+                _unfinished = null;
                 LogRoundFailed(_logger, ex.Message);
             }
         }
     }
 
-    /// <summary>One round with a random peer that shares slots with this node; false when there was none.</summary>
+    /// <summary>One round with a peer that shares slots with this node; false when there was none.</summary>
     public async Task<bool> RunRoundAsync(CancellationToken cancellationToken)
     {
         var ring = _cluster.Ring;
@@ -74,105 +106,70 @@ internal sealed partial class AntiEntropy : IAsyncDisposable
             return false;
         }
 
-        var peer = Random.Shared.Next(ring.Nodes.Count - 1);
-        peer = peer >= self ? peer + 1 : peer;
+        var peer = _unfinished is { } again && ring.IndexOf(again) is var index && index >= 0 && index != self ? index : RandomPeer(ring.Nodes.Count, self);
+        _unfinished = null;
+        var shared = SharedSlots(ring, self, peer);
+        var peerId = ring.Nodes[peer].Id;
+        if (shared is null || _cluster.RespEndpointOf(peerId) is not { } endpoint)
+        {
+            return false;
+        }
+
+        RepairResult result;
+        try
+        {
+            result = await ReplicaSync.RepairAsync(_keys, new RespReplicaPeer(_peers.ForReplication(endpoint)), shared, MaxSlotsPerRound, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is RespConnectionException or TimeoutException or RespServerException or InvalidDataException)
+        {
+            _stats.Failed(peerId);
+            throw;
+        }
+
+        _stats.Round(peerId, result);
+        if (result.SlotsDiffering > 0)
+        {
+            LogRepaired(_logger, result.SlotsRepaired, result.SlotsDiffering, peerId, result.Pulled, result.Pushed);
+        }
+
+        if (!result.Complete)
+        {
+            _unfinished = peerId;
+        }
+
+        return true;
+    }
+
+    /// <summary>True when the last round left differing slots for the next one.</summary>
+    public bool HasUnfinishedRepair => _unfinished is not null;
+
+    private static int RandomPeer(int count, int self)
+    {
+        var peer = Random.Shared.Next(count - 1);
+        return peer >= self ? peer + 1 : peer;
+    }
+
+    /// <summary>The slots both nodes hold, as a bitmap; null when none.</summary>
+    private static byte[]? SharedSlots(SlotMap ring, int self, int peer)
+    {
         var shared = SlotBitmap.Create();
-        var sharedCount = 0;
+        var any = false;
         for (var slot = 0; slot < HashSlot.Count; slot++)
         {
             var owners = ring.OwnerIndices(slot);
             if (owners.Contains(self) && owners.Contains(peer))
             {
                 SlotBitmap.Add(shared, slot);
-                sharedCount++;
+                any = true;
             }
         }
 
-        if (sharedCount == 0 || _cluster.RespEndpointOf(ring.Nodes[peer].Id) is not { } endpoint)
-        {
-            return false;
-        }
-
-        var link = _peers.ForReplication(endpoint);
-        var theirTree = await FetchAsync(link, "TREE"u8.ToArray(), shared, Segments * sizeof(ulong)).ConfigureAwait(false);
-        var open = SlotBitmap.Create();
-        var opened = 0;
-        lock (_keys.Gate)
-        {
-            for (var segment = 0; segment < Segments; segment++)
-            {
-                if (_keys.SegmentDigest(segment, shared) != BinaryPrimitives.ReadUInt64LittleEndian(theirTree.AsSpan(segment * sizeof(ulong))))
-                {
-                    for (var slot = segment * KeySpace.SlotsPerSegment; slot < (segment + 1) * KeySpace.SlotsPerSegment; slot++)
-                    {
-                        if (SlotBitmap.Contains(shared, slot))
-                        {
-                            SlotBitmap.Add(open, slot);
-                            opened++;
-                        }
-                    }
-                }
-            }
-        }
-
-        var bytes = (2L * shared.Length) + theirTree.Length;
-        if (opened == 0)
-        {
-            _stats.Round(sharedCount, 0, 0, 0, bytes);
-            return true;
-        }
-
-        var theirDigests = await FetchAsync(link, "DIGESTS"u8.ToArray(), open, opened * sizeof(ulong)).ConfigureAwait(false);
-        var differ = new bool[HashSlot.Count];
-        var differing = 0;
-        lock (_keys.Gate)
-        {
-            var at = 0;
-            for (var slot = 0; slot < HashSlot.Count; slot++)
-            {
-                if (!SlotBitmap.Contains(open, slot))
-                {
-                    continue;
-                }
-
-                if (_keys.SlotDigest(slot) != BinaryPrimitives.ReadUInt64LittleEndian(theirDigests.AsSpan(at)))
-                {
-                    differ[slot] = true;
-                    differing++;
-                }
-
-                at += sizeof(ulong);
-            }
-        }
-
-        bytes += open.Length + theirDigests.Length;
-        var pulled = 0;
-        var pushed = 0;
-        if (differing > 0)
-        {
-            // Their entries of the differing slots come in whole (newer ones merged here); ours go
-            // out only where they are missing there or newer than theirs.
-            var theirs = new Dictionary<string, EntryVersion>(StringComparer.Ordinal);
-            pulled = await _handOff.PullSlotsAsync(endpoint, SlotBitmap.From(differ), cancellationToken, theirs).ConfigureAwait(false);
-            pushed = await _handOff.PushSlotsAsync(endpoint, differ, cancellationToken,
-                (key, entry) => !theirs.TryGetValue(System.Text.Encoding.Latin1.GetString(key), out var version) || entry.Version > version).ConfigureAwait(false);
-            LogRepaired(_logger, differing, ring.Nodes[peer].Id, pulled, pushed);
-        }
-
-        _stats.Round(sharedCount, differing, pulled, pushed, bytes);
-        return true;
-    }
-
-    private static async Task<byte[]> FetchAsync(PeerLink link, ReadOnlyMemory<byte> sub, byte[] mask, int expected)
-    {
-        var reply = (await link.SendAsync(["GOSSIPCACHE"u8.ToArray(), sub, mask]).ConfigureAwait(false)).ThrowIfError();
-        return reply.Bytes is { } bytes && bytes.Length == expected
-            ? bytes
-            : throw new RespConnectionException($"{link.Endpoint} answered GOSSIPCACHE {System.Text.Encoding.ASCII.GetString(sub.Span)} with an unexpected reply.");
+        return any ? shared : null;
     }
 
     public async ValueTask DisposeAsync()
     {
+        _cluster.RingChanged -= OnRingChanged;
         await _stopping.CancelAsync().ConfigureAwait(false);
         try
         {
@@ -185,8 +182,8 @@ internal sealed partial class AntiEntropy : IAsyncDisposable
         _stopping.Dispose();
     }
 
-    [LoggerMessage(EventId = 310, Level = LogLevel.Information, Message = "Anti-entropy: {Slots} slots differed from {Peer}; merged {Pulled} newer entries here, sent {Pushed}")]
-    private static partial void LogRepaired(ILogger logger, int slots, string peer, int pulled, int pushed);
+    [LoggerMessage(EventId = 310, Level = LogLevel.Information, Message = "Anti-entropy: repaired {Repaired} of {Differing} differing slots with {Peer}; merged {Pulled} newer entries here, sent {Pushed}")]
+    private static partial void LogRepaired(ILogger logger, int repaired, int differing, string peer, int pulled, int pushed);
 
     [LoggerMessage(EventId = 311, Level = LogLevel.Debug, Message = "Anti-entropy round failed: {Error}; the next round retries")]
     private static partial void LogRoundFailed(ILogger logger, string error);

@@ -14,7 +14,6 @@ namespace Cache.Node.Cluster;
 /// </summary>
 internal sealed partial class SlotHandOff : IDisposable
 {
-    private const int EntriesPerPull = 1000;
     private readonly ClusterMembership _cluster;
     private readonly PeerLinks _peers;
     private readonly KeySpace _keys;
@@ -308,86 +307,12 @@ internal sealed partial class SlotHandOff : IDisposable
     }
 
     /// <summary>Sends this node's entries (tombstones included) of <paramref name="slots"/> to the node at <paramref name="endpoint"/>; how many were sent.</summary>
-    internal async Task<int> PushSlotsAsync(string endpoint, bool[] slots, CancellationToken cancellationToken,
-        Func<byte[], ReplicatedEntry, bool>? include = null)
-    {
-        var link = _peers.ForReplication(endpoint);
-        var cursor = 0;
-        var pushed = 0;
-        do
-        {
-            var entries = new List<(byte[] Key, ReplicatedEntry Entry)>();
-            lock (_keys.Gate)
-            {
-                cursor = _keys.ExportWhere(cursor, EntriesPerPull, slot => slots[slot], entries);
-            }
-
-            if (include is not null)
-            {
-                entries.RemoveAll(e => !include(e.Key, e.Entry));
-            }
-
-            if (entries.Count > 0)
-            {
-                List<ReadOnlyMemory<byte>> args = ["GOSSIPCACHE"u8.ToArray(), "APPLY"u8.ToArray()];
-                foreach (var (key, entry) in entries)
-                {
-                    ReplicationCodec.Append(args, key, entry);
-                }
-
-                (await link.SendAsync([.. args]).WaitAsync(cancellationToken).ConfigureAwait(false)).ThrowIfError();
-                pushed += entries.Count;
-            }
-        }
-        while (cursor != 0);
-        return pushed;
-    }
+    internal async Task<int> PushSlotsAsync(string endpoint, bool[] slots, CancellationToken cancellationToken) =>
+        (await ReplicaSync.PushAsync(_keys, new RespReplicaPeer(_peers.ForReplication(endpoint)), slots, cancellationToken).ConfigureAwait(false)).Sent;
 
     /// <summary>Pulls the entries of <paramref name="bitmap"/>'s slots from the node at <paramref name="endpoint"/> and merges them; how many replaced ours.</summary>
-    internal async Task<int> PullSlotsAsync(string endpoint, byte[] bitmap, CancellationToken cancellationToken,
-        Dictionary<string, EntryVersion>? theirs = null)
-    {
-        var link = _peers.ForReplication(endpoint);
-        long cursor = 0;
-        var pulled = 0;
-        do
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            var reply = (await link.SendAsync(["GOSSIPCACHE"u8.ToArray(), "PULL"u8.ToArray(), ReplicationCodec.Number(cursor), ReplicationCodec.Number(EntriesPerPull), bitmap]).ConfigureAwait(false)).ThrowIfError();
-            if (reply.Items is not [var next, { Items: { } items }] || !long.TryParse(next.Text, out cursor))
-            {
-                throw new RespConnectionException($"{endpoint} answered GOSSIPCACHE PULL with an unexpected reply.");
-            }
-
-            pulled += ApplyBatch(items, theirs);
-        }
-        while (cursor != 0);
-        return pulled;
-    }
-
-    private int ApplyBatch(IReadOnlyList<RespReply> items, Dictionary<string, EntryVersion>? theirs = null)
-    {
-        var applied = 0;
-        lock (_keys.Gate)
-        {
-            for (var at = 0; at + ReplicationCodec.ArgsPerEntry <= items.Count; at += ReplicationCodec.ArgsPerEntry)
-            {
-                if (!ReplicationCodec.TryRead(items, at, out var key, out var entry))
-                {
-                    continue;
-                }
-
-                theirs?.TryAdd(System.Text.Encoding.Latin1.GetString(key), entry.Version);
-                if (_keys.Apply(key, entry))
-                {
-                    applied++;
-                }
-            }
-        }
-
-        return applied;
-    }
-
+    internal async Task<int> PullSlotsAsync(string endpoint, byte[] bitmap, CancellationToken cancellationToken) =>
+        (await ReplicaSync.PullAsync(_keys, new RespReplicaPeer(_peers.ForReplication(endpoint)), bitmap, cancellationToken).ConfigureAwait(false)).Applied;
 
     public void Dispose()
     {

@@ -16,6 +16,7 @@ internal sealed class CacheServer
         Options = options;
         Time = time;
         Keys = new KeySpace(time);
+        AntiEntropyStats = new Cluster.AntiEntropyStats(time);
         Commands = CommandTable.CreateDefault();
         StartedAtMs = time.GetUtcNow().ToUnixTimeMilliseconds();
         RunId = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(20));
@@ -67,7 +68,7 @@ internal sealed class CacheServer
     public Cluster.AntiEntropy? AntiEntropy { get; set; }
 
     /// <summary>Anti-entropy's counters.</summary>
-    public Cluster.AntiEntropyStats AntiEntropyStats { get; } = new();
+    public Cluster.AntiEntropyStats AntiEntropyStats { get; }
 
     /// <summary>Pulls data when the ring changes; null without a cluster.</summary>
     public Cluster.SlotHandOff? HandOff { get; set; }

@@ -45,6 +45,15 @@ internal static partial class InfoCommand
         Line(text, "cluster_antientropy_entries_pulled", ae.EntriesPulled);
         Line(text, "cluster_antientropy_entries_pushed", ae.EntriesPushed);
         Line(text, "cluster_antientropy_bytes", ae.Bytes);
+        Line(text, "cluster_antientropy_slots_pending", ae.SlotsPending);
+        var n = 0;
+        foreach (var (peer, rounds, failed, lastRound, lastFullSync) in ae.Peers())
+        {
+            // Like INFO replication's slaveN lines: one per peer, fields comma-separated.
+            text.Append(System.Globalization.CultureInfo.InvariantCulture,
+                $"cluster_antientropy_peer{n++}:id={peer},rounds={rounds},failed={failed},last_round_ms_ago={lastRound},last_full_sync_ms_ago={lastFullSync}\r\n");
+        }
+
         Line(text, "cluster_handoff_in_progress", server.HandOff?.Pending ?? 0);
         Line(text, "cluster_handoff_entries", stats.HandOffEntries);
     }

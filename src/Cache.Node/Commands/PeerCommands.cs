@@ -1,3 +1,4 @@
+using Cache.Gossip.Ring;
 using Cache.Node.Cluster;
 using Cache.Node.Resp;
 
@@ -11,8 +12,6 @@ namespace Cache.Node.Commands;
 /// </summary>
 internal static class PeerCommands
 {
-        private const int MaxPullCount = 4096;
-
     public static void Register(CommandTable table) =>
         table.Add(new CommandDefinition("gossipcache", -2, CommandFlags.None, null, "cluster", "Node-to-node commands of a GossipCache cluster.")
             .AddSubCommand(new("peer", 2, CommandFlags.Stale | CommandFlags.Fast, Peer, "cluster", "Marks this connection as another node's."))
@@ -82,62 +81,41 @@ internal static class PeerCommands
     // agree on the slots they share; only the segments that differ are opened, slot by slot.
     private static void Tree(ClientSession client, in RespRequest request)
     {
-        if (request[2].Length != Cache.Gossip.Ring.SlotBitmap.Length)
+        if (request[2].Length != SlotBitmap.Length)
         {
             client.Reply.Error("ERR syntax error"u8);
             return;
         }
 
-        var segments = Cache.Gossip.Ring.HashSlot.Count / Storage.KeySpace.SlotsPerSegment;
-        Span<byte> digests = stackalloc byte[segments * sizeof(ulong)];
-        for (var segment = 0; segment < segments; segment++)
-        {
-            System.Buffers.Binary.BinaryPrimitives.WriteUInt64LittleEndian(digests[(segment * sizeof(ulong))..], client.Keys.SegmentDigest(segment, request[2]));
-        }
-
-        client.Reply.Bulk(digests);
+        client.Reply.Bulk(ReplicaDigests.Tree(client.Keys, request[2]));
     }
 
     private static void Digests(ClientSession client, in RespRequest request)
     {
-        var mask = request[2];
-        if (mask.Length != Cache.Gossip.Ring.SlotBitmap.Length)
+        if (request[2].Length != SlotBitmap.Length)
         {
             client.Reply.Error("ERR syntax error"u8);
             return;
         }
 
-        var digests = new List<byte>();
-        Span<byte> one = stackalloc byte[sizeof(ulong)];
-        for (var slot = 0; slot < Cache.Gossip.Ring.HashSlot.Count; slot++)
-        {
-            if (Cache.Gossip.Ring.SlotBitmap.Contains(mask, slot))
-            {
-                System.Buffers.Binary.BinaryPrimitives.WriteUInt64LittleEndian(one, client.Keys.SlotDigest(slot));
-                digests.AddRange(one);
-            }
-        }
-
-        client.Reply.Bulk(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(digests));
+        client.Reply.Bulk(ReplicaDigests.Digests(client.Keys, request[2]));
     }
 
     private static void Pull(ClientSession client, in RespRequest request)
     {
         if (!RespNumbers.TryParseInt64(request[2], out var cursor) || cursor is < 0 or > int.MaxValue
-            || !RespNumbers.TryParseInt64(request[3], out var count) || count is < 1 or > MaxPullCount
-            || request[4].Length != Cache.Gossip.Ring.SlotBitmap.Length)
+            || !RespNumbers.TryParseInt64(request[3], out var count) || count is < 1 or > ReplicaDigests.MaxPageEntries
+            || request[4].Length != SlotBitmap.Length)
         {
             client.Reply.Error("ERR syntax error"u8);
             return;
         }
 
-        var bitmap = request[4].ToArray();
-        var entries = new List<(byte[] Key, Storage.ReplicatedEntry Entry)>();
-        var next = client.Keys.ExportWhere((int)cursor, (int)count, slot => Cache.Gossip.Ring.SlotBitmap.Contains(bitmap, slot), entries);
+        var page = ReplicaDigests.Export(client.Keys, cursor, (int)count, request[4].ToArray());
         client.Reply.ArrayHeader(2);
-        client.Reply.BulkInteger(next);
-        var args = new List<ReadOnlyMemory<byte>>(entries.Count * ReplicationCodec.ArgsPerEntry);
-        foreach (var (key, entry) in entries)
+        client.Reply.BulkInteger(page.Next);
+        var args = new List<ReadOnlyMemory<byte>>(page.Entries.Count * ReplicationCodec.ArgsPerEntry);
+        foreach (var (key, entry) in page.Entries)
         {
             ReplicationCodec.Append(args, key, entry);
         }

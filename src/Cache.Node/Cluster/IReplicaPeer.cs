@@ -1,0 +1,23 @@
+using Cache.Node.Storage;
+
+namespace Cache.Node.Cluster;
+
+/// <summary>
+/// What anti-entropy and hand-off ask of another replica: its slot digests, its entries of some
+/// slots, and to merge entries sent to it. Over RESP between servers (<see cref="RespReplicaPeer"/>);
+/// over a simulated, lossy network with fake time in the property tests.
+/// </summary>
+internal interface IReplicaPeer
+{
+    /// <summary>The 128 segment digests of the slots <paramref name="mask"/> selects (see <see cref="ReplicaDigests.Tree"/>).</summary>
+    Task<byte[]> TreeAsync(byte[] mask, CancellationToken cancellationToken);
+
+    /// <summary>The digest of each slot <paramref name="mask"/> selects, in slot order.</summary>
+    Task<byte[]> DigestsAsync(byte[] mask, CancellationToken cancellationToken);
+
+    /// <summary>One page of the peer's entries (tombstones included) of the slots <paramref name="slots"/> selects.</summary>
+    Task<ExportPage> PullAsync(long cursor, int count, byte[] slots, CancellationToken cancellationToken);
+
+    /// <summary>Has the peer merge <paramref name="entries"/>; how many replaced its own.</summary>
+    Task<int> ApplyAsync(IReadOnlyList<(byte[] Key, ReplicatedEntry Entry)> entries, CancellationToken cancellationToken);
+}

@@ -1,0 +1,74 @@
+using System.Buffers.Binary;
+using Cache.Gossip.Ring;
+using Cache.Node.Storage;
+
+namespace Cache.Node.Cluster;
+
+/// <summary>
+/// The answering side of anti-entropy and hand-off, over one key space: the segment digests
+/// (the tree's top level), the slot digests of chosen slots, and pages of entries of chosen
+/// slots. The caller holds <see cref="KeySpace.Gate"/>.
+/// </summary>
+internal static class ReplicaDigests
+{
+    /// <summary>Segments of the digest tree; 8 bytes each on the wire, 1 KB for all.</summary>
+    public const int Segments = HashSlot.Count / KeySpace.SlotsPerSegment;
+
+    /// <summary>Largest page a peer may ask for.</summary>
+    public const int MaxPageEntries = 4096;
+
+    /// <summary>The digest of each segment over the slots <paramref name="mask"/> selects, little-endian.</summary>
+    public static byte[] Tree(KeySpace keys, ReadOnlySpan<byte> mask)
+    {
+        var digests = new byte[Segments * sizeof(ulong)];
+        for (var segment = 0; segment < Segments; segment++)
+        {
+            BinaryPrimitives.WriteUInt64LittleEndian(digests.AsSpan(segment * sizeof(ulong)), keys.SegmentDigest(segment, mask));
+        }
+
+        return digests;
+    }
+
+    /// <summary>The digest of each slot <paramref name="mask"/> selects, in slot order, little-endian.</summary>
+    public static byte[] Digests(KeySpace keys, ReadOnlySpan<byte> mask)
+    {
+        var count = 0;
+        for (var slot = 0; slot < HashSlot.Count; slot++)
+        {
+            count += SlotBitmap.Contains(mask, slot) ? 1 : 0;
+        }
+
+        var digests = new byte[count * sizeof(ulong)];
+        var at = 0;
+        for (var slot = 0; slot < HashSlot.Count; slot++)
+        {
+            if (SlotBitmap.Contains(mask, slot))
+            {
+                BinaryPrimitives.WriteUInt64LittleEndian(digests.AsSpan(at), keys.SlotDigest(slot));
+                at += sizeof(ulong);
+            }
+        }
+
+        return digests;
+    }
+
+    /// <summary>A page of at most <paramref name="count"/> entries of the slots <paramref name="slots"/> selects.</summary>
+    public static ExportPage Export(KeySpace keys, long cursor, int count, byte[] slots)
+    {
+        var entries = new List<(byte[] Key, ReplicatedEntry Entry)>();
+        var next = keys.ExportWhere((int)cursor, count, slot => SlotBitmap.Contains(slots, slot), entries);
+        return new ExportPage(next, entries);
+    }
+
+    /// <summary>Merges <paramref name="entries"/>; how many replaced what was here.</summary>
+    public static int Apply(KeySpace keys, IReadOnlyList<(byte[] Key, ReplicatedEntry Entry)> entries)
+    {
+        var applied = 0;
+        foreach (var (key, entry) in entries)
+        {
+            applied += keys.Apply(key, entry) ? 1 : 0;
+        }
+
+        return applied;
+    }
+}

@@ -1,0 +1,53 @@
+using Cache.Client.Resp;
+using Cache.Node.Storage;
+
+namespace Cache.Node.Cluster;
+
+/// <summary>A replica reached over its replication link: GOSSIPCACHE TREE, DIGESTS, PULL and APPLY.</summary>
+internal sealed class RespReplicaPeer(PeerLink link) : IReplicaPeer
+{
+    public async Task<byte[]> TreeAsync(byte[] mask, CancellationToken cancellationToken) =>
+        await BytesAsync("TREE"u8.ToArray(), mask, cancellationToken).ConfigureAwait(false);
+
+    public async Task<byte[]> DigestsAsync(byte[] mask, CancellationToken cancellationToken) =>
+        await BytesAsync("DIGESTS"u8.ToArray(), mask, cancellationToken).ConfigureAwait(false);
+
+    public async Task<ExportPage> PullAsync(long cursor, int count, byte[] slots, CancellationToken cancellationToken)
+    {
+        var reply = (await link.SendAsync(["GOSSIPCACHE"u8.ToArray(), "PULL"u8.ToArray(), ReplicationCodec.Number(cursor), ReplicationCodec.Number(count), slots])
+            .WaitAsync(cancellationToken).ConfigureAwait(false)).ThrowIfError();
+        if (reply.Items is not [var next, { Items: { } items }] || !long.TryParse(next.Text, out var nextCursor))
+        {
+            throw new RespConnectionException($"{link.Endpoint} answered GOSSIPCACHE PULL with an unexpected reply.");
+        }
+
+        var entries = new List<(byte[] Key, ReplicatedEntry Entry)>(items.Count / ReplicationCodec.ArgsPerEntry);
+        for (var at = 0; at + ReplicationCodec.ArgsPerEntry <= items.Count; at += ReplicationCodec.ArgsPerEntry)
+        {
+            if (ReplicationCodec.TryRead(items, at, out var key, out var entry))
+            {
+                entries.Add((key, entry));
+            }
+        }
+
+        return new ExportPage(nextCursor, entries);
+    }
+
+    public async Task<int> ApplyAsync(IReadOnlyList<(byte[] Key, ReplicatedEntry Entry)> entries, CancellationToken cancellationToken)
+    {
+        List<ReadOnlyMemory<byte>> args = ["GOSSIPCACHE"u8.ToArray(), "APPLY"u8.ToArray()];
+        foreach (var (key, entry) in entries)
+        {
+            ReplicationCodec.Append(args, key, entry);
+        }
+
+        var reply = (await link.SendAsync([.. args]).WaitAsync(cancellationToken).ConfigureAwait(false)).ThrowIfError();
+        return (int)reply.Integer;
+    }
+
+    private async Task<byte[]> BytesAsync(byte[] sub, byte[] mask, CancellationToken cancellationToken)
+    {
+        var reply = (await link.SendAsync(["GOSSIPCACHE"u8.ToArray(), sub, mask]).WaitAsync(cancellationToken).ConfigureAwait(false)).ThrowIfError();
+        return reply.Bytes ?? throw new RespConnectionException($"{link.Endpoint} answered GOSSIPCACHE {System.Text.Encoding.ASCII.GetString(sub)} with an unexpected reply.");
+    }
+}
