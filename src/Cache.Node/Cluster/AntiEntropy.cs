@@ -150,7 +150,7 @@ internal sealed partial class AntiEntropy : IAsyncDisposable
     }
 
     /// <summary>The slots both nodes hold, as a bitmap; null when none.</summary>
-    private static byte[]? SharedSlots(SlotMap ring, int self, int peer)
+    internal static byte[]? SharedSlots(SlotMap ring, int self, int peer)
     {
         var shared = SlotBitmap.Create();
         var any = false;

@@ -2,8 +2,8 @@ namespace Cache.Node.Storage;
 
 /// <summary>
 /// The replication surface: a key's versioned state out, and a peer's state in through the one
-/// merge rule (<see cref="EntryMerge"/>). Expired keys export as nothing; tombstones export as
-/// tombstones until reclaimed.
+/// merge rule (<see cref="EntryMerge"/>). Tombstones export as tombstones until reclaimed; expired
+/// keys export as the tombstone they become in a cluster (nothing on a lone node).
 /// </summary>
 internal sealed partial class KeySpace
 {
@@ -25,7 +25,9 @@ internal sealed partial class KeySpace
 
         if (entry.ExpiresAt != 0 && entry.ExpiresAt <= NowMs)
         {
-            return null;
+            // Expired: in a cluster, the tombstone it becomes (same version), so a replica holding
+            // an older value takes the expiry instead of sending the old value back.
+            return TombstoneHorizonMs > 0 ? ReplicatedEntry.Tombstone(version) : null;
         }
 
         var value = entry.Kind == ValueKind.Hash ? HashToBlob(entry) : ValueOf(entry).ToArray();

@@ -348,7 +348,18 @@ internal sealed partial class KeySpace
     {
         // The key is read before the slot goes; Touch needs it after.
         var key = WatchersKey(index);
-        RemoveSlot(index);
+        if (TombstoneHorizonMs > 0)
+        {
+            // In a cluster an expired key keeps its version as a tombstone (until the horizon), so
+            // a replica that missed the write cannot bring the older value back.
+            ref var entry = ref _table.SlotAt(index);
+            MakeTombstone(index, entry.Version, entry.Node);
+        }
+        else
+        {
+            RemoveSlot(index);
+        }
+
         ExpiredKeys++;
         if (key is not null)
         {

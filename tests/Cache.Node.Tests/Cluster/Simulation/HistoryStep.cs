@@ -1,0 +1,120 @@
+using FsCheck;
+using FsCheck.Fluent;
+
+namespace Cache.Node.Tests.Cluster.Simulation;
+
+/// <summary>
+/// One step of a generated history: a client command sent to an owner of the key (picked by
+/// <c>Via</c> among the owners that are up), a fault, or time passing. Printed the way a person
+/// would write the step down, so a shrunk counterexample reads as a short story.
+/// </summary>
+internal abstract record HistoryStep
+{
+    public const int Keys = 8;
+    public const int Nodes = 4;
+
+    /// <summary>FsCheck's generator and shrinker for whole histories.</summary>
+    public static Arbitrary<HistoryStep[]> Histories(int maxSteps) =>
+        Arb.From(Gen.Choose(1, maxSteps).SelectMany(n => Step().ArrayOf(n)), Shrink);
+
+    private static Gen<HistoryStep> Step()
+    {
+        var key = Gen.Choose(0, Keys - 1);
+        var node = Gen.Choose(0, Nodes - 1);
+        var via = Gen.Choose(0, 5);
+        return Gen.Frequency(
+            (30, from k in key from v in Gen.Choose(1, 999) from ttl in Gen.Frequency((3, Gen.Constant(0)), (1, Gen.Choose(100, 4000))) from p in via
+                 select (HistoryStep)new Write(k, v, ttl, p)),
+            (8, from k in key from p in via select (HistoryStep)new Delete(k, p)),
+            (4, from k in key from ttl in Gen.Choose(100, 4000) from p in via select (HistoryStep)new Expire(k, ttl, p)),
+            (2, from k in key from p in via select (HistoryStep)new Persist(k, p)),
+            (16, Gen.Choose(1, 2500).Select(ms => (HistoryStep)new Wait(ms))),
+            (4, from drop in Gen.Choose(0, 60) from dup in Gen.Choose(0, 30) from delay in Gen.Choose(0, 800) select (HistoryStep)new Faults(drop, dup, delay)),
+            (3, Gen.Choose(1, (1 << Nodes) - 2).Select(side => (HistoryStep)new Partition(side))),
+            (3, Gen.Constant((HistoryStep)new Heal())),
+            (3, node.Select(n => (HistoryStep)new Pause(n))),
+            (3, node.Select(n => (HistoryStep)new Resume(n))),
+            (2, node.Select(n => (HistoryStep)new Kill(n))),
+            (2, node.Select(n => (HistoryStep)new RestartEmpty(n))));
+    }
+
+    // Drop one step at a time (shorter stories first), then shorten waits.
+    private static IEnumerable<HistoryStep[]> Shrink(HistoryStep[] history)
+    {
+        for (var i = 0; i < history.Length; i++)
+        {
+            yield return [.. history[..i], .. history[(i + 1)..]];
+        }
+
+        for (var i = 0; i < history.Length; i++)
+        {
+            if (history[i] is Wait { Ms: > 1 } wait)
+            {
+                var shorter = (HistoryStep[])history.Clone();
+                shorter[i] = new Wait(wait.Ms / 2);
+                yield return shorter;
+            }
+        }
+    }
+
+    public sealed record Write(int Key, int Value, int TtlMs, int Via) : HistoryStep
+    {
+        public override string ToString() => $"SET k{Key} v{Value}{(TtlMs > 0 ? $" PX {TtlMs}" : "")} via owner #{Via}";
+    }
+
+    public sealed record Delete(int Key, int Via) : HistoryStep
+    {
+        public override string ToString() => $"DEL k{Key} via owner #{Via}";
+    }
+
+    public sealed record Expire(int Key, int TtlMs, int Via) : HistoryStep
+    {
+        public override string ToString() => $"PEXPIRE k{Key} {TtlMs} via owner #{Via}";
+    }
+
+    public sealed record Persist(int Key, int Via) : HistoryStep
+    {
+        public override string ToString() => $"PERSIST k{Key} via owner #{Via}";
+    }
+
+    public sealed record Wait(int Ms) : HistoryStep
+    {
+        public override string ToString() => $"wait {Ms} ms";
+    }
+
+    public sealed record Faults(int DropPercent, int DuplicatePercent, int MaxDelayMs) : HistoryStep
+    {
+        public override string ToString() => $"replication now drops {DropPercent}%, duplicates {DuplicatePercent}%, delays (and so reorders) up to {MaxDelayMs} ms";
+    }
+
+    public sealed record Partition(int Side) : HistoryStep
+    {
+        public override string ToString() =>
+            $"partition {{{string.Join(",", Enumerable.Range(0, Nodes).Where(n => (Side & (1 << n)) != 0).Select(n => $"n{n}"))}}} from the rest";
+    }
+
+    public sealed record Heal : HistoryStep
+    {
+        public override string ToString() => "heal the partition";
+    }
+
+    public sealed record Pause(int Node) : HistoryStep
+    {
+        public override string ToString() => $"pause n{Node}";
+    }
+
+    public sealed record Resume(int Node) : HistoryStep
+    {
+        public override string ToString() => $"resume n{Node}";
+    }
+
+    public sealed record Kill(int Node) : HistoryStep
+    {
+        public override string ToString() => $"kill n{Node}";
+    }
+
+    public sealed record RestartEmpty(int Node) : HistoryStep
+    {
+        public override string ToString() => $"restart n{Node} empty";
+    }
+}

@@ -1,0 +1,109 @@
+using System.Text;
+using Cache.Node.Storage;
+using FsCheck;
+using FsCheck.Fluent;
+
+namespace Cache.Node.Tests.Cluster.Simulation;
+
+/// <summary>
+/// Issue 6's consistency properties over random histories on the simulated network (see
+/// <see cref="ReplicaSimulation"/>): after the faults stop and one anti-entropy pass between every
+/// pair of nodes, every owner of a key holds the same entry; that entry is the model's — per key
+/// the highest-versioned write still held anywhere, absent when deleted or expired; no
+/// acknowledged write is lost while a node that confirmed it survived; and a second pass finds
+/// nothing left to repair. CI runs 300 cases; <c>GOSSIPCACHE_PROPERTY_CASES</c> runs more (README).
+/// </summary>
+public sealed class ReplicaConvergenceProperties
+{
+    private static readonly int Cases = int.TryParse(Environment.GetEnvironmentVariable("GOSSIPCACHE_PROPERTY_CASES"), out var cases) && cases > 0 ? cases : 300;
+
+    [Fact]
+    public void Owners_converge_to_the_last_writer_wins_model_after_any_history()
+    {
+        var property = Prop.ForAll(HistoryStep.Histories(40), Arb.From(Gen.Choose(0, 1_000_000)), (history, seed) => RunHistory(history, seed));
+        FsCheck.Check.One(Config.QuickThrowOnFailure.WithMaxTest(Cases), property);
+    }
+
+    /// <summary>Runs one history and throws, saying what differs, when a property fails.</summary>
+    internal static void RunHistory(HistoryStep[] history, int seed) => ReplicaSimulation.OnThisThread(() => RunAndCheck(history, seed));
+
+    private static void RunAndCheck(HistoryStep[] history, int seed)
+    {
+        var world = new ReplicaSimulation(seed);
+        world.Run(history);
+        world.StopFaults();
+        world.AntiEntropyPass();
+        var now = world.Nodes[0].Keys.NowMs;
+        for (var k = 0; k < HistoryStep.Keys; k++)
+        {
+            var key = $"k{k}";
+            var bytes = Encoding.ASCII.GetBytes(key);
+            var owners = world.OwnersOf(key);
+            var held = owners.Select(o => (Node: o, Entry: Export(o, bytes))).ToArray();
+            foreach (var (node, entry) in held.Skip(1))
+            {
+                if (!Same(entry, held[0].Entry))
+                {
+                    Fail(seed, $"{key}: owners disagree: {held[0].Node} holds {Describe(held[0].Entry)}, {node} holds {Describe(entry)}");
+                }
+            }
+
+            var model = world.Nodes.Select(n => n.Shadow.TryGetValue(key, out var e) ? e : (ReplicatedEntry?)null)
+                .Where(e => e is not null).MaxBy(e => e!.Value.Version);
+            var actual = held[0].Entry;
+            if (model?.Version != actual?.Version)
+            {
+                Fail(seed, $"{key}: owners hold {Describe(actual)}, the model's last write is {Describe(model)}");
+            }
+
+            if (Visible(model, now) is { } expected && (Visible(actual, now) is not { } seen || !seen.Value.Span.SequenceEqual(expected.Value.Span) || seen.ExpiresAt != expected.ExpiresAt))
+            {
+                Fail(seed, $"{key}: owners show {Describe(actual)}, the model shows {Describe(model)}");
+            }
+
+            if (Visible(model, now) is null && Visible(actual, now) is not null)
+            {
+                Fail(seed, $"{key}: owners show {Describe(actual)}, but the model's last write {Describe(model)} deleted or expired it");
+            }
+
+            foreach (var write in world.Writes.Where(w => w.Key == key && w.Acknowledged && w.HasSurvivingCopy))
+            {
+                if (actual is not { } final || final.Version < write.Entry.Version)
+                {
+                    Fail(seed, $"{key}: acknowledged write {Describe(write.Entry)} held by {string.Join(",", write.Holders.Select(h => h.Node))} was lost; owners hold {Describe(actual)}");
+                }
+            }
+        }
+
+        foreach (var (node, peer, result) in world.AntiEntropyPass())
+        {
+            if (result.SlotsDiffering != 0)
+            {
+                Fail(seed, $"a second anti-entropy pass still found {result.SlotsDiffering} slots differing between {node} and {peer}");
+            }
+        }
+    }
+
+    private static ReplicatedEntry? Export(SimReplica node, byte[] key)
+    {
+        lock (node.Keys.Gate)
+        {
+            return node.Keys.Export(key);
+        }
+    }
+
+    private static ReplicatedEntry? Visible(ReplicatedEntry? entry, long now) =>
+        entry is { IsTombstone: false } live && (live.ExpiresAt == 0 || live.ExpiresAt > now) ? live : null;
+
+    private static bool Same(ReplicatedEntry? a, ReplicatedEntry? b) =>
+        a is null ? b is null : b is not null && EntryMerge.Compare(a.Value, b.Value) == 0;
+
+    private static string Describe(ReplicatedEntry? entry) => entry switch
+    {
+        null => "nothing",
+        { IsTombstone: true } e => $"a tombstone @{e.Version.Clock}/{e.Version.Node}",
+        { } e => $"\"{Encoding.ASCII.GetString(e.Value.Span)}\"{(e.ExpiresAt != 0 ? $" expiring at {e.ExpiresAt}" : "")} @{e.Version.Clock}/{e.Version.Node}",
+    };
+
+    private static void Fail(int seed, string message) => throw new Xunit.Sdk.XunitException($"{message} (simulation seed {seed})");
+}

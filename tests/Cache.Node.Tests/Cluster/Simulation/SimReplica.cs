@@ -1,0 +1,68 @@
+using Cache.Node.Storage;
+
+namespace Cache.Node.Tests.Cluster.Simulation;
+
+/// <summary>
+/// One node of the replica simulation: its key space, and a shadow of every entry delivered to
+/// it since it last started empty (the model the key space is checked against).
+/// </summary>
+internal sealed class SimReplica
+{
+    /// <summary>Far beyond any simulated history: tombstones outlive the faults.</summary>
+    public const long TombstoneHorizonMs = 24 * 3600 * 1000;
+
+    private readonly TimeProvider _time;
+
+    public SimReplica(string id, ushort versionId, TimeProvider time)
+    {
+        Id = id;
+        VersionId = versionId;
+        _time = time;
+        Keys = NewKeySpace();
+    }
+
+    public string Id { get; }
+
+    public ushort VersionId { get; }
+
+    public KeySpace Keys { get; private set; }
+
+    /// <summary>Per key, the highest-versioned entry delivered here (by version only, not by <see cref="EntryMerge"/>).</summary>
+    public Dictionary<string, ReplicatedEntry> Shadow { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Bumped on every empty restart: messages and replies for an earlier life are lost.</summary>
+    public int Incarnation { get; private set; }
+
+    public bool Down { get; set; }
+
+    public bool Paused { get; set; }
+
+    /// <summary>Deliveries that reached the node while it was paused, run when it resumes.</summary>
+    public List<Action> Held { get; } = [];
+
+    public bool RoundInFlight { get; set; }
+
+    public bool CanAct => !Down && !Paused;
+
+    public void Observe(string key, in ReplicatedEntry entry)
+    {
+        if (!Shadow.TryGetValue(key, out var current) || entry.Version > current.Version)
+        {
+            Shadow[key] = entry;
+        }
+    }
+
+    /// <summary>A restart with nothing in memory.</summary>
+    public void Wipe()
+    {
+        Keys = NewKeySpace();
+        Shadow.Clear();
+        Held.Clear();
+        Incarnation++;
+        RoundInFlight = false;
+    }
+
+    private KeySpace NewKeySpace() => new(_time) { NodeId = VersionId, TombstoneHorizonMs = TombstoneHorizonMs };
+
+    public override string ToString() => Id;
+}
