@@ -117,7 +117,7 @@ public sealed class KillNineProcessTests
         }
     }
 
-    private static async Task WaitForInfoAsync(int port, string line, string what)
+    internal static async Task WaitForInfoAsync(int port, string line, string what)
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         var info = "";

@@ -77,6 +77,19 @@ internal sealed partial class NodeProcess : IAsyncDisposable
         throw new InvalidOperationException($"The node process exited before it was ready:\n{output}");
     }
 
+    /// <summary>SIGSTOP: the process freezes as in a long GC pause or a stopped VM; sockets stay open.</summary>
+    public Task PauseAsync() => SignalAsync("-STOP");
+
+    /// <summary>SIGCONT: the frozen process runs on.</summary>
+    public Task ResumeAsync() => SignalAsync("-CONT");
+
+    private async Task SignalAsync(string signal)
+    {
+        using var kill = Process.Start("kill", [signal, _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        await kill.WaitForExitAsync();
+        Assert.Equal(0, kill.ExitCode);
+    }
+
     /// <summary>SIGKILL: no leave, no goodbye.</summary>
     public void Kill() => _process.Kill(entireProcessTree: true);
 
