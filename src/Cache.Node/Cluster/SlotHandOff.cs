@@ -22,13 +22,17 @@ internal sealed partial class SlotHandOff : IDisposable
     private readonly long _tombstoneHorizonMs;
     private readonly SemaphoreSlim _oneAtATime = new(1, 1);
     private readonly CancellationTokenSource _stopping = new();
+    private readonly TimeProvider _time;
     private long _pending;
+    private long _retrying;
+    private int _generation;
     private int _leaving;
     private readonly List<Hold> _holds = [];
     private int _holdCount;
 
-    public SlotHandOff(ClusterMembership cluster, PeerLinks peers, KeySpace keys, ReplicationStats stats, long tombstoneHorizonMs, ILogger logger)
+    public SlotHandOff(ClusterMembership cluster, PeerLinks peers, KeySpace keys, ReplicationStats stats, long tombstoneHorizonMs, TimeProvider time, ILogger logger)
     {
+        _time = time;
         _tombstoneHorizonMs = tombstoneHorizonMs;
         _cluster = cluster;
         _peers = peers;
@@ -43,6 +47,9 @@ internal sealed partial class SlotHandOff : IDisposable
     /// <summary>Hand-offs started and not yet finished.</summary>
     public long Pending => Interlocked.Read(ref _pending);
 
+    /// <summary>Transfers that failed and wait for a retry (a partition, a paused peer).</summary>
+    public long Retrying => Interlocked.Read(ref _retrying);
+
     /// <summary>Completes when no hand-off is running (tests and INFO).</summary>
     public async Task WhenIdleAsync(CancellationToken cancellationToken)
     {
@@ -55,14 +62,17 @@ internal sealed partial class SlotHandOff : IDisposable
         var self = _cluster.Gossip.Name;
         // Links to nodes that left the ring would keep their sockets open forever.
         _peers.Retain(next.Nodes.Select(n => _cluster.RespEndpointOf(n.Id)).OfType<string>().ToHashSet(StringComparer.Ordinal));
-        var plan = Plan(previous, next, self);
+        var generation = Interlocked.Increment(ref _generation);
+        var plan = HandOffPlan.Pulls(previous, next, self);
+        Dictionary<string, bool[]> pushes;
         // Tombstones matter only while there are other copies to resurrect a key from.
         lock (_keys.Gate)
         {
             _keys.TombstoneHorizonMs = next.Nodes.Count > 1 ? _tombstoneHorizonMs : 0;
+            pushes = HandOffPlan.Pushes(next, self, slot => _keys.SlotDigest(slot) != 0);
         }
 
-        if (plan.Count == 0)
+        if (plan.Count == 0 && pushes.Count == 0)
         {
             return;
         }
@@ -71,7 +81,7 @@ internal sealed partial class SlotHandOff : IDisposable
         // (INCR, APPEND) would start from nothing and outrank the pulled value.
         var selfNext = next.IndexOf(self);
         var held = new bool[HashSlot.Count];
-        for (var slot = 0; slot < HashSlot.Count; slot++)
+        for (var slot = 0; slot < HashSlot.Count && plan.Count > 0; slot++)
         {
             held[slot] = next.OwnerIndices(slot)[0] == selfNext && plan.Values.Any(slots => slots[slot]);
         }
@@ -84,7 +94,7 @@ internal sealed partial class SlotHandOff : IDisposable
         }
 
         Interlocked.Increment(ref _pending);
-        _ = RunAsync(plan, hold);
+        _ = RunAsync(plan, pushes, hold, generation);
     }
 
     /// <summary>Completes when the hand-off that holds <paramref name="slot"/> is done; null when none does.</summary>
@@ -125,67 +135,25 @@ internal sealed partial class SlotHandOff : IDisposable
         public TaskCompletionSource Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 
-    /// <summary>For each source node: the slots to pull from it. Pure, for tests.</summary>
-    internal static Dictionary<string, bool[]> Plan(SlotMap previous, SlotMap next, string self)
+    private async Task RunAsync(Dictionary<string, bool[]> pulls, Dictionary<string, bool[]> pushes, Hold hold, int generation)
     {
-        var plan = new Dictionary<string, bool[]>(StringComparer.Ordinal);
-        var selfNext = next.IndexOf(self);
-        if (selfNext < 0 || next.Nodes.Count <= 1)
-        {
-            return plan;
-        }
-
-        var selfPrevious = previous.IndexOf(self);
-        var known = previous.Nodes.Select(n => n.Id).ToHashSet(StringComparer.Ordinal);
-        for (var slot = 0; slot < HashSlot.Count; slot++)
-        {
-            var owners = next.OwnerIndices(slot);
-            if (!owners.Contains(selfNext))
-            {
-                continue;
-            }
-
-            var before = selfPrevious >= 0 && previous.Replicas > 0 ? previous.OwnerIndices(slot) : [];
-            var gained = !before.Contains(selfPrevious);
-            var promoted = owners[0] == selfNext && (before.Length == 0 || before[0] != selfPrevious);
-            foreach (var owner in owners)
-            {
-                var id = next.Nodes[owner].Id;
-                if (owner == selfNext || !(gained || promoted || !known.Contains(id)))
-                {
-                    continue;
-                }
-
-                if (!plan.TryGetValue(id, out var slots))
-                {
-                    slots = new bool[HashSlot.Count];
-                    plan[id] = slots;
-                }
-
-                slots[slot] = true;
-            }
-        }
-
-        return plan;
-    }
-
-    private async Task RunAsync(Dictionary<string, bool[]> plan, Hold hold)
-    {
+        var later = new List<Func<CancellationToken, Task>>();
         try
         {
             await _oneAtATime.WaitAsync(_stopping.Token).ConfigureAwait(false);
             try
             {
-                foreach (var (source, slots) in plan)
+                foreach (var (source, slots) in pulls)
                 {
-                    if (_cluster.Ring.IndexOf(source) < 0)
+                    try
                     {
-                        // The source left meanwhile; the newer ring's plan covers what it held.
-                        LogSourceGone(_logger, source);
-                        continue;
+                        await PullFromAsync(source, slots, _stopping.Token).ConfigureAwait(false);
                     }
-
-                    await PullAsync(source, slots).ConfigureAwait(false);
+                    catch (Exception ex) when (HandOffRetry.IsTransient(ex))
+                    {
+                        LogPullFailed(_logger, source, ex.Message);
+                        later.Add(ct => PullFromAsync(source, slots, ct));
+                    }
                 }
             }
             finally
@@ -195,41 +163,68 @@ internal sealed partial class SlotHandOff : IDisposable
         }
         catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
         {
+            return;
         }
         finally
         {
+            // The held slots serve again after one attempt; a failed pull is retried in the background.
             Release(hold);
             Interlocked.Decrement(ref _pending);
         }
+
+        foreach (var (target, slots) in pushes)
+        {
+            later.Add(ct => PushToAsync(target, slots, ct));
+        }
+
+        Interlocked.Add(ref _retrying, later.Count);
+        try
+        {
+            // A newer ring change plans afresh (its plan covers what is still wanted); so does a stop.
+            await HandOffRetry.RunAsync(later, () => generation == Volatile.Read(ref _generation) && !_stopping.IsCancellationRequested, _time,
+                ex => LogTransferFailed(_logger, ex.Message), _stopping.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
+        {
+        }
+        finally
+        {
+            Interlocked.Add(ref _retrying, -later.Count);
+        }
     }
 
-    private async Task PullAsync(string source, bool[] slots)
+    private async Task PullFromAsync(string source, bool[] slots, CancellationToken cancellationToken)
     {
-        if (_cluster.RespEndpointOf(source) is not { } endpoint)
+        if (_cluster.Ring.IndexOf(source) < 0 || _cluster.RespEndpointOf(source) is not { } endpoint)
+        {
+            // The source left meanwhile; the newer ring's plan covers what it held.
+            LogSourceGone(_logger, source);
+            return;
+        }
+
+        var count = slots.Count(flag => flag);
+        var pulled = await PullSlotsAsync(endpoint, SlotBitmap.From(slots), cancellationToken).ConfigureAwait(false);
+        _stats.HandedOff(pulled);
+        if (pulled > 0)
+        {
+            LogPulled(_logger, pulled, count, source);
+        }
+        else
+        {
+            LogNothingToPull(_logger, count, source);
+        }
+    }
+
+    private async Task PushToAsync(string target, bool[] slots, CancellationToken cancellationToken)
+    {
+        if (_cluster.Ring.IndexOf(target) < 0 || _cluster.RespEndpointOf(target) is not { } endpoint)
         {
             return;
         }
 
-        var bitmap = SlotBitmap.From(slots);
-        var count = slots.Count(flag => flag);
-
-        try
-        {
-            var pulled = await PullSlotsAsync(endpoint, bitmap, _stopping.Token).ConfigureAwait(false);
-            _stats.HandedOff(pulled);
-            if (pulled > 0)
-            {
-                LogPulled(_logger, pulled, count, source);
-            }
-            else
-            {
-                LogNothingToPull(_logger, count, source);
-            }
-        }
-        catch (Exception ex) when (ex is RespConnectionException or TimeoutException or RespServerException)
-        {
-            LogPullFailed(_logger, source, ex.Message);
-        }
+        var pushed = await PushSlotsAsync(endpoint, slots, cancellationToken).ConfigureAwait(false);
+        _stats.HandedOff(pushed);
+        LogHandedBack(_logger, pushed, target);
     }
 
     /// <summary>
@@ -251,39 +246,7 @@ internal sealed partial class SlotHandOff : IDisposable
             return;
         }
 
-        var after = SlotMap.Build(ring.Nodes.Where(n => n.Id != self), _cluster.ConfiguredReplicas);
-        var plan = new Dictionary<string, bool[]>(StringComparer.Ordinal);
-        var selfIndex = ring.IndexOf(self);
-        for (var slot = 0; slot < HashSlot.Count; slot++)
-        {
-            var before = ring.OwnerIndices(slot);
-            if (!before.Contains(selfIndex))
-            {
-                continue;
-            }
-
-            foreach (var owner in after.OwnerIndices(slot))
-            {
-                var id = after.Nodes[owner].Id;
-                var alreadyOwner = false;
-                foreach (var previous in before)
-                {
-                    alreadyOwner |= ring.Nodes[previous].Id == id;
-                }
-
-                if (!alreadyOwner)
-                {
-                    if (!plan.TryGetValue(id, out var slots))
-                    {
-                        slots = new bool[HashSlot.Count];
-                        plan[id] = slots;
-                    }
-
-                    slots[slot] = true;
-                }
-            }
-        }
-
+        var plan = HandOffPlan.BeforeLeave(ring, self, _cluster.ConfiguredReplicas);
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(budget);
         foreach (var (target, slots) in plan)
@@ -327,7 +290,7 @@ internal sealed partial class SlotHandOff : IDisposable
     [LoggerMessage(EventId = 305, Level = LogLevel.Debug, Message = "Hand-off: {Slots} slots from {Source} held nothing newer")]
     private static partial void LogNothingToPull(ILogger logger, int slots, string source);
 
-    [LoggerMessage(EventId = 301, Level = LogLevel.Warning, Message = "Hand-off from {Source} failed: {Error}; the next ring change or anti-entropy will retry")]
+    [LoggerMessage(EventId = 301, Level = LogLevel.Warning, Message = "Hand-off from {Source} failed: {Error}; retrying in the background")]
     private static partial void LogPullFailed(ILogger logger, string source, string error);
 
     [LoggerMessage(EventId = 303, Level = LogLevel.Information, Message = "Leaving: handed {Entries} entries to {Target}, their next owner")]
@@ -335,6 +298,12 @@ internal sealed partial class SlotHandOff : IDisposable
 
     [LoggerMessage(EventId = 304, Level = LogLevel.Warning, Message = "Leaving: handing entries to {Target} failed ({Error}); keys with no other copy are lost")]
     private static partial void LogPushFailed(ILogger logger, string target, string error);
+
+    [LoggerMessage(EventId = 306, Level = LogLevel.Information, Message = "Hand-off: sent {Entries} entries of slots this node no longer owns to {Target}")]
+    private static partial void LogHandedBack(ILogger logger, int entries, string target);
+
+    [LoggerMessage(EventId = 307, Level = LogLevel.Debug, Message = "Hand-off transfer failed ({Error}); retrying with backoff while the ring stays as it is")]
+    private static partial void LogTransferFailed(ILogger logger, string error);
 
     [LoggerMessage(EventId = 302, Level = LogLevel.Debug, Message = "Hand-off from {Source} skipped: it left the ring")]
     private static partial void LogSourceGone(ILogger logger, string source);

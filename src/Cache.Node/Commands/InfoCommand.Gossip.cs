@@ -55,6 +55,7 @@ internal static partial class InfoCommand
         }
 
         Line(text, "cluster_handoff_in_progress", server.HandOff?.Pending ?? 0);
+        Line(text, "cluster_handoff_retrying", server.HandOff?.Retrying ?? 0);
         Line(text, "cluster_handoff_entries", stats.HandOffEntries);
     }
 

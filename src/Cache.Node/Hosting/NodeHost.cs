@@ -145,7 +145,7 @@ internal sealed class NodeHost : IAsyncDisposable
         server.Keys.NodeId = ClusterMembership.VersionNodeId(options.Name);
         server.Peers = new PeerLinks(options.RequirePass, TimeSpan.FromMilliseconds(options.ReplicationTimeout), time);
         server.Replication = new Replicator(cluster, server.Peers, options.QuorumFor, stats);
-        var handOff = new SlotHandOff(cluster, server.Peers, server.Keys, stats, options.TombstoneHorizon,
+        var handOff = new SlotHandOff(cluster, server.Peers, server.Keys, stats, options.TombstoneHorizon, time,
             host.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Cache.Node.HandOff"));
         server.HandOff = handOff;
         server.AntiEntropy = new AntiEntropy(cluster, server.Peers, server.Keys, server.AntiEntropyStats,

@@ -11,7 +11,10 @@ namespace Cache.Node.Tests.Cluster.Simulation;
 internal abstract record HistoryStep
 {
     public const int Keys = 8;
-    public const int Nodes = 4;
+    /// <summary>Nodes n0..n4; n0..n3 start as members, n4 can join.</summary>
+    public const int Nodes = 5;
+
+    public const int FirstMembers = 4;
 
     /// <summary>FsCheck's generator and shrinker for whole histories.</summary>
     public static Arbitrary<HistoryStep[]> Histories(int maxSteps) =>
@@ -35,7 +38,9 @@ internal abstract record HistoryStep
             (3, node.Select(n => (HistoryStep)new Pause(n))),
             (3, node.Select(n => (HistoryStep)new Resume(n))),
             (2, node.Select(n => (HistoryStep)new Kill(n))),
-            (2, node.Select(n => (HistoryStep)new RestartEmpty(n))));
+            (2, node.Select(n => (HistoryStep)new RestartEmpty(n))),
+            (2, node.Select(n => (HistoryStep)new Join(n))),
+            (2, node.Select(n => (HistoryStep)new Leave(n))));
     }
 
     // Drop one step at a time (shorter stories first), then shorten waits.
@@ -111,6 +116,16 @@ internal abstract record HistoryStep
     public sealed record Kill(int Node) : HistoryStep
     {
         public override string ToString() => $"kill n{Node}";
+    }
+
+    public sealed record Join(int Node) : HistoryStep
+    {
+        public override string ToString() => $"n{Node} joins (empty)";
+    }
+
+    public sealed record Leave(int Node) : HistoryStep
+    {
+        public override string ToString() => $"n{Node} leaves (gracefully if it runs, else removed as dead)";
     }
 
     public sealed record RestartEmpty(int Node) : HistoryStep

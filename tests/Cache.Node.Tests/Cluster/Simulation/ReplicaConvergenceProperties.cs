@@ -8,10 +8,10 @@ namespace Cache.Node.Tests.Cluster.Simulation;
 /// <summary>
 /// Issue 6's consistency properties over random histories on the simulated network (see
 /// <see cref="ReplicaSimulation"/>): after the faults stop and one anti-entropy pass between every
-/// pair of nodes, every owner of a key holds the same entry; that entry is the model's — per key
-/// the highest-versioned write still held anywhere, absent when deleted or expired; no
-/// acknowledged write is lost while a node that confirmed it survived; and a second pass finds
-/// nothing left to repair. CI runs 300 cases; <c>GOSSIPCACHE_PROPERTY_CASES</c> runs more (README).
+/// pair of members, every owner of a key holds the same entry; that entry is the model's — per
+/// key the highest-versioned write still held by a member, absent when deleted or expired; no
+/// acknowledged write is lost while a node that confirmed it is still a member with its memory
+/// (owner or not: a node that lost the slot hands it on); and a second pass finds nothing to repair. CI runs 300 cases; <c>GOSSIPCACHE_PROPERTY_CASES</c> runs more (README).
 /// </summary>
 public sealed class ReplicaConvergenceProperties
 {
@@ -48,7 +48,8 @@ public sealed class ReplicaConvergenceProperties
                 }
             }
 
-            var model = world.Nodes.Select(n => n.Shadow.TryGetValue(key, out var e) ? e : (ReplicatedEntry?)null)
+            // Whatever left with a departed node is gone; everything a member holds must be kept.
+            var model = world.Members.Select(n => n.Shadow.TryGetValue(key, out var e) ? e : (ReplicatedEntry?)null)
                 .Where(e => e is not null).MaxBy(e => e!.Value.Version);
             var actual = held[0].Entry;
             if (model?.Version != actual?.Version)
@@ -66,7 +67,7 @@ public sealed class ReplicaConvergenceProperties
                 Fail(seed, $"{key}: owners show {Describe(actual)}, but the model's last write {Describe(model)} deleted or expired it");
             }
 
-            foreach (var write in world.Writes.Where(w => w.Key == key && w.Acknowledged && w.HasSurvivingCopy))
+            foreach (var write in world.Writes.Where(w => w.Key == key && w.Acknowledged && w.Holders.Any(h => world.Members.Contains(h.Node) && h.Node.Incarnation == h.Incarnation)))
             {
                 if (actual is not { } final || final.Version < write.Entry.Version)
                 {

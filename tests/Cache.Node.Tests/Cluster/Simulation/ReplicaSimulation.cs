@@ -7,19 +7,19 @@ using Cache.Node.Storage;
 namespace Cache.Node.Tests.Cluster.Simulation;
 
 /// <summary>
-/// Four nodes, three copies per key, on a simulated network with fake time: writes replicate as
-/// lossy one-way messages (dropped, duplicated, delayed and so reordered), anti-entropy and
-/// hand-off run the server's own <see cref="ReplicaSync"/> over <see cref="SimReplicaPeer"/>, and
-/// partitions, pauses, kills and empty restarts happen when the history says. Everything runs on
-/// the test thread inside <see cref="SimulationClock.Advance"/>, so a seed and a history replay exactly.
+/// Up to five nodes, three copies per key, on a simulated network with fake time: writes
+/// replicate as lossy one-way messages (dropped, duplicated, delayed and so reordered);
+/// anti-entropy and hand-off run the server's own <see cref="ReplicaSync"/>,
+/// <see cref="HandOffPlan"/> and <see cref="HandOffRetry"/> over <see cref="SimReplicaPeer"/>;
+/// partitions, pauses, kills, empty restarts, joins and leaves happen when the history says.
+/// Everything runs on the test thread inside <see cref="SimulationClock.Advance"/>, so a seed
+/// and a history replay exactly. Membership itself is given, not gossiped (gossip has its own
+/// simulation tests): every node acts on the same ring, a paused one when it resumes.
 /// </summary>
-internal sealed class ReplicaSimulation
+internal sealed partial class ReplicaSimulation
 {
     public const int Replicas = 3;
     public const int WriteQuorum = 2;
-    private static readonly TimeSpan RpcTimeout = TimeSpan.FromSeconds(2);
-    private static readonly TimeSpan AntiEntropyInterval = TimeSpan.FromSeconds(2);
-    private static readonly TimeSpan ExpiryCycle = TimeSpan.FromMilliseconds(250);
 
     private readonly Random _random;
     private int _dropPercent;
@@ -34,12 +34,18 @@ internal sealed class ReplicaSimulation
         Clock = new SimulationClock(new DateTimeOffset(2031, 3, 14, 15, 9, 26, TimeSpan.Zero));
         for (var i = 0; i < HistoryStep.Nodes; i++)
         {
-            Nodes.Add(new SimReplica($"n{i}", (ushort)(i + 1), Clock));
+            var node = new SimReplica($"n{i}", (ushort)(i + 1), Clock) { Down = i >= HistoryStep.FirstMembers };
+            Nodes.Add(node);
+            if (i < HistoryStep.FirstMembers)
+            {
+                Members.Add(node);
+            }
         }
 
-        Ring = SlotMap.Build(Nodes.Select(n => new RingNode(n.Id)), Replicas);
+        Ring = BuildRing();
         foreach (var node in Nodes)
         {
+            node.SeenRing = Ring;
             ScheduleAntiEntropy(node);
             ScheduleExpiry(node);
         }
@@ -49,12 +55,12 @@ internal sealed class ReplicaSimulation
 
     public List<SimReplica> Nodes { get; } = [];
 
-    public SlotMap Ring { get; }
+    /// <summary>The nodes in the ring (a member may be down or paused).</summary>
+    public HashSet<SimReplica> Members { get; } = [];
+
+    public SlotMap Ring { get; private set; }
 
     public List<SimWrite> Writes { get; } = [];
-
-    /// <summary>Anti-entropy exchanges run (a round left unfinished by the slot bound counts again).</summary>
-    public int Rounds { get; private set; }
 
     /// <summary>
     /// Runs <paramref name="action"/> with no synchronization context: the awaits in
@@ -77,16 +83,12 @@ internal sealed class ReplicaSimulation
 
     public static string KeyName(byte[] key) => Encoding.ASCII.GetString(key);
 
+    public SimReplica NodeNamed(string id) => Nodes.First(n => n.Id == id);
+
     public SimReplica[] OwnersOf(string key)
     {
         var owners = Ring.OwnerIndices(HashSlot.ForKey(Encoding.ASCII.GetBytes(key))).ToArray();
-        var nodes = new SimReplica[owners.Length];
-        for (var i = 0; i < owners.Length; i++)
-        {
-            nodes[i] = Nodes.First(n => n.Id == Ring.Nodes[owners[i]].Id);
-        }
-
-        return nodes;
+        return [.. owners.Select(i => NodeNamed(Ring.Nodes[i].Id))];
     }
 
     public void Run(IEnumerable<HistoryStep> history)
@@ -131,16 +133,24 @@ internal sealed class ReplicaSimulation
                 _side = 0;
                 break;
             case HistoryStep.Pause p:
-                Nodes[p.Node].Paused = true;
+                Nodes[p.Node].Paused = Members.Contains(Nodes[p.Node]);
                 break;
             case HistoryStep.Resume r:
                 Resume(Nodes[r.Node]);
                 break;
             case HistoryStep.Kill k:
-                Nodes[k.Node].Down = true;
+                Kill(Nodes[k.Node]);
                 break;
-            case HistoryStep.RestartEmpty r:
+            case HistoryStep.RestartEmpty r when Members.Contains(Nodes[r.Node]):
                 RestartEmpty(Nodes[r.Node]);
+                break;
+            case HistoryStep.Join j when !Members.Contains(Nodes[j.Node]):
+                Join(Nodes[j.Node]);
+                break;
+            case HistoryStep.Leave l when Members.Contains(Nodes[l.Node]) && Members.Count > Replicas && !Nodes[l.Node].Paused:
+                Leave(Nodes[l.Node]);
+                break;
+            case HistoryStep.RestartEmpty or HistoryStep.Join or HistoryStep.Leave:
                 break;
             default:
                 throw new ArgumentOutOfRangeException(nameof(step), step, "unknown step");
@@ -149,12 +159,13 @@ internal sealed class ReplicaSimulation
 
     /// <summary>
     /// The faults stop: the network heals and stops losing messages, paused nodes resume, dead
-    /// ones restart empty; then time passes for what is in flight, with the periodic timers off.
+    /// members restart empty; then time passes until every hand-off (with its retries) is done,
+    /// with the periodic anti-entropy off.
     /// </summary>
     public void StopFaults()
     {
         (_dropPercent, _duplicatePercent, _maxDelayMs, _side) = (0, 0, 5, 0);
-        foreach (var node in Nodes)
+        foreach (var node in Members)
         {
             if (node.Down)
             {
@@ -167,108 +178,38 @@ internal sealed class ReplicaSimulation
         }
 
         _periodic = false;
-        Clock.Advance(RpcTimeout * 4);
+        Clock.Advance(RpcTimeout * 2);
+        if (!Clock.AdvanceUntil(() => _handOffs == 0, TimeSpan.FromMinutes(5)))
+        {
+            throw new InvalidOperationException($"{_handOffs} hand-offs still running five minutes after the faults stopped");
+        }
     }
 
-    /// <summary>One anti-entropy exchange between every two nodes that share slots; the results.</summary>
+    /// <summary>One anti-entropy exchange between every two members that share slots; the results.</summary>
     public List<(SimReplica Node, SimReplica Peer, RepairResult Result)> AntiEntropyPass()
     {
         var results = new List<(SimReplica, SimReplica, RepairResult)>();
+        var members = Nodes.Where(Members.Contains).ToList();
+
         // Each pair once, so what converges here is the push as much as the pull.
-        foreach (var node in Nodes)
+        for (var i = 0; i < members.Count; i++)
         {
-            foreach (var peer in Nodes.Skip(Nodes.IndexOf(node) + 1))
+            foreach (var peer in members.Skip(i + 1))
             {
-                var round = RoundAsync(node, peer);
+                var round = RoundAsync(members[i], peer);
                 if (!Clock.AdvanceUntil(() => round.IsCompleted, TimeSpan.FromMinutes(1)) || !round.IsCompletedSuccessfully)
                 {
-                    throw new InvalidOperationException($"anti-entropy {node} -> {peer} did not complete on a healed network: {round.Exception?.GetBaseException().Message ?? "still running"}");
+                    throw new InvalidOperationException($"anti-entropy {members[i]} -> {peer} did not complete on a healed network: {round.Exception?.GetBaseException().Message ?? "still running"}");
                 }
 
-                results.Add((node, peer, round.GetAwaiter().GetResult()));
+                results.Add((members[i], peer, round.GetAwaiter().GetResult()));
             }
         }
 
         return results;
     }
 
-    // ---- the network ----
-
-    private bool Partitioned(SimReplica a, SimReplica b) =>
-        _side != 0 && ((_side >> Nodes.IndexOf(a)) & 1) != ((_side >> Nodes.IndexOf(b)) & 1);
-
-    /// <summary>A one-way message; <paramref name="lossy"/> ones obey the drop, duplicate and delay settings.</summary>
-    private void Send(SimReplica from, SimReplica to, Action<SimReplica> deliver, bool lossy, int? incarnation = null)
-    {
-        if (lossy && _random.Next(100) < _dropPercent)
-        {
-            return;
-        }
-
-        var life = incarnation ?? to.Incarnation;
-        var copies = lossy && _random.Next(100) < _duplicatePercent ? 2 : 1;
-        for (var i = 0; i < copies; i++)
-        {
-            var delay = lossy ? _random.Next(0, _maxDelayMs + 1) : _random.Next(1, 4);
-            Clock.Schedule(TimeSpan.FromMilliseconds(delay), () => Deliver(from, to, life, deliver));
-        }
-    }
-
-    private void Deliver(SimReplica from, SimReplica to, int life, Action<SimReplica> deliver)
-    {
-        if (Partitioned(from, to))
-        {
-            return;
-        }
-
-        RunOn(to, life, deliver);
-    }
-
-    /// <summary>Runs on a node's current life: lost if it died or restarted since, held while it is paused.</summary>
-    private static void RunOn(SimReplica node, int life, Action<SimReplica> action)
-    {
-        if (node.Down || node.Incarnation != life)
-        {
-            return;
-        }
-
-        if (node.Paused)
-        {
-            node.Held.Add(() => RunOn(node, life, action));
-            return;
-        }
-
-        action(node);
-    }
-
-    /// <summary>A request and its reply (TCP-like: lost only across a partition, to a dead node, or by timeout).</summary>
-    public Task<T> Call<T>(SimReplica from, SimReplica to, Func<SimReplica, T> handle, Action<SimReplica, T>? onReply = null)
-    {
-        // Continuations run inline, on the clock's thread: the simulation stays deterministic.
-        var reply = new TaskCompletionSource<T>();
-        var life = from.Incarnation;
-        Send(from, to, target =>
-        {
-            T result;
-            lock (target.Keys.Gate)
-            {
-                result = handle(target);
-            }
-
-            Send(target, from, requester =>
-            {
-                if (!reply.Task.IsCompleted)
-                {
-                    onReply?.Invoke(requester, result);
-                    reply.TrySetResult(result);
-                }
-            }, lossy: false, incarnation: life);
-        }, lossy: false);
-        Clock.Schedule(RpcTimeout, () => RunOn(from, life, _ => reply.TrySetException(new TimeoutException($"{to} did not answer {from}"))));
-        return reply.Task;
-    }
-
-    // ---- the nodes ----
+    private SlotMap BuildRing() => SlotMap.Build(Nodes.Where(Members.Contains).Select(n => new RingNode(n.Id)), Replicas);
 
     private void Coordinate(int keyIndex, int via, Func<KeySpace, byte[], bool> command)
     {
@@ -330,108 +271,13 @@ internal sealed class ReplicaSimulation
     private static void Resume(SimReplica node)
     {
         node.Paused = false;
-        var held = node.Held.ToArray();
-        node.Held.Clear();
-        foreach (var action in held)
-        {
-            action();
-        }
+        ReleaseHeld(node);
     }
 
-    private void RestartEmpty(SimReplica node)
+    private static void Kill(SimReplica node)
     {
-        node.Wipe();
-        node.Down = false;
+        node.Down = true;
         node.Paused = false;
-        _ = HandOffAsync(node);
-    }
-
-    /// <summary>What a node that starts empty does: pulls every slot it holds from the other owners (<see cref="SlotHandOff.Plan"/>).</summary>
-    private async Task HandOffAsync(SimReplica node)
-    {
-        var alone = SlotMap.Build([new RingNode(node.Id)], Replicas);
-        foreach (var (source, slots) in SlotHandOff.Plan(alone, Ring, node.Id))
-        {
-            try
-            {
-                await ReplicaSync.PullAsync(node.Keys, new SimReplicaPeer(this, node, Nodes.First(n => n.Id == source)), SlotBitmap.From(slots), CancellationToken.None).ConfigureAwait(false);
-            }
-            catch (TimeoutException)
-            {
-                // As on a server: the pull is lost; anti-entropy repairs what it missed.
-            }
-        }
-    }
-
-    private void ScheduleAntiEntropy(SimReplica node) =>
-        Clock.Schedule(AntiEntropyInterval * (0.75 + (_random.NextDouble() * 0.5)), () =>
-        {
-            if (_periodic && node.CanAct && !node.RoundInFlight)
-            {
-                var peer = Nodes[(Nodes.IndexOf(node) + 1 + _random.Next(Nodes.Count - 1)) % Nodes.Count];
-                _ = GuardedRoundAsync(node, peer);
-            }
-
-            ScheduleAntiEntropy(node);
-        });
-
-    private void ScheduleExpiry(SimReplica node) =>
-        Clock.Schedule(ExpiryCycle, () =>
-        {
-            if (node.CanAct)
-            {
-                lock (node.Keys.Gate)
-                {
-                    node.Keys.ActiveExpireCycle(64);
-                }
-            }
-
-            ScheduleExpiry(node);
-        });
-
-    private async Task GuardedRoundAsync(SimReplica node, SimReplica peer)
-    {
-        try
-        {
-            await RoundAsync(node, peer).ConfigureAwait(false);
-        }
-        catch (TimeoutException)
-        {
-            // The next round retries, as on a server.
-        }
-    }
-
-    /// <summary>Anti-entropy with one peer, as <see cref="AntiEntropy"/> runs it: repeated while the slot bound leaves work.</summary>
-    private async Task<RepairResult> RoundAsync(SimReplica node, SimReplica peer)
-    {
-        var shared = AntiEntropy.SharedSlots(Ring, Ring.IndexOf(node.Id), Ring.IndexOf(peer.Id));
-        if (shared is null)
-        {
-            return default;
-        }
-
-        var life = node.Incarnation;
-        node.RoundInFlight = true;
-        try
-        {
-            // The first exchange tells how far apart the two were; the rest finish its repair.
-            var first = await ReplicaSync.RepairAsync(node.Keys, new SimReplicaPeer(this, node, peer), shared, AntiEntropy.MaxSlotsPerRound, CancellationToken.None).ConfigureAwait(false);
-            Rounds++;
-            var result = first;
-            while (!result.Complete)
-            {
-                result = await ReplicaSync.RepairAsync(node.Keys, new SimReplicaPeer(this, node, peer), shared, AntiEntropy.MaxSlotsPerRound, CancellationToken.None).ConfigureAwait(false);
-                Rounds++;
-            }
-
-            return first;
-        }
-        finally
-        {
-            if (node.Incarnation == life)
-            {
-                node.RoundInFlight = false;
-            }
-        }
+        ReleaseHeld(node);
     }
 }

@@ -42,6 +42,9 @@ internal sealed class SimReplica
 
     public bool RoundInFlight { get; set; }
 
+    /// <summary>The last ring this node acted on (its hand-off plans from there to the current one).</summary>
+    public Cache.Gossip.Ring.SlotMap? SeenRing { get; set; }
+
     public bool CanAct => !Down && !Paused;
 
     public void Observe(string key, in ReplicatedEntry entry)
@@ -57,7 +60,6 @@ internal sealed class SimReplica
     {
         Keys = NewKeySpace();
         Shadow.Clear();
-        Held.Clear();
         Incarnation++;
         RoundInFlight = false;
     }

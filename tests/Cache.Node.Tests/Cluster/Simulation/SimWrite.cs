@@ -14,7 +14,4 @@ internal sealed class SimWrite(string key, ReplicatedEntry entry, SimReplica coo
 
     /// <summary>True once <see cref="ReplicaSimulation.WriteQuorum"/> copies confirmed it: the client got OK.</summary>
     public bool Acknowledged { get; set; }
-
-    /// <summary>True while a node that confirmed holding the write has not restarted empty since.</summary>
-    public bool HasSurvivingCopy => Holders.Any(h => h.Node.Incarnation == h.Incarnation);
 }
