@@ -21,6 +21,7 @@ internal sealed partial class AntiEntropy : IAsyncDisposable
     private readonly ClusterMembership _cluster;
     private readonly PeerLinks _peers;
     private readonly KeySpace _keys;
+    private readonly SlotHandOff _handOff;
     private readonly AntiEntropyStats _stats;
     private readonly TimeSpan _interval;
     private readonly TimeProvider _time;
@@ -30,9 +31,10 @@ internal sealed partial class AntiEntropy : IAsyncDisposable
     private readonly Task _loop;
     private string? _unfinished;   // the peer whose differing slots the last round did not finish
 
-    public AntiEntropy(ClusterMembership cluster, PeerLinks peers, KeySpace keys, AntiEntropyStats stats,
+    public AntiEntropy(ClusterMembership cluster, PeerLinks peers, KeySpace keys, SlotHandOff handOff, AntiEntropyStats stats,
         TimeSpan interval, TimeProvider time, ILogger logger)
     {
+        _handOff = handOff;
         _cluster = cluster;
         _peers = peers;
         _keys = keys;
@@ -80,6 +82,16 @@ internal sealed partial class AntiEntropy : IAsyncDisposable
                 if (_unfinished is null)
                 {
                     await WaitForNextRoundAsync(_stopping.Token).ConfigureAwait(false);
+                }
+
+                // Entries left in slots this node does not own reach their owners; then the owners compare.
+                try
+                {
+                    await _handOff.PushStrandedAsync(_stopping.Token).ConfigureAwait(false);
+                }
+                catch (Exception ex) when (HandOffRetry.IsTransient(ex))
+                {
+                    LogRoundFailed(_logger, ex.Message);
                 }
 
                 await RunRoundAsync(_stopping.Token).ConfigureAwait(false);

@@ -1,5 +1,5 @@
 using System.Buffers.Binary;
-using System.Text;
+using K4os.Hash.xxHash;
 using Cache.Gossip.Ring;
 using Cache.Node.Storage;
 
@@ -9,7 +9,8 @@ namespace Cache.Node.Cluster;
 /// The asking side of anti-entropy and hand-off, over one key space and one peer: pull a peer's
 /// entries of some slots and merge them, push ours, and the anti-entropy exchange itself —
 /// compare the 128 segment digests of the shared slots, open only differing segments slot by
-/// slot, then pull the differing slots and push back only what the peer lacks or holds older.
+/// slot, then in each differing slot compare per-key leaves and move only the entries that differ
+/// (newer version wins, both ways).
 /// The same code runs between servers and in the simulated-network property tests.
 /// </summary>
 internal static class ReplicaSync
@@ -17,15 +18,14 @@ internal static class ReplicaSync
     /// <summary>Entries per page of a pull or a push.</summary>
     public const int EntriesPerPage = 1000;
 
+    /// <summary>Leaves per page of a LEAVES exchange (16 bytes each).</summary>
+    public const int LeavesPerPage = 16384;
+
     /// <summary>Per-entry overhead counted in the bytes a round reports (version, kind, expiry, framing).</summary>
     private const int EntryOverhead = 48;
 
-    /// <summary>
-    /// Pulls <paramref name="peer"/>'s entries of <paramref name="slots"/> and merges them here;
-    /// how many replaced ours. <paramref name="theirs"/> collects the versions the peer holds.
-    /// </summary>
-    public static async Task<(int Applied, long Bytes)> PullAsync(KeySpace keys, IReplicaPeer peer, byte[] slots, CancellationToken cancellationToken,
-        Dictionary<string, EntryVersion>? theirs = null)
+    /// <summary>Pulls <paramref name="peer"/>'s entries of <paramref name="slots"/> and merges them here; how many replaced ours.</summary>
+    public static async Task<(int Applied, long Bytes)> PullAsync(KeySpace keys, IReplicaPeer peer, byte[] slots, CancellationToken cancellationToken)
     {
         long cursor = 0;
         var applied = 0;
@@ -38,7 +38,6 @@ internal static class ReplicaSync
             {
                 foreach (var (key, entry) in page.Entries)
                 {
-                    theirs?.TryAdd(Encoding.Latin1.GetString(key), entry.Version);
                     applied += keys.Apply(key, entry) ? 1 : 0;
                     bytes += SizeOf(key, entry);
                 }
@@ -131,7 +130,11 @@ internal static class ReplicaSync
 
         var theirDigests = Expect(await peer.DigestsAsync(open, cancellationToken).ConfigureAwait(false), opened * sizeof(ulong), "DIGESTS");
         bytes += open.Length + theirDigests.Length;
-        var repair = new bool[HashSlot.Count];
+        // A slot one side holds nothing of moves whole; in the others the leaves (16 bytes per key)
+        // say which keys differ, and only those entries move.
+        var pullWhole = new bool[HashSlot.Count];
+        var pushWhole = new bool[HashSlot.Count];
+        var compare = new bool[HashSlot.Count];
         var differing = 0;
         var repairing = 0;
         lock (keys.Gate)
@@ -144,34 +147,128 @@ internal static class ReplicaSync
                     continue;
                 }
 
-                if (keys.SlotDigest(slot) != BinaryPrimitives.ReadUInt64LittleEndian(theirDigests.AsSpan(at)))
+                var ours = keys.SlotDigest(slot);
+                var theirs = BinaryPrimitives.ReadUInt64LittleEndian(theirDigests.AsSpan(at));
+                at += sizeof(ulong);
+                if (ours == theirs)
                 {
-                    differing++;
-                    // Bounded work per round: the rest are found again, and repaired, next round.
-                    if (repairing < maxSlots)
-                    {
-                        repair[slot] = true;
-                        repairing++;
-                    }
+                    continue;
                 }
 
-                at += sizeof(ulong);
+                differing++;
+                // Bounded work per round: the rest are found again, and repaired, next round.
+                if (repairing < maxSlots)
+                {
+                    (ours == 0 ? pullWhole : theirs == 0 ? pushWhole : compare)[slot] = true;
+                    repairing++;
+                }
             }
         }
 
-        if (repairing == 0)
+        var pulled = 0;
+        var pushed = 0;
+        if (pullWhole.Contains(true))
         {
-            return new RepairResult(sharedCount, 0, 0, 0, 0, bytes);
+            var (applied, pulledBytes) = await PullAsync(keys, peer, SlotBitmap.From(pullWhole), cancellationToken).ConfigureAwait(false);
+            (pulled, bytes) = (pulled + applied, bytes + SlotBitmap.Length + pulledBytes);
         }
 
-        // Their entries of the differing slots come in whole (newer ones merged here); ours go out
-        // only where they are missing there or newer than theirs.
-        var theirs = new Dictionary<string, EntryVersion>(StringComparer.Ordinal);
-        var (pulled, pulledBytes) = await PullAsync(keys, peer, SlotBitmap.From(repair), cancellationToken, theirs).ConfigureAwait(false);
-        var (pushed, pushedBytes) = await PushAsync(keys, peer, repair, cancellationToken,
-            (key, entry) => !theirs.TryGetValue(Encoding.Latin1.GetString(key), out var version) || entry.Version > version).ConfigureAwait(false);
-        bytes += SlotBitmap.Length + pulledBytes + pushedBytes;
+        if (pushWhole.Contains(true))
+        {
+            var (sent, pushedBytes) = await PushAsync(keys, peer, pushWhole, cancellationToken).ConfigureAwait(false);
+            (pushed, bytes) = (pushed + sent, bytes + pushedBytes);
+        }
+
+        if (compare.Contains(true))
+        {
+            var (applied, sent, leafBytes) = await ExchangeDifferingKeysAsync(keys, peer, compare, cancellationToken).ConfigureAwait(false);
+            (pulled, pushed, bytes) = (pulled + applied, pushed + sent, bytes + leafBytes);
+        }
+
         return new RepairResult(sharedCount, differing, repairing, pulled, pushed, bytes);
+    }
+
+    /// <summary>
+    /// The bottom of the tree: both sides list (key hash, entry hash) for the slots; the keys whose
+    /// hashes differ, or that only the peer holds, are fetched and merged here; ours go back where
+    /// the peer lacks them or holds an older version.
+    /// </summary>
+    private static async Task<(int Applied, int Sent, long Bytes)> ExchangeDifferingKeysAsync(KeySpace keys, IReplicaPeer peer, bool[] slots, CancellationToken cancellationToken)
+    {
+        var mask = SlotBitmap.From(slots);
+        long bytes = 0;
+        var theirs = new Dictionary<ulong, ulong>();
+        long cursor = 0;
+        do
+        {
+            var page = await peer.LeavesAsync(cursor, LeavesPerPage, mask, cancellationToken).ConfigureAwait(false);
+            foreach (var (keyHash, entryHash) in page.Leaves)
+            {
+                theirs[keyHash] = entryHash;
+            }
+
+            bytes += SlotBitmap.Length + (16L * page.Leaves.Count);
+            cursor = page.Next;
+        }
+        while (cursor != 0);
+
+        var ours = new Dictionary<ulong, ulong>();
+        var leaves = new List<(ulong KeyHash, ulong EntryHash)>();
+        var next = 0;
+        do
+        {
+            leaves.Clear();
+            lock (keys.Gate)
+            {
+                next = keys.ExportLeaves(next, LeavesPerPage, slot => slots[slot], leaves);
+            }
+
+            foreach (var (keyHash, entryHash) in leaves)
+            {
+                ours[keyHash] = entryHash;
+            }
+        }
+        while (next != 0);
+
+        var wanted = new List<ulong>();
+        foreach (var (keyHash, entryHash) in theirs)
+        {
+            if (!ours.TryGetValue(keyHash, out var mine) || mine != entryHash)
+            {
+                wanted.Add(keyHash);
+            }
+        }
+
+        var theirVersions = new Dictionary<ulong, EntryVersion>();
+        var applied = 0;
+        foreach (var chunk in wanted.Chunk(ReplicaDigests.MaxFetchHashes))
+        {
+            cursor = 0;
+            do
+            {
+                var page = await peer.FetchAsync(cursor, EntriesPerPage, mask, chunk, cancellationToken).ConfigureAwait(false);
+                lock (keys.Gate)
+                {
+                    foreach (var (key, entry) in page.Entries)
+                    {
+                        theirVersions[XXH64.DigestOf(key)] = entry.Version;
+                        applied += keys.Apply(key, entry) ? 1 : 0;
+                        bytes += SizeOf(key, entry);
+                    }
+                }
+
+                bytes += SlotBitmap.Length + (sizeof(ulong) * chunk.Length);
+                cursor = page.Next;
+            }
+            while (cursor != 0);
+        }
+
+        var (sent, pushedBytes) = await PushAsync(keys, peer, slots, cancellationToken, (key, entry) =>
+        {
+            var keyHash = XXH64.DigestOf(key);
+            return !theirs.ContainsKey(keyHash) || (theirVersions.TryGetValue(keyHash, out var version) && entry.Version > version);
+        }).ConfigureAwait(false);
+        return (applied, sent, bytes + pushedBytes);
     }
 
     private static long SizeOf(byte[] key, in ReplicatedEntry entry) => key.Length + entry.Value.Length + EntryOverhead;

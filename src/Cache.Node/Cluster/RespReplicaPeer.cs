@@ -16,9 +16,14 @@ internal sealed class RespReplicaPeer(PeerLink link) : IReplicaPeer
     {
         var reply = (await link.SendAsync(["GOSSIPCACHE"u8.ToArray(), "PULL"u8.ToArray(), ReplicationCodec.Number(cursor), ReplicationCodec.Number(count), slots])
             .WaitAsync(cancellationToken).ConfigureAwait(false)).ThrowIfError();
+        return Page(reply, "PULL");
+    }
+
+    private ExportPage Page(RespReply reply, string command)
+    {
         if (reply.Items is not [var next, { Items: { } items }] || !long.TryParse(next.Text, out var nextCursor))
         {
-            throw new RespConnectionException($"{link.Endpoint} answered GOSSIPCACHE PULL with an unexpected reply.");
+            throw new RespConnectionException($"{link.Endpoint} answered GOSSIPCACHE {command} with an unexpected reply.");
         }
 
         var entries = new List<(byte[] Key, ReplicatedEntry Entry)>(items.Count / ReplicationCodec.ArgsPerEntry);
@@ -31,6 +36,25 @@ internal sealed class RespReplicaPeer(PeerLink link) : IReplicaPeer
         }
 
         return new ExportPage(nextCursor, entries);
+    }
+
+    public async Task<LeafPage> LeavesAsync(long cursor, int count, byte[] slots, CancellationToken cancellationToken)
+    {
+        var reply = (await link.SendAsync(["GOSSIPCACHE"u8.ToArray(), "LEAVES"u8.ToArray(), ReplicationCodec.Number(cursor), ReplicationCodec.Number(count), slots])
+            .WaitAsync(cancellationToken).ConfigureAwait(false)).ThrowIfError();
+        if (reply.Items is not [var next, { Bytes: { } bytes }] || !long.TryParse(next.Text, out var nextCursor) || ReplicaDigests.DecodeLeaves(bytes) is not { } leaves)
+        {
+            throw new RespConnectionException($"{link.Endpoint} answered GOSSIPCACHE LEAVES with an unexpected reply.");
+        }
+
+        return new LeafPage(nextCursor, leaves);
+    }
+
+    public async Task<ExportPage> FetchAsync(long cursor, int count, byte[] slots, IReadOnlyCollection<ulong> keyHashes, CancellationToken cancellationToken)
+    {
+        var reply = (await link.SendAsync(["GOSSIPCACHE"u8.ToArray(), "FETCH"u8.ToArray(), ReplicationCodec.Number(cursor), ReplicationCodec.Number(count), slots, ReplicaDigests.EncodeHashes(keyHashes)])
+            .WaitAsync(cancellationToken).ConfigureAwait(false)).ThrowIfError();
+        return Page(reply, "FETCH");
     }
 
     public async Task<int> ApplyAsync(IReadOnlyList<(byte[] Key, ReplicatedEntry Entry)> entries, CancellationToken cancellationToken)

@@ -23,6 +23,7 @@ internal sealed partial class SlotHandOff : IDisposable
     private readonly SemaphoreSlim _oneAtATime = new(1, 1);
     private readonly CancellationTokenSource _stopping = new();
     private readonly TimeProvider _time;
+    private readonly StrandedSlots _stranded = new();
     private long _pending;
     private long _retrying;
     private int _generation;
@@ -64,15 +65,13 @@ internal sealed partial class SlotHandOff : IDisposable
         _peers.Retain(next.Nodes.Select(n => _cluster.RespEndpointOf(n.Id)).OfType<string>().ToHashSet(StringComparer.Ordinal));
         var generation = Interlocked.Increment(ref _generation);
         var plan = HandOffPlan.Pulls(previous, next, self);
-        Dictionary<string, bool[]> pushes;
         // Tombstones matter only while there are other copies to resurrect a key from.
         lock (_keys.Gate)
         {
             _keys.TombstoneHorizonMs = next.Nodes.Count > 1 ? _tombstoneHorizonMs : 0;
-            pushes = HandOffPlan.Pushes(next, self, slot => _keys.SlotDigest(slot) != 0);
         }
 
-        if (plan.Count == 0 && pushes.Count == 0)
+        if (next.IndexOf(self) < 0 || next.Nodes.Count <= 1)
         {
             return;
         }
@@ -94,7 +93,7 @@ internal sealed partial class SlotHandOff : IDisposable
         }
 
         Interlocked.Increment(ref _pending);
-        _ = RunAsync(plan, pushes, hold, generation);
+        _ = RunAsync(plan, hold, generation);
     }
 
     /// <summary>Completes when the hand-off that holds <paramref name="slot"/> is done; null when none does.</summary>
@@ -135,7 +134,7 @@ internal sealed partial class SlotHandOff : IDisposable
         public TaskCompletionSource Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 
-    private async Task RunAsync(Dictionary<string, bool[]> pulls, Dictionary<string, bool[]> pushes, Hold hold, int generation)
+    private async Task RunAsync(Dictionary<string, bool[]> pulls, Hold hold, int generation)
     {
         var later = new List<Func<CancellationToken, Task>>();
         try
@@ -172,10 +171,8 @@ internal sealed partial class SlotHandOff : IDisposable
             Interlocked.Decrement(ref _pending);
         }
 
-        foreach (var (target, slots) in pushes)
-        {
-            later.Add(ct => PushToAsync(target, slots, ct));
-        }
+        // Then what this node holds of slots it does not own (any more) goes to their owners.
+        later.Add(PushStrandedAsync);
 
         Interlocked.Add(ref _retrying, later.Count);
         try
@@ -215,16 +212,16 @@ internal sealed partial class SlotHandOff : IDisposable
         }
     }
 
-    private async Task PushToAsync(string target, bool[] slots, CancellationToken cancellationToken)
+    /// <summary>Pushes the entries of slots this node holds but does not own to their owners (see <see cref="StrandedSlots"/>).</summary>
+    public async Task PushStrandedAsync(CancellationToken cancellationToken)
     {
-        if (_cluster.Ring.IndexOf(target) < 0 || _cluster.RespEndpointOf(target) is not { } endpoint)
+        var pushed = await _stranded.PushAsync(_cluster.Ring, _cluster.Gossip.Name, _keys,
+            id => _cluster.RespEndpointOf(id) is { } endpoint ? new RespReplicaPeer(_peers.ForReplication(endpoint)) : null, cancellationToken).ConfigureAwait(false);
+        if (pushed > 0)
         {
-            return;
+            _stats.HandedOff(pushed);
+            LogHandedBack(_logger, pushed);
         }
-
-        var pushed = await PushSlotsAsync(endpoint, slots, cancellationToken).ConfigureAwait(false);
-        _stats.HandedOff(pushed);
-        LogHandedBack(_logger, pushed, target);
     }
 
     /// <summary>
@@ -299,8 +296,8 @@ internal sealed partial class SlotHandOff : IDisposable
     [LoggerMessage(EventId = 304, Level = LogLevel.Warning, Message = "Leaving: handing entries to {Target} failed ({Error}); keys with no other copy are lost")]
     private static partial void LogPushFailed(ILogger logger, string target, string error);
 
-    [LoggerMessage(EventId = 306, Level = LogLevel.Information, Message = "Hand-off: sent {Entries} entries of slots this node no longer owns to {Target}")]
-    private static partial void LogHandedBack(ILogger logger, int entries, string target);
+    [LoggerMessage(EventId = 306, Level = LogLevel.Information, Message = "Hand-off: sent {Entries} entries of slots this node does not own to their owners")]
+    private static partial void LogHandedBack(ILogger logger, int entries);
 
     [LoggerMessage(EventId = 307, Level = LogLevel.Debug, Message = "Hand-off transfer failed ({Error}); retrying with backoff while the ring stays as it is")]
     private static partial void LogTransferFailed(ILogger logger, string error);

@@ -7,8 +7,9 @@ namespace Cache.Node.Commands;
 /// <summary>
 /// GOSSIPCACHE: the node-to-node commands on the RESP port. PEER marks a connection as a peer's
 /// (served locally, never forwarded), APPLY merges replicated entries, PULL exports the entries
-/// of a set of slots for hand-off, ENTRY gives one key's version for quorum reads, and TREE and
-/// DIGESTS give the slot digests anti-entropy compares. Entries merge by version, so repeats and reordering are harmless.
+/// of a set of slots for hand-off, ENTRY gives one key's version for quorum reads, and TREE,
+/// DIGESTS, LEAVES and FETCH walk the digest tree anti-entropy compares down to the entries that
+/// differ. Entries merge by version, so repeats and reordering are harmless.
 /// </summary>
 internal static class PeerCommands
 {
@@ -19,7 +20,9 @@ internal static class PeerCommands
             .AddSubCommand(new("entry", 3, CommandFlags.ReadOnly | CommandFlags.Stale | CommandFlags.Fast, Entry, "cluster", "A key's versioned state (tombstones included), for quorum reads."))
             .AddSubCommand(new("tree", 3, CommandFlags.ReadOnly | CommandFlags.Stale, Tree, "cluster", "The 128 segment digests of the slots a bitmap selects (8 bytes each, little-endian)."))
             .AddSubCommand(new("digests", 3, CommandFlags.ReadOnly | CommandFlags.Stale, Digests, "cluster", "The digest of each slot a bitmap selects, in slot order (8 bytes each, little-endian)."))
-            .AddSubCommand(new("pull", 5, CommandFlags.ReadOnly | CommandFlags.Stale, Pull, "cluster", "Exports the entries of a set of slots: cursor count slot-bitmap.")));
+            .AddSubCommand(new("pull", 5, CommandFlags.ReadOnly | CommandFlags.Stale, Pull, "cluster", "Exports the entries of a set of slots: cursor count slot-bitmap."))
+            .AddSubCommand(new("leaves", 5, CommandFlags.ReadOnly | CommandFlags.Stale, Leaves, "cluster", "The (key hash, entry hash) leaves of a set of slots, 16 bytes each: cursor count slot-bitmap."))
+            .AddSubCommand(new("fetch", 6, CommandFlags.ReadOnly | CommandFlags.Stale, Fetch, "cluster", "Exports the entries of a set of slots whose key hashes are listed: cursor count slot-bitmap key-hashes.")));
 
     private static void Peer(ClientSession client, in RespRequest request)
     {
@@ -103,15 +106,59 @@ internal static class PeerCommands
 
     private static void Pull(ClientSession client, in RespRequest request)
     {
-        if (!RespNumbers.TryParseInt64(request[2], out var cursor) || cursor is < 0 or > int.MaxValue
-            || !RespNumbers.TryParseInt64(request[3], out var count) || count is < 1 or > ReplicaDigests.MaxPageEntries
-            || request[4].Length != SlotBitmap.Length)
+        if (!TryReadPage(request, ReplicaDigests.MaxPageEntries, out var cursor, out var count))
         {
             client.Reply.Error("ERR syntax error"u8);
             return;
         }
 
-        var page = ReplicaDigests.Export(client.Keys, cursor, (int)count, request[4].ToArray());
+        WritePage(client, ReplicaDigests.Export(client.Keys, cursor, count, request[4].ToArray()));
+    }
+
+    private static void Leaves(ClientSession client, in RespRequest request)
+    {
+        if (!TryReadPage(request, ReplicaDigests.MaxPageLeaves, out var cursor, out var count))
+        {
+            client.Reply.Error("ERR syntax error"u8);
+            return;
+        }
+
+        var page = ReplicaDigests.Leaves(client.Keys, cursor, count, request[4].ToArray());
+        client.Reply.ArrayHeader(2);
+        client.Reply.BulkInteger(page.Next);
+        client.Reply.Bulk(ReplicaDigests.Encode(page.Leaves));
+    }
+
+    private static void Fetch(ClientSession client, in RespRequest request)
+    {
+        if (!TryReadPage(request, ReplicaDigests.MaxPageEntries, out var cursor, out var count)
+            || request[5].Length > ReplicaDigests.MaxFetchHashes * sizeof(ulong)
+            || ReplicaDigests.DecodeHashes(request[5]) is not { } hashes)
+        {
+            client.Reply.Error("ERR syntax error"u8);
+            return;
+        }
+
+        WritePage(client, ReplicaDigests.Fetch(client.Keys, cursor, count, request[4].ToArray(), hashes));
+    }
+
+    // cursor count slot-bitmap: the paging arguments PULL, LEAVES and FETCH share.
+    private static bool TryReadPage(in RespRequest request, int maxCount, out long cursor, out int count)
+    {
+        count = 0;
+        if (!RespNumbers.TryParseInt64(request[2], out cursor) || cursor is < 0 or > int.MaxValue
+            || !RespNumbers.TryParseInt64(request[3], out var asked) || asked < 1 || asked > maxCount
+            || request[4].Length != SlotBitmap.Length)
+        {
+            return false;
+        }
+
+        count = (int)asked;
+        return true;
+    }
+
+    private static void WritePage(ClientSession client, ExportPage page)
+    {
         client.Reply.ArrayHeader(2);
         client.Reply.BulkInteger(page.Next);
         var args = new List<ReadOnlyMemory<byte>>(page.Entries.Count * ReplicationCodec.ArgsPerEntry);

@@ -148,7 +148,7 @@ internal sealed class NodeHost : IAsyncDisposable
         var handOff = new SlotHandOff(cluster, server.Peers, server.Keys, stats, options.TombstoneHorizon, time,
             host.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Cache.Node.HandOff"));
         server.HandOff = handOff;
-        server.AntiEntropy = new AntiEntropy(cluster, server.Peers, server.Keys, server.AntiEntropyStats,
+        server.AntiEntropy = new AntiEntropy(cluster, server.Peers, server.Keys, handOff, server.AntiEntropyStats,
             TimeSpan.FromMilliseconds(options.AntiEntropyInterval), time,
             host.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Cache.Node.AntiEntropy"));
         return new NodeHost(host, server, port, handOff);

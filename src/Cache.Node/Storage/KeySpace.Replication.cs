@@ -117,11 +117,13 @@ internal sealed partial class KeySpace
     private void Captured(ReadOnlySpan<byte> key) => _captured!.Add(key.ToArray());
 
     /// <summary>
-    /// Exports keys (live ones and tombstones) whose hash slot <paramref name="wanted"/> accepts,
-    /// walking table slots from <paramref name="cursor"/> until <paramref name="maxEntries"/> were
-    /// found or ten times that many slots were walked; returns the next cursor, 0 at the end.
+    /// Exports keys (live ones and tombstones) whose hash slot <paramref name="wanted"/> accepts
+    /// (and, when <paramref name="keyHashes"/> is given, whose xxHash64 it holds), walking table
+    /// slots from <paramref name="cursor"/> until <paramref name="maxEntries"/> were found or ten
+    /// times that many slots were walked; returns the next cursor, 0 at the end.
     /// </summary>
-    public int ExportWhere(int cursor, int maxEntries, Func<int, bool> wanted, List<(byte[] Key, ReplicatedEntry Entry)> output)
+    public int ExportWhere(int cursor, int maxEntries, Func<int, bool> wanted, List<(byte[] Key, ReplicatedEntry Entry)> output,
+        IReadOnlySet<ulong>? keyHashes = null)
     {
         var i = Math.Max(0, cursor);
         var limit = _table.SlotLimit;
@@ -134,7 +136,7 @@ internal sealed partial class KeySpace
             }
 
             var key = _table.KeyAt(i);
-            if (!wanted(Cache.Gossip.Ring.HashSlot.ForKey(key)))
+            if (!wanted(Cache.Gossip.Ring.HashSlot.ForKey(key)) || (keyHashes is not null && !keyHashes.Contains(K4os.Hash.xxHash.XXH64.DigestOf(key))))
             {
                 continue;
             }
@@ -142,6 +144,35 @@ internal sealed partial class KeySpace
             if (Export(key) is { } entry)
             {
                 output.Add((key.ToArray(), entry));
+            }
+        }
+
+        return i >= limit ? 0 : i;
+    }
+
+    /// <summary>
+    /// The leaves of the digest tree for the slots <paramref name="wanted"/> accepts: per entry
+    /// (tombstones included), its key's xxHash64 and its contribution to the slot digest (key,
+    /// version, writer). Paged as <see cref="ExportWhere"/>; 16 bytes per key instead of the entry.
+    /// </summary>
+    public int ExportLeaves(int cursor, int maxLeaves, Func<int, bool> wanted, List<(ulong KeyHash, ulong EntryHash)> output)
+    {
+        var i = Math.Max(0, cursor);
+        var limit = _table.SlotLimit;
+        var maxWalk = Math.Max(10L * maxLeaves, 1000L);
+        for (long walked = 0; i < limit && output.Count < maxLeaves && walked < maxWalk; i++, walked++)
+        {
+            if (!_table.IsOccupied(i) || _table.SlotAt(i).Version == 0)
+            {
+                continue;
+            }
+
+            var key = _table.KeyAt(i);
+            if (wanted(Cache.Gossip.Ring.HashSlot.ForKey(key)))
+            {
+                var keyHash = K4os.Hash.xxHash.XXH64.DigestOf(key);
+                ref var entry = ref _table.SlotAt(i);
+                output.Add((keyHash, Contribution(keyHash, entry.Version, entry.Node)));
             }
         }
 

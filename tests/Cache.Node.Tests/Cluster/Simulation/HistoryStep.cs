@@ -16,6 +16,9 @@ internal abstract record HistoryStep
 
     public const int FirstMembers = 4;
 
+    /// <summary>The first four keys share one hash slot (a hash tag), so slots hold several keys and differ in some of them.</summary>
+    public static string KeyName(int key) => key < 4 ? $"{{t}}k{key}" : $"k{key}";
+
     /// <summary>FsCheck's generator and shrinker for whole histories.</summary>
     public static Arbitrary<HistoryStep[]> Histories(int maxSteps) =>
         Arb.From(Gen.Choose(1, maxSteps).SelectMany(n => Step().ArrayOf(n)), Shrink);
@@ -64,22 +67,22 @@ internal abstract record HistoryStep
 
     public sealed record Write(int Key, int Value, int TtlMs, int Via) : HistoryStep
     {
-        public override string ToString() => $"SET k{Key} v{Value}{(TtlMs > 0 ? $" PX {TtlMs}" : "")} via owner #{Via}";
+        public override string ToString() => $"SET {KeyName(Key)} v{Value}{(TtlMs > 0 ? $" PX {TtlMs}" : "")} via owner #{Via}";
     }
 
     public sealed record Delete(int Key, int Via) : HistoryStep
     {
-        public override string ToString() => $"DEL k{Key} via owner #{Via}";
+        public override string ToString() => $"DEL {KeyName(Key)} via owner #{Via}";
     }
 
     public sealed record Expire(int Key, int TtlMs, int Via) : HistoryStep
     {
-        public override string ToString() => $"PEXPIRE k{Key} {TtlMs} via owner #{Via}";
+        public override string ToString() => $"PEXPIRE {KeyName(Key)} {TtlMs} via owner #{Via}";
     }
 
     public sealed record Persist(int Key, int Via) : HistoryStep
     {
-        public override string ToString() => $"PERSIST k{Key} via owner #{Via}";
+        public override string ToString() => $"PERSIST {KeyName(Key)} via owner #{Via}";
     }
 
     public sealed record Wait(int Ms) : HistoryStep

@@ -33,10 +33,15 @@ public sealed class ReplicaConvergenceProperties
         world.Run(history);
         world.StopFaults();
         world.AntiEntropyPass();
+        if (world.Errors.Count > 0)
+        {
+            Fail(seed, $"background work failed: {world.Errors[0]}");
+        }
+
         var now = world.Nodes[0].Keys.NowMs;
         for (var k = 0; k < HistoryStep.Keys; k++)
         {
-            var key = $"k{k}";
+            var key = HistoryStep.KeyName(k);
             var bytes = Encoding.ASCII.GetBytes(key);
             var owners = world.OwnersOf(key);
             var held = owners.Select(o => (Node: o, Entry: Export(o, bytes))).ToArray();

@@ -50,7 +50,7 @@ public sealed class ReplicaScenarioTests
         var after = SlotMap.Build(Enumerable.Range(0, FirstMembers + 1).Select(i => new RingNode($"n{i}")), ReplicaSimulation.Replicas);
         var (key, node, via) = Enumerable.Range(0, Keys).SelectMany(k =>
         {
-            var slot = HashSlot.ForKey(Encoding.ASCII.GetBytes($"k{k}"));
+            var slot = HashSlot.ForKey(Encoding.ASCII.GetBytes(KeyName(k)));
             var owners = before.OwnerIndices(slot).ToArray().Select(i => before.Nodes[i].Id).ToList();
             var ownersAfter = after.OwnerIndices(slot).ToArray().Select(i => after.Nodes[i].Id).ToList();
             return owners.Where(o => !ownersAfter.Contains(o)).Select(o => (k, int.Parse(o[1..], System.Globalization.CultureInfo.InvariantCulture), owners.IndexOf(o)));
@@ -64,5 +64,18 @@ public sealed class ReplicaScenarioTests
             new Heal(), new Wait(10),
         ];
         ReplicaConvergenceProperties.RunHistory(history, seed: 4);
+    }
+
+    [Fact]
+    public void Writes_survive_two_owners_dying_while_a_node_joins()
+    {
+        // Found by the property test (seed 25091) when hand-off planned its pushes before its own
+        // pulls had run; kept as a regression case.
+        HistoryStep[] history =
+        [
+            new Write(3, 618, 0, 0), new Write(7, 525, 2531, 2), new Write(1, 882, 0, 3), new Write(0, 734, 0, 1),
+            new Write(4, 351, 0, 5), new Write(0, 194, 0, 3), new Write(5, 604, 0, 4), new Kill(3), new Kill(2), new Join(4),
+        ];
+        ReplicaConvergenceProperties.RunHistory(history, seed: 25091);
     }
 }

@@ -12,6 +12,9 @@ internal sealed partial class ReplicaSimulation
     private int _ringGeneration;
     private int _handOffs;
 
+    /// <summary>Unexpected exceptions from background work (hand-off, anti-entropy); the checks require none.</summary>
+    public List<string> Errors { get; } = [];
+
     private void RestartEmpty(SimReplica node)
     {
         node.Wipe();
@@ -89,23 +92,38 @@ internal sealed partial class ReplicaSimulation
                 transfers.Add(ct => ReplicaSync.PullAsync(node.Keys, new SimReplicaPeer(this, node, NodeNamed(source)), SlotBitmap.From(slots), ct));
             }
 
-            Dictionary<string, bool[]> pushes;
-            lock (node.Keys.Gate)
-            {
-                pushes = HandOffPlan.Pushes(next, node.Id, slot => node.Keys.SlotDigest(slot) != 0);
-            }
-
-            foreach (var (target, slots) in pushes)
-            {
-                transfers.Add(ct => ReplicaSync.PushAsync(node.Keys, new SimReplicaPeer(this, node, NodeNamed(target)), slots, ct));
-            }
+            transfers.Add(ct => PushStrandedAsync(node, ct));
 
             await HandOffRetry.RunAsync(transfers, () => generation == _ringGeneration && node.Incarnation == life && !node.Down && Members.Contains(node),
                 Clock, null, CancellationToken.None).ConfigureAwait(false);
         }
+        catch (Exception ex)
+        {
+            Errors.Add($"hand-off on {node}: {ex}");
+        }
         finally
         {
             _handOffs--;
+        }
+    }
+
+    /// <summary>What the server does on each ring change and before each anti-entropy round.</summary>
+    private Task<int> PushStrandedAsync(SimReplica node, CancellationToken cancellationToken) =>
+        node.Stranded.PushAsync(Ring, node.Id, node.Keys, id => new SimReplicaPeer(this, node, NodeNamed(id)), cancellationToken);
+
+    private async Task GuardedStrandedPushAsync(SimReplica node)
+    {
+        try
+        {
+            await PushStrandedAsync(node, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            // Pushed again next round, as on a server.
+        }
+        catch (Exception ex)
+        {
+            Errors.Add($"stranded push from {node}: {ex}");
         }
     }
 
@@ -115,6 +133,7 @@ internal sealed partial class ReplicaSimulation
             var others = Nodes.Where(n => n != node && Members.Contains(n)).ToArray();
             if (_periodic && node.CanAct && !node.RoundInFlight && Members.Contains(node) && others.Length > 0)
             {
+                _ = GuardedStrandedPushAsync(node);
                 _ = GuardedRoundAsync(node, others[_random.Next(others.Length)]);
             }
 
@@ -144,6 +163,10 @@ internal sealed partial class ReplicaSimulation
         catch (TimeoutException)
         {
             // The next round retries, as on a server.
+        }
+        catch (Exception ex)
+        {
+            Errors.Add($"anti-entropy {node} -> {peer}: {ex}");
         }
     }
 

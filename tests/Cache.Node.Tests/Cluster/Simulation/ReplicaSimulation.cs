@@ -185,11 +185,21 @@ internal sealed partial class ReplicaSimulation
         }
     }
 
-    /// <summary>One anti-entropy exchange between every two members that share slots; the results.</summary>
+    /// <summary>One anti-entropy round: stranded slots pushed, then an exchange between every two members; the results.</summary>
     public List<(SimReplica Node, SimReplica Peer, RepairResult Result)> AntiEntropyPass()
     {
         var results = new List<(SimReplica, SimReplica, RepairResult)>();
         var members = Nodes.Where(Members.Contains).ToList();
+
+        // As each server's round starts: entries held in slots a node does not own go to the owners.
+        foreach (var member in members)
+        {
+            var push = PushStrandedAsync(member, CancellationToken.None);
+            if (!Clock.AdvanceUntil(() => push.IsCompleted, TimeSpan.FromMinutes(1)) || !push.IsCompletedSuccessfully)
+            {
+                throw new InvalidOperationException($"{member} could not push its stranded slots on a healed network: {push.Exception?.GetBaseException().Message ?? "still running"}");
+            }
+        }
 
         // Each pair once, so what converges here is the push as much as the pull.
         for (var i = 0; i < members.Count; i++)
@@ -213,7 +223,7 @@ internal sealed partial class ReplicaSimulation
 
     private void Coordinate(int keyIndex, int via, Func<KeySpace, byte[], bool> command)
     {
-        var key = $"k{keyIndex}";
+        var key = HistoryStep.KeyName(keyIndex);
         var up = OwnersOf(key).Where(n => n.CanAct).ToArray();
         if (up.Length == 0)
         {

@@ -30,6 +30,9 @@ internal sealed class SimReplica
     /// <summary>Per key, the highest-versioned entry delivered here (by version only, not by <see cref="EntryMerge"/>).</summary>
     public Dictionary<string, ReplicatedEntry> Shadow { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>What this node pushed of slots it does not own (the server's <see cref="Cache.Node.Cluster.StrandedSlots"/>).</summary>
+    public Cache.Node.Cluster.StrandedSlots Stranded { get; private set; } = new();
+
     /// <summary>Bumped on every empty restart: messages and replies for an earlier life are lost.</summary>
     public int Incarnation { get; private set; }
 
@@ -60,6 +63,7 @@ internal sealed class SimReplica
     {
         Keys = NewKeySpace();
         Shadow.Clear();
+        Stranded = new();
         Incarnation++;
         RoundInFlight = false;
     }

@@ -26,6 +26,18 @@ internal sealed class SimReplicaPeer(ReplicaSimulation world, SimReplica from, S
             }
         });
 
+    public Task<LeafPage> LeavesAsync(long cursor, int count, byte[] slots, CancellationToken cancellationToken) =>
+        world.Call(from, to, target => ReplicaDigests.Leaves(target.Keys, cursor, count, slots));
+
+    public Task<ExportPage> FetchAsync(long cursor, int count, byte[] slots, IReadOnlyCollection<ulong> keyHashes, CancellationToken cancellationToken) =>
+        world.Call(from, to, target => ReplicaDigests.Fetch(target.Keys, cursor, count, slots, keyHashes.ToHashSet()), (requester, page) =>
+        {
+            foreach (var (key, entry) in page.Entries)
+            {
+                requester.Observe(ReplicaSimulation.KeyName(key), entry);
+            }
+        });
+
     public Task<int> ApplyAsync(IReadOnlyList<(byte[] Key, ReplicatedEntry Entry)> entries, CancellationToken cancellationToken) =>
         world.Call(from, to, target =>
         {
