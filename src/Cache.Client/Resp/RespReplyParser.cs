@@ -12,7 +12,9 @@ internal sealed class RespReplyParser
 {
     private const int MaxDepth = 64;
     private const long MaxBulkLength = 512L * 1024 * 1024;
+    private readonly Stack<long> _open = new();   // elements still to come in each open aggregate of a partial reply
     private long _needed;   // the pending reply cannot complete with fewer buffered bytes
+    private long _scanned;  // bytes of the pending reply already scanned (whole elements)
 
     /// <summary>Tries to parse one reply; on success, <paramref name="consumed"/> is where it ended.</summary>
     public bool TryParse(in ReadOnlySequence<byte> buffer, out RespReply? reply, out SequencePosition consumed)
@@ -54,7 +56,9 @@ internal sealed class RespReplyParser
         return true;
     }
 
-    // Where the first whole reply ends; remembers how many bytes a partial one needs at least.
+    // Where the first whole reply ends. A partial reply's scan resumes where it stopped (the
+    // elements already seen and the open aggregates' remaining counts are kept), so a large
+    // reply arriving in many reads is scanned once, not once per read.
     private bool TryFindEnd(in ReadOnlySequence<byte> buffer, out SequencePosition end)
     {
         end = buffer.Start;
@@ -64,24 +68,53 @@ internal sealed class RespReplyParser
         }
 
         var scan = new SequenceReader<byte>(buffer);
-        if (!TrySkip(ref scan, 0))
+        scan.Advance(_scanned);
+        while (true)
         {
-            _needed = Math.Max(_needed, buffer.Length + 1);
-            return false;
-        }
+            var start = scan.Consumed;
+            if (!TrySkipHeader(ref scan, out var children, out var needed))
+            {
+                _scanned = start;
+                _needed = Math.Max(needed, buffer.Length + 1);
+                return false;
+            }
 
-        _needed = 0;
-        end = scan.Position;
-        return true;
+            if (children > 0)
+            {
+                if (_open.Count >= MaxDepth)
+                {
+                    throw new RespConnectionException("The server sent replies nested more than 64 deep.");
+                }
+
+                _open.Push(children);
+                continue;
+            }
+
+            // An element is complete: so is every aggregate it was the last element of.
+            while (_open.Count > 0)
+            {
+                var left = _open.Pop() - 1;
+                if (left > 0)
+                {
+                    _open.Push(left);
+                    break;
+                }
+            }
+
+            if (_open.Count == 0)
+            {
+                (_scanned, _needed) = (0, 0);
+                end = scan.Position;
+                return true;
+            }
+        }
     }
 
-    private bool TrySkip(ref SequenceReader<byte> reader, int depth)
+    // Reads one element's header (and a bulk's body); children is how many elements an
+    // aggregate holds (0 for anything complete by itself). False when more bytes are needed.
+    private static bool TrySkipHeader(ref SequenceReader<byte> reader, out long children, out long needed)
     {
-        if (depth > MaxDepth)
-        {
-            throw new RespConnectionException("The server sent replies nested more than 64 deep.");
-        }
-
+        (children, needed) = (0, 0);
         if (!reader.TryRead(out var type) || !reader.TryReadTo(out ReadOnlySequence<byte> line, "\r\n"u8))
         {
             return false;
@@ -103,7 +136,7 @@ internal sealed class RespReplyParser
 
                 if (reader.Remaining < length + 2)
                 {
-                    _needed = reader.Consumed + length + 2;
+                    needed = reader.Consumed + length + 2;
                     return false;
                 }
 
@@ -111,20 +144,20 @@ internal sealed class RespReplyParser
                 return true;
             case (byte)'*' or (byte)'~' or (byte)'>' or (byte)'%' or (byte)'|':
                 var count = ParseInteger(line);
+                if (count < 0 || (count == 0 && type != (byte)'|'))
+                {
+                    return true;
+                }
+
+                // Every element takes at least three bytes: a count beyond what has arrived waits
+                // (this also keeps a hostile count from overflowing when maps double it).
                 if (count > reader.Remaining)
                 {
+                    needed = reader.Consumed + count;
                     return false;
                 }
 
-                var elements = (type is (byte)'%' or (byte)'|' ? count * 2 : count) + (type == (byte)'|' ? 1 : 0);
-                for (long i = 0; i < elements; i++)
-                {
-                    if (!TrySkip(ref reader, depth + 1))
-                    {
-                        return false;
-                    }
-                }
-
+                children = (type is (byte)'%' or (byte)'|' ? count * 2 : count) + (type == (byte)'|' ? 1 : 0);
                 return true;
             case (byte)'+' or (byte)'-' or (byte)':' or (byte)',' or (byte)'#' or (byte)'_' or (byte)'(':
                 return true;

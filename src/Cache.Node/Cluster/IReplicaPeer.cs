@@ -18,11 +18,11 @@ internal interface IReplicaPeer
     /// <summary>One page of the peer's entries (tombstones included) of the slots <paramref name="slots"/> selects.</summary>
     Task<ExportPage> PullAsync(long cursor, int count, byte[] slots, CancellationToken cancellationToken);
 
-    /// <summary>One page of the leaves (key hash, entry hash) of the peer's entries of the slots <paramref name="slots"/> selects.</summary>
+    /// <summary>One page of the leaves (key, entry hash) of the peer's entries of the slots <paramref name="slots"/> selects.</summary>
     Task<LeafPage> LeavesAsync(long cursor, int count, byte[] slots, CancellationToken cancellationToken);
 
-    /// <summary>One page of the peer's entries of <paramref name="slots"/> whose key hashes <paramref name="keyHashes"/> holds.</summary>
-    Task<ExportPage> FetchAsync(long cursor, int count, byte[] slots, IReadOnlyCollection<ulong> keyHashes, CancellationToken cancellationToken);
+    /// <summary>The peer's entries (tombstones included) of <paramref name="keys"/>; keys it does not hold are left out.</summary>
+    Task<List<(byte[] Key, ReplicatedEntry Entry)>> FetchAsync(IReadOnlyList<byte[]> keys, CancellationToken cancellationToken);
 
     /// <summary>Has the peer merge <paramref name="entries"/>; how many replaced its own.</summary>
     Task<int> ApplyAsync(IReadOnlyList<(byte[] Key, ReplicatedEntry Entry)> entries, CancellationToken cancellationToken);

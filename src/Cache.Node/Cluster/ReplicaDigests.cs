@@ -17,11 +17,11 @@ internal static class ReplicaDigests
     /// <summary>Largest page of entries a peer may ask for.</summary>
     public const int MaxPageEntries = 4096;
 
-    /// <summary>Largest page of leaves a peer may ask for (16 bytes each).</summary>
+    /// <summary>Largest page of leaves a peer may ask for.</summary>
     public const int MaxPageLeaves = 65536;
 
-    /// <summary>Most key hashes one FETCH may carry (8 bytes each).</summary>
-    public const int MaxFetchHashes = 131072;
+    /// <summary>Most keys one FETCH may name.</summary>
+    public const int MaxFetchKeys = 4096;
 
     /// <summary>The digest of each segment over the slots <paramref name="mask"/> selects, little-endian.</summary>
     public static byte[] Tree(KeySpace keys, ReadOnlySpan<byte> mask)
@@ -69,78 +69,24 @@ internal static class ReplicaDigests
     /// <summary>A page of at most <paramref name="count"/> leaves of the slots <paramref name="slots"/> selects.</summary>
     public static LeafPage Leaves(KeySpace keys, long cursor, int count, byte[] slots)
     {
-        var leaves = new List<(ulong KeyHash, ulong EntryHash)>();
+        var leaves = new List<(byte[] Key, ulong EntryHash)>();
         var next = keys.ExportLeaves((int)cursor, count, slot => SlotBitmap.Contains(slots, slot), leaves);
         return new LeafPage(next, leaves);
     }
 
-    /// <summary>A page of at most <paramref name="count"/> entries of <paramref name="slots"/> whose key hashes are in <paramref name="keyHashes"/>.</summary>
-    public static ExportPage Fetch(KeySpace keys, long cursor, int count, byte[] slots, IReadOnlySet<ulong> keyHashes)
+    /// <summary>The entries (tombstones included) of <paramref name="names"/> this node holds.</summary>
+    public static List<(byte[] Key, ReplicatedEntry Entry)> Fetch(KeySpace keys, IEnumerable<byte[]> names)
     {
         var entries = new List<(byte[] Key, ReplicatedEntry Entry)>();
-        var next = keys.ExportWhere((int)cursor, count, slot => SlotBitmap.Contains(slots, slot), entries, keyHashes);
-        return new ExportPage(next, entries);
-    }
-
-    /// <summary>Leaves as bytes: 16 per leaf, key hash then entry hash, little-endian.</summary>
-    public static byte[] Encode(List<(ulong KeyHash, ulong EntryHash)> leaves)
-    {
-        var bytes = new byte[leaves.Count * 16];
-        for (var i = 0; i < leaves.Count; i++)
+        foreach (var key in names)
         {
-            BinaryPrimitives.WriteUInt64LittleEndian(bytes.AsSpan(i * 16), leaves[i].KeyHash);
-            BinaryPrimitives.WriteUInt64LittleEndian(bytes.AsSpan((i * 16) + 8), leaves[i].EntryHash);
+            if (keys.Export(key) is { } entry)
+            {
+                entries.Add((key, entry));
+            }
         }
 
-        return bytes;
-    }
-
-    /// <summary>The leaves <see cref="Encode"/> wrote; null when the length is not a multiple of 16.</summary>
-    public static List<(ulong KeyHash, ulong EntryHash)>? DecodeLeaves(ReadOnlySpan<byte> bytes)
-    {
-        if (bytes.Length % 16 != 0)
-        {
-            return null;
-        }
-
-        var leaves = new List<(ulong, ulong)>(bytes.Length / 16);
-        for (var at = 0; at < bytes.Length; at += 16)
-        {
-            leaves.Add((BinaryPrimitives.ReadUInt64LittleEndian(bytes[at..]), BinaryPrimitives.ReadUInt64LittleEndian(bytes[(at + 8)..])));
-        }
-
-        return leaves;
-    }
-
-    /// <summary>Key hashes as bytes, 8 each, little-endian.</summary>
-    public static byte[] EncodeHashes(IReadOnlyCollection<ulong> hashes)
-    {
-        var bytes = new byte[hashes.Count * sizeof(ulong)];
-        var at = 0;
-        foreach (var hash in hashes)
-        {
-            BinaryPrimitives.WriteUInt64LittleEndian(bytes.AsSpan(at), hash);
-            at += sizeof(ulong);
-        }
-
-        return bytes;
-    }
-
-    /// <summary>The key hashes <see cref="EncodeHashes"/> wrote; null when the length is not a multiple of 8.</summary>
-    public static HashSet<ulong>? DecodeHashes(ReadOnlySpan<byte> bytes)
-    {
-        if (bytes.Length % sizeof(ulong) != 0)
-        {
-            return null;
-        }
-
-        var hashes = new HashSet<ulong>(bytes.Length / sizeof(ulong));
-        for (var at = 0; at < bytes.Length; at += sizeof(ulong))
-        {
-            hashes.Add(BinaryPrimitives.ReadUInt64LittleEndian(bytes[at..]));
-        }
-
-        return hashes;
+        return entries;
     }
 
     /// <summary>Merges <paramref name="entries"/>; how many replaced what was here.</summary>

@@ -1,5 +1,5 @@
 using System.Buffers.Binary;
-using K4os.Hash.xxHash;
+using System.Text;
 using Cache.Gossip.Ring;
 using Cache.Node.Storage;
 
@@ -9,8 +9,8 @@ namespace Cache.Node.Cluster;
 /// The asking side of anti-entropy and hand-off, over one key space and one peer: pull a peer's
 /// entries of some slots and merge them, push ours, and the anti-entropy exchange itself —
 /// compare the 128 segment digests of the shared slots, open only differing segments slot by
-/// slot, then in each differing slot compare per-key leaves and move only the entries that differ
-/// (newer version wins, both ways).
+/// slot, then in each differing slot compare per-key leaves (key and entry hash, no value) and
+/// move only the entries that differ (newer version wins, both ways).
 /// The same code runs between servers and in the simulated-network property tests.
 /// </summary>
 internal static class ReplicaSync
@@ -18,8 +18,11 @@ internal static class ReplicaSync
     /// <summary>Entries per page of a pull or a push.</summary>
     public const int EntriesPerPage = 1000;
 
-    /// <summary>Leaves per page of a LEAVES exchange (16 bytes each).</summary>
+    /// <summary>Leaves per page of a LEAVES exchange.</summary>
     public const int LeavesPerPage = 16384;
+
+    /// <summary>Per-leaf overhead counted in a round's bytes (the 8-byte entry hash and RESP framing).</summary>
+    private const int LeafOverhead = 20;
 
     /// <summary>Per-entry overhead counted in the bytes a round reports (version, kind, expiry, framing).</summary>
     private const int EntryOverhead = 48;
@@ -122,14 +125,14 @@ internal static class ReplicaSync
             }
         }
 
-        long bytes = shared.Length + theirTree.Length;
+        long bytes = SlotBitmap.ToWire(shared).Length + theirTree.Length;
         if (opened == 0)
         {
             return new RepairResult(sharedCount, 0, 0, 0, 0, bytes);
         }
 
         var theirDigests = Expect(await peer.DigestsAsync(open, cancellationToken).ConfigureAwait(false), opened * sizeof(ulong), "DIGESTS");
-        bytes += open.Length + theirDigests.Length;
+        bytes += SlotBitmap.ToWire(open).Length + theirDigests.Length;
         // A slot one side holds nothing of moves whole; in the others the leaves (16 bytes per key)
         // say which keys differ, and only those entries move.
         var pullWhole = new bool[HashSlot.Count];
@@ -170,7 +173,7 @@ internal static class ReplicaSync
         if (pullWhole.Contains(true))
         {
             var (applied, pulledBytes) = await PullAsync(keys, peer, SlotBitmap.From(pullWhole), cancellationToken).ConfigureAwait(false);
-            (pulled, bytes) = (pulled + applied, bytes + SlotBitmap.Length + pulledBytes);
+            (pulled, bytes) = (pulled + applied, bytes + pulledBytes);
         }
 
         if (pushWhole.Contains(true))
@@ -189,31 +192,33 @@ internal static class ReplicaSync
     }
 
     /// <summary>
-    /// The bottom of the tree: both sides list (key hash, entry hash) for the slots; the keys whose
-    /// hashes differ, or that only the peer holds, are fetched and merged here; ours go back where
-    /// the peer lacks them or holds an older version.
+    /// The bottom of the tree: both sides list (key, entry hash) for the slots; the keys whose
+    /// hashes differ, or that only the peer holds, are fetched by name and merged here; ours go
+    /// back where the peer lacks them or holds an older version.
     /// </summary>
     private static async Task<(int Applied, int Sent, long Bytes)> ExchangeDifferingKeysAsync(KeySpace keys, IReplicaPeer peer, bool[] slots, CancellationToken cancellationToken)
     {
         var mask = SlotBitmap.From(slots);
+        var wire = SlotBitmap.ToWire(mask).Length;
         long bytes = 0;
-        var theirs = new Dictionary<ulong, ulong>();
+        var theirs = new Dictionary<string, ulong>(StringComparer.Ordinal);
         long cursor = 0;
         do
         {
             var page = await peer.LeavesAsync(cursor, LeavesPerPage, mask, cancellationToken).ConfigureAwait(false);
-            foreach (var (keyHash, entryHash) in page.Leaves)
+            foreach (var (key, entryHash) in page.Leaves)
             {
-                theirs[keyHash] = entryHash;
+                theirs[Encoding.Latin1.GetString(key)] = entryHash;
+                bytes += key.Length + LeafOverhead;
             }
 
-            bytes += SlotBitmap.Length + (16L * page.Leaves.Count);
+            bytes += wire;
             cursor = page.Next;
         }
         while (cursor != 0);
 
-        var ours = new Dictionary<ulong, ulong>();
-        var leaves = new List<(ulong KeyHash, ulong EntryHash)>();
+        var ours = new Dictionary<string, ulong>(StringComparer.Ordinal);
+        var leaves = new List<(byte[] Key, ulong EntryHash)>();
         var next = 0;
         do
         {
@@ -223,51 +228,81 @@ internal static class ReplicaSync
                 next = keys.ExportLeaves(next, LeavesPerPage, slot => slots[slot], leaves);
             }
 
-            foreach (var (keyHash, entryHash) in leaves)
+            foreach (var (key, entryHash) in leaves)
             {
-                ours[keyHash] = entryHash;
+                ours[Encoding.Latin1.GetString(key)] = entryHash;
             }
         }
         while (next != 0);
 
-        var wanted = new List<ulong>();
-        foreach (var (keyHash, entryHash) in theirs)
+        var wanted = new List<byte[]>();
+        foreach (var (key, entryHash) in theirs)
         {
-            if (!ours.TryGetValue(keyHash, out var mine) || mine != entryHash)
+            if (!ours.TryGetValue(key, out var mine) || mine != entryHash)
             {
-                wanted.Add(keyHash);
+                wanted.Add(Encoding.Latin1.GetBytes(key));
             }
         }
 
-        var theirVersions = new Dictionary<ulong, EntryVersion>();
+        var theirVersions = new Dictionary<string, EntryVersion>(StringComparer.Ordinal);
         var applied = 0;
-        foreach (var chunk in wanted.Chunk(ReplicaDigests.MaxFetchHashes))
+        foreach (var chunk in wanted.Chunk(EntriesPerPage))
         {
-            cursor = 0;
-            do
+            var entries = await peer.FetchAsync(chunk, cancellationToken).ConfigureAwait(false);
+            lock (keys.Gate)
             {
-                var page = await peer.FetchAsync(cursor, EntriesPerPage, mask, chunk, cancellationToken).ConfigureAwait(false);
-                lock (keys.Gate)
+                foreach (var (key, entry) in entries)
                 {
-                    foreach (var (key, entry) in page.Entries)
+                    theirVersions[Encoding.Latin1.GetString(key)] = entry.Version;
+                    applied += keys.Apply(key, entry) ? 1 : 0;
+                    bytes += SizeOf(key, entry);
+                }
+            }
+
+            foreach (var key in chunk)
+            {
+                bytes += key.Length + LeafOverhead;
+            }
+        }
+
+        // Ours go back by name (no walk): the keys the peer lacks, and those where ours is newer.
+        var offer = new List<byte[]>();
+        foreach (var key in ours.Keys)
+        {
+            if (!theirs.ContainsKey(key) || theirVersions.ContainsKey(key))
+            {
+                offer.Add(Encoding.Latin1.GetBytes(key));
+            }
+        }
+
+        var sent = 0;
+        long pushedBytes = 0;
+        foreach (var chunk in offer.Chunk(EntriesPerPage))
+        {
+            var entries = new List<(byte[] Key, ReplicatedEntry Entry)>(chunk.Length);
+            lock (keys.Gate)
+            {
+                foreach (var key in chunk)
+                {
+                    if (keys.Export(key) is { } entry
+                        && (!theirVersions.TryGetValue(Encoding.Latin1.GetString(key), out var version) || entry.Version > version))
                     {
-                        theirVersions[XXH64.DigestOf(key)] = entry.Version;
-                        applied += keys.Apply(key, entry) ? 1 : 0;
-                        bytes += SizeOf(key, entry);
+                        entries.Add((key, entry));
                     }
                 }
-
-                bytes += SlotBitmap.Length + (sizeof(ulong) * chunk.Length);
-                cursor = page.Next;
             }
-            while (cursor != 0);
+
+            if (entries.Count > 0)
+            {
+                await peer.ApplyAsync(entries, cancellationToken).ConfigureAwait(false);
+                sent += entries.Count;
+                foreach (var (key, entry) in entries)
+                {
+                    pushedBytes += SizeOf(key, entry);
+                }
+            }
         }
 
-        var (sent, pushedBytes) = await PushAsync(keys, peer, slots, cancellationToken, (key, entry) =>
-        {
-            var keyHash = XXH64.DigestOf(key);
-            return !theirs.ContainsKey(keyHash) || (theirVersions.TryGetValue(keyHash, out var version) && entry.Version > version);
-        }).ConfigureAwait(false);
         return (applied, sent, bytes + pushedBytes);
     }
 

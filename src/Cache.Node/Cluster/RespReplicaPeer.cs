@@ -1,4 +1,6 @@
+using System.Buffers.Binary;
 using Cache.Client.Resp;
+using Cache.Gossip.Ring;
 using Cache.Node.Storage;
 
 namespace Cache.Node.Cluster;
@@ -14,7 +16,7 @@ internal sealed class RespReplicaPeer(PeerLink link) : IReplicaPeer
 
     public async Task<ExportPage> PullAsync(long cursor, int count, byte[] slots, CancellationToken cancellationToken)
     {
-        var reply = (await link.SendAsync(["GOSSIPCACHE"u8.ToArray(), "PULL"u8.ToArray(), ReplicationCodec.Number(cursor), ReplicationCodec.Number(count), slots])
+        var reply = (await link.SendAsync(["GOSSIPCACHE"u8.ToArray(), "PULL"u8.ToArray(), ReplicationCodec.Number(cursor), ReplicationCodec.Number(count), SlotBitmap.ToWire(slots)])
             .WaitAsync(cancellationToken).ConfigureAwait(false)).ThrowIfError();
         return Page(reply, "PULL");
     }
@@ -26,6 +28,11 @@ internal sealed class RespReplicaPeer(PeerLink link) : IReplicaPeer
             throw new RespConnectionException($"{link.Endpoint} answered GOSSIPCACHE {command} with an unexpected reply.");
         }
 
+        return new ExportPage(nextCursor, Entries(items));
+    }
+
+    private static List<(byte[] Key, ReplicatedEntry Entry)> Entries(IReadOnlyList<RespReply> items)
+    {
         var entries = new List<(byte[] Key, ReplicatedEntry Entry)>(items.Count / ReplicationCodec.ArgsPerEntry);
         for (var at = 0; at + ReplicationCodec.ArgsPerEntry <= items.Count; at += ReplicationCodec.ArgsPerEntry)
         {
@@ -35,26 +42,48 @@ internal sealed class RespReplicaPeer(PeerLink link) : IReplicaPeer
             }
         }
 
-        return new ExportPage(nextCursor, entries);
+        return entries;
     }
 
     public async Task<LeafPage> LeavesAsync(long cursor, int count, byte[] slots, CancellationToken cancellationToken)
     {
-        var reply = (await link.SendAsync(["GOSSIPCACHE"u8.ToArray(), "LEAVES"u8.ToArray(), ReplicationCodec.Number(cursor), ReplicationCodec.Number(count), slots])
+        var reply = (await link.SendAsync(["GOSSIPCACHE"u8.ToArray(), "LEAVES"u8.ToArray(), ReplicationCodec.Number(cursor), ReplicationCodec.Number(count), SlotBitmap.ToWire(slots)])
             .WaitAsync(cancellationToken).ConfigureAwait(false)).ThrowIfError();
-        if (reply.Items is not [var next, { Bytes: { } bytes }] || !long.TryParse(next.Text, out var nextCursor) || ReplicaDigests.DecodeLeaves(bytes) is not { } leaves)
+        if (reply.Items is not [var next, { Items: { } items }] || !long.TryParse(next.Text, out var nextCursor) || items.Count % 2 != 0)
         {
             throw new RespConnectionException($"{link.Endpoint} answered GOSSIPCACHE LEAVES with an unexpected reply.");
+        }
+
+        var leaves = new List<(byte[] Key, ulong EntryHash)>(items.Count / 2);
+        for (var at = 0; at < items.Count; at += 2)
+        {
+            if (items[at].Bytes is not { } key || items[at + 1].Bytes is not { Length: sizeof(ulong) } hash)
+            {
+                throw new RespConnectionException($"{link.Endpoint} answered GOSSIPCACHE LEAVES with a malformed leaf.");
+            }
+
+            leaves.Add((key, BinaryPrimitives.ReadUInt64LittleEndian(hash)));
         }
 
         return new LeafPage(nextCursor, leaves);
     }
 
-    public async Task<ExportPage> FetchAsync(long cursor, int count, byte[] slots, IReadOnlyCollection<ulong> keyHashes, CancellationToken cancellationToken)
+    public async Task<List<(byte[] Key, ReplicatedEntry Entry)>> FetchAsync(IReadOnlyList<byte[]> keys, CancellationToken cancellationToken)
     {
-        var reply = (await link.SendAsync(["GOSSIPCACHE"u8.ToArray(), "FETCH"u8.ToArray(), ReplicationCodec.Number(cursor), ReplicationCodec.Number(count), slots, ReplicaDigests.EncodeHashes(keyHashes)])
-            .WaitAsync(cancellationToken).ConfigureAwait(false)).ThrowIfError();
-        return Page(reply, "FETCH");
+        var args = new ReadOnlyMemory<byte>[keys.Count + 2];
+        (args[0], args[1]) = ("GOSSIPCACHE"u8.ToArray(), "FETCH"u8.ToArray());
+        for (var i = 0; i < keys.Count; i++)
+        {
+            args[i + 2] = keys[i];
+        }
+
+        var reply = (await link.SendAsync(args).WaitAsync(cancellationToken).ConfigureAwait(false)).ThrowIfError();
+        if (reply.Items is not { } items)
+        {
+            throw new RespConnectionException($"{link.Endpoint} answered GOSSIPCACHE FETCH with an unexpected reply.");
+        }
+
+        return Entries(items);
     }
 
     public async Task<int> ApplyAsync(IReadOnlyList<(byte[] Key, ReplicatedEntry Entry)> entries, CancellationToken cancellationToken)
@@ -71,7 +100,7 @@ internal sealed class RespReplicaPeer(PeerLink link) : IReplicaPeer
 
     private async Task<byte[]> BytesAsync(byte[] sub, byte[] mask, CancellationToken cancellationToken)
     {
-        var reply = (await link.SendAsync(["GOSSIPCACHE"u8.ToArray(), sub, mask]).WaitAsync(cancellationToken).ConfigureAwait(false)).ThrowIfError();
+        var reply = (await link.SendAsync(["GOSSIPCACHE"u8.ToArray(), sub, SlotBitmap.ToWire(mask)]).WaitAsync(cancellationToken).ConfigureAwait(false)).ThrowIfError();
         return reply.Bytes ?? throw new RespConnectionException($"{link.Endpoint} answered GOSSIPCACHE {System.Text.Encoding.ASCII.GetString(sub)} with an unexpected reply.");
     }
 }

@@ -21,8 +21,8 @@ internal static class PeerCommands
             .AddSubCommand(new("tree", 3, CommandFlags.ReadOnly | CommandFlags.Stale, Tree, "cluster", "The 128 segment digests of the slots a bitmap selects (8 bytes each, little-endian)."))
             .AddSubCommand(new("digests", 3, CommandFlags.ReadOnly | CommandFlags.Stale, Digests, "cluster", "The digest of each slot a bitmap selects, in slot order (8 bytes each, little-endian)."))
             .AddSubCommand(new("pull", 5, CommandFlags.ReadOnly | CommandFlags.Stale, Pull, "cluster", "Exports the entries of a set of slots: cursor count slot-bitmap."))
-            .AddSubCommand(new("leaves", 5, CommandFlags.ReadOnly | CommandFlags.Stale, Leaves, "cluster", "The (key hash, entry hash) leaves of a set of slots, 16 bytes each: cursor count slot-bitmap."))
-            .AddSubCommand(new("fetch", 6, CommandFlags.ReadOnly | CommandFlags.Stale, Fetch, "cluster", "Exports the entries of a set of slots whose key hashes are listed: cursor count slot-bitmap key-hashes.")));
+            .AddSubCommand(new("leaves", 5, CommandFlags.ReadOnly | CommandFlags.Stale, Leaves, "cluster", "The leaves (key, 8-byte entry hash) of a set of slots: cursor count slots."))
+            .AddSubCommand(new("fetch", -3, CommandFlags.ReadOnly | CommandFlags.Stale, Fetch, "cluster", "The versioned entries of the keys named (those this node holds).")));
 
     private static void Peer(ClientSession client, in RespRequest request)
     {
@@ -84,71 +84,86 @@ internal static class PeerCommands
     // agree on the slots they share; only the segments that differ are opened, slot by slot.
     private static void Tree(ClientSession client, in RespRequest request)
     {
-        if (request[2].Length != SlotBitmap.Length)
+        if (!SlotBitmap.TryFromWire(request[2], out var mask))
         {
             client.Reply.Error("ERR syntax error"u8);
             return;
         }
 
-        client.Reply.Bulk(ReplicaDigests.Tree(client.Keys, request[2]));
+        client.Reply.Bulk(ReplicaDigests.Tree(client.Keys, mask));
     }
 
     private static void Digests(ClientSession client, in RespRequest request)
     {
-        if (request[2].Length != SlotBitmap.Length)
+        if (!SlotBitmap.TryFromWire(request[2], out var mask))
         {
             client.Reply.Error("ERR syntax error"u8);
             return;
         }
 
-        client.Reply.Bulk(ReplicaDigests.Digests(client.Keys, request[2]));
+        client.Reply.Bulk(ReplicaDigests.Digests(client.Keys, mask));
     }
 
     private static void Pull(ClientSession client, in RespRequest request)
     {
-        if (!TryReadPage(request, ReplicaDigests.MaxPageEntries, out var cursor, out var count))
+        if (!TryReadPage(request, ReplicaDigests.MaxPageEntries, out var cursor, out var count, out var slots))
         {
             client.Reply.Error("ERR syntax error"u8);
             return;
         }
 
-        WritePage(client, ReplicaDigests.Export(client.Keys, cursor, count, request[4].ToArray()));
+        var page = ReplicaDigests.Export(client.Keys, cursor, count, slots);
+        client.Reply.ArrayHeader(2);
+        client.Reply.BulkInteger(page.Next);
+        WriteEntries(client, page.Entries);
     }
 
     private static void Leaves(ClientSession client, in RespRequest request)
     {
-        if (!TryReadPage(request, ReplicaDigests.MaxPageLeaves, out var cursor, out var count))
+        if (!TryReadPage(request, ReplicaDigests.MaxPageLeaves, out var cursor, out var count, out var slots))
         {
             client.Reply.Error("ERR syntax error"u8);
             return;
         }
 
-        var page = ReplicaDigests.Leaves(client.Keys, cursor, count, request[4].ToArray());
+        var page = ReplicaDigests.Leaves(client.Keys, cursor, count, slots);
         client.Reply.ArrayHeader(2);
         client.Reply.BulkInteger(page.Next);
-        client.Reply.Bulk(ReplicaDigests.Encode(page.Leaves));
+        client.Reply.ArrayHeader(page.Leaves.Count * 2);
+        Span<byte> hash = stackalloc byte[sizeof(ulong)];
+        foreach (var (key, entryHash) in page.Leaves)
+        {
+            client.Reply.Bulk(key);
+            System.Buffers.Binary.BinaryPrimitives.WriteUInt64LittleEndian(hash, entryHash);
+            client.Reply.Bulk(hash);
+        }
     }
 
     private static void Fetch(ClientSession client, in RespRequest request)
     {
-        if (!TryReadPage(request, ReplicaDigests.MaxPageEntries, out var cursor, out var count)
-            || request[5].Length > ReplicaDigests.MaxFetchHashes * sizeof(ulong)
-            || ReplicaDigests.DecodeHashes(request[5]) is not { } hashes)
+        if (request.Count - 2 > ReplicaDigests.MaxFetchKeys)
         {
             client.Reply.Error("ERR syntax error"u8);
             return;
         }
 
-        WritePage(client, ReplicaDigests.Fetch(client.Keys, cursor, count, request[4].ToArray(), hashes));
+        var names = new byte[request.Count - 2][];
+        for (var i = 2; i < request.Count; i++)
+        {
+            names[i - 2] = request[i].ToArray();
+        }
+
+        WriteEntries(client, ReplicaDigests.Fetch(client.Keys, names));
     }
 
-    // cursor count slot-bitmap: the paging arguments PULL, LEAVES and FETCH share.
-    private static bool TryReadPage(in RespRequest request, int maxCount, out long cursor, out int count)
+    // cursor count slots: the paging arguments PULL and LEAVES share.
+    private static bool TryReadPage(in RespRequest request, int maxCount, out long cursor, out int count, out byte[] slots)
     {
         count = 0;
+        slots = [];
         if (!RespNumbers.TryParseInt64(request[2], out cursor) || cursor is < 0 or > int.MaxValue
             || !RespNumbers.TryParseInt64(request[3], out var asked) || asked < 1 || asked > maxCount
-            || request[4].Length != SlotBitmap.Length)
+            || !SlotBitmap.TryFromWire(request[4], out slots))
         {
             return false;
         }
@@ -157,12 +172,10 @@ internal static class PeerCommands
         return true;
     }
 
-    private static void WritePage(ClientSession client, ExportPage page)
+    private static void WriteEntries(ClientSession client, List<(byte[] Key, Storage.ReplicatedEntry Entry)> entries)
     {
-        client.Reply.ArrayHeader(2);
-        client.Reply.BulkInteger(page.Next);
-        var args = new List<ReadOnlyMemory<byte>>(page.Entries.Count * ReplicationCodec.ArgsPerEntry);
-        foreach (var (key, entry) in page.Entries)
+        var args = new List<ReadOnlyMemory<byte>>(entries.Count * ReplicationCodec.ArgsPerEntry);
+        foreach (var (key, entry) in entries)
         {
             ReplicationCodec.Append(args, key, entry);
         }

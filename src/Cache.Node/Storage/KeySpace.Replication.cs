@@ -116,18 +116,19 @@ internal sealed partial class KeySpace
 
     private void Captured(ReadOnlySpan<byte> key) => _captured!.Add(key.ToArray());
 
+    /// <summary>Table slots one page of an export may walk: bounds the time a page holds the key space.</summary>
+    private const long MaxWalkPerPage = 65536;
+
     /// <summary>
-    /// Exports keys (live ones and tombstones) whose hash slot <paramref name="wanted"/> accepts
-    /// (and, when <paramref name="keyHashes"/> is given, whose xxHash64 it holds), walking table
-    /// slots from <paramref name="cursor"/> until <paramref name="maxEntries"/> were found or ten
-    /// times that many slots were walked; returns the next cursor, 0 at the end.
+    /// Exports keys (live ones and tombstones) whose hash slot <paramref name="wanted"/> accepts,
+    /// walking table slots from <paramref name="cursor"/> until <paramref name="maxEntries"/> were
+    /// found or <see cref="MaxWalkPerPage"/> slots were walked; returns the next cursor, 0 at the end.
     /// </summary>
-    public int ExportWhere(int cursor, int maxEntries, Func<int, bool> wanted, List<(byte[] Key, ReplicatedEntry Entry)> output,
-        IReadOnlySet<ulong>? keyHashes = null)
+    public int ExportWhere(int cursor, int maxEntries, Func<int, bool> wanted, List<(byte[] Key, ReplicatedEntry Entry)> output)
     {
         var i = Math.Max(0, cursor);
         var limit = _table.SlotLimit;
-        var maxWalk = Math.Max(10L * maxEntries, 1000L);
+        var maxWalk = MaxWalkPerPage;
         for (long walked = 0; i < limit && output.Count < maxEntries && walked < maxWalk; i++, walked++)
         {
             if (!_table.IsOccupied(i))
@@ -136,7 +137,7 @@ internal sealed partial class KeySpace
             }
 
             var key = _table.KeyAt(i);
-            if (!wanted(Cache.Gossip.Ring.HashSlot.ForKey(key)) || (keyHashes is not null && !keyHashes.Contains(K4os.Hash.xxHash.XXH64.DigestOf(key))))
+            if (!wanted(Cache.Gossip.Ring.HashSlot.ForKey(key)))
             {
                 continue;
             }
@@ -152,15 +153,14 @@ internal sealed partial class KeySpace
 
     /// <summary>
     /// The leaves of the digest tree for the slots <paramref name="wanted"/> accepts: per entry
-    /// (tombstones included), its key's xxHash64 and its contribution to the slot digest (key,
-    /// version, writer). Paged as <see cref="ExportWhere"/>; 16 bytes per key instead of the entry.
+    /// (tombstones included), its key and its contribution to the slot digest (key, version,
+    /// writer), without the value. Paged as <see cref="ExportWhere"/>.
     /// </summary>
-    public int ExportLeaves(int cursor, int maxLeaves, Func<int, bool> wanted, List<(ulong KeyHash, ulong EntryHash)> output)
+    public int ExportLeaves(int cursor, int maxLeaves, Func<int, bool> wanted, List<(byte[] Key, ulong EntryHash)> output)
     {
         var i = Math.Max(0, cursor);
         var limit = _table.SlotLimit;
-        var maxWalk = Math.Max(10L * maxLeaves, 1000L);
-        for (long walked = 0; i < limit && output.Count < maxLeaves && walked < maxWalk; i++, walked++)
+        for (long walked = 0; i < limit && output.Count < maxLeaves && walked < MaxWalkPerPage; i++, walked++)
         {
             if (!_table.IsOccupied(i) || _table.SlotAt(i).Version == 0)
             {
@@ -170,9 +170,8 @@ internal sealed partial class KeySpace
             var key = _table.KeyAt(i);
             if (wanted(Cache.Gossip.Ring.HashSlot.ForKey(key)))
             {
-                var keyHash = K4os.Hash.xxHash.XXH64.DigestOf(key);
                 ref var entry = ref _table.SlotAt(i);
-                output.Add((keyHash, Contribution(keyHash, entry.Version, entry.Node)));
+                output.Add((key.ToArray(), Contribution(K4os.Hash.xxHash.XXH64.DigestOf(key), entry.Version, entry.Node)));
             }
         }
 

@@ -7,6 +7,33 @@ namespace Cache.Client.Tests.Resp;
 public sealed class RespReplyParserTests
 {
     [Theory]
+    [InlineData("*3\r\n*0\r\n*2\r\n:1\r\n*1\r\n:2\r\n$-1\r\n", "[[], [1, [2]], (nil)]")]
+    [InlineData("*2\r\n%1\r\n+k\r\n*2\r\n$2\r\nab\r\n:3\r\n+done\r\n", "[[k, [ab, 3]], done]")]
+    [InlineData("|1\r\n+key\r\n+val\r\n*1\r\n:7\r\n", "[7]")]
+    public void A_reply_arriving_a_byte_at_a_time_resumes_its_scan_and_the_next_reply_starts_fresh(string wire, string expected)
+    {
+        // One parser across every read, as a connection uses it: each call resumes the scan.
+        var bytes = Encoding.UTF8.GetBytes(wire + wire);
+        var parser = new RespReplyParser();
+        var first = Encoding.UTF8.GetByteCount(wire);
+        for (var length = 0; length < first; length++)
+        {
+            Assert.False(parser.TryParse(new ReadOnlySequence<byte>(bytes, 0, length), out _, out _));
+        }
+
+        Assert.True(parser.TryParse(new ReadOnlySequence<byte>(bytes, 0, first), out var reply, out var consumed));
+        Assert.Equal(expected, reply!.ToString());
+        Assert.Equal(first, new ReadOnlySequence<byte>(bytes).Slice(0, consumed).Length);
+        for (var length = 0; length < first; length++)
+        {
+            Assert.False(parser.TryParse(new ReadOnlySequence<byte>(bytes, first, length), out _, out _));
+        }
+
+        Assert.True(parser.TryParse(new ReadOnlySequence<byte>(bytes, first, first), out reply, out _));
+        Assert.Equal(expected, reply!.ToString());
+    }
+
+    [Theory]
     [InlineData("+OK\r\n", "OK")]
     [InlineData("-ERR bad\r\n", "ERR(ERR bad)")]
     [InlineData(":-42\r\n", "-42")]

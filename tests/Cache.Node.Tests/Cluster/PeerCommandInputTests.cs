@@ -31,6 +31,26 @@ public sealed class PeerCommandInputTests
         Assert.Equal("-ERR syntax error\r\n", await client.CallAsync("GOSSIPCACHE", "TREE", "short"));
         Assert.Equal("-ERR syntax error\r\n", await client.CallAsync("GOSSIPCACHE", "DIGESTS", "short"));
         Assert.StartsWith("*2\r\n$1\r\n0\r\n", await client.CallAsync("GOSSIPCACHE", "PULL", "0", "10", new string('A', 2048)));
+        // A slot list instead of a bitmap: 2 bytes per slot, little-endian; a slot past 16383, an
+        // odd length or a zero count is refused.
+        await using (var peer = await Cache.Client.Resp.RespConnection.ConnectAsync(new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, node.Port)))
+        {
+            async Task<Cache.Client.Resp.RespReply> LeavesAsync(string count, byte[] slots) =>
+                await peer.ExecuteAsync(["GOSSIPCACHE"u8.ToArray(), "LEAVES"u8.ToArray(), "0"u8.ToArray(), System.Text.Encoding.ASCII.GetBytes(count), slots]);
+
+            Assert.Equal("ERR syntax error", (await LeavesAsync("10", [0xFF, 0xFF])).Text);
+            Assert.Equal("ERR syntax error", (await LeavesAsync("10", [1, 2, 3])).Text);
+            Assert.Equal("ERR syntax error", (await LeavesAsync("0", [1, 0])).Text);
+            var slot = Cache.Gossip.Ring.HashSlot.ForKey("kept"u8);
+            var leaves = (await LeavesAsync("10", [(byte)(slot & 0xFF), (byte)(slot >> 8)])).ThrowIfError();
+            Assert.Equal("0", leaves.Items![0].Text);
+            Assert.Equal("kept", leaves.Items[1].Items![0].Text);
+            Assert.Equal(8, leaves.Items[1].Items![1].Bytes!.Length);
+        }
+
+        // FETCH names keys: held ones come back as entries, others are left out.
+        Assert.StartsWith("*6\r\n$4\r\nkept\r\n", await client.CallAsync("GOSSIPCACHE", "FETCH", "kept", "missing"), StringComparison.Ordinal);
+        Assert.Equal("*0\r\n", await client.CallAsync("GOSSIPCACHE", "FETCH", "missing"));
         Assert.StartsWith("-ERR unknown subcommand 'NOPE'", await client.CallAsync("GOSSIPCACHE", "NOPE"), StringComparison.Ordinal);
 
         Assert.Equal("$5\r\nvalue\r\n", await client.CallAsync("GET", "kept"));

@@ -29,10 +29,10 @@ internal sealed class SimReplicaPeer(ReplicaSimulation world, SimReplica from, S
     public Task<LeafPage> LeavesAsync(long cursor, int count, byte[] slots, CancellationToken cancellationToken) =>
         world.Call(from, to, target => ReplicaDigests.Leaves(target.Keys, cursor, count, slots));
 
-    public Task<ExportPage> FetchAsync(long cursor, int count, byte[] slots, IReadOnlyCollection<ulong> keyHashes, CancellationToken cancellationToken) =>
-        world.Call(from, to, target => ReplicaDigests.Fetch(target.Keys, cursor, count, slots, keyHashes.ToHashSet()), (requester, page) =>
+    public Task<List<(byte[] Key, ReplicatedEntry Entry)>> FetchAsync(IReadOnlyList<byte[]> keys, CancellationToken cancellationToken) =>
+        world.Call(from, to, target => ReplicaDigests.Fetch(target.Keys, keys), (requester, entries) =>
         {
-            foreach (var (key, entry) in page.Entries)
+            foreach (var (key, entry) in entries)
             {
                 requester.Observe(ReplicaSimulation.KeyName(key), entry);
             }
