@@ -36,7 +36,7 @@ internal static class AntiEntropyCost
             foreach (var differing in new[] { 1, 1_000, 100_000 })
             {
                 Diverge(b.Server.Keys, differing, keys);
-                await RoundAsync(a, $"{differing:N0} keys differ");
+                await RoundAsync(a, differing == 1 ? "1 key differs" : $"{differing:N0} keys differ");
             }
 
             using (b.Server.Keys.Gate.EnterScope())
