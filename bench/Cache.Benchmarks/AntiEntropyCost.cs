@@ -30,13 +30,15 @@ internal static class AntiEntropyCost
             Load(a.Server.Keys, b.Server.Keys, keys);
             Console.WriteLine($"Two nodes, {keys:N0} keys each (16-byte keys, 32-byte values), loopback; {Environment.ProcessorCount} cores; load {File.ReadAllText("/proc/loadavg").Trim()}");
             Console.WriteLine();
+            await using var probe = await LatencyProbe.StartAsync(a.Port, Key(42));
+            await Task.Delay(2000);
             Console.WriteLine("| case | rounds | time | bytes exchanged (digests and entries) | entries moved | slots repaired |");
             Console.WriteLine("|---|---:|---:|---:|---:|---:|");
-            await RoundAsync(a, "already in sync");
+            await RoundAsync(a, "already in sync", probe);
             foreach (var differing in new[] { 1, 1_000, 100_000 })
             {
                 Diverge(b.Server.Keys, differing, keys);
-                await RoundAsync(a, differing == 1 ? "1 key differs" : $"{differing:N0} keys differ");
+                await RoundAsync(a, differing == 1 ? "1 key differs" : $"{differing:N0} keys differ", probe);
             }
 
             using (b.Server.Keys.Gate.EnterScope())
@@ -44,9 +46,15 @@ internal static class AntiEntropyCost
                 b.Server.Keys.Clear();
             }
 
-            await RoundAsync(a, "one node emptied (restarted empty)");
+            await RoundAsync(a, "one node emptied (restarted empty)", probe);
             Console.WriteLine();
+            probe.Phase("naive full transfer");
             await NaiveAsync(a, b, keys);
+            probe.Phase("after");
+            Console.WriteLine();
+            Console.WriteLine("A client's GET latency on the node running the rounds (one request at a time, same machine):");
+            Console.WriteLine();
+            probe.Print();
         }
         finally
         {
@@ -91,8 +99,9 @@ internal static class AntiEntropyCost
         }
     }
 
-    private static async Task RoundAsync(NodeHost node, string name)
+    private static async Task RoundAsync(NodeHost node, string name, LatencyProbe probe)
     {
+        probe.Phase(name);
         var stats = node.Server.AntiEntropyStats;
         var (bytes, pulled, pushed, repaired) = (stats.Bytes, stats.EntriesPulled, stats.EntriesPushed, stats.SlotsRepaired);
         var clock = Stopwatch.StartNew();
@@ -106,6 +115,7 @@ internal static class AntiEntropyCost
         while (node.Server.AntiEntropy.HasUnfinishedRepair);
         clock.Stop();
         var moved = stats.EntriesPulled - pulled + stats.EntriesPushed - pushed;
+        probe.Phase("between");
         Console.WriteLine($"| {name} | {rounds} | {clock.Elapsed.TotalMilliseconds:N1} ms | {Size(stats.Bytes - bytes)} | {moved:N0} | {stats.SlotsRepaired - repaired:N0} |");
     }
 
