@@ -62,7 +62,7 @@ internal static class ReplicaDigests
     public static ExportPage Export(KeySpace keys, long cursor, int count, byte[] slots)
     {
         var entries = new List<(byte[] Key, ReplicatedEntry Entry)>();
-        var next = keys.ExportWhere((int)cursor, count, slot => SlotBitmap.Contains(slots, slot), entries);
+        var next = keys.ExportWhere(cursor, count, slot => SlotBitmap.Contains(slots, slot), entries);
         return new ExportPage(next, entries);
     }
 
@@ -70,7 +70,7 @@ internal static class ReplicaDigests
     public static LeafPage Leaves(KeySpace keys, long cursor, int count, byte[] slots)
     {
         var leaves = new List<(byte[] Key, ulong EntryHash)>();
-        var next = keys.ExportLeaves((int)cursor, count, slot => SlotBitmap.Contains(slots, slot), leaves);
+        var next = keys.ExportLeaves(cursor, count, slot => SlotBitmap.Contains(slots, slot), leaves);
         return new LeafPage(next, leaves);
     }
 

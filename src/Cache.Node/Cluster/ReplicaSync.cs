@@ -59,7 +59,7 @@ internal static class ReplicaSync
     public static async Task<(int Sent, long Bytes)> PushAsync(KeySpace keys, IReplicaPeer peer, bool[] slots, CancellationToken cancellationToken,
         Func<byte[], ReplicatedEntry, bool>? include = null)
     {
-        var cursor = 0;
+        long cursor = 0;
         var sent = 0;
         long bytes = 0;
         do
@@ -219,7 +219,7 @@ internal static class ReplicaSync
 
         var ours = new Dictionary<string, ulong>(StringComparer.Ordinal);
         var leaves = new List<(byte[] Key, ulong EntryHash)>();
-        var next = 0;
+        long next = 0;
         do
         {
             leaves.Clear();

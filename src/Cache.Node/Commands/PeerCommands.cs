@@ -161,7 +161,7 @@ internal static class PeerCommands
     {
         count = 0;
         slots = [];
-        if (!RespNumbers.TryParseInt64(request[2], out cursor) || cursor is < 0 or > int.MaxValue
+        if (!RespNumbers.TryParseInt64(request[2], out cursor) || cursor < 0
             || !RespNumbers.TryParseInt64(request[3], out var asked) || asked < 1 || asked > maxCount
             || !SlotBitmap.TryFromWire(request[4], out slots))
         {

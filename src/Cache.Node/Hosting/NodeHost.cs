@@ -143,6 +143,11 @@ internal sealed class NodeHost : IAsyncDisposable
         var cluster = server.Cluster;
         var stats = new ReplicationStats();
         server.Keys.NodeId = ClusterMembership.VersionNodeId(options.Name);
+        lock (server.Keys.Gate)
+        {
+            server.Keys.EnableSlotIndex();
+        }
+
         server.Peers = new PeerLinks(options.RequirePass, TimeSpan.FromMilliseconds(options.ReplicationTimeout), time);
         server.Replication = new Replicator(cluster, server.Peers, options.QuorumFor, stats);
         var handOff = new SlotHandOff(cluster, server.Peers, server.Keys, stats, options.TombstoneHorizon, time,

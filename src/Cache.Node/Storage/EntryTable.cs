@@ -26,6 +26,12 @@ internal sealed class EntryTable
     private int _freeList = -1;   // head of the chain of free slots
     private int _freeCount;
 
+    // The optional index by cluster hash slot (on in a cluster): per slot the 1-based index of the
+    // first entry, and per entry its 1-based neighbours in its slot's chain (0 = none).
+    private int[]? _slotHeads;
+    private int[] _slotNext = [];
+    private int[] _slotPrev = [];
+
     public EntryTable(SlabAllocator memory, int capacity = 16)
     {
         _memory = memory;
@@ -41,7 +47,12 @@ internal sealed class EntryTable
     public int SlotLimit => _used;
 
     /// <summary>Bytes of the index arrays (slots and buckets), allocated capacity included.</summary>
-    public long IndexBytes => ((long)_slots.Length * Unsafe.SizeOf<StoreEntry>()) + ((long)_buckets.Length * sizeof(int));
+    public long IndexBytes => ((long)_slots.Length * Unsafe.SizeOf<StoreEntry>()) + ((long)_buckets.Length * sizeof(int))
+        + ((long)(_slotNext.Length + _slotPrev.Length + (_slotHeads?.Length ?? 0)) * sizeof(int));
+
+    /// <summary>What <see cref="IndexBytes"/> is right after <see cref="Clear"/>.</summary>
+    public long EmptyIndexBytes => ((long)_initialCapacity * (Unsafe.SizeOf<StoreEntry>() + sizeof(int)))
+        + (_slotHeads is null ? 0 : ((long)Cache.Gossip.Ring.HashSlot.Count + (2L * _initialCapacity)) * sizeof(int));
 
     public SlabAllocator Memory => _memory;
 
@@ -95,7 +106,77 @@ internal sealed class EntryTable
         slot.HashCode = hash;
         slot.Next = bucket - 1;
         bucket = index + 1;
+        if (_slotHeads is not null)
+        {
+            Link(index, Cache.Gossip.Ring.HashSlot.ForKey(key));
+        }
+
         return index;
+    }
+
+    /// <summary>True once <see cref="EnableSlotIndex"/> ran: entries can be listed by cluster hash slot.</summary>
+    public bool HasSlotIndex => _slotHeads is not null;
+
+    /// <summary>
+    /// Starts keeping the entries of each cluster hash slot in a chain (8 bytes per entry), so a
+    /// slot's keys are listed without walking the table. A cluster node turns it on.
+    /// </summary>
+    public void EnableSlotIndex()
+    {
+        if (_slotHeads is not null)
+        {
+            return;
+        }
+
+        _slotHeads = new int[Cache.Gossip.Ring.HashSlot.Count];
+        _slotNext = new int[_slots.Length];
+        _slotPrev = new int[_slots.Length];
+        for (var i = 0; i < _used; i++)
+        {
+            if (_slots[i].Handle != 0)
+            {
+                Link(i, Cache.Gossip.Ring.HashSlot.ForKey(KeyAt(i)));
+            }
+        }
+    }
+
+    /// <summary>The first entry of cluster hash slot <paramref name="hashSlot"/>'s chain, or -1.</summary>
+    public int FirstInHashSlot(int hashSlot) => _slotHeads![hashSlot] - 1;
+
+    /// <summary>The entry after <paramref name="index"/> in its hash slot's chain, or -1.</summary>
+    public int NextInHashSlot(int index) => _slotNext[index] - 1;
+
+    private void Link(int index, int hashSlot)
+    {
+        var head = _slotHeads![hashSlot];
+        _slotNext[index] = head;
+        _slotPrev[index] = 0;
+        if (head != 0)
+        {
+            _slotPrev[head - 1] = index + 1;
+        }
+
+        _slotHeads[hashSlot] = index + 1;
+    }
+
+    private void Unlink(int index, int hashSlot)
+    {
+        var (next, previous) = (_slotNext[index], _slotPrev[index]);
+        if (previous != 0)
+        {
+            _slotNext[previous - 1] = next;
+        }
+        else
+        {
+            _slotHeads![hashSlot] = next;
+        }
+
+        if (next != 0)
+        {
+            _slotPrev[next - 1] = previous;
+        }
+
+        (_slotNext[index], _slotPrev[index]) = (0, 0);
     }
 
     public bool IsOccupied(int index) => (uint)index < (uint)_used && _slots[index].Handle != 0;
@@ -171,6 +252,11 @@ internal sealed class EntryTable
             break;
         }
 
+        if (_slotHeads is not null)
+        {
+            Unlink(index, Cache.Gossip.Ring.HashSlot.ForKey(KeyAt(index)));
+        }
+
         _memory.Free(slot.Handle);
         slot = default;
         slot.Next = _freeList;
@@ -186,6 +272,12 @@ internal sealed class EntryTable
         _used = 0;
         _freeList = -1;
         _freeCount = 0;
+        if (_slotHeads is not null)
+        {
+            _slotHeads = new int[Cache.Gossip.Ring.HashSlot.Count];
+            _slotNext = new int[_initialCapacity];
+            _slotPrev = new int[_initialCapacity];
+        }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -195,6 +287,12 @@ internal sealed class EntryTable
     {
         var size = _slots.Length * 2;
         Array.Resize(ref _slots, size);
+        if (_slotHeads is not null)
+        {
+            Array.Resize(ref _slotNext, size);
+            Array.Resize(ref _slotPrev, size);
+        }
+
         _buckets = new int[size];
         for (var i = 0; i < _used; i++)
         {

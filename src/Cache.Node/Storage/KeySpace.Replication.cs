@@ -116,65 +116,91 @@ internal sealed partial class KeySpace
 
     private void Captured(ReadOnlySpan<byte> key) => _captured!.Add(key.ToArray());
 
-    /// <summary>Table slots one page of an export may walk: bounds the time a page holds the key space.</summary>
+    /// <summary>Entries (or table slots) one page of an export may visit: bounds the time a page holds the key space.</summary>
     private const long MaxWalkPerPage = 65536;
+
+    /// <summary>Starts the index by cluster hash slot (a cluster node's exports then visit only the slots asked for).</summary>
+    public void EnableSlotIndex() => _table.EnableSlotIndex();
 
     /// <summary>
     /// Exports keys (live ones and tombstones) whose hash slot <paramref name="wanted"/> accepts,
-    /// walking table slots from <paramref name="cursor"/> until <paramref name="maxEntries"/> were
-    /// found or <see cref="MaxWalkPerPage"/> slots were walked; returns the next cursor, 0 at the end.
+    /// from <paramref name="cursor"/> until <paramref name="maxEntries"/> were found or a page's
+    /// walk ends; returns the next cursor, 0 at the end.
     /// </summary>
-    public int ExportWhere(int cursor, int maxEntries, Func<int, bool> wanted, List<(byte[] Key, ReplicatedEntry Entry)> output)
-    {
-        var i = Math.Max(0, cursor);
-        var limit = _table.SlotLimit;
-        var maxWalk = MaxWalkPerPage;
-        for (long walked = 0; i < limit && output.Count < maxEntries && walked < maxWalk; i++, walked++)
+    public long ExportWhere(long cursor, int maxEntries, Func<int, bool> wanted, List<(byte[] Key, ReplicatedEntry Entry)> output) =>
+        Walk(cursor, wanted, () => output.Count >= maxEntries, index =>
         {
-            if (!_table.IsOccupied(i))
-            {
-                continue;
-            }
-
-            var key = _table.KeyAt(i);
-            if (!wanted(Cache.Gossip.Ring.HashSlot.ForKey(key)))
-            {
-                continue;
-            }
-
+            var key = _table.KeyAt(index);
             if (Export(key) is { } entry)
             {
                 output.Add((key.ToArray(), entry));
             }
-        }
-
-        return i >= limit ? 0 : i;
-    }
+        });
 
     /// <summary>
     /// The leaves of the digest tree for the slots <paramref name="wanted"/> accepts: per entry
     /// (tombstones included), its key and its contribution to the slot digest (key, version,
     /// writer), without the value. Paged as <see cref="ExportWhere"/>.
     /// </summary>
-    public int ExportLeaves(int cursor, int maxLeaves, Func<int, bool> wanted, List<(byte[] Key, ulong EntryHash)> output)
-    {
-        var i = Math.Max(0, cursor);
-        var limit = _table.SlotLimit;
-        for (long walked = 0; i < limit && output.Count < maxLeaves && walked < MaxWalkPerPage; i++, walked++)
+    public long ExportLeaves(long cursor, int maxLeaves, Func<int, bool> wanted, List<(byte[] Key, ulong EntryHash)> output) =>
+        Walk(cursor, wanted, () => output.Count >= maxLeaves, index =>
         {
-            if (!_table.IsOccupied(i) || _table.SlotAt(i).Version == 0)
+            ref var entry = ref _table.SlotAt(index);
+            if (entry.Version != 0)
+            {
+                var key = _table.KeyAt(index);
+                output.Add((key.ToArray(), Contribution(K4os.Hash.xxHash.XXH64.DigestOf(key), entry.Version, entry.Node)));
+            }
+        });
+
+    /// <summary>
+    /// Visits the entries of the wanted hash slots from <paramref name="cursor"/> until
+    /// <paramref name="full"/> or <see cref="MaxWalkPerPage"/> visits; returns where to resume, 0
+    /// at the end. With the slot index the cursor is (hash slot &lt;&lt; 32 | entry + 1) and only
+    /// wanted slots are visited; without it, a table index, and the whole table is walked. An
+    /// entry removed between pages restarts its slot: a page may repeat entries, never skip old ones.
+    /// </summary>
+    private long Walk(long cursor, Func<int, bool> wanted, Func<bool> full, Action<int> visit)
+    {
+        long walked = 0;
+        if (!_table.HasSlotIndex)
+        {
+            var i = (int)Math.Min(Math.Max(0, cursor), int.MaxValue);
+            var limit = _table.SlotLimit;
+            for (; i < limit && !full() && walked < MaxWalkPerPage; i++, walked++)
+            {
+                if (_table.IsOccupied(i) && wanted(Cache.Gossip.Ring.HashSlot.ForKey(_table.KeyAt(i))))
+                {
+                    visit(i);
+                }
+            }
+
+            return i >= limit ? 0 : i;
+        }
+
+        var resume = (int)(cursor & 0xFFFF_FFFF) - 1;
+        for (var hashSlot = (int)Math.Min(cursor >> 32, Cache.Gossip.Ring.HashSlot.Count); hashSlot < Cache.Gossip.Ring.HashSlot.Count; hashSlot++, resume = -1)
+        {
+            walked++;
+            if (!wanted(hashSlot))
             {
                 continue;
             }
 
-            var key = _table.KeyAt(i);
-            if (wanted(Cache.Gossip.Ring.HashSlot.ForKey(key)))
+            var i = resume >= 0 && _table.IsOccupied(resume) && Cache.Gossip.Ring.HashSlot.ForKey(_table.KeyAt(resume)) == hashSlot
+                ? resume
+                : _table.FirstInHashSlot(hashSlot);
+            for (; i >= 0; i = _table.NextInHashSlot(i), walked++)
             {
-                ref var entry = ref _table.SlotAt(i);
-                output.Add((key.ToArray(), Contribution(K4os.Hash.xxHash.XXH64.DigestOf(key), entry.Version, entry.Node)));
+                if (full() || walked >= MaxWalkPerPage)
+                {
+                    return ((long)hashSlot << 32) | (uint)(i + 1);
+                }
+
+                visit(i);
             }
         }
 
-        return i >= limit ? 0 : i;
+        return 0;
     }
 }

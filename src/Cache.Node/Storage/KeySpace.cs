@@ -25,7 +25,6 @@ internal sealed partial class KeySpace
     // Counts lookups; the LRU clock is it divided by 1024, so a 32-bit age wraps only after
     // 2^42 lookups (months at full load) instead of 2^31 (hours).
     private long _lookups;
-    private readonly long _emptyIndexBytes;
 
     private uint AccessClock => (uint)(_lookups >> AccessTickShift);
 
@@ -36,7 +35,6 @@ internal sealed partial class KeySpace
         _time = time;
         _clock = new HybridLogicalClock(time);
         _table = new EntryTable(_memory, 1024);
-        _emptyIndexBytes = _table.IndexBytes;
     }
 
     /// <summary>Serialises every command against the key space.</summary>
@@ -267,7 +265,7 @@ internal sealed partial class KeySpace
     /// </summary>
     public bool ShrinkIfEmpty()
     {
-        if (_table.Count != 0 || _table.IndexBytes <= _emptyIndexBytes)
+        if (_table.Count != 0 || _table.IndexBytes <= _table.EmptyIndexBytes)
         {
             return false;
         }

@@ -68,7 +68,18 @@ internal sealed class SimReplica
         RoundInFlight = false;
     }
 
-    private KeySpace NewKeySpace() => new(_time) { NodeId = VersionId, TombstoneHorizonMs = TombstoneHorizonMs };
+    // n1 and n3 list a slot's keys through the hash-slot index (as a server does), the others walk
+    // the whole table: both kinds of export meet in the exchanges.
+    private KeySpace NewKeySpace()
+    {
+        var keys = new KeySpace(_time) { NodeId = VersionId, TombstoneHorizonMs = TombstoneHorizonMs };
+        if (VersionId % 2 == 0)
+        {
+            keys.EnableSlotIndex();
+        }
+
+        return keys;
+    }
 
     public override string ToString() => Id;
 }
