@@ -18,8 +18,8 @@ internal static class ReplicaSync
     /// <summary>Entries per page of a pull or a push.</summary>
     public const int EntriesPerPage = 1000;
 
-    /// <summary>Leaves per page of a LEAVES exchange.</summary>
-    public const int LeavesPerPage = 16384;
+    /// <summary>Leaves per page of a LEAVES exchange (small enough that a page's reply stays off the large object heap).</summary>
+    public const int LeavesPerPage = 4096;
 
     /// <summary>Per-leaf overhead counted in a round's bytes (the 8-byte entry hash and RESP framing).</summary>
     private const int LeafOverhead = 20;
