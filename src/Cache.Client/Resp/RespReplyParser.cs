@@ -67,6 +67,22 @@ internal sealed class RespReplyParser
             return false;
         }
 
+        try
+        {
+            return TryResumeScan(buffer, out end);
+        }
+        catch (RespConnectionException)
+        {
+            // The stream is broken; a parser used again starts from a clean state.
+            (_scanned, _needed) = (0, 0);
+            _open.Clear();
+            throw;
+        }
+    }
+
+    private bool TryResumeScan(in ReadOnlySequence<byte> buffer, out SequencePosition end)
+    {
+        end = buffer.Start;
         var scan = new SequenceReader<byte>(buffer);
         scan.Advance(_scanned);
         while (true)

@@ -10,8 +10,8 @@ namespace Cache.Node.Cluster;
 /// changes, this node picks a peer it shares slots with and runs <see cref="ReplicaSync.RepairAsync"/>:
 /// 1 KB of segment digests confirm the shared slots agree, or the differing ones are repaired both
 /// ways (newer version wins, tombstones included). A round repairs at most
-/// <see cref="MaxSlotsPerRound"/> slots; when it leaves some, the next round follows at once with
-/// the same peer. Replicas that missed writes converge with no operator.
+/// <see cref="MaxSlotsPerRound"/> slots; when it leaves some, the next round follows 20 ms later
+/// with the same peer. Replicas that missed writes converge with no operator.
 /// </summary>
 internal sealed partial class AntiEntropy : IAsyncDisposable
 {
@@ -82,6 +82,11 @@ internal sealed partial class AntiEntropy : IAsyncDisposable
                 if (_unfinished is null)
                 {
                     await WaitForNextRoundAsync(_stopping.Token).ConfigureAwait(false);
+                }
+                else
+                {
+                    // A breath between back-to-back rounds of a long repair, for client traffic.
+                    await Task.Delay(TimeSpan.FromMilliseconds(20), _time, _stopping.Token).ConfigureAwait(false);
                 }
 
                 // Entries left in slots this node does not own reach their owners; then the owners compare.

@@ -20,6 +20,9 @@ internal static class ReplicaDigests
     /// <summary>Largest page of leaves a peer may ask for.</summary>
     public const int MaxPageLeaves = 65536;
 
+    /// <summary>Value bytes after which a page of PULL or FETCH ends (it still holds at least one entry).</summary>
+    public const long MaxPageBytes = 16 * 1024 * 1024;
+
     /// <summary>Most keys one FETCH may name.</summary>
     public const int MaxFetchKeys = 4096;
 
@@ -62,7 +65,7 @@ internal static class ReplicaDigests
     public static ExportPage Export(KeySpace keys, long cursor, int count, byte[] slots)
     {
         var entries = new List<(byte[] Key, ReplicatedEntry Entry)>();
-        var next = keys.ExportWhere(cursor, count, slot => SlotBitmap.Contains(slots, slot), entries);
+        var next = keys.ExportWhere(cursor, count, slot => SlotBitmap.Contains(slots, slot), entries, MaxPageBytes);
         return new ExportPage(next, entries);
     }
 
@@ -74,19 +77,27 @@ internal static class ReplicaDigests
         return new LeafPage(next, leaves);
     }
 
-    /// <summary>The entries (tombstones included) of <paramref name="names"/> this node holds.</summary>
-    public static List<(byte[] Key, ReplicatedEntry Entry)> Fetch(KeySpace keys, IEnumerable<byte[]> names)
+    /// <summary>
+    /// The entries (tombstones included) this node holds of <paramref name="names"/>, in order,
+    /// stopping after the entry that brings the values to <see cref="MaxPageBytes"/>; how many
+    /// names were answered (the asker sends the rest again).
+    /// </summary>
+    public static (int Answered, List<(byte[] Key, ReplicatedEntry Entry)> Entries) Fetch(KeySpace keys, IReadOnlyList<byte[]> names)
     {
         var entries = new List<(byte[] Key, ReplicatedEntry Entry)>();
-        foreach (var key in names)
+        long bytes = 0;
+        var answered = 0;
+        while (answered < names.Count && bytes < MaxPageBytes)
         {
+            var key = names[answered++];
             if (keys.Export(key) is { } entry)
             {
                 entries.Add((key, entry));
+                bytes += key.Length + entry.Value.Length;
             }
         }
 
-        return entries;
+        return (answered, entries);
     }
 
     /// <summary>Merges <paramref name="entries"/>; how many replaced what was here.</summary>

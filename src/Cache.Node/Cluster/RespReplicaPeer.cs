@@ -70,20 +70,28 @@ internal sealed class RespReplicaPeer(PeerLink link) : IReplicaPeer
 
     public async Task<List<(byte[] Key, ReplicatedEntry Entry)>> FetchAsync(IReadOnlyList<byte[]> keys, CancellationToken cancellationToken)
     {
-        var args = new ReadOnlyMemory<byte>[keys.Count + 2];
-        (args[0], args[1]) = ("GOSSIPCACHE"u8.ToArray(), "FETCH"u8.ToArray());
-        for (var i = 0; i < keys.Count; i++)
+        // The peer answers a prefix of the names when their values are large; ask again for the rest.
+        var entries = new List<(byte[] Key, ReplicatedEntry Entry)>();
+        for (var next = 0; next < keys.Count;)
         {
-            args[i + 2] = keys[i];
+            var args = new ReadOnlyMemory<byte>[keys.Count - next + 2];
+            (args[0], args[1]) = ("GOSSIPCACHE"u8.ToArray(), "FETCH"u8.ToArray());
+            for (var i = next; i < keys.Count; i++)
+            {
+                args[i - next + 2] = keys[i];
+            }
+
+            var reply = (await link.SendAsync(args).WaitAsync(cancellationToken).ConfigureAwait(false)).ThrowIfError();
+            if (reply.Items is not [var answered, { Items: { } items }] || !int.TryParse(answered.Text, out var count) || count < 1 || count > keys.Count - next)
+            {
+                throw new RespConnectionException($"{link.Endpoint} answered GOSSIPCACHE FETCH with an unexpected reply.");
+            }
+
+            entries.AddRange(Entries(items));
+            next += count;
         }
 
-        var reply = (await link.SendAsync(args).WaitAsync(cancellationToken).ConfigureAwait(false)).ThrowIfError();
-        if (reply.Items is not { } items)
-        {
-            throw new RespConnectionException($"{link.Endpoint} answered GOSSIPCACHE FETCH with an unexpected reply.");
-        }
-
-        return Entries(items);
+        return entries;
     }
 
     public async Task<int> ApplyAsync(IReadOnlyList<(byte[] Key, ReplicatedEntry Entry)> entries, CancellationToken cancellationToken)

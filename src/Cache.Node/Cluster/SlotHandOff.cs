@@ -19,11 +19,9 @@ internal sealed partial class SlotHandOff : IDisposable
     private readonly KeySpace _keys;
     private readonly ReplicationStats _stats;
     private readonly ILogger _logger;
-    private readonly long _tombstoneHorizonMs;
     private readonly SemaphoreSlim _oneAtATime = new(1, 1);
     private readonly CancellationTokenSource _stopping = new();
     private readonly TimeProvider _time;
-    private readonly StrandedSlots _stranded = new();
     private long _pending;
     private long _retrying;
     private int _generation;
@@ -34,12 +32,20 @@ internal sealed partial class SlotHandOff : IDisposable
     public SlotHandOff(ClusterMembership cluster, PeerLinks peers, KeySpace keys, ReplicationStats stats, long tombstoneHorizonMs, TimeProvider time, ILogger logger)
     {
         _time = time;
-        _tombstoneHorizonMs = tombstoneHorizonMs;
         _cluster = cluster;
         _peers = peers;
         _keys = keys;
         _stats = stats;
         _logger = logger;
+        // Once a node has had a peer it keeps tombstones even when alone in its ring: it may be
+        // cut off from the others, and a delete it forgot would come back from them when they
+        // meet again. A node that never had a peer needs none.
+        lock (keys.Gate)
+        {
+            keys.TombstoneHorizonMs = tombstoneHorizonMs;
+            keys.SkipTombstones = true;
+        }
+
         cluster.RingChanged += OnRingChanged;
         // Gossip may have joined before this subscribed: pull as a node that was alone until now.
         OnRingChanged(SlotMap.Build([new RingNode(cluster.Gossip.Name)], cluster.ConfiguredReplicas), cluster.Ring);
@@ -63,14 +69,16 @@ internal sealed partial class SlotHandOff : IDisposable
         var self = _cluster.Gossip.Name;
         // Links to nodes that left the ring would keep their sockets open forever.
         _peers.Retain(next.Nodes.Select(n => _cluster.RespEndpointOf(n.Id)).OfType<string>().ToHashSet(StringComparer.Ordinal));
-        var generation = Interlocked.Increment(ref _generation);
-        var plan = HandOffPlan.Pulls(previous, next, self);
-        // Tombstones matter only while there are other copies to resurrect a key from.
-        lock (_keys.Gate)
+        if (next.Nodes.Count > 1)
         {
-            _keys.TombstoneHorizonMs = next.Nodes.Count > 1 ? _tombstoneHorizonMs : 0;
+            lock (_keys.Gate)
+            {
+                _keys.SkipTombstones = false;
+            }
         }
 
+        var generation = Interlocked.Increment(ref _generation);
+        var plan = HandOffPlan.Pulls(previous, next, self);
         if (next.IndexOf(self) < 0 || next.Nodes.Count <= 1)
         {
             return;
@@ -177,7 +185,8 @@ internal sealed partial class SlotHandOff : IDisposable
         Interlocked.Add(ref _retrying, later.Count);
         try
         {
-            // A newer ring change plans afresh (its plan covers what is still wanted); so does a stop.
+            // A newer ring change plans afresh and these retries stop (so does a stop); a pull the
+            // new plan no longer includes is left to anti-entropy between the slot's owners.
             await HandOffRetry.RunAsync(later, () => generation == Volatile.Read(ref _generation) && !_stopping.IsCancellationRequested, _time,
                 ex => LogTransferFailed(_logger, ex.Message), _stopping.Token).ConfigureAwait(false);
         }
@@ -215,8 +224,8 @@ internal sealed partial class SlotHandOff : IDisposable
     /// <summary>Pushes the entries of slots this node holds but does not own to their owners (see <see cref="StrandedSlots"/>).</summary>
     public async Task PushStrandedAsync(CancellationToken cancellationToken)
     {
-        var pushed = await _stranded.PushAsync(_cluster.Ring, _cluster.Gossip.Name, _keys,
-            id => _cluster.RespEndpointOf(id) is { } endpoint ? new RespReplicaPeer(_peers.ForReplication(endpoint)) : null, cancellationToken).ConfigureAwait(false);
+        var pushed = await StrandedSlots.PushAsync(_cluster.Ring, _cluster.Gossip.Name, _keys,
+            id => _cluster.RespEndpointOf(id) is { } endpoint ? new RespReplicaPeer(_peers.ForReplication(endpoint)) : null, null, cancellationToken).ConfigureAwait(false);
         if (pushed > 0)
         {
             _stats.HandedOff(pushed);
@@ -296,7 +305,7 @@ internal sealed partial class SlotHandOff : IDisposable
     [LoggerMessage(EventId = 304, Level = LogLevel.Warning, Message = "Leaving: handing entries to {Target} failed ({Error}); keys with no other copy are lost")]
     private static partial void LogPushFailed(ILogger logger, string target, string error);
 
-    [LoggerMessage(EventId = 306, Level = LogLevel.Information, Message = "Hand-off: sent {Entries} entries of slots this node does not own to their owners")]
+    [LoggerMessage(EventId = 306, Level = LogLevel.Information, Message = "Hand-off: sent {Entries} entries of slots this node does not own to their owners, and dropped the copies they all took")]
     private static partial void LogHandedBack(ILogger logger, int entries);
 
     [LoggerMessage(EventId = 307, Level = LogLevel.Debug, Message = "Hand-off transfer failed ({Error}); retrying with backoff while the ring stays as it is")]

@@ -6,76 +6,98 @@ namespace Cache.Node.Cluster;
 /// <summary>
 /// Entries a node holds in slots it does not own — left from before a ring change, or arriving
 /// after one (a pull or a replicated write from a coordinator still on the old ring). Anti-entropy
-/// compares only owners, so this node pushes such slots to their owners: on each ring change and
-/// every anti-entropy round, each time the slot's digest has changed since the last push that
-/// reached all of its owners. Thread-safe.
+/// compares only owners, so the node pushes them to every owner, on each ring change and before
+/// every anti-entropy round, and once all owners have taken an entry it drops its own copy
+/// (unless the entry changed meanwhile): nothing is stranded, and nothing is kept for nothing.
 /// </summary>
-internal sealed class StrandedSlots
+internal static class StrandedSlots
 {
-    private readonly ulong[] _pushed = new ulong[HashSlot.Count];
-    private readonly Lock _lock = new();
-
     /// <summary>
-    /// Pushes every stranded slot whose digest changed since it was last pushed to all its owners
-    /// in <paramref name="ring"/>; returns entries sent. A transfer that failed is rethrown once
-    /// the others are done (its slots are pushed again next time).
+    /// Pushes the entries of every slot this node holds but does not own in <paramref name="ring"/>
+    /// to the slot's owners and drops those all owners took; returns entries sent. A transfer that
+    /// failed is rethrown once the others are done (its entries stay here for the next attempt).
+    /// <paramref name="dropped"/> hears of each entry dropped.
     /// </summary>
-    public async Task<int> PushAsync(SlotMap ring, string self, KeySpace keys, Func<string, IReplicaPeer?> peerOf, CancellationToken cancellationToken)
+    public static async Task<int> PushAsync(SlotMap ring, string self, KeySpace keys, Func<string, IReplicaPeer?> peerOf,
+        Action<byte[], EntryVersion>? dropped, CancellationToken cancellationToken)
     {
-        Dictionary<string, bool[]> plan;
-        var digests = new ulong[HashSlot.Count];
+        var selfIndex = ring.IndexOf(self);
+        if (selfIndex < 0 || ring.Nodes.Count <= 1)
+        {
+            return 0;
+        }
+
+        var stranded = new bool[HashSlot.Count];
+        var any = false;
         lock (keys.Gate)
         {
-            lock (_lock)
+            for (var slot = 0; slot < HashSlot.Count; slot++)
             {
-                plan = HandOffPlan.Pushes(ring, self, slot =>
-                {
-                    digests[slot] = keys.SlotDigest(slot);
-                    return digests[slot] != 0 && digests[slot] != _pushed[slot];
-                });
+                stranded[slot] = keys.SlotDigest(slot) != 0 && !ring.OwnerIndices(slot).Contains(selfIndex);
+                any |= stranded[slot];
             }
+        }
+
+        if (!any)
+        {
+            return 0;
         }
 
         var sent = 0;
-        var failedSlots = new bool[HashSlot.Count];
         Exception? failure = null;
-        foreach (var (target, slots) in plan)
+        long cursor = 0;
+        do
         {
-            try
+            cancellationToken.ThrowIfCancellationRequested();
+            var page = new List<(byte[] Key, ReplicatedEntry Entry)>();
+            lock (keys.Gate)
             {
-                if (peerOf(target) is { } peer)
+                cursor = keys.ExportWhere(cursor, ReplicaSync.EntriesPerPage, slot => stranded[slot], page);
+            }
+
+            var byOwner = new Dictionary<int, List<(byte[] Key, ReplicatedEntry Entry)>>();
+            foreach (var entry in page)
+            {
+                foreach (var owner in ring.OwnerIndices(HashSlot.ForKey(entry.Key)))
                 {
-                    sent += (await ReplicaSync.PushAsync(keys, peer, slots, cancellationToken).ConfigureAwait(false)).Sent;
-                    continue;
-                }
-
-                failure ??= new InvalidDataException($"no address known for {target}");
-            }
-            catch (Exception ex) when (HandOffRetry.IsTransient(ex))
-            {
-                failure ??= ex;
-            }
-
-            for (var slot = 0; slot < HashSlot.Count; slot++)
-            {
-                failedSlots[slot] |= slots[slot];
-            }
-        }
-
-        lock (_lock)
-        {
-            foreach (var slots in plan.Values)
-            {
-                for (var slot = 0; slot < HashSlot.Count; slot++)
-                {
-                    if (slots[slot] && !failedSlots[slot])
+                    if (!byOwner.TryGetValue(owner, out var list))
                     {
-                        _pushed[slot] = digests[slot];
+                        byOwner[owner] = list = [];
+                    }
+
+                    list.Add(entry);
+                }
+            }
+
+            var failedSlots = new HashSet<int>();
+            foreach (var (owner, entries) in byOwner)
+            {
+                try
+                {
+                    var peer = peerOf(ring.Nodes[owner].Id) ?? throw new InvalidDataException($"no address known for {ring.Nodes[owner].Id}");
+                    await peer.ApplyAsync(entries, cancellationToken).ConfigureAwait(false);
+                    sent += entries.Count;
+                }
+                catch (Exception ex) when (HandOffRetry.IsTransient(ex))
+                {
+                    failure ??= ex;
+                    failedSlots.UnionWith(entries.Select(e => HashSlot.ForKey(e.Key)));
+                }
+            }
+
+            // Every owner of these slots holds what was sent (or newer): this copy is redundant.
+            lock (keys.Gate)
+            {
+                foreach (var (key, entry) in page)
+                {
+                    if (!failedSlots.Contains(HashSlot.ForKey(key)) && keys.DropIfUnchanged(key, entry.Version))
+                    {
+                        dropped?.Invoke(key, entry.Version);
                     }
                 }
             }
         }
-
+        while (cursor != 0);
         return failure is null ? sent : throw failure;
     }
 }

@@ -22,7 +22,7 @@ internal static class PeerCommands
             .AddSubCommand(new("digests", 3, CommandFlags.ReadOnly | CommandFlags.Stale, Digests, "cluster", "The digest of each slot a bitmap selects, in slot order (8 bytes each, little-endian)."))
             .AddSubCommand(new("pull", 5, CommandFlags.ReadOnly | CommandFlags.Stale, Pull, "cluster", "Exports the entries of a set of slots: cursor count slot-bitmap."))
             .AddSubCommand(new("leaves", 5, CommandFlags.ReadOnly | CommandFlags.Stale, Leaves, "cluster", "The leaves (key, 8-byte entry hash) of a set of slots: cursor count slots."))
-            .AddSubCommand(new("fetch", -3, CommandFlags.ReadOnly | CommandFlags.Stale, Fetch, "cluster", "The versioned entries of the keys named (those this node holds).")));
+            .AddSubCommand(new("fetch", -3, CommandFlags.ReadOnly | CommandFlags.Stale, Fetch, "cluster", "The versioned entries of the keys named (those this node holds): [names answered, entries].")));
 
     private static void Peer(ClientSession client, in RespRequest request)
     {
@@ -153,7 +153,10 @@ internal static class PeerCommands
             names[i - 2] = request[i].ToArray();
         }
 
-        WriteEntries(client, ReplicaDigests.Fetch(client.Keys, names));
+        var (answered, entries) = ReplicaDigests.Fetch(client.Keys, names);
+        client.Reply.ArrayHeader(2);
+        client.Reply.BulkInteger(answered);
+        WriteEntries(client, entries);
     }
 
     // cursor count slots: the paging arguments PULL and LEAVES share.

@@ -27,7 +27,7 @@ internal sealed partial class KeySpace
         {
             // Expired: in a cluster, the tombstone it becomes (same version), so a replica holding
             // an older value takes the expiry instead of sending the old value back.
-            return TombstoneHorizonMs > 0 ? ReplicatedEntry.Tombstone(version) : null;
+            return KeepsTombstones ? ReplicatedEntry.Tombstone(version) : null;
         }
 
         var value = entry.Kind == ValueKind.Hash ? HashToBlob(entry) : ValueOf(entry).ToArray();
@@ -96,6 +96,23 @@ internal sealed partial class KeySpace
         return true;
     }
 
+    /// <summary>
+    /// Removes <paramref name="key"/> if it still holds <paramref name="version"/> (an entry handed to
+    /// the slot's owners); no tombstone: the owners hold it. False when it changed or is gone.
+    /// </summary>
+    public bool DropIfUnchanged(ReadOnlySpan<byte> key, EntryVersion version)
+    {
+        var index = _table.IndexOf(key);
+        if (index < 0 || new EntryVersion(_table.SlotAt(index).Version, _table.SlotAt(index).Node) != version)
+        {
+            return false;
+        }
+
+        RemoveSlot(index);
+        Touch(key);
+        return true;
+    }
+
     private List<byte[]>? _captured;
     private bool _capturing;
 
@@ -127,15 +144,21 @@ internal sealed partial class KeySpace
     /// from <paramref name="cursor"/> until <paramref name="maxEntries"/> were found or a page's
     /// walk ends; returns the next cursor, 0 at the end.
     /// </summary>
-    public long ExportWhere(long cursor, int maxEntries, Func<int, bool> wanted, List<(byte[] Key, ReplicatedEntry Entry)> output) =>
-        Walk(cursor, wanted, () => output.Count >= maxEntries, index =>
+    public long ExportWhere(long cursor, int maxEntries, Func<int, bool> wanted, List<(byte[] Key, ReplicatedEntry Entry)> output,
+        long maxBytes = long.MaxValue)
+    {
+        // A page also ends once its values reach maxBytes, so a page of large values stays bounded.
+        long bytes = 0;
+        return Walk(cursor, wanted, () => output.Count >= maxEntries || bytes >= maxBytes, index =>
         {
             var key = _table.KeyAt(index);
             if (Export(key) is { } entry)
             {
                 output.Add((key.ToArray(), entry));
+                bytes += key.Length + entry.Value.Length;
             }
         });
+    }
 
     /// <summary>
     /// The leaves of the digest tree for the slots <paramref name="wanted"/> accepts: per entry

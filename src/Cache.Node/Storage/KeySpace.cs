@@ -55,11 +55,19 @@ internal sealed partial class KeySpace
     public int TombstoneCount => _tombstoneCount;
 
     /// <summary>
-    /// How long a delete's tombstone is kept (ms); 0 (the default while the node runs alone)
-    /// deletes outright. Replication turns it on: a tombstone holds its slot until the horizon,
-    /// so a delete-heavy load grows the table by the deletes of one horizon.
+    /// How long a delete's tombstone is kept (ms); 0 (the default) deletes outright. A cluster
+    /// node turns it on: a tombstone holds its slot until the horizon, so a delete-heavy load
+    /// grows the table by the deletes of one horizon.
     /// </summary>
     public long TombstoneHorizonMs { get; set; }
+
+    /// <summary>
+    /// True while a cluster node has never had a peer: deletes and expiries remove outright (no
+    /// copy elsewhere can bring a key back), though tombstones already made still wait out the horizon.
+    /// </summary>
+    public bool SkipTombstones { get; set; }
+
+    private bool KeepsTombstones => TombstoneHorizonMs > 0 && !SkipTombstones;
 
     /// <summary>This node's id: the tiebreak of equal versions.</summary>
     public ushort NodeId { get; set; }
@@ -219,7 +227,7 @@ internal sealed partial class KeySpace
             return false;
         }
 
-        if (TombstoneHorizonMs > 0)
+        if (KeepsTombstones)
         {
             MakeTombstone(index, _clock.Next(), NodeId);
         }
@@ -346,7 +354,7 @@ internal sealed partial class KeySpace
     {
         // The key is read before the slot goes; Touch needs it after.
         var key = WatchersKey(index);
-        if (TombstoneHorizonMs > 0)
+        if (KeepsTombstones)
         {
             // In a cluster an expired key keeps its version as a tombstone (until the horizon), so
             // a replica that missed the write cannot bring the older value back.

@@ -49,11 +49,38 @@ public sealed class PeerCommandInputTests
         }
 
         // FETCH names keys: held ones come back as entries, others are left out.
-        Assert.StartsWith("*6\r\n$4\r\nkept\r\n", await client.CallAsync("GOSSIPCACHE", "FETCH", "kept", "missing"), StringComparison.Ordinal);
-        Assert.Equal("*0\r\n", await client.CallAsync("GOSSIPCACHE", "FETCH", "missing"));
+        Assert.StartsWith("*2\r\n$1\r\n2\r\n*6\r\n$4\r\nkept\r\n", await client.CallAsync("GOSSIPCACHE", "FETCH", "kept", "missing"), StringComparison.Ordinal);
+        Assert.Equal("*2\r\n$1\r\n1\r\n*0\r\n", await client.CallAsync("GOSSIPCACHE", "FETCH", "missing"));
         Assert.StartsWith("-ERR unknown subcommand 'NOPE'", await client.CallAsync("GOSSIPCACHE", "NOPE"), StringComparison.Ordinal);
 
         Assert.Equal("$5\r\nvalue\r\n", await client.CallAsync("GET", "kept"));
         Assert.Equal(":1\r\n", await client.CallAsync("DBSIZE"));
+    }
+
+    [Fact]
+    public async Task Pages_of_large_values_end_early_so_one_request_cannot_exhaust_memory()
+    {
+        await using var node = await TestNode.StartAsync();
+        await using var client = await node.ConnectAsync();
+        var big = new string('x', 10 * 1024 * 1024);
+        foreach (var key in new[] { "{big}1", "{big}2", "{big}3" })
+        {
+            Assert.Equal("+OK\r\n", await client.CallAsync("SET", key, big));
+        }
+
+        // FETCH naming the same 10 MB key 4,096 times answers only until 16 MB of values.
+        var names = Enumerable.Repeat("{big}1", 4096).ToArray();
+        await using var peer = await Cache.Client.Resp.RespConnection.ConnectAsync(new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, node.Port));
+        var fetch = (await peer.ExecuteAsync(["GOSSIPCACHE", "FETCH", .. names])).ThrowIfError();
+        Assert.Equal("2", fetch.Items![0].Text);
+        Assert.Equal(2 * Cache.Node.Cluster.ReplicationCodec.ArgsPerEntry, fetch.Items[1].Items!.Count);
+
+        // PULL of their slot: a page of at most 16 MB, then a cursor for the rest.
+        var slot = Cache.Gossip.Ring.HashSlot.ForKey("{big}1"u8);
+        ReadOnlyMemory<byte>[] pullArgs = ["GOSSIPCACHE"u8.ToArray(), "PULL"u8.ToArray(), "0"u8.ToArray(), "10"u8.ToArray(), new byte[] { (byte)(slot & 0xFF), (byte)(slot >> 8) }];
+        var pull = (await peer.ExecuteAsync(pullArgs)).ThrowIfError();
+        Assert.NotEqual("0", pull.Items![0].Text);
+        Assert.Equal(2 * Cache.Node.Cluster.ReplicationCodec.ArgsPerEntry, pull.Items[1].Items!.Count);
+        Assert.Equal(":3\r\n", await client.CallAsync("DBSIZE"));
     }
 }

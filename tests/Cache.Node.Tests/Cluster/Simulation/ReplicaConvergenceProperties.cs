@@ -53,6 +53,16 @@ public sealed class ReplicaConvergenceProperties
                 }
             }
 
+            // First, without the model: an acknowledged write survives while a node that confirmed
+            // it is still a member with the same memory and has not handed it on to the owners.
+            foreach (var write in world.Writes.Where(w => w.Key == key && w.Acknowledged && w.Holders.Any(h => Kept(world, h.Node, h.Incarnation, w))))
+            {
+                if (held[0].Entry is not { } final || final.Version < write.Entry.Version)
+                {
+                    Fail(seed, $"{key}: acknowledged write {Describe(write.Entry)} held by {string.Join(",", write.Holders.Select(h => h.Node))} was lost; owners hold {Describe(held[0].Entry)}");
+                }
+            }
+
             // Whatever left with a departed node is gone; everything a member holds must be kept.
             var model = world.Members.Select(n => n.Shadow.TryGetValue(key, out var e) ? e : (ReplicatedEntry?)null)
                 .Where(e => e is not null).MaxBy(e => e!.Value.Version);
@@ -72,13 +82,6 @@ public sealed class ReplicaConvergenceProperties
                 Fail(seed, $"{key}: owners show {Describe(actual)}, but the model's last write {Describe(model)} deleted or expired it");
             }
 
-            foreach (var write in world.Writes.Where(w => w.Key == key && w.Acknowledged && w.Holders.Any(h => world.Members.Contains(h.Node) && h.Node.Incarnation == h.Incarnation)))
-            {
-                if (actual is not { } final || final.Version < write.Entry.Version)
-                {
-                    Fail(seed, $"{key}: acknowledged write {Describe(write.Entry)} held by {string.Join(",", write.Holders.Select(h => h.Node))} was lost; owners hold {Describe(actual)}");
-                }
-            }
         }
 
         foreach (var (node, peer, result) in world.AntiEntropyPass())
@@ -88,7 +91,16 @@ public sealed class ReplicaConvergenceProperties
                 Fail(seed, $"a second anti-entropy pass still found {result.SlotsDiffering} slots differing between {node} and {peer}");
             }
         }
+
+        if (world.Errors.Count > 0)
+        {
+            Fail(seed, $"background work failed: {world.Errors[0]}");
+        }
     }
+
+    private static bool Kept(ReplicaSimulation world, SimReplica node, int incarnation, SimWrite write) =>
+        world.Members.Contains(node) && node.Incarnation == incarnation
+        && !(node.HandedOff.TryGetValue(write.Key, out var handed) && handed >= write.Entry.Version);
 
     private static ReplicatedEntry? Export(SimReplica node, byte[] key)
     {

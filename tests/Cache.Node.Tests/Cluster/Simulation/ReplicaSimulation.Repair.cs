@@ -109,7 +109,8 @@ internal sealed partial class ReplicaSimulation
 
     /// <summary>What the server does on each ring change and before each anti-entropy round.</summary>
     private Task<int> PushStrandedAsync(SimReplica node, CancellationToken cancellationToken) =>
-        node.Stranded.PushAsync(Ring, node.Id, node.Keys, id => new SimReplicaPeer(this, node, NodeNamed(id)), cancellationToken);
+        StrandedSlots.PushAsync(Ring, node.Id, node.Keys, id => new SimReplicaPeer(this, node, NodeNamed(id)),
+            (key, version) => node.Dropped(KeyName(key), version), cancellationToken);
 
     private async Task GuardedStrandedPushAsync(SimReplica node)
     {

@@ -30,8 +30,8 @@ internal sealed class SimReplica
     /// <summary>Per key, the highest-versioned entry delivered here (by version only, not by <see cref="EntryMerge"/>).</summary>
     public Dictionary<string, ReplicatedEntry> Shadow { get; } = new(StringComparer.Ordinal);
 
-    /// <summary>What this node pushed of slots it does not own (the server's <see cref="Cache.Node.Cluster.StrandedSlots"/>).</summary>
-    public Cache.Node.Cluster.StrandedSlots Stranded { get; private set; } = new();
+    /// <summary>Per key, the highest version this node handed to the slot's owners and dropped (it no longer holds it).</summary>
+    public Dictionary<string, EntryVersion> HandedOff { get; } = new(StringComparer.Ordinal);
 
     /// <summary>Bumped on every empty restart: messages and replies for an earlier life are lost.</summary>
     public int Incarnation { get; private set; }
@@ -58,12 +58,26 @@ internal sealed class SimReplica
         }
     }
 
+    /// <summary>The node dropped its copy of <paramref name="key"/> after every owner took it.</summary>
+    public void Dropped(string key, EntryVersion version)
+    {
+        if (Shadow.TryGetValue(key, out var held) && held.Version == version)
+        {
+            Shadow.Remove(key);
+        }
+
+        if (!HandedOff.TryGetValue(key, out var before) || version > before)
+        {
+            HandedOff[key] = version;
+        }
+    }
+
     /// <summary>A restart with nothing in memory.</summary>
     public void Wipe()
     {
         Keys = NewKeySpace();
         Shadow.Clear();
-        Stranded = new();
+        HandedOff.Clear();
         Incarnation++;
         RoundInFlight = false;
     }

@@ -30,7 +30,7 @@ internal sealed class SimReplicaPeer(ReplicaSimulation world, SimReplica from, S
         world.Call(from, to, target => ReplicaDigests.Leaves(target.Keys, cursor, count, slots));
 
     public Task<List<(byte[] Key, ReplicatedEntry Entry)>> FetchAsync(IReadOnlyList<byte[]> keys, CancellationToken cancellationToken) =>
-        world.Call(from, to, target => ReplicaDigests.Fetch(target.Keys, keys), (requester, entries) =>
+        world.Call(from, to, target => FetchAll(target, keys), (requester, entries) =>
         {
             foreach (var (key, entry) in entries)
             {
@@ -48,4 +48,18 @@ internal sealed class SimReplicaPeer(ReplicaSimulation world, SimReplica from, S
 
             return ReplicaDigests.Apply(target.Keys, entries);
         });
+
+    // The server's FETCH answers a prefix when values are large; RespReplicaPeer asks again for the rest.
+    private static List<(byte[] Key, ReplicatedEntry Entry)> FetchAll(SimReplica target, IReadOnlyList<byte[]> keys)
+    {
+        var entries = new List<(byte[] Key, ReplicatedEntry Entry)>();
+        for (var next = 0; next < keys.Count;)
+        {
+            var (answered, page) = ReplicaDigests.Fetch(target.Keys, keys.Skip(next).ToList());
+            entries.AddRange(page);
+            next += answered;
+        }
+
+        return entries;
+    }
 }
