@@ -161,6 +161,15 @@ public sealed class ReplicationTests : IAsyncLifetime
         {
             Assert.Equal($"${i.ToString().Length}\r\n{i}\r\n", await local.CallAsync("GET", $"moving:{i}"));
         }
+
+        // The nodes that lost slots to the joiner hand their copies on and drop them: each node
+        // ends up holding exactly the keys it owns.
+        foreach (var node in _nodes)
+        {
+            var index = ring.IndexOf(node.Server.Cluster!.Gossip.Name);
+            var mine = Enumerable.Range(0, 300).Count(i => ring.OwnerIndices(HashSlot.ForKey(System.Text.Encoding.UTF8.GetBytes($"moving:{i}"))).Contains(index));
+            await TestCluster.WaitUntilAsync(() => CountLocal(node, "moving:") == mine, $"{node.Server.Cluster.Gossip.Name} holding only its {mine} keys");
+        }
     }
 
     [Fact]
