@@ -75,7 +75,8 @@ internal sealed class LatencyProbe : IAsyncDisposable
         Console.WriteLine("|---|---:|---:|---:|---:|---:|");
         lock (_phases)
         {
-            foreach (var (name, samples) in _phases.Where(p => p.Value.Count > 0))
+            // The short gaps between phases say nothing; the phases themselves do.
+            foreach (var (name, samples) in _phases.Where(p => p.Value.Count > 0 && p.Key is not ("between" or "after")))
             {
                 samples.Sort();
                 var gc = _gc.TryGetValue(name, out var g) ? $"{g.Pause.TotalMilliseconds:N0} ms ({g.Gen2})" : "";
