@@ -1,5 +1,4 @@
 using System.Buffers.Binary;
-using System.Text;
 using Cache.Gossip.Ring;
 using Cache.Node.Storage;
 
@@ -201,14 +200,14 @@ internal static class ReplicaSync
         var mask = SlotBitmap.From(slots);
         var wire = SlotBitmap.ToWire(mask).Length;
         long bytes = 0;
-        var theirs = new Dictionary<string, ulong>(StringComparer.Ordinal);
+        var theirs = new Dictionary<byte[], ulong>(KeyBytesComparer.Instance);
         long cursor = 0;
         do
         {
             var page = await peer.LeavesAsync(cursor, LeavesPerPage, mask, cancellationToken).ConfigureAwait(false);
             foreach (var (key, entryHash) in page.Leaves)
             {
-                theirs[Encoding.Latin1.GetString(key)] = entryHash;
+                theirs[key] = entryHash;
                 bytes += key.Length + LeafOverhead;
             }
 
@@ -217,7 +216,7 @@ internal static class ReplicaSync
         }
         while (cursor != 0);
 
-        var ours = new Dictionary<string, ulong>(StringComparer.Ordinal);
+        var ours = new Dictionary<byte[], ulong>(KeyBytesComparer.Instance);
         var leaves = new List<(byte[] Key, ulong EntryHash)>();
         long next = 0;
         do
@@ -230,7 +229,7 @@ internal static class ReplicaSync
 
             foreach (var (key, entryHash) in leaves)
             {
-                ours[Encoding.Latin1.GetString(key)] = entryHash;
+                ours[key] = entryHash;
             }
         }
         while (next != 0);
@@ -240,11 +239,11 @@ internal static class ReplicaSync
         {
             if (!ours.TryGetValue(key, out var mine) || mine != entryHash)
             {
-                wanted.Add(Encoding.Latin1.GetBytes(key));
+                wanted.Add(key);
             }
         }
 
-        var theirVersions = new Dictionary<string, EntryVersion>(StringComparer.Ordinal);
+        var theirVersions = new Dictionary<byte[], EntryVersion>(KeyBytesComparer.Instance);
         var applied = 0;
         foreach (var chunk in wanted.Chunk(EntriesPerPage))
         {
@@ -253,7 +252,7 @@ internal static class ReplicaSync
             {
                 foreach (var (key, entry) in entries)
                 {
-                    theirVersions[Encoding.Latin1.GetString(key)] = entry.Version;
+                    theirVersions[key] = entry.Version;
                     applied += keys.Apply(key, entry) ? 1 : 0;
                     bytes += SizeOf(key, entry);
                 }
@@ -271,7 +270,7 @@ internal static class ReplicaSync
         {
             if (!theirs.ContainsKey(key) || theirVersions.ContainsKey(key))
             {
-                offer.Add(Encoding.Latin1.GetBytes(key));
+                offer.Add(key);
             }
         }
 
@@ -285,7 +284,7 @@ internal static class ReplicaSync
                 foreach (var key in chunk)
                 {
                     if (keys.Export(key) is { } entry
-                        && (!theirVersions.TryGetValue(Encoding.Latin1.GetString(key), out var version) || entry.Version > version))
+                        && (!theirVersions.TryGetValue(key, out var version) || entry.Version > version))
                     {
                         entries.Add((key, entry));
                     }

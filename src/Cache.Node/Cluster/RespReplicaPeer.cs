@@ -47,25 +47,15 @@ internal sealed class RespReplicaPeer(PeerLink link) : IReplicaPeer
 
     public async Task<LeafPage> LeavesAsync(long cursor, int count, byte[] slots, CancellationToken cancellationToken)
     {
-        var reply = (await link.SendAsync(["GOSSIPCACHE"u8.ToArray(), "LEAVES"u8.ToArray(), ReplicationCodec.Number(cursor), ReplicationCodec.Number(count), SlotBitmap.ToWire(slots)])
-            .WaitAsync(cancellationToken).ConfigureAwait(false)).ThrowIfError();
-        if (reply.Items is not [var next, { Items: { } items }] || !long.TryParse(next.Text, out var nextCursor) || items.Count % 2 != 0)
+        // Read from the reply's bytes: a page holds thousands of leaves, not worth an object each.
+        var frame = await link.SendRawAsync(["GOSSIPCACHE"u8.ToArray(), "LEAVES"u8.ToArray(), ReplicationCodec.Number(cursor), ReplicationCodec.Number(count), SlotBitmap.ToWire(slots)])
+            .WaitAsync(cancellationToken).ConfigureAwait(false);
+        if (frame is [(byte)'-', ..])
         {
-            throw new RespConnectionException($"{link.Endpoint} answered GOSSIPCACHE LEAVES with an unexpected reply.");
+            throw new RespServerException(System.Text.Encoding.UTF8.GetString(frame.AsSpan(1)).TrimEnd());
         }
 
-        var leaves = new List<(byte[] Key, ulong EntryHash)>(items.Count / 2);
-        for (var at = 0; at < items.Count; at += 2)
-        {
-            if (items[at].Bytes is not { } key || items[at + 1].Bytes is not { Length: sizeof(ulong) } hash)
-            {
-                throw new RespConnectionException($"{link.Endpoint} answered GOSSIPCACHE LEAVES with a malformed leaf.");
-            }
-
-            leaves.Add((key, BinaryPrimitives.ReadUInt64LittleEndian(hash)));
-        }
-
-        return new LeafPage(nextCursor, leaves);
+        return LeafReply.Parse(frame) ?? throw new RespConnectionException($"{link.Endpoint} answered GOSSIPCACHE LEAVES with an unexpected reply.");
     }
 
     public async Task<List<(byte[] Key, ReplicatedEntry Entry)>> FetchAsync(IReadOnlyList<byte[]> keys, CancellationToken cancellationToken)
