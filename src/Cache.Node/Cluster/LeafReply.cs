@@ -1,21 +1,16 @@
 using System.Buffers.Binary;
-using System.Buffers.Text;
+using Cache.Node.Storage;
 
 namespace Cache.Node.Cluster;
 
-/// <summary>
-/// Reads a GOSSIPCACHE LEAVES reply straight from its bytes — [cursor, [key, hash, key, hash,
-/// …]] — without a reply object per element: a repair lists many thousands of leaves.
-/// </summary>
+/// <summary>The paged replies of LEAVES, PULL and FETCH, read from their bytes (<see cref="RawReplyReader"/>).</summary>
 internal static class LeafReply
 {
-    /// <summary>The page in <paramref name="frame"/>; null when it is not a well-formed LEAVES reply.</summary>
+    /// <summary>A LEAVES page, [cursor, [key, 8-byte hash, …]]; null when malformed.</summary>
     public static LeafPage? Parse(ReadOnlySpan<byte> frame)
     {
-        var at = 0;
-        if (!Header(frame, ref at, (byte)'*', out var outer) || outer != 2
-            || !Bulk(frame, ref at, out var cursorBytes) || !Utf8Parser.TryParse(cursorBytes, out long next, out var used) || used != cursorBytes.Length
-            || !Header(frame, ref at, (byte)'*', out var items) || items % 2 != 0)
+        var reader = new RawReplyReader(frame);
+        if (!reader.TryPageHeader(out var next, out var items) || items % 2 != 0)
         {
             return null;
         }
@@ -23,7 +18,7 @@ internal static class LeafReply
         var leaves = new List<(byte[] Key, ulong EntryHash)>((int)Math.Min(items / 2, 65536));
         for (long i = 0; i < items; i += 2)
         {
-            if (!Bulk(frame, ref at, out var key) || !Bulk(frame, ref at, out var hash) || hash.Length != sizeof(ulong))
+            if (!reader.TryBulk(out var key) || !reader.TryBulk(out var hash) || hash.Length != sizeof(ulong))
             {
                 return null;
             }
@@ -31,37 +26,29 @@ internal static class LeafReply
             leaves.Add((key.ToArray(), BinaryPrimitives.ReadUInt64LittleEndian(hash)));
         }
 
-        return at == frame.Length ? new LeafPage(next, leaves) : null;
+        return reader.AtEnd ? new LeafPage(next, leaves) : null;
     }
 
-    private static bool Header(ReadOnlySpan<byte> frame, ref int at, byte type, out long value)
+    /// <summary>A PULL or FETCH page, [cursor or names answered, [six bulks per entry, …]]; null when malformed.</summary>
+    public static (long Number, List<(byte[] Key, ReplicatedEntry Entry)> Entries)? ParseEntries(ReadOnlySpan<byte> frame)
     {
-        value = 0;
-        if (at >= frame.Length || frame[at] != type)
+        var reader = new RawReplyReader(frame);
+        if (!reader.TryPageHeader(out var number, out var items) || items % ReplicationCodec.ArgsPerEntry != 0)
         {
-            return false;
+            return null;
         }
 
-        var end = frame[at..].IndexOf("\r\n"u8);
-        if (end < 0 || !Utf8Parser.TryParse(frame.Slice(at + 1, end - 1), out value, out var used) || used != end - 1 || value < 0)
+        var entries = new List<(byte[] Key, ReplicatedEntry Entry)>((int)Math.Min(items / ReplicationCodec.ArgsPerEntry, 4096));
+        for (long i = 0; i < items; i += ReplicationCodec.ArgsPerEntry)
         {
-            return false;
+            if (!reader.TryEntry(out var key, out var entry))
+            {
+                return null;
+            }
+
+            entries.Add((key, entry));
         }
 
-        at += end + 2;
-        return true;
-    }
-
-    private static bool Bulk(ReadOnlySpan<byte> frame, ref int at, out ReadOnlySpan<byte> bytes)
-    {
-        bytes = default;
-        if (!Header(frame, ref at, (byte)'$', out var length) || length > frame.Length - at - 2 || frame[at + (int)length] != '\r' || frame[at + (int)length + 1] != '\n')
-        {
-            return false;
-        }
-
-        bytes = frame.Slice(at, (int)length);
-        at += (int)length + 2;
-        return true;
+        return reader.AtEnd ? (number, entries) : null;
     }
 }

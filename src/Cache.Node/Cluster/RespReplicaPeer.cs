@@ -1,11 +1,14 @@
-using System.Buffers.Binary;
 using Cache.Client.Resp;
 using Cache.Gossip.Ring;
 using Cache.Node.Storage;
 
 namespace Cache.Node.Cluster;
 
-/// <summary>A replica reached over its replication link: GOSSIPCACHE TREE, DIGESTS, PULL and APPLY.</summary>
+/// <summary>
+/// A replica reached over its replication link: GOSSIPCACHE TREE, DIGESTS, PULL, LEAVES, FETCH
+/// and APPLY. Paged replies are read from their bytes (<see cref="LeafReply"/>): a page holds
+/// thousands of bulks, not worth an object each.
+/// </summary>
 internal sealed class RespReplicaPeer(PeerLink link) : IReplicaPeer
 {
     public async Task<byte[]> TreeAsync(byte[] mask, CancellationToken cancellationToken) =>
@@ -16,46 +19,16 @@ internal sealed class RespReplicaPeer(PeerLink link) : IReplicaPeer
 
     public async Task<ExportPage> PullAsync(long cursor, int count, byte[] slots, CancellationToken cancellationToken)
     {
-        var reply = (await link.SendAsync(["GOSSIPCACHE"u8.ToArray(), "PULL"u8.ToArray(), ReplicationCodec.Number(cursor), ReplicationCodec.Number(count), SlotBitmap.ToWire(slots)])
-            .WaitAsync(cancellationToken).ConfigureAwait(false)).ThrowIfError();
-        return Page(reply, "PULL");
-    }
-
-    private ExportPage Page(RespReply reply, string command)
-    {
-        if (reply.Items is not [var next, { Items: { } items }] || !long.TryParse(next.Text, out var nextCursor))
-        {
-            throw new RespConnectionException($"{link.Endpoint} answered GOSSIPCACHE {command} with an unexpected reply.");
-        }
-
-        return new ExportPage(nextCursor, Entries(items));
-    }
-
-    private static List<(byte[] Key, ReplicatedEntry Entry)> Entries(IReadOnlyList<RespReply> items)
-    {
-        var entries = new List<(byte[] Key, ReplicatedEntry Entry)>(items.Count / ReplicationCodec.ArgsPerEntry);
-        for (var at = 0; at + ReplicationCodec.ArgsPerEntry <= items.Count; at += ReplicationCodec.ArgsPerEntry)
-        {
-            if (ReplicationCodec.TryRead(items, at, out var key, out var entry))
-            {
-                entries.Add((key, entry));
-            }
-        }
-
-        return entries;
+        var frame = await RawAsync(["GOSSIPCACHE"u8.ToArray(), "PULL"u8.ToArray(), ReplicationCodec.Number(cursor), ReplicationCodec.Number(count), SlotBitmap.ToWire(slots)], cancellationToken).ConfigureAwait(false);
+        return LeafReply.ParseEntries(frame) is var (next, entries)
+            ? new ExportPage(next, entries)
+            : throw Unexpected("PULL");
     }
 
     public async Task<LeafPage> LeavesAsync(long cursor, int count, byte[] slots, CancellationToken cancellationToken)
     {
-        // Read from the reply's bytes: a page holds thousands of leaves, not worth an object each.
-        var frame = await link.SendRawAsync(["GOSSIPCACHE"u8.ToArray(), "LEAVES"u8.ToArray(), ReplicationCodec.Number(cursor), ReplicationCodec.Number(count), SlotBitmap.ToWire(slots)])
-            .WaitAsync(cancellationToken).ConfigureAwait(false);
-        if (frame is [(byte)'-', ..])
-        {
-            throw new RespServerException(System.Text.Encoding.UTF8.GetString(frame.AsSpan(1)).TrimEnd());
-        }
-
-        return LeafReply.Parse(frame) ?? throw new RespConnectionException($"{link.Endpoint} answered GOSSIPCACHE LEAVES with an unexpected reply.");
+        var frame = await RawAsync(["GOSSIPCACHE"u8.ToArray(), "LEAVES"u8.ToArray(), ReplicationCodec.Number(cursor), ReplicationCodec.Number(count), SlotBitmap.ToWire(slots)], cancellationToken).ConfigureAwait(false);
+        return LeafReply.Parse(frame) ?? throw Unexpected("LEAVES");
     }
 
     public async Task<List<(byte[] Key, ReplicatedEntry Entry)>> FetchAsync(IReadOnlyList<byte[]> keys, CancellationToken cancellationToken)
@@ -71,14 +44,14 @@ internal sealed class RespReplicaPeer(PeerLink link) : IReplicaPeer
                 args[i - next + 2] = keys[i];
             }
 
-            var reply = (await link.SendAsync(args).WaitAsync(cancellationToken).ConfigureAwait(false)).ThrowIfError();
-            if (reply.Items is not [var answered, { Items: { } items }] || !int.TryParse(answered.Text, out var count) || count < 1 || count > keys.Count - next)
+            var frame = await RawAsync(args, cancellationToken).ConfigureAwait(false);
+            if (LeafReply.ParseEntries(frame) is not var (answered, page) || answered < 1 || answered > keys.Count - next)
             {
-                throw new RespConnectionException($"{link.Endpoint} answered GOSSIPCACHE FETCH with an unexpected reply.");
+                throw Unexpected("FETCH");
             }
 
-            entries.AddRange(Entries(items));
-            next += count;
+            entries.AddRange(page);
+            next += (int)answered;
         }
 
         return entries;
@@ -99,6 +72,18 @@ internal sealed class RespReplicaPeer(PeerLink link) : IReplicaPeer
     private async Task<byte[]> BytesAsync(byte[] sub, byte[] mask, CancellationToken cancellationToken)
     {
         var reply = (await link.SendAsync(["GOSSIPCACHE"u8.ToArray(), sub, SlotBitmap.ToWire(mask)]).WaitAsync(cancellationToken).ConfigureAwait(false)).ThrowIfError();
-        return reply.Bytes ?? throw new RespConnectionException($"{link.Endpoint} answered GOSSIPCACHE {System.Text.Encoding.ASCII.GetString(sub)} with an unexpected reply.");
+        return reply.Bytes ?? throw Unexpected(System.Text.Encoding.ASCII.GetString(sub));
     }
+
+    /// <summary>The reply's bytes; an error reply throws as the parsed path would.</summary>
+    private async Task<byte[]> RawAsync(ReadOnlyMemory<byte>[] args, CancellationToken cancellationToken)
+    {
+        var frame = await link.SendRawAsync(args).WaitAsync(cancellationToken).ConfigureAwait(false);
+        return frame is [(byte)'-', ..]
+            ? throw new RespServerException(System.Text.Encoding.UTF8.GetString(frame.AsSpan(1)).TrimEnd())
+            : frame;
+    }
+
+    private RespConnectionException Unexpected(string command) =>
+        new($"{link.Endpoint} answered GOSSIPCACHE {command} with an unexpected reply.");
 }

@@ -34,4 +34,24 @@ public sealed class LeafReplyTests
     public void Anything_else_is_refused(string frame) => Assert.Null(LeafReply.Parse(Bytes(frame)));
 
     private static byte[] Bytes(string text) => Encoding.Latin1.GetBytes(text);
+
+    [Fact]
+    public void A_page_of_entries_parses()
+    {
+        var parsed = LeafReply.ParseEntries(Bytes("*2\r\n$1\r\n5\r\n*6\r\n$1\r\nk\r\n$3\r\n900\r\n$1\r\n2\r\n$1\r\n1\r\n$1\r\n0\r\n$1\r\nv\r\n"));
+        Assert.NotNull(parsed);
+        var (number, entries) = parsed.Value;
+        Assert.Equal(5, number);
+        var (key, entry) = Assert.Single(entries);
+        Assert.Equal("k", Encoding.ASCII.GetString(key));
+        Assert.Equal(new Cache.Node.Storage.EntryVersion(900, 2), entry.Version);
+        Assert.Equal("v", Encoding.ASCII.GetString(entry.Value.Span));
+    }
+
+    [Theory]
+    [InlineData("*2\r\n$1\r\n0\r\n*6\r\n$1\r\nk\r\n$1\r\n9\r\n$5\r\n70000\r\n$1\r\n1\r\n$1\r\n0\r\n$1\r\nv\r\n")]   // node id out of range
+    [InlineData("*2\r\n$1\r\n0\r\n*6\r\n$1\r\nk\r\n$1\r\n9\r\n$1\r\n1\r\n$2\r\n99\r\n$1\r\n0\r\n$1\r\nv\r\n")]   // kind out of range
+    [InlineData("*2\r\n$1\r\n0\r\n*6\r\n$1\r\nk\r\n$1\r\n9\r\n$1\r\n1\r\n$1\r\n1\r\n$2\r\n-5\r\n$1\r\nv\r\n")]   // negative expiry
+    [InlineData("*2\r\n$1\r\n0\r\n*5\r\n$1\r\nk\r\n$1\r\n9\r\n$1\r\n1\r\n$1\r\n0\r\n$1\r\n0\r\n")]                  // an entry cut short
+    public void A_malformed_entry_refuses_the_whole_page(string frame) => Assert.Null(LeafReply.ParseEntries(Bytes(frame)));
 }
