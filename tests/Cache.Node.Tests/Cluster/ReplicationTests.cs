@@ -219,6 +219,40 @@ public sealed class ReplicationTests : IAsyncLifetime
         return (key, owner, _nodes.First(n => n != owner));
     }
 
+    [Fact]
+    public async Task Hashes_replicate_and_are_handed_to_a_node_that_joins()
+    {
+        await using (var client = await _nodes[0].ConnectAsync())
+        {
+            for (var i = 0; i < 60; i++)
+            {
+                Assert.Equal(":2\r\n", await client.CallAsync("HSET", $"hash:{i}", "a", $"{i}", "b", "x"));
+            }
+        }
+
+        var joiner = await TestNode.StartAsync(o => o.Join = _nodes[0].Server.Cluster!.Gossip.Address);
+        _nodes.Add(joiner);
+        foreach (var node in _nodes)
+        {
+            await MembershipWait.RingAsync(node.Server.Cluster!, 4, Timeout);
+        }
+
+        var ring = joiner.Server.Cluster!.Ring;
+        var self = joiner.Server.Cluster.IndexIn(ring);
+        var owned = Enumerable.Range(0, 60).Where(i => ring.OwnerIndices(HashSlot.ForKey(System.Text.Encoding.UTF8.GetBytes($"hash:{i}"))).Contains(self)).ToList();
+        Assert.NotEmpty(owned);
+        await TestCluster.WaitUntilAsync(() => CountLocal(joiner, "hash:") == owned.Count, $"the joiner holding its {owned.Count} hashes");
+
+        // The joiner's own copy (READONLY) is the whole hash, fields and values.
+        await using var local = await joiner.ConnectAsync();
+        Assert.Equal("+OK\r\n", await local.CallAsync("READONLY"));
+        foreach (var i in owned)
+        {
+            Assert.Equal($"${i.ToString().Length}\r\n{i}\r\n", await local.CallAsync("HGET", $"hash:{i}", "a"));
+            Assert.Equal(":2\r\n", await local.CallAsync("HLEN", $"hash:{i}"));
+        }
+    }
+
     private static int CountLocal(TestNode node, string prefix)
     {
         var keys = node.Server.Keys;
