@@ -141,18 +141,7 @@ public sealed class ReplicationTests : IAsyncLifetime
             }
         }
 
-        var joiner = await TestNode.StartAsync(o => o.Join = _nodes[0].Server.Cluster!.Gossip.Address);
-        _nodes.Add(joiner);
-        foreach (var node in _nodes)
-        {
-            await MembershipWait.RingAsync(node.Server.Cluster!, 4, Timeout);
-        }
-
-        var ring = joiner.Server.Cluster!.Ring;
-        var self = joiner.Server.Cluster.IndexIn(ring);
-        var owned = Enumerable.Range(0, 300).Where(i => ring.OwnerIndices(HashSlot.ForKey(System.Text.Encoding.UTF8.GetBytes($"moving:{i}"))).Contains(self)).ToList();
-        Assert.NotEmpty(owned);
-        await TestCluster.WaitUntilAsync(() => CountLocal(joiner, "moving:") == owned.Count, $"the joiner holding its {owned.Count} keys");
+        var (joiner, ring, owned) = await JoinAndWaitForHandOffAsync("moving:", 300);
 
         // READONLY reads the joiner's own copy, never forwarded.
         await using var local = await joiner.ConnectAsync();
@@ -230,18 +219,7 @@ public sealed class ReplicationTests : IAsyncLifetime
             }
         }
 
-        var joiner = await TestNode.StartAsync(o => o.Join = _nodes[0].Server.Cluster!.Gossip.Address);
-        _nodes.Add(joiner);
-        foreach (var node in _nodes)
-        {
-            await MembershipWait.RingAsync(node.Server.Cluster!, 4, Timeout);
-        }
-
-        var ring = joiner.Server.Cluster!.Ring;
-        var self = joiner.Server.Cluster.IndexIn(ring);
-        var owned = Enumerable.Range(0, 60).Where(i => ring.OwnerIndices(HashSlot.ForKey(System.Text.Encoding.UTF8.GetBytes($"hash:{i}"))).Contains(self)).ToList();
-        Assert.NotEmpty(owned);
-        await TestCluster.WaitUntilAsync(() => CountLocal(joiner, "hash:") == owned.Count, $"the joiner holding its {owned.Count} hashes");
+        var (joiner, _, owned) = await JoinAndWaitForHandOffAsync("hash:", 60);
 
         // The joiner's own copy (READONLY) is the whole hash, fields and values.
         await using var local = await joiner.ConnectAsync();
@@ -251,6 +229,27 @@ public sealed class ReplicationTests : IAsyncLifetime
             Assert.Equal($"${i.ToString().Length}\r\n{i}\r\n", await local.CallAsync("HGET", $"hash:{i}", "a"));
             Assert.Equal(":2\r\n", await local.CallAsync("HLEN", $"hash:{i}"));
         }
+    }
+
+    /// <summary>
+    /// Starts a fourth node and waits until it holds every key of <paramref name="prefix"/>0..
+    /// <paramref name="count"/>-1 that it owns; the joiner, the ring, and the indices it owns.
+    /// </summary>
+    private async Task<(TestNode Joiner, Cache.Gossip.Ring.SlotMap Ring, List<int> Owned)> JoinAndWaitForHandOffAsync(string prefix, int count)
+    {
+        var joiner = await TestNode.StartAsync(o => o.Join = _nodes[0].Server.Cluster!.Gossip.Address);
+        _nodes.Add(joiner);
+        foreach (var node in _nodes)
+        {
+            await MembershipWait.RingAsync(node.Server.Cluster!, 4, Timeout);
+        }
+
+        var ring = joiner.Server.Cluster!.Ring;
+        var self = joiner.Server.Cluster.IndexIn(ring);
+        var owned = Enumerable.Range(0, count).Where(i => ring.OwnerIndices(HashSlot.ForKey(System.Text.Encoding.UTF8.GetBytes($"{prefix}{i}"))).Contains(self)).ToList();
+        Assert.NotEmpty(owned);
+        await TestCluster.WaitUntilAsync(() => CountLocal(joiner, prefix) == owned.Count, $"the joiner holding its {owned.Count} {prefix} keys");
+        return (joiner, ring, owned);
     }
 
     private static int CountLocal(TestNode node, string prefix)
