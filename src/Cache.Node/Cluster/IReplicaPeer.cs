@@ -24,6 +24,12 @@ internal interface IReplicaPeer
     /// <summary>The peer's entries (tombstones included) of <paramref name="keys"/>; keys it does not hold are left out.</summary>
     Task<List<(byte[] Key, ReplicatedEntry Entry)>> FetchAsync(IReadOnlyList<byte[]> keys, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Hands entries of slots this node does not own to an owner: the peer merges them only if its
+    /// ring is <paramref name="ringHash"/> (both agree it owns them); false when it refused.
+    /// </summary>
+    Task<bool> HandOffAsync(IReadOnlyList<(byte[] Key, ReplicatedEntry Entry)> entries, ulong ringHash, CancellationToken cancellationToken);
+
     /// <summary>Has the peer merge <paramref name="entries"/>; how many replaced its own.</summary>
     Task<int> ApplyAsync(IReadOnlyList<(byte[] Key, ReplicatedEntry Entry)> entries, CancellationToken cancellationToken);
 }

@@ -69,6 +69,24 @@ internal sealed class RespReplicaPeer(PeerLink link) : IReplicaPeer
         return (int)reply.Integer;
     }
 
+    public async Task<bool> HandOffAsync(IReadOnlyList<(byte[] Key, ReplicatedEntry Entry)> entries, ulong ringHash, CancellationToken cancellationToken)
+    {
+        List<ReadOnlyMemory<byte>> args = ["GOSSIPCACHE"u8.ToArray(), "HANDOFF"u8.ToArray(), System.Text.Encoding.ASCII.GetBytes(ringHash.ToString("x16", System.Globalization.CultureInfo.InvariantCulture))];
+        foreach (var (key, entry) in entries)
+        {
+            ReplicationCodec.Append(args, key, entry);
+        }
+
+        var reply = await link.SendAsync([.. args]).WaitAsync(cancellationToken).ConfigureAwait(false);
+        if (reply.IsError && reply.Text!.StartsWith("TRYAGAIN", StringComparison.Ordinal))
+        {
+            return false;
+        }
+
+        reply.ThrowIfError();
+        return true;
+    }
+
     private async Task<byte[]> BytesAsync(byte[] sub, byte[] mask, CancellationToken cancellationToken)
     {
         var reply = (await link.SendAsync(["GOSSIPCACHE"u8.ToArray(), sub, SlotBitmap.ToWire(mask)]).WaitAsync(cancellationToken).ConfigureAwait(false)).ThrowIfError();

@@ -29,7 +29,8 @@ internal sealed partial class SlotHandOff : IDisposable
     private readonly List<Hold> _holds = [];
     private int _holdCount;
 
-    public SlotHandOff(ClusterMembership cluster, PeerLinks peers, KeySpace keys, ReplicationStats stats, long tombstoneHorizonMs, TimeProvider time, ILogger logger)
+    public SlotHandOff(ClusterMembership cluster, PeerLinks peers, KeySpace keys, ReplicationStats stats, long tombstoneHorizonMs, bool hasSeeds,
+        TimeProvider time, ILogger logger)
     {
         _time = time;
         _cluster = cluster;
@@ -37,13 +38,14 @@ internal sealed partial class SlotHandOff : IDisposable
         _keys = keys;
         _stats = stats;
         _logger = logger;
-        // Once a node has had a peer it keeps tombstones even when alone in its ring: it may be
-        // cut off from the others, and a delete it forgot would come back from them when they
-        // meet again. A node that never had a peer needs none.
+        // A node keeps tombstones even when alone in its ring once it has had a peer, or from the
+        // start when it was given seeds (it may be cut off from its cluster, and a delete it
+        // forgot would come back from the others when they meet). Only a node started with no
+        // seeds that has never had a peer needs none.
         lock (keys.Gate)
         {
             keys.TombstoneHorizonMs = tombstoneHorizonMs;
-            keys.SkipTombstones = true;
+            keys.SkipTombstones = !hasSeeds;
         }
 
         cluster.RingChanged += OnRingChanged;

@@ -75,17 +75,24 @@ internal static class StrandedSlots
                 try
                 {
                     var peer = peerOf(ring.Nodes[owner].Id) ?? throw new InvalidDataException($"no address known for {ring.Nodes[owner].Id}");
-                    await peer.ApplyAsync(entries, cancellationToken).ConfigureAwait(false);
-                    sent += entries.Count;
+                    if (await peer.HandOffAsync(entries, ring.Hash, cancellationToken).ConfigureAwait(false))
+                    {
+                        sent += entries.Count;
+                        continue;
+                    }
+
+                    failure ??= new InvalidDataException($"{ring.Nodes[owner].Id} is on another ring; handing off again later");
                 }
                 catch (Exception ex) when (HandOffRetry.IsTransient(ex))
                 {
                     failure ??= ex;
-                    failedSlots.UnionWith(entries.Select(e => HashSlot.ForKey(e.Key)));
                 }
+
+                failedSlots.UnionWith(entries.Select(e => HashSlot.ForKey(e.Key)));
             }
 
-            // Every owner of these slots holds what was sent (or newer): this copy is redundant.
+            // Every owner of these slots, on the same ring as this node, holds what was sent (or
+            // newer) and knows it owns it: this copy is redundant.
             lock (keys.Gate)
             {
                 foreach (var (key, entry) in page)

@@ -17,6 +17,7 @@ internal static class PeerCommands
         table.Add(new CommandDefinition("gossipcache", -2, CommandFlags.None, null, "cluster", "Node-to-node commands of a GossipCache cluster.")
             .AddSubCommand(new("peer", 2, CommandFlags.Stale | CommandFlags.Fast, Peer, "cluster", "Marks this connection as another node's."))
             .AddSubCommand(new("apply", -8, CommandFlags.Stale, Apply, "cluster", "Merges replicated entries: key clock node kind expires-at value ..."))
+            .AddSubCommand(new("handoff", -9, CommandFlags.Stale, HandOff, "cluster", "Merges entries handed on by a node that does not own them, if both rings agree: ring-hash key clock node kind expires-at value ..."))
             .AddSubCommand(new("entry", 3, CommandFlags.ReadOnly | CommandFlags.Stale | CommandFlags.Fast, Entry, "cluster", "A key's versioned state (tombstones included), for quorum reads."))
             .AddSubCommand(new("tree", 3, CommandFlags.ReadOnly | CommandFlags.Stale, Tree, "cluster", "The 128 segment digests of the slots a bitmap selects (8 bytes each, little-endian)."))
             .AddSubCommand(new("digests", 3, CommandFlags.ReadOnly | CommandFlags.Stale, Digests, "cluster", "The digest of each slot a bitmap selects, in slot order (8 bytes each, little-endian)."))
@@ -38,8 +39,38 @@ internal static class PeerCommands
             return;
         }
 
+        ApplyFrom(client, request, 2);
+    }
+
+    // The sender drops its copies once every owner took them, so an owner must agree it owns
+    // them: a node whose ring differs (a change still spreading) refuses, and the sender retries.
+    private static void HandOff(ClientSession client, in RespRequest request)
+    {
+        if ((request.Count - 3) % ReplicationCodec.ArgsPerEntry != 0)
+        {
+            client.Reply.Error("ERR wrong number of arguments for 'gossipcache|handoff' command"u8);
+            return;
+        }
+
+        if (!System.Buffers.Text.Utf8Parser.TryParse(request[2], out ulong ringHash, out var used, 'x') || used != request[2].Length)
+        {
+            client.Reply.Error("ERR syntax error"u8);
+            return;
+        }
+
+        if (client.Server.Cluster?.Ring.Hash != ringHash)
+        {
+            client.Reply.Error("TRYAGAIN this node's ring differs from the sender's; hand off again once the ring change has spread"u8);
+            return;
+        }
+
+        ApplyFrom(client, request, 3);
+    }
+
+    private static void ApplyFrom(ClientSession client, in RespRequest request, int first)
+    {
         // Validate everything first, so a malformed request changes nothing.
-        for (var at = 2; at < request.Count; at += ReplicationCodec.ArgsPerEntry)
+        for (var at = first; at < request.Count; at += ReplicationCodec.ArgsPerEntry)
         {
             if (!ReplicationCodec.TryRead(request, at, out _))
             {
@@ -49,7 +80,7 @@ internal static class PeerCommands
         }
 
         var applied = 0;
-        for (var at = 2; at < request.Count; at += ReplicationCodec.ArgsPerEntry)
+        for (var at = first; at < request.Count; at += ReplicationCodec.ArgsPerEntry)
         {
             ReplicationCodec.TryRead(request, at, out var entry);
             if (client.Keys.Apply(request[at], entry))

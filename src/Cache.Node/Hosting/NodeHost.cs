@@ -150,7 +150,7 @@ internal sealed class NodeHost : IAsyncDisposable
 
         server.Peers = new PeerLinks(options.RequirePass, TimeSpan.FromMilliseconds(options.ReplicationTimeout), time);
         server.Replication = new Replicator(cluster, server.Peers, options.QuorumFor, stats);
-        var handOff = new SlotHandOff(cluster, server.Peers, server.Keys, stats, options.TombstoneHorizon, time,
+        var handOff = new SlotHandOff(cluster, server.Peers, server.Keys, stats, options.TombstoneHorizon, !string.IsNullOrWhiteSpace(options.Join), time,
             host.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Cache.Node.HandOff"));
         server.HandOff = handOff;
         server.AntiEntropy = new AntiEntropy(cluster, server.Peers, server.Keys, handOff, server.AntiEntropyStats,

@@ -31,6 +31,14 @@ public sealed class PeerCommandInputTests
         Assert.Equal("-ERR syntax error\r\n", await client.CallAsync("GOSSIPCACHE", "TREE", "short"));
         Assert.Equal("-ERR syntax error\r\n", await client.CallAsync("GOSSIPCACHE", "DIGESTS", "short"));
         Assert.StartsWith("*2\r\n$1\r\n0\r\n", await client.CallAsync("GOSSIPCACHE", "PULL", "0", "10", new string('A', 2048)));
+        // HANDOFF: merged only when the sender's ring hash is this node's; a malformed hash is refused.
+        var ringHash = node.Server.Cluster!.Ring.Hash.ToString("x16", System.Globalization.CultureInfo.InvariantCulture);
+        Assert.StartsWith("-TRYAGAIN this node's ring differs", await client.CallAsync("GOSSIPCACHE", "HANDOFF", "0123456789abcdef", "other", "99999999999", "1", "1", "0", "v"), StringComparison.Ordinal);
+        Assert.Equal("-ERR syntax error\r\n", await client.CallAsync("GOSSIPCACHE", "HANDOFF", "not-hex", "other", "99999999999", "1", "1", "0", "v"));
+        Assert.Equal(":1\r\n", await client.CallAsync("GOSSIPCACHE", "HANDOFF", ringHash, "handed", "99999999999", "1", "1", "0", "v"));
+        Assert.Equal("$1\r\nv\r\n", await client.CallAsync("GET", "handed"));
+        Assert.Equal(":1\r\n", await client.CallAsync("DEL", "handed"));
+
         // A slot list instead of a bitmap: 2 bytes per slot, little-endian; a slot past 16383, an
         // odd length or a zero count is refused.
         await using (var peer = await Cache.Client.Resp.RespConnection.ConnectAsync(new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, node.Port)))

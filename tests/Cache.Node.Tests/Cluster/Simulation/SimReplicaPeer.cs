@@ -38,6 +38,24 @@ internal sealed class SimReplicaPeer(ReplicaSimulation world, SimReplica from, S
             }
         });
 
+    // Every simulated node acts on the world's ring; a sender that planned on an older ring is refused, as on a server.
+    public Task<bool> HandOffAsync(IReadOnlyList<(byte[] Key, ReplicatedEntry Entry)> entries, ulong ringHash, CancellationToken cancellationToken) =>
+        world.Call(from, to, target =>
+        {
+            if (world.Ring.Hash != ringHash)
+            {
+                return false;
+            }
+
+            foreach (var (key, entry) in entries)
+            {
+                target.Observe(ReplicaSimulation.KeyName(key), entry);
+            }
+
+            ReplicaDigests.Apply(target.Keys, entries);
+            return true;
+        });
+
     public Task<int> ApplyAsync(IReadOnlyList<(byte[] Key, ReplicatedEntry Entry)> entries, CancellationToken cancellationToken) =>
         world.Call(from, to, target =>
         {
