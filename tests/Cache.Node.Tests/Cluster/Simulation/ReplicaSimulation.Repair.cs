@@ -118,9 +118,9 @@ internal sealed partial class ReplicaSimulation
         {
             await PushStrandedAsync(node, CancellationToken.None).ConfigureAwait(false);
         }
-        catch (TimeoutException)
+        catch (Exception ex) when (HandOffRetry.IsTransient(ex))
         {
-            // Pushed again next round, as on a server.
+            // A timeout, or an owner on another ring: pushed again next round, as on a server.
         }
         catch (Exception ex)
         {
