@@ -50,36 +50,6 @@ internal static class HandOffPlan
     }
 
     /// <summary>
-    /// The slots to push: every slot this node holds entries of (<paramref name="holds"/>) but no
-    /// longer owns goes to all its owners, so a copy that outlived the others is not stranded here.
-    /// </summary>
-    public static Dictionary<string, bool[]> Pushes(SlotMap next, string self, Func<int, bool> holds)
-    {
-        var plan = new Dictionary<string, bool[]>(StringComparer.Ordinal);
-        var selfNext = next.IndexOf(self);
-        if (selfNext < 0 || next.Nodes.Count <= 1)
-        {
-            return plan;
-        }
-
-        for (var slot = 0; slot < HashSlot.Count; slot++)
-        {
-            var owners = next.OwnerIndices(slot);
-            if (owners.Contains(selfNext) || !holds(slot))
-            {
-                continue;
-            }
-
-            foreach (var owner in owners)
-            {
-                Add(plan, next.Nodes[owner].Id, slot);
-            }
-        }
-
-        return plan;
-    }
-
-    /// <summary>
     /// Before a graceful leave: the slots this node holds, for each node that will own them once it
     /// is gone and does not own them now (with one copy per key the only copy would leave with it).
     /// </summary>

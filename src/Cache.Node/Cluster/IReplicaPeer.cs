@@ -21,8 +21,11 @@ internal interface IReplicaPeer
     /// <summary>One page of the leaves (key, entry hash) of the peer's entries of the slots <paramref name="slots"/> selects.</summary>
     Task<LeafPage> LeavesAsync(long cursor, int count, byte[] slots, CancellationToken cancellationToken);
 
-    /// <summary>The peer's entries (tombstones included) of <paramref name="keys"/>; keys it does not hold are left out.</summary>
-    Task<List<(byte[] Key, ReplicatedEntry Entry)>> FetchAsync(IReadOnlyList<byte[]> keys, CancellationToken cancellationToken);
+    /// <summary>
+    /// The peer's entries (tombstones included) of <paramref name="keys"/>, keys it does not hold
+    /// left out; it may answer only the first names (large values), and says how many.
+    /// </summary>
+    Task<(int Answered, List<(byte[] Key, ReplicatedEntry Entry)> Entries)> FetchAsync(IReadOnlyList<byte[]> keys, CancellationToken cancellationToken);
 
     /// <summary>
     /// Hands entries of slots this node does not own to an owner: the peer merges them only if its

@@ -4,7 +4,7 @@ using Cache.Node.Storage;
 namespace Cache.Node.Cluster;
 
 /// <summary>
-/// Reads a peer's paged replies ([number, [bulk, …]]) straight from their bytes, without a reply
+/// Reads a peer's replies ([number, [bulk, …]] pages, and entries) straight from their bytes, without a reply
 /// object per element: a page of leaves or entries holds thousands of bulks. Every method returns
 /// false on anything malformed, and the caller refuses the whole page.
 /// </summary>
@@ -20,10 +20,13 @@ internal ref struct RawReplyReader(ReadOnlySpan<byte> frame)
     {
         items = 0;
         number = 0;
-        return TryHeader((byte)'*', out var parts) && parts == 2
+        return TryArrayHeader(out var parts) && parts == 2
             && TryBulk(out var digits) && Utf8Parser.TryParse(digits, out number, out var used) && used == digits.Length
-            && TryHeader((byte)'*', out items);
+            && TryArrayHeader(out items);
     }
+
+    /// <summary>Reads an array header: how many elements follow.</summary>
+    public bool TryArrayHeader(out long items) => TryHeader((byte)'*', out items);
 
     public bool TryBulk(out ReadOnlySpan<byte> bytes)
     {

@@ -99,16 +99,4 @@ internal static class ReplicaDigests
 
         return (answered, entries);
     }
-
-    /// <summary>Merges <paramref name="entries"/>; how many replaced what was here.</summary>
-    public static int Apply(KeySpace keys, IReadOnlyList<(byte[] Key, ReplicatedEntry Entry)> entries)
-    {
-        var applied = 0;
-        foreach (var (key, entry) in entries)
-        {
-            applied += keys.Apply(key, entry) ? 1 : 0;
-        }
-
-        return applied;
-    }
 }

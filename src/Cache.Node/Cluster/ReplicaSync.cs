@@ -75,15 +75,8 @@ internal static class ReplicaSync
                 entries.RemoveAll(e => !include(e.Key, e.Entry));
             }
 
-            if (entries.Count > 0)
-            {
-                await peer.ApplyAsync(entries, cancellationToken).ConfigureAwait(false);
-                sent += entries.Count;
-                foreach (var (key, entry) in entries)
-                {
-                    bytes += SizeOf(key, entry);
-                }
-            }
+            sent += entries.Count;
+            bytes += await SendAsync(peer, entries, cancellationToken).ConfigureAwait(false);
         }
         while (cursor != 0);
         return (sent, bytes);
@@ -245,9 +238,11 @@ internal static class ReplicaSync
 
         var theirVersions = new Dictionary<byte[], EntryVersion>(KeyBytesComparer.Instance);
         var applied = 0;
-        foreach (var chunk in wanted.Chunk(EntriesPerPage))
+        // The peer answers a prefix of the names when their values are large; ask again for the rest.
+        for (var done = 0; done < wanted.Count;)
         {
-            var entries = await peer.FetchAsync(chunk, cancellationToken).ConfigureAwait(false);
+            var names = wanted.GetRange(done, Math.Min(EntriesPerPage, wanted.Count - done));
+            var (answered, entries) = await peer.FetchAsync(names, cancellationToken).ConfigureAwait(false);
             lock (keys.Gate)
             {
                 foreach (var (key, entry) in entries)
@@ -258,10 +253,12 @@ internal static class ReplicaSync
                 }
             }
 
-            foreach (var key in chunk)
+            foreach (var key in names)
             {
                 bytes += key.Length + LeafOverhead;
             }
+
+            done += answered;
         }
 
         // Ours go back by name (no walk): the keys the peer lacks, and those where ours is newer.
@@ -291,18 +288,23 @@ internal static class ReplicaSync
                 }
             }
 
-            if (entries.Count > 0)
-            {
-                await peer.ApplyAsync(entries, cancellationToken).ConfigureAwait(false);
-                sent += entries.Count;
-                foreach (var (key, entry) in entries)
-                {
-                    pushedBytes += SizeOf(key, entry);
-                }
-            }
+            sent += entries.Count;
+            pushedBytes += await SendAsync(peer, entries, cancellationToken).ConfigureAwait(false);
         }
 
         return (applied, sent, bytes + pushedBytes);
+    }
+
+    /// <summary>Has the peer merge <paramref name="entries"/> (nothing sent when empty); the bytes they took.</summary>
+    private static async Task<long> SendAsync(IReplicaPeer peer, List<(byte[] Key, ReplicatedEntry Entry)> entries, CancellationToken cancellationToken)
+    {
+        if (entries.Count == 0)
+        {
+            return 0;
+        }
+
+        await peer.ApplyAsync(entries, cancellationToken).ConfigureAwait(false);
+        return entries.Sum(e => SizeOf(e.Key, e.Entry));
     }
 
     private static long SizeOf(byte[] key, in ReplicatedEntry entry) => key.Length + entry.Value.Length + EntryOverhead;

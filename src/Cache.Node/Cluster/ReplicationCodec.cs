@@ -7,7 +7,8 @@ namespace Cache.Node.Cluster;
 
 /// <summary>
 /// A replicated entry as RESP arguments, six per entry: key, clock, node, kind, expires-at (ms),
-/// value. Used by GOSSIPCACHE APPLY (primary → replica) and GOSSIPCACHE PULL (hand-off).
+/// value. Used by GOSSIPCACHE APPLY (primary → replica), HANDOFF, PULL, FETCH and ENTRY; replies
+/// are read back by <see cref="RawReplyReader.TryEntry"/>.
 /// </summary>
 internal static class ReplicationCodec
 {
@@ -36,23 +37,6 @@ internal static class ReplicationCodec
         }
 
         entry = new ReplicatedEntry(new EntryVersion(clock, (ushort)node), (ValueKind)kind, expiresAt, request[at + 5].ToArray());
-        return true;
-    }
-
-    /// <summary>Reads an entry from a parsed reply (hand-off); false when malformed.</summary>
-    public static bool TryRead(IReadOnlyList<Cache.Client.Resp.RespReply> items, int at, out byte[] key, out ReplicatedEntry entry)
-    {
-        entry = default;
-        key = items[at].Bytes ?? [];
-        if (items[at].Bytes is null || !long.TryParse(items[at + 1].Text, NumberStyles.None, CultureInfo.InvariantCulture, out var clock)
-            || !ushort.TryParse(items[at + 2].Text, NumberStyles.None, CultureInfo.InvariantCulture, out var node)
-            || !byte.TryParse(items[at + 3].Text, NumberStyles.None, CultureInfo.InvariantCulture, out var kind) || kind is < (byte)ValueKind.String or > (byte)ValueKind.Tombstone
-            || !long.TryParse(items[at + 4].Text, NumberStyles.None, CultureInfo.InvariantCulture, out var expiresAt))
-        {
-            return false;
-        }
-
-        entry = new ReplicatedEntry(new EntryVersion(clock, node), (ValueKind)kind, expiresAt, items[at + 5].Bytes ?? []);
         return true;
     }
 

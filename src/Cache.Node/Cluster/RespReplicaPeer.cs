@@ -6,7 +6,7 @@ namespace Cache.Node.Cluster;
 
 /// <summary>
 /// A replica reached over its replication link: GOSSIPCACHE TREE, DIGESTS, PULL, LEAVES, FETCH
-/// and APPLY. Paged replies are read from their bytes (<see cref="LeafReply"/>): a page holds
+/// and APPLY. Paged replies are read from their bytes (<see cref="PeerReplyParser"/>): a page holds
 /// thousands of bulks, not worth an object each.
 /// </summary>
 internal sealed class RespReplicaPeer(PeerLink link) : IReplicaPeer
@@ -20,7 +20,7 @@ internal sealed class RespReplicaPeer(PeerLink link) : IReplicaPeer
     public async Task<ExportPage> PullAsync(long cursor, int count, byte[] slots, CancellationToken cancellationToken)
     {
         var frame = await RawAsync(["GOSSIPCACHE"u8.ToArray(), "PULL"u8.ToArray(), ReplicationCodec.Number(cursor), ReplicationCodec.Number(count), SlotBitmap.ToWire(slots)], cancellationToken).ConfigureAwait(false);
-        return LeafReply.ParseEntries(frame) is var (next, entries)
+        return PeerReplyParser.ParseEntries(frame) is var (next, entries)
             ? new ExportPage(next, entries)
             : throw Unexpected("PULL");
     }
@@ -28,33 +28,22 @@ internal sealed class RespReplicaPeer(PeerLink link) : IReplicaPeer
     public async Task<LeafPage> LeavesAsync(long cursor, int count, byte[] slots, CancellationToken cancellationToken)
     {
         var frame = await RawAsync(["GOSSIPCACHE"u8.ToArray(), "LEAVES"u8.ToArray(), ReplicationCodec.Number(cursor), ReplicationCodec.Number(count), SlotBitmap.ToWire(slots)], cancellationToken).ConfigureAwait(false);
-        return LeafReply.Parse(frame) ?? throw Unexpected("LEAVES");
+        return PeerReplyParser.ParseLeaves(frame) ?? throw Unexpected("LEAVES");
     }
 
-    public async Task<List<(byte[] Key, ReplicatedEntry Entry)>> FetchAsync(IReadOnlyList<byte[]> keys, CancellationToken cancellationToken)
+    public async Task<(int Answered, List<(byte[] Key, ReplicatedEntry Entry)> Entries)> FetchAsync(IReadOnlyList<byte[]> keys, CancellationToken cancellationToken)
     {
-        // The peer answers a prefix of the names when their values are large; ask again for the rest.
-        var entries = new List<(byte[] Key, ReplicatedEntry Entry)>();
-        for (var next = 0; next < keys.Count;)
+        var args = new ReadOnlyMemory<byte>[keys.Count + 2];
+        (args[0], args[1]) = ("GOSSIPCACHE"u8.ToArray(), "FETCH"u8.ToArray());
+        for (var i = 0; i < keys.Count; i++)
         {
-            var args = new ReadOnlyMemory<byte>[keys.Count - next + 2];
-            (args[0], args[1]) = ("GOSSIPCACHE"u8.ToArray(), "FETCH"u8.ToArray());
-            for (var i = next; i < keys.Count; i++)
-            {
-                args[i - next + 2] = keys[i];
-            }
-
-            var frame = await RawAsync(args, cancellationToken).ConfigureAwait(false);
-            if (LeafReply.ParseEntries(frame) is not var (answered, page) || answered < 1 || answered > keys.Count - next)
-            {
-                throw Unexpected("FETCH");
-            }
-
-            entries.AddRange(page);
-            next += (int)answered;
+            args[i + 2] = keys[i];
         }
 
-        return entries;
+        var frame = await RawAsync(args, cancellationToken).ConfigureAwait(false);
+        return PeerReplyParser.ParseEntries(frame) is var (answered, entries) && answered >= 1 && answered <= keys.Count
+            ? ((int)answered, entries)
+            : throw Unexpected("FETCH");
     }
 
     public async Task<int> ApplyAsync(IReadOnlyList<(byte[] Key, ReplicatedEntry Entry)> entries, CancellationToken cancellationToken)

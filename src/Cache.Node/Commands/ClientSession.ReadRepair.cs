@@ -20,13 +20,13 @@ internal sealed partial class ClientSession
     private void ReadWithQuorum(ClusterMembership cluster, SlotMap ring, ReadOnlySpan<int> owners, CommandDefinition command, in RespRequest request)
     {
         var key = request[command.FirstKey].ToArray();
-        var asked = new List<(string Endpoint, Task<RespReply> Reply)>();
+        var asked = new List<(string Endpoint, Task<byte[]> Reply)>();
         var self = cluster.IndexIn(ring);
         foreach (var owner in owners)
         {
             if (owner != self && asked.Count < Server.Options.ReadQuorum - 1 && cluster.RespEndpointOf(ring.Nodes[owner].Id) is { } endpoint)
             {
-                asked.Add((endpoint, Server.Peers!.ForReplication(endpoint).SendAsync(["GOSSIPCACHE"u8.ToArray(), "ENTRY"u8.ToArray(), key])));
+                asked.Add((endpoint, Server.Peers!.ForReplication(endpoint).SendRawAsync(["GOSSIPCACHE"u8.ToArray(), "ENTRY"u8.ToArray(), key])));
             }
         }
 
@@ -35,7 +35,7 @@ internal sealed partial class ClientSession
         Defer(() => ReadRepairedAsync(command, queued, key, asked));
     }
 
-    private async Task<byte[]> ReadRepairedAsync(CommandDefinition command, QueuedRequest request, byte[] key, List<(string Endpoint, Task<RespReply> Reply)> asked)
+    private async Task<byte[]> ReadRepairedAsync(CommandDefinition command, QueuedRequest request, byte[] key, List<(string Endpoint, Task<byte[]> Reply)> asked)
     {
         var answers = new List<(string Endpoint, ReplicatedEntry? Entry)>();
         var answered = 0;
@@ -43,9 +43,15 @@ internal sealed partial class ClientSession
         {
             try
             {
-                var items = (await reply.ConfigureAwait(false)).ThrowIfError().Items;
+                var frame = await reply.ConfigureAwait(false);
+                if (frame is [(byte)'-', ..])
+                {
+                    // A refusal is no answer.
+                    continue;
+                }
+
                 answered++;
-                answers.Add((endpoint, items is { Count: ReplicationCodec.ArgsPerEntry } && ReplicationCodec.TryRead(items, 0, out _, out var entry) ? entry : null));
+                answers.Add((endpoint, Cluster.PeerReplyParser.ParseEntry(frame)));
             }
             catch (Exception ex) when (ex is RespConnectionException or TimeoutException or RespServerException)
             {

@@ -29,10 +29,10 @@ internal sealed class SimReplicaPeer(ReplicaSimulation world, SimReplica from, S
     public Task<LeafPage> LeavesAsync(long cursor, int count, byte[] slots, CancellationToken cancellationToken) =>
         world.Call(from, to, target => ReplicaDigests.Leaves(target.Keys, cursor, count, slots));
 
-    public Task<List<(byte[] Key, ReplicatedEntry Entry)>> FetchAsync(IReadOnlyList<byte[]> keys, CancellationToken cancellationToken) =>
-        world.Call(from, to, target => FetchAll(target, keys), (requester, entries) =>
+    public Task<(int Answered, List<(byte[] Key, ReplicatedEntry Entry)> Entries)> FetchAsync(IReadOnlyList<byte[]> keys, CancellationToken cancellationToken) =>
+        world.Call(from, to, target => ReplicaDigests.Fetch(target.Keys, keys), (requester, page) =>
         {
-            foreach (var (key, entry) in entries)
+            foreach (var (key, entry) in page.Entries)
             {
                 requester.Observe(ReplicaSimulation.KeyName(key), entry);
             }
@@ -52,7 +52,7 @@ internal sealed class SimReplicaPeer(ReplicaSimulation world, SimReplica from, S
                 target.Observe(ReplicaSimulation.KeyName(key), entry);
             }
 
-            ReplicaDigests.Apply(target.Keys, entries);
+            Merge(target, entries);
             return true;
         });
 
@@ -64,20 +64,18 @@ internal sealed class SimReplicaPeer(ReplicaSimulation world, SimReplica from, S
                 target.Observe(ReplicaSimulation.KeyName(key), entry);
             }
 
-            return ReplicaDigests.Apply(target.Keys, entries);
+            return Merge(target, entries);
         });
 
-    // The server's FETCH answers a prefix when values are large; RespReplicaPeer asks again for the rest.
-    private static List<(byte[] Key, ReplicatedEntry Entry)> FetchAll(SimReplica target, IReadOnlyList<byte[]> keys)
+    // What the server's APPLY and HANDOFF do once the request is validated.
+    private static int Merge(SimReplica target, IReadOnlyList<(byte[] Key, ReplicatedEntry Entry)> entries)
     {
-        var entries = new List<(byte[] Key, ReplicatedEntry Entry)>();
-        for (var next = 0; next < keys.Count;)
+        var applied = 0;
+        foreach (var (key, entry) in entries)
         {
-            var (answered, page) = ReplicaDigests.Fetch(target.Keys, keys.Skip(next).ToList());
-            entries.AddRange(page);
-            next += answered;
+            applied += target.Keys.Apply(key, entry) ? 1 : 0;
         }
 
-        return entries;
+        return applied;
     }
 }

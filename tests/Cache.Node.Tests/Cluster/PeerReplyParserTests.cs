@@ -4,7 +4,7 @@ using Cache.Node.Cluster;
 namespace Cache.Node.Tests.Cluster;
 
 /// <summary>LEAVES replies read from their bytes: well-formed pages parse, anything else is refused.</summary>
-public sealed class LeafReplyTests
+public sealed class PeerReplyParserTests
 {
     private const string Hash1 = "\u0001\u0000\u0000\u0000\u0000\u0000\u0000\u0000";
     private const string Hash2 = "\u0002\u0000\u0000\u0000\u0000\u0000\u0000\u0001";
@@ -12,14 +12,14 @@ public sealed class LeafReplyTests
     [Fact]
     public void A_page_of_leaves_parses()
     {
-        var page = LeafReply.Parse(Bytes($"*2\r\n$2\r\n17\r\n*4\r\n$3\r\nabc\r\n$8\r\n{Hash1}\r\n$0\r\n\r\n$8\r\n{Hash2}\r\n"));
+        var page = PeerReplyParser.ParseLeaves(Bytes($"*2\r\n$2\r\n17\r\n*4\r\n$3\r\nabc\r\n$8\r\n{Hash1}\r\n$0\r\n\r\n$8\r\n{Hash2}\r\n"));
         Assert.NotNull(page);
         Assert.Equal(17, page.Next);
         Assert.Equal("abc", Encoding.ASCII.GetString(page.Leaves[0].Key));
         Assert.Equal(1UL, page.Leaves[0].EntryHash);
         Assert.Empty(page.Leaves[1].Key);
         Assert.Equal(0x0100_0000_0000_0002UL, page.Leaves[1].EntryHash);
-        Assert.NotNull(LeafReply.Parse(Bytes("*2\r\n$1\r\n0\r\n*0\r\n")));
+        Assert.NotNull(PeerReplyParser.ParseLeaves(Bytes("*2\r\n$1\r\n0\r\n*0\r\n")));
     }
 
     [Theory]
@@ -31,14 +31,14 @@ public sealed class LeafReplyTests
     [InlineData("*2\r\n$1\r\n0\r\n*0\r\nextra")]                         // bytes after the reply
     [InlineData("*2\r\n$-1\r\n*0\r\n")]                                  // a null cursor
     [InlineData("")]
-    public void Anything_else_is_refused(string frame) => Assert.Null(LeafReply.Parse(Bytes(frame)));
+    public void Anything_else_is_refused(string frame) => Assert.Null(PeerReplyParser.ParseLeaves(Bytes(frame)));
 
     private static byte[] Bytes(string text) => Encoding.Latin1.GetBytes(text);
 
     [Fact]
     public void A_page_of_entries_parses()
     {
-        var parsed = LeafReply.ParseEntries(Bytes("*2\r\n$1\r\n5\r\n*6\r\n$1\r\nk\r\n$3\r\n900\r\n$1\r\n2\r\n$1\r\n1\r\n$1\r\n0\r\n$1\r\nv\r\n"));
+        var parsed = PeerReplyParser.ParseEntries(Bytes("*2\r\n$1\r\n5\r\n*6\r\n$1\r\nk\r\n$3\r\n900\r\n$1\r\n2\r\n$1\r\n1\r\n$1\r\n0\r\n$1\r\nv\r\n"));
         Assert.NotNull(parsed);
         var (number, entries) = parsed.Value;
         Assert.Equal(5, number);
@@ -53,5 +53,5 @@ public sealed class LeafReplyTests
     [InlineData("*2\r\n$1\r\n0\r\n*6\r\n$1\r\nk\r\n$1\r\n9\r\n$1\r\n1\r\n$2\r\n99\r\n$1\r\n0\r\n$1\r\nv\r\n")]   // kind out of range
     [InlineData("*2\r\n$1\r\n0\r\n*6\r\n$1\r\nk\r\n$1\r\n9\r\n$1\r\n1\r\n$1\r\n1\r\n$2\r\n-5\r\n$1\r\nv\r\n")]   // negative expiry
     [InlineData("*2\r\n$1\r\n0\r\n*5\r\n$1\r\nk\r\n$1\r\n9\r\n$1\r\n1\r\n$1\r\n0\r\n$1\r\n0\r\n")]                  // an entry cut short
-    public void A_malformed_entry_refuses_the_whole_page(string frame) => Assert.Null(LeafReply.ParseEntries(Bytes(frame)));
+    public void A_malformed_entry_refuses_the_whole_page(string frame) => Assert.Null(PeerReplyParser.ParseEntries(Bytes(frame)));
 }

@@ -3,11 +3,14 @@ using Cache.Node.Storage;
 
 namespace Cache.Node.Cluster;
 
-/// <summary>The paged replies of LEAVES, PULL and FETCH, read from their bytes (<see cref="RawReplyReader"/>).</summary>
-internal static class LeafReply
+/// <summary>
+/// Peers' replies to LEAVES, PULL, FETCH and ENTRY, read from their bytes (<see cref="RawReplyReader"/>):
+/// a page holds thousands of bulks, not worth a reply object each.
+/// </summary>
+internal static class PeerReplyParser
 {
     /// <summary>A LEAVES page, [cursor, [key, 8-byte hash, …]]; null when malformed.</summary>
-    public static LeafPage? Parse(ReadOnlySpan<byte> frame)
+    public static LeafPage? ParseLeaves(ReadOnlySpan<byte> frame)
     {
         var reader = new RawReplyReader(frame);
         if (!reader.TryPageHeader(out var next, out var items) || items % 2 != 0)
@@ -50,5 +53,14 @@ internal static class LeafReply
         }
 
         return reader.AtEnd ? (number, entries) : null;
+    }
+
+    /// <summary>An ENTRY reply: the key's entry, or null when the peer holds none (or sent something malformed).</summary>
+    public static ReplicatedEntry? ParseEntry(ReadOnlySpan<byte> frame)
+    {
+        var reader = new RawReplyReader(frame);
+        return reader.TryArrayHeader(out var items) && items == ReplicationCodec.ArgsPerEntry && reader.TryEntry(out _, out var entry) && reader.AtEnd
+            ? entry
+            : null;
     }
 }
