@@ -125,8 +125,8 @@ internal static class ReplicaSync
 
         var theirDigests = Expect(await peer.DigestsAsync(open, cancellationToken).ConfigureAwait(false), opened * sizeof(ulong), "DIGESTS");
         bytes += SlotBitmap.ToWire(open).Length + theirDigests.Length;
-        // A slot one side holds nothing of moves whole; in the others the leaves (16 bytes per key)
-        // say which keys differ, and only those entries move.
+        // A slot one side holds nothing of moves whole; in the others the leaves (each key with an
+        // 8-byte hash of its version) say which keys differ, and only those entries move.
         var pullWhole = new bool[HashSlot.Count];
         var pushWhole = new bool[HashSlot.Count];
         var compare = new bool[HashSlot.Count];
