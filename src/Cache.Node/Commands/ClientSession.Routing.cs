@@ -92,7 +92,7 @@ internal sealed partial class ClientSession
     private Task<byte[]>? RunAndReplicate(CommandDefinition command, in RespRequest request)
     {
         if (Server.Replication is not { Active: true } replication
-            || !(command.HasFlag(CommandFlags.Write) || command.Name == "exec"))
+            || !(command.HasFlag(CommandFlags.Write) || command.Id == CommandId.Exec))
         {
             Run(command, request);
             return null;
@@ -221,7 +221,7 @@ internal sealed partial class ClientSession
         }
 
         var endpoint = cluster.RespEndpointOf(ring.Nodes[owners[0]].Id) ?? ring.Nodes[owners[0]].Id;
-        if (ClusterAware || command.Name == "watch")
+        if (ClusterAware || command.Id == CommandId.Watch)
         {
             // WATCH belongs to this connection, so it cannot be forwarded: the client must go to the owner.
             Reject($"MOVED {slot} {endpoint}");
@@ -347,9 +347,9 @@ internal sealed partial class ClientSession
     /// <summary>EXEC of a transaction whose keys another node owns: MULTI, the queue and EXEC go there together.</summary>
     private bool TryForwardTransaction(CommandDefinition command)
     {
-        if (command.Name != "exec" || _multiForwardTo is not { } endpoint || MultiQueue is not { } queue || MultiFailed)
+        if (command.Id != CommandId.Exec || _multiForwardTo is not { } endpoint || MultiQueue is not { } queue || MultiFailed)
         {
-            if (command.Name is "exec" or "discard")
+            if (command.Id is CommandId.Exec or CommandId.Discard)
             {
                 _multiForwardTo = null;
                 _multiSlot = -1;

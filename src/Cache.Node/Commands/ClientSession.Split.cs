@@ -16,13 +16,13 @@ namespace Cache.Node.Commands;
 internal sealed partial class ClientSession
 {
     private static bool CanSplit(CommandDefinition command) =>
-        command.Name is "mget" or "mset" or "del" or "unlink" or "exists" or "touch";
+        command.Id is CommandId.Mget or CommandId.Mset or CommandId.Del or CommandId.Unlink or CommandId.Exists or CommandId.Touch;
 
     private void Split(ClusterMembership cluster, CommandDefinition command, in RespRequest request)
     {
         var ring = cluster.Ring;
         var self = cluster.IndexIn(ring);
-        var step = command.Name == "mset" ? 2 : 1;
+        var step = command.Id == CommandId.Mset ? 2 : 1;
         // Owner → positions of its keys in the request, in request order.
         var parts = new Dictionary<int, List<int>>();
         for (var i = 1; i < request.Count; i += step)

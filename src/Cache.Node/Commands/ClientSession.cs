@@ -199,18 +199,18 @@ internal sealed partial class ClientSession
             return true;
         }
 
-        if (command.Name == "exec")
+        if (command.Id == CommandId.Exec)
         {
             return MultiQueue?.Exists(q => q.Command.HasFlag(CommandFlags.DenyOom)) == true;
         }
 
-        return InMulti && command.Name is not ("discard" or "quit" or "reset");
+        return InMulti && command.Id is not (CommandId.Discard or CommandId.Quit or CommandId.Reset);
     }
 
     private void Reject(string error, CommandDefinition? command = null)
     {
         var bytes = System.Text.Encoding.Latin1.GetBytes(error);
-        if (command?.Name == "exec")
+        if (command?.Id == CommandId.Exec)
         {
             // As Redis: a rejected EXEC aborts the transaction (and its WATCHes), in MULTI or not.
             MultiQueue = null;

@@ -23,9 +23,13 @@ internal sealed class CommandDefinition
         LastKey = lastKey;
         Step = step;
         FullName = Name;
+        Id = Enum.TryParse<CommandId>(Name, ignoreCase: true, out var id) ? id : CommandId.None;
     }
 
     public string Name { get; }
+
+    /// <summary>Which top-level command this is; <see cref="CommandId.None"/> for sub-commands.</summary>
+    public CommandId Id { get; private set; }
 
     public byte[] NameBytes { get; }
 
@@ -62,6 +66,7 @@ internal sealed class CommandDefinition
         SubCommands ??= new CommandTable();
         sub.Parent = this;
         sub.FullName = Name + "|" + sub.Name;
+        sub.Id = CommandId.None;
         SubCommands.Add(sub);
         return this;
     }
