@@ -8,7 +8,9 @@ namespace Cache.Node.Commands;
 internal static class ClientCommand
 {
     private const string Group = "connection";
-    private const CommandFlags Flags = CommandFlags.Loading | CommandFlags.Stale;
+    private const AclCategories Category = AclCategories.Connection;
+    private const string NondeterministicOutput = "nondeterministic_output";
+    private const CommandFlags Flags = CommandFlags.NoScript | CommandFlags.Loading | CommandFlags.Stale;
 
     private static readonly string[] Help =
     [
@@ -35,13 +37,13 @@ internal static class ClientCommand
     public static void Register(CommandTable table)
     {
         table.Add(new CommandDefinition("client", -2, CommandFlags.None, null, Group, "A container for client connection commands.")
-            .AddSubCommand(new("setname", 3, Flags, SetName, Group, "Sets the connection name."))
-            .AddSubCommand(new("getname", 2, Flags, GetName, Group, "Returns the name of the connection."))
-            .AddSubCommand(new("id", 2, Flags, Id, Group, "Returns the unique client ID of the connection."))
-            .AddSubCommand(new("info", 2, Flags, Info, Group, "Returns information about the connection."))
-            .AddSubCommand(new("list", -2, Flags | CommandFlags.Admin, List, Group, "Lists open connections."))
-            .AddSubCommand(new("setinfo", 4, Flags, SetInfo, Group, "Sets information specific to the client or connection."))
-            .AddSubCommand(new("help", 2, Flags, ShowHelp, Group, "Returns helpful text about the different subcommands.")));
+            .AddSubCommand(new("setname", 3, Flags, SetName, Group, "Sets the connection name.") { Acl = Category })
+            .AddSubCommand(new("getname", 2, Flags, GetName, Group, "Returns the name of the connection.") { Acl = Category })
+            .AddSubCommand(new("id", 2, Flags, Id, Group, "Returns the unique client ID of the connection.") { Acl = Category })
+            .AddSubCommand(new("info", 2, Flags, Info, Group, "Returns information about the connection.") { Acl = Category, Tips = [NondeterministicOutput] })
+            .AddSubCommand(new("list", -2, Flags | CommandFlags.Admin, List, Group, "Lists open connections.") { Acl = Category, Tips = [NondeterministicOutput] })
+            .AddSubCommand(new("setinfo", 4, Flags, SetInfo, Group, "Sets information specific to the client or connection.") { Acl = Category })
+            .AddSubCommand(new("help", 2, CommandFlags.Loading | CommandFlags.Stale, ShowHelp, Group, "Returns helpful text about the different subcommands.") { Acl = Category }));
     }
 
     private static void ShowHelp(ClientSession client, in RespRequest request) => HelpReply.Write(client, "CLIENT", Help);

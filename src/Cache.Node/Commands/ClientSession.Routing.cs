@@ -211,7 +211,7 @@ internal sealed partial class ClientSession
             return !HeldForHandOff(slot, command, request);
         }
 
-        if (owners.Contains(self) && command.Name != "watch" && PrimaryLooksDown(cluster, ring.Nodes[owners[0]].Id))
+        if (owners.Contains(self) && command.Id != CommandId.Watch && PrimaryLooksDown(cluster, ring.Nodes[owners[0]].Id))
         {
             // The primary stopped answering probes, or our replication to it broke: a node with a
             // copy serves its slots (and coordinates their writes) until gossip decides, rather

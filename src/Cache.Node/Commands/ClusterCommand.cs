@@ -16,22 +16,23 @@ namespace Cache.Node.Commands;
 internal static partial class ClusterCommand
 {
     private const string Group = "cluster";
+    private const string NondeterministicOutput = "nondeterministic_output";
 
     public static void Register(CommandTable table)
     {
         table.Add(new CommandDefinition("cluster", -2, CommandFlags.None, null, Group, "A container for Redis Cluster commands.")
             .AddSubCommand(new("countkeysinslot", 3, CommandFlags.Stale, CountKeysInSlot, Group, "Returns the number of keys in a hash slot."))
-            .AddSubCommand(new("getkeysinslot", 4, CommandFlags.Stale, GetKeysInSlot, Group, "Returns the key names in a hash slot."))
+            .AddSubCommand(new("getkeysinslot", 4, CommandFlags.Stale, GetKeysInSlot, Group, "Returns the key names in a hash slot.") { Tips = [NondeterministicOutput] })
             .AddSubCommand(new("help", 2, CommandFlags.Loading | CommandFlags.Stale, Help, Group, "Returns helpful text about the different subcommands."))
-            .AddSubCommand(new("info", 2, CommandFlags.Stale, Info, Group, "Returns information about the state of a node."))
+            .AddSubCommand(new("info", 2, CommandFlags.Stale, Info, Group, "Returns information about the state of a node.") { Tips = [NondeterministicOutput] })
             .AddSubCommand(new("keyslot", 3, CommandFlags.Stale, KeySlot, Group, "Returns the hash slot for a key."))
             .AddSubCommand(new("myid", 2, CommandFlags.Stale, Aware(MyId), Group, "Returns the ID of a node."))
-            .AddSubCommand(new("nodes", 2, CommandFlags.Stale, Aware(Nodes), Group, "Returns the cluster configuration for a node."))
-            .AddSubCommand(new("ring", 2, CommandFlags.Stale, Aware(Ring), Group, "Returns the ring members and replica count a client needs to compute the slot map (GossipCache)."))
-            .AddSubCommand(new("shards", 2, CommandFlags.Loading | CommandFlags.Stale, Aware(Shards), Group, "Returns the mapping of cluster slots to shards."))
-            .AddSubCommand(new("slots", 2, CommandFlags.Loading | CommandFlags.Stale, Aware(Slots), Group, "Returns the mapping of cluster slots to nodes.")));
-        table.Add(new("readonly", 1, CommandFlags.Fast | CommandFlags.Loading | CommandFlags.Stale, ReadOnly, Group, "Enables read queries for a connection to a cluster replica node."));
-        table.Add(new("readwrite", 1, CommandFlags.Fast | CommandFlags.Loading | CommandFlags.Stale, ReadWrite, Group, "Enables read-write queries for a connection to a Redis Cluster replica node."));
+            .AddSubCommand(new("nodes", 2, CommandFlags.Stale, Aware(Nodes), Group, "Returns the cluster configuration for a node.") { Tips = [NondeterministicOutput] })
+            .AddSubCommand(new("ring", 2, CommandFlags.Stale, Aware(Ring), Group, "Returns the ring members and replica count a client needs to compute the slot map (GossipCache).") { Tips = [NondeterministicOutput] })
+            .AddSubCommand(new("shards", 2, CommandFlags.Stale, Aware(Shards), Group, "Returns the mapping of cluster slots to shards.") { Tips = [NondeterministicOutput] })
+            .AddSubCommand(new("slots", 2, CommandFlags.Stale, Aware(Slots), Group, "Returns the mapping of cluster slots to nodes.") { Tips = [NondeterministicOutput] }));
+        table.Add(new("readonly", 1, CommandFlags.Fast | CommandFlags.Loading | CommandFlags.Stale, ReadOnly, Group, "Enables read queries for a connection to a cluster replica node.") { Acl = AclCategories.Connection });
+        table.Add(new("readwrite", 1, CommandFlags.Fast | CommandFlags.Loading | CommandFlags.Stale, ReadWrite, Group, "Enables read-write queries for a connection to a Redis Cluster replica node.") { Acl = AclCategories.Connection });
     }
 
     private static readonly string[] HelpLines =

@@ -2,22 +2,42 @@ using Cache.Node.Resp;
 
 namespace Cache.Node.Commands;
 
-/// <summary>The COMMAND INFO entry and COMMAND DOCS map of one command, in Redis 7's shapes.</summary>
+/// <summary>The COMMAND INFO entry and COMMAND DOCS map of one command, in Redis 7's shapes, read from the table.</summary>
 internal static partial class CommandCommand
 {
-    // Redis' flag names, in the order COMMAND INFO lists them.
+    // Redis' flag names, in the order COMMAND INFO lists them. PROTECTED and MAY_REPLICATE are hidden
+    // there, as in Redis; our TRANSACTION is not one of Redis' flags.
     private static readonly (CommandFlags Flag, string Name)[] FlagNames =
     [
         (CommandFlags.Write, "write"),
         (CommandFlags.ReadOnly, "readonly"),
         (CommandFlags.DenyOom, "denyoom"),
         (CommandFlags.Admin, "admin"),
+        (CommandFlags.PubSub, "pubsub"),
+        (CommandFlags.NoScript, "noscript"),
+        (CommandFlags.Blocking, "blocking"),
         (CommandFlags.Loading, "loading"),
         (CommandFlags.Stale, "stale"),
+        (CommandFlags.SkipSlowlog, "skip_slowlog"),
         (CommandFlags.Fast, "fast"),
         (CommandFlags.NoAuth, "no_auth"),
+        (CommandFlags.NoMandatoryKeys, "no_mandatory_keys"),
         (CommandFlags.NoMulti, "no_multi"),
-        (CommandFlags.Protected, "protected"),
+    ];
+
+    private static readonly (KeySpecFlags Flag, string Name)[] KeyFlagNames =
+    [
+        (KeySpecFlags.RO, "RO"),
+        (KeySpecFlags.RW, "RW"),
+        (KeySpecFlags.OW, "OW"),
+        (KeySpecFlags.RM, "RM"),
+        (KeySpecFlags.Access, "access"),
+        (KeySpecFlags.Update, "update"),
+        (KeySpecFlags.Insert, "insert"),
+        (KeySpecFlags.Delete, "delete"),
+        (KeySpecFlags.NotKey, "not_key"),
+        (KeySpecFlags.Incomplete, "incomplete"),
+        (KeySpecFlags.VariableFlags, "variable_flags"),
     ];
 
     /// <summary>name, arity, flags, first key, last key, step, ACL categories, tips, key specs, sub-commands.</summary>
@@ -26,23 +46,13 @@ internal static partial class CommandCommand
         reply.ArrayHeader(10);
         reply.Bulk(command.FullName);
         reply.Integer(command.Arity);
-
-        var flags = new List<string>();
-        foreach (var (flag, name) in FlagNames)
-        {
-            if (command.HasFlag(flag))
-            {
-                flags.Add(name);
-            }
-        }
-
-        WriteSimpleSet(reply, flags);
+        WriteSimpleSet(reply, CommandFlagNames(command));
         reply.Integer(command.FirstKey);
         reply.Integer(command.LastKey);
         reply.Integer(command.Step);
-        WriteSimpleSet(reply, Categories(command));
-        reply.SetHeader(0);
-        WriteKeySpecs(reply, command);
+        WriteSimpleSet(reply, AclCategoryNames.ToList(command.Categories));
+        WriteSimpleSet(reply, command.Tips);
+        WriteKeySpecs(reply, command.Keys);
 
         // As Redis: an empty set without sub-commands, otherwise an array of their entries.
         var subs = command.SubCommands?.All;
@@ -59,51 +69,152 @@ internal static partial class CommandCommand
         }
     }
 
-    /// <summary>One range key spec derived from first/last/step; flags are the closest of Redis' (RO access / RW access update).</summary>
-    private static void WriteKeySpecs(ReplyWriter reply, CommandDefinition command)
+    /// <summary>The flags COMMAND INFO shows: the table's, and movablekeys where first/last/step miss keys.</summary>
+    private static List<string> CommandFlagNames(CommandDefinition command)
     {
-        if (command.FirstKey <= 0)
+        var names = new List<string>();
+        foreach (var (flag, name) in FlagNames)
         {
-            reply.SetHeader(0);
-            return;
+            if (command.HasFlag(flag))
+            {
+                names.Add(name);
+            }
         }
 
-        reply.SetHeader(1);
-        reply.MapHeader(3);
-        reply.Bulk("flags"u8);
-        WriteSimpleSet(reply, command.HasFlag(CommandFlags.Write) ? ["RW", "access", "update"] : ["RO", "access"]);
-        reply.Bulk("begin_search"u8);
-        reply.MapHeader(2);
-        reply.Bulk("type"u8);
-        reply.Bulk("index"u8);
-        reply.Bulk("spec"u8);
-        reply.MapHeader(1);
-        reply.Bulk("index"u8);
-        reply.Integer(command.FirstKey);
-        reply.Bulk("find_keys"u8);
-        reply.MapHeader(2);
-        reply.Bulk("type"u8);
-        reply.Bulk("range"u8);
-        reply.Bulk("spec"u8);
-        reply.MapHeader(3);
-        reply.Bulk("lastkey"u8);
-        reply.Integer(command.LastKey < 0 ? command.LastKey : command.LastKey - command.FirstKey);
-        reply.Bulk("keystep"u8);
-        reply.Integer(command.Step);
-        reply.Bulk("limit"u8);
-        reply.Integer(0);
+        if (command.Keys.IsMovable)
+        {
+            names.Add("movablekeys");
+        }
+
+        if (command.HasFlag(CommandFlags.AllowBusy))
+        {
+            names.Add("allow_busy");
+        }
+
+        return names;
     }
 
-    /// <summary>summary, group (Redis' group names) and, for containers, the sub-commands' docs. We keep no since/complexity data.</summary>
+    private static List<string> KeySpecFlagNames(KeySpecFlags flags)
+    {
+        var names = new List<string>();
+        foreach (var (flag, name) in KeyFlagNames)
+        {
+            if ((flags & flag) != 0)
+            {
+                names.Add(name);
+            }
+        }
+
+        return names;
+    }
+
+    /// <summary>Each key spec as a map: flags, begin_search (index or keyword), find_keys (range or keynum).</summary>
+    private static void WriteKeySpecs(ReplyWriter reply, CommandKeys keys)
+    {
+        reply.SetHeader(keys.Specs.Count);
+        foreach (var spec in keys.Specs)
+        {
+            reply.MapHeader(3);
+            reply.Bulk("flags"u8);
+            WriteSimpleSet(reply, KeySpecFlagNames(spec.Flags));
+            reply.Bulk("begin_search"u8);
+            WriteBeginSearch(reply, spec.Begin);
+            reply.Bulk("find_keys"u8);
+            WriteFindKeys(reply, spec.Find);
+        }
+    }
+
+    private static void WriteBeginSearch(ReplyWriter reply, KeyBeginSearch begin)
+    {
+        reply.MapHeader(2);
+        reply.Bulk("type"u8);
+        switch (begin.Kind)
+        {
+            case KeyBeginSearchKind.Index:
+                reply.Bulk("index"u8);
+                reply.Bulk("spec"u8);
+                reply.MapHeader(1);
+                reply.Bulk("index"u8);
+                reply.Integer(begin.Index);
+                break;
+            case KeyBeginSearchKind.Keyword:
+                reply.Bulk("keyword"u8);
+                reply.Bulk("spec"u8);
+                reply.MapHeader(2);
+                reply.Bulk("keyword"u8);
+                reply.Bulk(begin.Keyword!);
+                reply.Bulk("startfrom"u8);
+                reply.Integer(begin.StartFrom);
+                break;
+            default:
+                reply.Bulk("unknown"u8);
+                reply.Bulk("spec"u8);
+                reply.MapHeader(0);
+                break;
+        }
+    }
+
+    private static void WriteFindKeys(ReplyWriter reply, KeyFindKeys find)
+    {
+        reply.MapHeader(2);
+        reply.Bulk("type"u8);
+        switch (find.Kind)
+        {
+            case KeyFindKeysKind.Range:
+                reply.Bulk("range"u8);
+                reply.Bulk("spec"u8);
+                reply.MapHeader(3);
+                reply.Bulk("lastkey"u8);
+                reply.Integer(find.LastKey);
+                reply.Bulk("keystep"u8);
+                reply.Integer(find.KeyStep);
+                reply.Bulk("limit"u8);
+                reply.Integer(find.Limit);
+                break;
+            case KeyFindKeysKind.KeyNum:
+                reply.Bulk("keynum"u8);
+                reply.Bulk("spec"u8);
+                reply.MapHeader(3);
+                reply.Bulk("keynumidx"u8);
+                reply.Integer(find.KeyNumIndex);
+                reply.Bulk("firstkey"u8);
+                reply.Integer(find.FirstKey);
+                reply.Bulk("keystep"u8);
+                reply.Integer(find.KeyStep);
+                break;
+            default:
+                reply.Bulk("unknown"u8);
+                reply.Bulk("spec"u8);
+                reply.MapHeader(0);
+                break;
+        }
+    }
+
+    /// <summary>
+    /// summary, since and complexity where the table has them, group and, for containers, the
+    /// sub-commands' docs, in Redis' order. Arguments are left out: the table does not describe them.
+    /// </summary>
     private static void WriteDocs(ReplyWriter reply, CommandDefinition command)
     {
         var subs = command.SubCommands?.All;
         var hasSubs = subs is { Count: > 0 };
-        reply.MapHeader(hasSubs ? 3 : 2);
+        reply.MapHeader(2 + (command.Since is null ? 0 : 1) + (command.Complexity is null ? 0 : 1) + (hasSubs ? 1 : 0));
         reply.Bulk("summary"u8);
         reply.Bulk(command.Summary);
+        if (command.Since is { } since)
+        {
+            reply.Bulk("since"u8);
+            reply.Bulk(since);
+        }
+
         reply.Bulk("group"u8);
-        reply.Bulk(DocGroup(command.Group));
+        reply.Bulk(command.Group);
+        if (command.Complexity is { } complexity)
+        {
+            reply.Bulk("complexity"u8);
+            reply.Bulk(complexity);
+        }
+
         if (!hasSubs)
         {
             return;
@@ -118,65 +229,7 @@ internal static partial class CommandCommand
         }
     }
 
-    /// <summary>ACL categories as Redis derives them: data type, read/write, admin, fast or slow, dangerous.</summary>
-    private static List<string> Categories(CommandDefinition command)
-    {
-        var categories = new List<string>();
-        var group = DocGroup(command.Group);
-        var isContainer = command.SubCommands is not null;
-        if (!isContainer && group == "generic")
-        {
-            categories.Add("@keyspace");
-        }
-
-        if (command.HasFlag(CommandFlags.ReadOnly))
-        {
-            categories.Add("@read");
-        }
-
-        if (command.HasFlag(CommandFlags.Write))
-        {
-            categories.Add("@write");
-        }
-
-        if (!isContainer && group is "set" or "sorted-set" or "list" or "hash" or "string" or "bitmap" or "hyperloglog" or "geo" or "stream" or "pubsub")
-        {
-            categories.Add("@" + (group == "sorted-set" ? "sortedset" : group));
-        }
-
-        if (command.HasFlag(CommandFlags.Admin))
-        {
-            categories.Add("@admin");
-        }
-
-        categories.Add(command.HasFlag(CommandFlags.Fast) ? "@fast" : "@slow");
-        if (command.HasFlag(CommandFlags.Admin))
-        {
-            categories.Add("@dangerous");
-        }
-
-        // READONLY/READWRITE are documented in the cluster group but are @connection commands in Redis.
-        if (!isContainer && (group == "connection" || command.Name is "readonly" or "readwrite"))
-        {
-            categories.Add("@connection");
-        }
-        else if (!isContainer && group == "transactions")
-        {
-            categories.Add("@transaction");
-        }
-
-        return categories;
-    }
-
-    /// <summary>Our group names to the ones Redis' documentation uses.</summary>
-    private static string DocGroup(string group) => group switch
-    {
-        "key" or "keys" or "keyspace" => "generic",
-        "transaction" => "transactions",
-        _ => group,
-    };
-
-    private static void WriteSimpleSet(ReplyWriter reply, List<string> items)
+    private static void WriteSimpleSet(ReplyWriter reply, IReadOnlyList<string> items)
     {
         reply.SetHeader(items.Count);
         foreach (var item in items)

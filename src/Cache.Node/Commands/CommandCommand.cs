@@ -3,11 +3,15 @@ using Cache.Node.Resp;
 
 namespace Cache.Node.Commands;
 
-/// <summary>COMMAND and its sub-commands: COUNT INFO DOCS LIST GETKEYS HELP, from the command table.</summary>
+/// <summary>COMMAND and its sub-commands: COUNT INFO DOCS LIST GETKEYS GETKEYSANDFLAGS HELP, all read from the command table.</summary>
 internal static partial class CommandCommand
 {
     private const string Group = "server";
     private const CommandFlags Flags = CommandFlags.Loading | CommandFlags.Stale;
+    private const AclCategories Category = AclCategories.Connection;
+
+    // Redis' tip for replies whose order carries no meaning.
+    private const string AnyOrder = "nondeterministic_output_order";
 
     private static readonly string[] Help =
     [
@@ -27,17 +31,20 @@ internal static partial class CommandCommand
         "    commands are returned.",
         "GETKEYS <full-command>",
         "    Return the keys from a full command.",
+        "GETKEYSANDFLAGS <full-command>",
+        "    Return the keys and the access flags from a full command.",
     ];
 
     public static void Register(CommandTable table)
     {
-        table.Add(new CommandDefinition("command", -1, Flags, All, Group, "Returns detailed information about all commands.")
-            .AddSubCommand(new("count", 2, Flags, Count, Group, "Returns a count of commands."))
-            .AddSubCommand(new("info", -2, Flags, Info, Group, "Returns information about one, multiple or all commands."))
-            .AddSubCommand(new("docs", -2, Flags, Docs, Group, "Returns documentary information about one, multiple or all commands."))
-            .AddSubCommand(new("list", -2, Flags, List, Group, "Returns a list of command names."))
-            .AddSubCommand(new("getkeys", -4, Flags, GetKeys, Group, "Extracts the key names from an arbitrary command."))
-            .AddSubCommand(new("help", 2, Flags, ShowHelp, Group, "Returns helpful text about the different subcommands.")));
+        table.Add(new CommandDefinition("command", -1, Flags, All, Group, "Returns detailed information about all commands.") { Acl = Category, Tips = [AnyOrder] }
+            .AddSubCommand(new("count", 2, Flags, Count, Group, "Returns a count of commands.") { Acl = Category })
+            .AddSubCommand(new("info", -2, Flags, Info, Group, "Returns information about one, multiple or all commands.") { Acl = Category, Tips = [AnyOrder] })
+            .AddSubCommand(new("docs", -2, Flags, Docs, Group, "Returns documentary information about one, multiple or all commands.") { Acl = Category, Tips = [AnyOrder] })
+            .AddSubCommand(new("list", -2, Flags, List, Group, "Returns a list of command names.") { Acl = Category, Tips = [AnyOrder] })
+            .AddSubCommand(new("getkeys", -4, Flags, GetKeys, Group, "Extracts the key names from an arbitrary command.") { Acl = Category })
+            .AddSubCommand(new("getkeysandflags", -4, Flags, GetKeysAndFlags, Group, "Extracts the key names and access flags for an arbitrary command.") { Acl = Category })
+            .AddSubCommand(new("help", 2, Flags, ShowHelp, Group, "Returns helpful text about the different subcommands.") { Acl = Category }));
     }
 
     private static void ShowHelp(ClientSession client, in RespRequest request) => HelpReply.Write(client, "COMMAND", Help);
@@ -113,8 +120,9 @@ internal static partial class CommandCommand
             }
             else if (Args.Is(request[3], "ACLCAT"u8))
             {
-                var category = Encoding.UTF8.GetString(value);
-                filter = c => Categories(c).Exists(cat => string.Equals(cat[1..], category, StringComparison.OrdinalIgnoreCase));
+                // An unknown category matches nothing, as in Redis.
+                var category = AclCategoryNames.Parse(Encoding.UTF8.GetString(value));
+                filter = c => category != AclCategories.None && (c.Categories & category) != 0;
             }
             else if (Args.Is(request[3], "MODULE"u8))
             {
@@ -158,7 +166,12 @@ internal static partial class CommandCommand
         }
     }
 
-    private static void GetKeys(ClientSession client, in RespRequest request)
+    private static void GetKeys(ClientSession client, in RespRequest request) => WriteKeys(client, request, withFlags: false);
+
+    private static void GetKeysAndFlags(ClientSession client, in RespRequest request) => WriteKeys(client, request, withFlags: true);
+
+    /// <summary>The keys of the command in the arguments after GETKEYS, found by its key specs; with their flags for GETKEYSANDFLAGS.</summary>
+    private static void WriteKeys(ClientSession client, in RespRequest request, bool withFlags)
     {
         var target = request.Skip(2);
         var command = client.Server.Commands.Find(target[0]);
@@ -173,7 +186,7 @@ internal static partial class CommandCommand
             return;
         }
 
-        if (command.FirstKey <= 0)
+        if (!command.Keys.HasKeys)
         {
             client.Reply.Error("ERR The command has no key arguments"u8);
             return;
@@ -185,12 +198,36 @@ internal static partial class CommandCommand
             return;
         }
 
-        var last = command.LastKey < 0 ? target.Count + command.LastKey : Math.Min(command.LastKey, target.Count - 1);
-        var step = Math.Max(1, command.Step);
-        client.Reply.ArrayHeader(last < command.FirstKey ? 0 : ((last - command.FirstKey) / step) + 1);
-        for (var i = command.FirstKey; i <= last; i += step)
+        // Never more keys than arguments.
+        var positions = new int[target.Count];
+        var flags = withFlags ? new KeySpecFlags[target.Count] : [];
+        var found = command.Keys.GetKeyPositions(target, positions, flags);
+        if (found <= 0)
         {
-            client.Reply.Bulk(target[i]);
+            if (found == 0 && command.HasFlag(CommandFlags.NoMandatoryKeys))
+            {
+                client.Reply.ArrayHeader(0);
+            }
+            else
+            {
+                client.Reply.Error("ERR Invalid arguments specified for command"u8);
+            }
+
+            return;
+        }
+
+        client.Reply.ArrayHeader(found);
+        for (var i = 0; i < found; i++)
+        {
+            if (!withFlags)
+            {
+                client.Reply.Bulk(target[positions[i]]);
+                continue;
+            }
+
+            client.Reply.ArrayHeader(2);
+            client.Reply.Bulk(target[positions[i]]);
+            WriteSimpleSet(client.Reply, KeySpecFlagNames(flags[i]));
         }
     }
 

@@ -3,14 +3,16 @@ using System.Text;
 namespace Cache.Node.Commands;
 
 /// <summary>
-/// A command: its name, Redis arity (positive = exact, negative = at least), flags, key
-/// positions (for COMMAND INFO and, later, cluster routing) and handler. A container command
-/// (CLIENT, CONFIG, ...) has sub-commands instead of a handler of its own.
+/// A command as Redis 7's command table describes one: name, arity (positive = exact, negative =
+/// at least), flags, key specs, ACL categories, tips and docs, and its handler. A container
+/// command (CLIENT, CONFIG, ...) has sub-commands instead of a handler of its own. Dispatch,
+/// routing and COMMAND INFO/DOCS/GETKEYS/LIST all read this; nothing else decides by name.
 /// </summary>
 internal sealed class CommandDefinition
 {
-    public CommandDefinition(string name, int arity, CommandFlags flags, CommandHandler? handler, string group, string summary,
-        int firstKey = 0, int lastKey = 0, int step = 0)
+    private CommandKeys _keys = CommandKeys.None;
+
+    public CommandDefinition(string name, int arity, CommandFlags flags, CommandHandler? handler, string group, string summary)
     {
         Name = name.ToLowerInvariant();
         NameBytes = Encoding.ASCII.GetBytes(Name);
@@ -19,9 +21,6 @@ internal sealed class CommandDefinition
         Handler = handler;
         Group = group;
         Summary = summary;
-        FirstKey = firstKey;
-        LastKey = lastKey;
-        Step = step;
         FullName = Name;
         Id = Enum.TryParse<CommandId>(Name, ignoreCase: true, out var id) ? id : CommandId.None;
     }
@@ -42,15 +41,46 @@ internal sealed class CommandDefinition
 
     public CommandHandler? Handler { get; }
 
+    /// <summary>The documentation group (Redis' names: "string", "generic", "connection", ...).</summary>
     public string Group { get; }
 
     public string Summary { get; }
 
-    public int FirstKey { get; }
+    /// <summary>The Redis version that brought the command, for COMMAND DOCS; null where we keep none.</summary>
+    public string? Since { get; init; }
 
-    public int LastKey { get; }
+    /// <summary>The time complexity, for COMMAND DOCS; null where we keep none.</summary>
+    public string? Complexity { get; init; }
 
-    public int Step { get; }
+    /// <summary>Where the keys are; <see cref="CommandKeys.None"/> for commands without keys.</summary>
+    public CommandKeys Keys
+    {
+        get => _keys;
+        init
+        {
+            _keys = value;
+            FirstKey = value.FirstKey;
+            LastKey = value.LastKey;
+            Step = value.Step;
+        }
+    }
+
+    /// <summary>The categories named for this command; <see cref="Categories"/> adds those its flags imply.</summary>
+    public AclCategories Acl { get; init; }
+
+    /// <summary>Every ACL category of the command, as ACL rules and COMMAND INFO see it.</summary>
+    public AclCategories Categories => AclCategoryNames.Of(Flags, Acl);
+
+    /// <summary>Redis' command tips (nondeterministic_output, request_policy:..., ...), for COMMAND INFO.</summary>
+    public IReadOnlyList<string> Tips { get; init; } = [];
+
+    /// <summary>Legacy range: the first key's index (0 = no keys), copied from <see cref="Keys"/> for the hot path.</summary>
+    public int FirstKey { get; private init; }
+
+    /// <summary>Legacy range: the last key's index, negative counting from the end.</summary>
+    public int LastKey { get; private init; }
+
+    public int Step { get; private init; }
 
     public CommandDefinition? Parent { get; private set; }
 

@@ -1,6 +1,10 @@
 namespace Cache.Node.Commands;
 
-/// <summary>Command properties, as Redis' COMMAND INFO reports them.</summary>
+/// <summary>
+/// Command properties, Redis 7's command flags plus our own (<see cref="Transaction"/>). The
+/// session reads the ones that change behaviour (write, readonly, denyoom, no_auth, no_multi,
+/// protected, transaction); COMMAND INFO lists the rest as Redis does.
+/// </summary>
 [Flags]
 internal enum CommandFlags
 {
@@ -26,4 +30,25 @@ internal enum CommandFlags
 
     /// <summary>Refused unless enable-debug-command allows it (Redis' PROTECTED), checked before queuing.</summary>
     Protected = 1 << 10,
+
+    /// <summary>Not allowed from a script.</summary>
+    NoScript = 1 << 11,
+
+    /// <summary>May block the client until a key changes or a timeout passes.</summary>
+    Blocking = 1 << 12,
+
+    /// <summary>A pub/sub command (implies the @pubsub category).</summary>
+    PubSub = 1 << 13,
+
+    /// <summary>May replicate even though it is not a write (Redis hides it from COMMAND INFO).</summary>
+    MayReplicate = 1 << 14,
+
+    /// <summary>Allowed while a script or module is busy.</summary>
+    AllowBusy = 1 << 15,
+
+    /// <summary>Not written to the slow log (EXEC: its commands are logged instead).</summary>
+    SkipSlowlog = 1 << 16,
+
+    /// <summary>COMMAND GETKEYS answers an empty array, not an error, when no key is found.</summary>
+    NoMandatoryKeys = 1 << 17,
 }

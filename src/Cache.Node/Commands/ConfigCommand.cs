@@ -6,7 +6,7 @@ namespace Cache.Node.Commands;
 internal static class ConfigCommand
 {
     private const string Group = "server";
-    private const CommandFlags Flags = CommandFlags.Admin | CommandFlags.Loading | CommandFlags.Stale;
+    private const CommandFlags Flags = CommandFlags.Admin | CommandFlags.NoScript | CommandFlags.Loading | CommandFlags.Stale;
 
     private static readonly string[] Help =
     [
@@ -22,7 +22,10 @@ internal static class ConfigCommand
     {
         table.Add(new CommandDefinition("config", -2, CommandFlags.None, null, Group, "A container for server configuration commands.")
             .AddSubCommand(new("get", -3, Flags, Get, Group, "Returns the effective values of configuration parameters."))
-            .AddSubCommand(new("set", -4, Flags, Set, Group, "Sets configuration parameters in-flight."))
+            .AddSubCommand(new("set", -4, Flags, Set, Group, "Sets configuration parameters in-flight.")
+            {
+                Tips = ["request_policy:all_nodes", "response_policy:all_succeeded"],
+            })
             .AddSubCommand(new("resetstat", 2, Flags, ResetStat, Group, "Resets the server's statistics."))
             .AddSubCommand(new("help", 2, CommandFlags.Loading | CommandFlags.Stale, ShowHelp, Group, "Returns helpful text about the different subcommands.")));
     }

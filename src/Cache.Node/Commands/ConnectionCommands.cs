@@ -7,15 +7,22 @@ namespace Cache.Node.Commands;
 internal static class ConnectionCommands
 {
     private const string Group = "connection";
+    private const AclCategories Category = AclCategories.Connection;
 
     public static void Register(CommandTable table)
     {
-        table.Add(new("ping", -1, CommandFlags.Fast | CommandFlags.Stale, Ping, Group, "Returns the server's liveliness response."));
-        table.Add(new("echo", 2, CommandFlags.Fast | CommandFlags.Stale, Echo, Group, "Returns the given string."));
-        table.Add(new("quit", -1, CommandFlags.NoAuth | CommandFlags.Fast | CommandFlags.Transaction | CommandFlags.Stale, Quit, Group, "Closes the connection."));
-        table.Add(new("auth", -2, CommandFlags.NoAuth | CommandFlags.Fast | CommandFlags.Stale, Auth, Group, "Authenticates the connection."));
-        table.Add(new("hello", -1, CommandFlags.NoAuth | CommandFlags.Fast | CommandFlags.Stale, Hello, Group, "Handshakes with the Redis server."));
-        table.Add(new("select", 2, CommandFlags.Fast | CommandFlags.Loading | CommandFlags.Stale, Select, Group, "Changes the selected database."));
+        // What AUTH, HELLO and QUIT share: allowed before AUTH, while loading or busy, never from a script.
+        const CommandFlags handshake = CommandFlags.NoAuth | CommandFlags.NoScript | CommandFlags.Loading | CommandFlags.Stale | CommandFlags.Fast | CommandFlags.AllowBusy;
+        table.Add(new("ping", -1, CommandFlags.Fast, Ping, Group, "Returns the server's liveliness response.")
+        {
+            Acl = Category,
+            Tips = ["request_policy:all_shards", "response_policy:all_succeeded"],
+        });
+        table.Add(new("echo", 2, CommandFlags.Fast | CommandFlags.Loading | CommandFlags.Stale, Echo, Group, "Returns the given string.") { Acl = Category });
+        table.Add(new("quit", -1, handshake | CommandFlags.Transaction, Quit, Group, "Closes the connection.") { Acl = Category });
+        table.Add(new("auth", -2, handshake, Auth, Group, "Authenticates the connection.") { Acl = Category });
+        table.Add(new("hello", -1, handshake, Hello, Group, "Handshakes with the Redis server.") { Acl = Category });
+        table.Add(new("select", 2, CommandFlags.Fast | CommandFlags.Loading | CommandFlags.Stale, Select, Group, "Changes the selected database.") { Acl = Category });
     }
 
     private static void Ping(ClientSession client, in RespRequest request)

@@ -21,7 +21,7 @@ internal static class DebugCommand
     ];
 
     public static void Register(CommandTable table) =>
-        table.Add(new("debug", -2, CommandFlags.Admin | CommandFlags.Protected | CommandFlags.Loading | CommandFlags.Stale, Debug, "server", "A container for debugging commands."));
+        table.Add(new("debug", -2, CommandFlags.Admin | CommandFlags.Protected | CommandFlags.NoScript | CommandFlags.Loading | CommandFlags.Stale, Debug, "server", "A container for debugging commands."));
 
     private static void Debug(ClientSession client, in RespRequest request)
     {

@@ -10,8 +10,16 @@ internal static partial class HashCommands
     private static void RegisterNumbers(CommandTable table)
     {
         const CommandFlags write = CommandFlags.Write | CommandFlags.DenyOom | CommandFlags.Fast;
-        table.Add(new("hincrby", 4, write, HIncrBy, Group, "Increments the integer value of a field in a hash by a number. Uses 0 as initial value if the field doesn't exist.", 1, 1, 1));
-        table.Add(new("hincrbyfloat", 4, write, HIncrByFloat, Group, "Increments the floating point value of a field by a number. Uses 0 as initial value if the field doesn't exist.", 1, 1, 1));
+        table.Add(new("hincrby", 4, write, HIncrBy, Group, "Increments the integer value of a field in a hash by a number. Uses 0 as initial value if the field doesn't exist.")
+        {
+            Keys = new([KeySpec.At(1, KeySpecFlags.RW | KeySpecFlags.Access | KeySpecFlags.Update)]),
+            Acl = Category,
+        });
+        table.Add(new("hincrbyfloat", 4, write, HIncrByFloat, Group, "Increments the floating point value of a field by a number. Uses 0 as initial value if the field doesn't exist.")
+        {
+            Keys = new([KeySpec.At(1, KeySpecFlags.RW | KeySpecFlags.Access | KeySpecFlags.Update)]),
+            Acl = Category,
+        });
     }
 
     private static void HIncrBy(ClientSession client, in RespRequest request)

@@ -11,7 +11,12 @@ internal static partial class HashCommands
 
     private static void RegisterRandom(CommandTable table)
     {
-        table.Add(new("hrandfield", -2, CommandFlags.ReadOnly, HRandField, Group, "Returns one or more random fields from a hash.", 1, 1, 1));
+        table.Add(new("hrandfield", -2, CommandFlags.ReadOnly, HRandField, Group, "Returns one or more random fields from a hash.")
+        {
+            Keys = new([KeySpec.At(1, KeySpecFlags.RO | KeySpecFlags.Access)]),
+            Acl = Category,
+            Tips = ["nondeterministic_output"],
+        });
     }
 
     private static void HRandField(ClientSession client, in RespRequest request)

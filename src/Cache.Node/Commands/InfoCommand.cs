@@ -12,7 +12,11 @@ internal static partial class InfoCommand
     private static readonly string[] SectionNames = ["server", "clients", "memory", "persistence", "stats", "replication", "cpu", "cluster", "gossip", "keyspace"];
 
     public static void Register(CommandTable table) =>
-        table.Add(new("info", -1, CommandFlags.Loading | CommandFlags.Stale, Info, "server", "Returns information and statistics about the server."));
+        table.Add(new("info", -1, CommandFlags.Loading | CommandFlags.Stale, Info, "server", "Returns information and statistics about the server.")
+        {
+            Acl = AclCategories.Dangerous,
+            Tips = ["nondeterministic_output", "request_policy:all_shards", "response_policy:special"],
+        });
 
     private static void Info(ClientSession client, in RespRequest request)
     {

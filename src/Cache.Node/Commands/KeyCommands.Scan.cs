@@ -8,8 +8,16 @@ internal static partial class KeyCommands
 {
     private static void RegisterScan(CommandTable table)
     {
-        table.Add(new("keys", 2, CommandFlags.ReadOnly, Keys, Group, "Returns all key names that match a pattern."));
-        table.Add(new("scan", -2, CommandFlags.ReadOnly, Scan, Group, "Iterates over the key names in the database."));
+        table.Add(new("keys", 2, CommandFlags.ReadOnly, Keys, Group, "Returns all key names that match a pattern.")
+        {
+            Acl = Category | AclCategories.Dangerous,
+            Tips = ["request_policy:all_shards", "nondeterministic_output_order"],
+        });
+        table.Add(new("scan", -2, CommandFlags.ReadOnly, Scan, Group, "Iterates over the key names in the database.")
+        {
+            Acl = Category,
+            Tips = ["nondeterministic_output", "request_policy:special"],
+        });
     }
 
     private static void Keys(ClientSession client, in RespRequest request)

@@ -12,20 +12,57 @@ namespace Cache.Node.Commands;
 internal static partial class KeyCommands
 {
     private const string Group = "generic";
+    private const AclCategories Category = AclCategories.Keyspace;
 
     public static void Register(CommandTable table)
     {
         const CommandFlags write = CommandFlags.Write;
         const CommandFlags writeFast = CommandFlags.Write | CommandFlags.Fast;
         const CommandFlags readFast = CommandFlags.ReadOnly | CommandFlags.Fast;
-        table.Add(new("del", -2, write, Del, Group, "Deletes one or more keys.", 1, -1, 1));
-        table.Add(new("unlink", -2, writeFast, Del, Group, "Asynchronously deletes one or more keys.", 1, -1, 1));
-        table.Add(new("exists", -2, readFast, Exists, Group, "Determines whether one or more keys exist.", 1, -1, 1));
-        table.Add(new("touch", -2, readFast, Exists, Group, "Returns the number of existing keys out of those specified after updating the time they were last accessed.", 1, -1, 1));
-        table.Add(new("type", 2, readFast, Type, Group, "Determines the type of value stored at a key.", 1, 1, 1));
-        table.Add(new("rename", 3, write, Rename, Group, "Renames a key and overwrites the destination.", 1, 2, 1));
-        table.Add(new("renamenx", 3, writeFast, RenameNx, Group, "Renames a key only when the target key name doesn't exist.", 1, 2, 1));
-        table.Add(new("randomkey", 1, CommandFlags.ReadOnly, RandomKey, Group, "Returns a random key name from the database."));
+        table.Add(new("del", -2, write, Del, Group, "Deletes one or more keys.")
+        {
+            Keys = new([KeySpec.ToEnd(1, KeySpecFlags.RM | KeySpecFlags.Delete)]),
+            Acl = Category,
+            Tips = ["request_policy:multi_shard", "response_policy:agg_sum"],
+        });
+        table.Add(new("unlink", -2, writeFast, Del, Group, "Asynchronously deletes one or more keys.")
+        {
+            Keys = new([KeySpec.ToEnd(1, KeySpecFlags.RM | KeySpecFlags.Delete)]),
+            Acl = Category,
+            Tips = ["request_policy:multi_shard", "response_policy:agg_sum"],
+        });
+        table.Add(new("exists", -2, readFast, Exists, Group, "Determines whether one or more keys exist.")
+        {
+            Keys = new([KeySpec.ToEnd(1, KeySpecFlags.RO)]),
+            Acl = Category,
+            Tips = ["request_policy:multi_shard", "response_policy:agg_sum"],
+        });
+        table.Add(new("touch", -2, readFast, Exists, Group, "Returns the number of existing keys out of those specified after updating the time they were last accessed.")
+        {
+            Keys = new([KeySpec.ToEnd(1, KeySpecFlags.RO)]),
+            Acl = Category,
+            Tips = ["request_policy:multi_shard", "response_policy:agg_sum"],
+        });
+        table.Add(new("type", 2, readFast, Type, Group, "Determines the type of value stored at a key.")
+        {
+            Keys = new([KeySpec.At(1, KeySpecFlags.RO)]),
+            Acl = Category,
+        });
+        table.Add(new("rename", 3, write, Rename, Group, "Renames a key and overwrites the destination.")
+        {
+            Keys = new([KeySpec.At(1, KeySpecFlags.RW | KeySpecFlags.Access | KeySpecFlags.Delete), KeySpec.At(2, KeySpecFlags.OW | KeySpecFlags.Update)]),
+            Acl = Category,
+        });
+        table.Add(new("renamenx", 3, writeFast, RenameNx, Group, "Renames a key only when the target key name doesn't exist.")
+        {
+            Keys = new([KeySpec.At(1, KeySpecFlags.RW | KeySpecFlags.Access | KeySpecFlags.Delete), KeySpec.At(2, KeySpecFlags.OW | KeySpecFlags.Insert)]),
+            Acl = Category,
+        });
+        table.Add(new("randomkey", 1, CommandFlags.ReadOnly, RandomKey, Group, "Returns a random key name from the database.")
+        {
+            Acl = Category,
+            Tips = ["request_policy:all_shards", "nondeterministic_output"],
+        });
         RegisterScan(table);
         RegisterExpire(table);
     }

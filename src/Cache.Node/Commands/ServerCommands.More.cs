@@ -7,7 +7,7 @@ internal static partial class ServerCommands
 {
     static partial void RegisterMore(CommandTable table)
     {
-        table.Add(new("time", 1, CommandFlags.Loading | CommandFlags.Stale | CommandFlags.Fast, Time, Group, "Returns the server time."));
+        table.Add(new("time", 1, CommandFlags.Loading | CommandFlags.Stale | CommandFlags.Fast, Time, Group, "Returns the server time.") { Tips = ["nondeterministic_output"] });
         ClientCommand.Register(table);
         InfoCommand.Register(table);
         ConfigCommand.Register(table);

@@ -9,9 +9,21 @@ internal static partial class ServerCommands
 
     public static void Register(CommandTable table)
     {
-        table.Add(new("dbsize", 1, CommandFlags.ReadOnly | CommandFlags.Fast, DbSize, Group, "Returns the number of keys in the database."));
-        table.Add(new("flushdb", -1, CommandFlags.Write, Flush, Group, "Remove all keys from the current database."));
-        table.Add(new("flushall", -1, CommandFlags.Write, Flush, Group, "Removes all keys from all databases."));
+        table.Add(new("dbsize", 1, CommandFlags.ReadOnly | CommandFlags.Fast, DbSize, Group, "Returns the number of keys in the database.")
+        {
+            Acl = AclCategories.Keyspace,
+            Tips = ["request_policy:all_shards", "response_policy:agg_sum"],
+        });
+        table.Add(new("flushdb", -1, CommandFlags.Write, Flush, Group, "Remove all keys from the current database.")
+        {
+            Acl = AclCategories.Keyspace | AclCategories.Dangerous,
+            Tips = ["request_policy:all_shards", "response_policy:all_succeeded"],
+        });
+        table.Add(new("flushall", -1, CommandFlags.Write, Flush, Group, "Removes all keys from all databases.")
+        {
+            Acl = AclCategories.Keyspace | AclCategories.Dangerous,
+            Tips = ["request_policy:all_shards", "response_policy:all_succeeded"],
+        });
         RegisterMore(table);
     }
 

@@ -12,7 +12,11 @@ namespace Cache.Node.Commands;
 internal static partial class StringCommands
 {
     private static void RegisterLcs(CommandTable table) =>
-        table.Add(new("lcs", -3, CommandFlags.ReadOnly, Lcs, Group, "Finds the longest common substring.", 1, 2, 1));
+        table.Add(new("lcs", -3, CommandFlags.ReadOnly, Lcs, Group, "Finds the longest common substring.")
+        {
+            Keys = new([new(KeySpecFlags.RO | KeySpecFlags.Access, KeyBeginSearch.AtIndex(1), KeyFindKeys.Range(1))]),
+            Acl = Category,
+        });
 
     private static void Lcs(ClientSession client, in RespRequest request)
     {

@@ -11,25 +11,104 @@ internal static partial class StringCommands
     {
         const CommandFlags WriteOom = CommandFlags.Write | CommandFlags.DenyOom;
         const CommandFlags ReadFast = CommandFlags.ReadOnly | CommandFlags.Fast;
-        table.Add(new("setnx", 3, WriteOom | CommandFlags.Fast, SetNx, Group, "Set the string value of a key only when the key doesn't exist.", 1, 1, 1));
-        table.Add(new("setex", 4, WriteOom, SetEx, Group, "Sets the string value and expiration time of a key. Creates the key if it doesn't exist.", 1, 1, 1));
-        table.Add(new("psetex", 4, WriteOom, PSetEx, Group, "Sets both string value and expiration time in milliseconds of a key. The key is created if it doesn't exist.", 1, 1, 1));
-        table.Add(new("getex", -2, CommandFlags.Write | CommandFlags.Fast, GetEx, Group, "Returns the string value of a key after setting its expiration time.", 1, 1, 1));
-        table.Add(new("getdel", 2, CommandFlags.Write | CommandFlags.Fast, GetDel, Group, "Returns the string value of a key after deleting the key.", 1, 1, 1));
-        table.Add(new("getset", 3, WriteOom | CommandFlags.Fast, GetSet, Group, "Returns the previous string value of a key after setting it to a new value.", 1, 1, 1));
-        table.Add(new("mget", -2, ReadFast, MGet, Group, "Atomically returns the string values of one or more keys.", 1, -1, 1));
-        table.Add(new("mset", -3, WriteOom, MSet, Group, "Atomically creates or modifies the string values of one or more keys.", 1, -1, 2));
-        table.Add(new("msetnx", -3, WriteOom, MSetNx, Group, "Atomically modifies the string values of one or more keys only when all keys don't exist.", 1, -1, 2));
-        table.Add(new("append", 3, WriteOom | CommandFlags.Fast, Append, Group, "Appends a string to the value of a key. Creates the key if it doesn't exist.", 1, 1, 1));
-        table.Add(new("strlen", 2, ReadFast, StrLen, Group, "Returns the length of a string value.", 1, 1, 1));
-        table.Add(new("getrange", 4, CommandFlags.ReadOnly, GetRange, Group, "Returns a substring of the string stored at a key.", 1, 1, 1));
-        table.Add(new("substr", 4, CommandFlags.ReadOnly, GetRange, Group, "Returns a substring from a string value.", 1, 1, 1));
-        table.Add(new("setrange", 4, WriteOom, SetRange, Group, "Overwrites a part of a string value with another by an offset. Creates the key if it doesn't exist.", 1, 1, 1));
-        table.Add(new("incr", 2, WriteOom | CommandFlags.Fast, Incr, Group, "Increments the integer value of a key by one. Uses 0 as initial value if the key doesn't exist.", 1, 1, 1));
-        table.Add(new("decr", 2, WriteOom | CommandFlags.Fast, Decr, Group, "Decrements the integer value of a key by one. Uses 0 as initial value if the key doesn't exist.", 1, 1, 1));
-        table.Add(new("incrby", 3, WriteOom | CommandFlags.Fast, IncrBy, Group, "Increments the integer value of a key by a number. Uses 0 as initial value if the key doesn't exist.", 1, 1, 1));
-        table.Add(new("decrby", 3, WriteOom | CommandFlags.Fast, DecrBy, Group, "Decrements a number from the integer value of a key. Uses 0 as initial value if the key doesn't exist.", 1, 1, 1));
-        table.Add(new("incrbyfloat", 3, WriteOom | CommandFlags.Fast, IncrByFloat, Group, "Increment the floating point value of a key by a number. Uses 0 as initial value if the key doesn't exist.", 1, 1, 1));
+        table.Add(new("setnx", 3, WriteOom | CommandFlags.Fast, SetNx, Group, "Set the string value of a key only when the key doesn't exist.")
+        {
+            Keys = new([KeySpec.At(1, KeySpecFlags.OW | KeySpecFlags.Insert)]),
+            Acl = Category,
+        });
+        table.Add(new("setex", 4, WriteOom, SetEx, Group, "Sets the string value and expiration time of a key. Creates the key if it doesn't exist.")
+        {
+            Keys = new([KeySpec.At(1, KeySpecFlags.OW | KeySpecFlags.Update)]),
+            Acl = Category,
+        });
+        table.Add(new("psetex", 4, WriteOom, PSetEx, Group, "Sets both string value and expiration time in milliseconds of a key. The key is created if it doesn't exist.")
+        {
+            Keys = new([KeySpec.At(1, KeySpecFlags.OW | KeySpecFlags.Update)]),
+            Acl = Category,
+        });
+        table.Add(new("getex", -2, CommandFlags.Write | CommandFlags.Fast, GetEx, Group, "Returns the string value of a key after setting its expiration time.")
+        {
+            Keys = new([KeySpec.At(1, KeySpecFlags.RW | KeySpecFlags.Access | KeySpecFlags.Update)]),
+            Acl = Category,
+        });
+        table.Add(new("getdel", 2, CommandFlags.Write | CommandFlags.Fast, GetDel, Group, "Returns the string value of a key after deleting the key.")
+        {
+            Keys = new([KeySpec.At(1, KeySpecFlags.RW | KeySpecFlags.Access | KeySpecFlags.Delete)]),
+            Acl = Category,
+        });
+        table.Add(new("getset", 3, WriteOom | CommandFlags.Fast, GetSet, Group, "Returns the previous string value of a key after setting it to a new value.")
+        {
+            Keys = new([KeySpec.At(1, KeySpecFlags.RW | KeySpecFlags.Access | KeySpecFlags.Update)]),
+            Acl = Category,
+        });
+        table.Add(new("mget", -2, ReadFast, MGet, Group, "Atomically returns the string values of one or more keys.")
+        {
+            Keys = new([KeySpec.ToEnd(1, KeySpecFlags.RO | KeySpecFlags.Access)]),
+            Acl = Category,
+            Tips = ["request_policy:multi_shard"],
+        });
+        table.Add(new("mset", -3, WriteOom, MSet, Group, "Atomically creates or modifies the string values of one or more keys.")
+        {
+            Keys = new([KeySpec.ToEnd(1, KeySpecFlags.OW | KeySpecFlags.Update, step: 2)]),
+            Acl = Category,
+            Tips = ["request_policy:multi_shard", "response_policy:all_succeeded"],
+        });
+        table.Add(new("msetnx", -3, WriteOom, MSetNx, Group, "Atomically modifies the string values of one or more keys only when all keys don't exist.")
+        {
+            Keys = new([KeySpec.ToEnd(1, KeySpecFlags.OW | KeySpecFlags.Insert, step: 2)]),
+            Acl = Category,
+            Tips = ["request_policy:multi_shard", "response_policy:agg_min"],
+        });
+        table.Add(new("append", 3, WriteOom | CommandFlags.Fast, Append, Group, "Appends a string to the value of a key. Creates the key if it doesn't exist.")
+        {
+            Keys = new([KeySpec.At(1, KeySpecFlags.RW | KeySpecFlags.Insert)]),
+            Acl = Category,
+        });
+        table.Add(new("strlen", 2, ReadFast, StrLen, Group, "Returns the length of a string value.")
+        {
+            Keys = new([KeySpec.At(1, KeySpecFlags.RO)]),
+            Acl = Category,
+        });
+        table.Add(new("getrange", 4, CommandFlags.ReadOnly, GetRange, Group, "Returns a substring of the string stored at a key.")
+        {
+            Keys = new([KeySpec.At(1, KeySpecFlags.RO | KeySpecFlags.Access)]),
+            Acl = Category,
+        });
+        table.Add(new("substr", 4, CommandFlags.ReadOnly, GetRange, Group, "Returns a substring from a string value.")
+        {
+            Keys = new([KeySpec.At(1, KeySpecFlags.RO | KeySpecFlags.Access)]),
+            Acl = Category,
+        });
+        table.Add(new("setrange", 4, WriteOom, SetRange, Group, "Overwrites a part of a string value with another by an offset. Creates the key if it doesn't exist.")
+        {
+            Keys = new([KeySpec.At(1, KeySpecFlags.RW | KeySpecFlags.Update)]),
+            Acl = Category,
+        });
+        table.Add(new("incr", 2, WriteOom | CommandFlags.Fast, Incr, Group, "Increments the integer value of a key by one. Uses 0 as initial value if the key doesn't exist.")
+        {
+            Keys = new([KeySpec.At(1, KeySpecFlags.RW | KeySpecFlags.Access | KeySpecFlags.Update)]),
+            Acl = Category,
+        });
+        table.Add(new("decr", 2, WriteOom | CommandFlags.Fast, Decr, Group, "Decrements the integer value of a key by one. Uses 0 as initial value if the key doesn't exist.")
+        {
+            Keys = new([KeySpec.At(1, KeySpecFlags.RW | KeySpecFlags.Access | KeySpecFlags.Update)]),
+            Acl = Category,
+        });
+        table.Add(new("incrby", 3, WriteOom | CommandFlags.Fast, IncrBy, Group, "Increments the integer value of a key by a number. Uses 0 as initial value if the key doesn't exist.")
+        {
+            Keys = new([KeySpec.At(1, KeySpecFlags.RW | KeySpecFlags.Access | KeySpecFlags.Update)]),
+            Acl = Category,
+        });
+        table.Add(new("decrby", 3, WriteOom | CommandFlags.Fast, DecrBy, Group, "Decrements a number from the integer value of a key. Uses 0 as initial value if the key doesn't exist.")
+        {
+            Keys = new([KeySpec.At(1, KeySpecFlags.RW | KeySpecFlags.Access | KeySpecFlags.Update)]),
+            Acl = Category,
+        });
+        table.Add(new("incrbyfloat", 3, WriteOom | CommandFlags.Fast, IncrByFloat, Group, "Increment the floating point value of a key by a number. Uses 0 as initial value if the key doesn't exist.")
+        {
+            Keys = new([KeySpec.At(1, KeySpecFlags.RW | KeySpecFlags.Access | KeySpecFlags.Update)]),
+            Acl = Category,
+        });
         RegisterLcs(table);
     }
 

@@ -8,11 +8,20 @@ namespace Cache.Node.Commands;
 internal static partial class StringCommands
 {
     private const string Group = "string";
+    private const AclCategories Category = AclCategories.String;
 
     public static void Register(CommandTable table)
     {
-        table.Add(new("get", 2, CommandFlags.ReadOnly | CommandFlags.Fast, Get, Group, "Returns the string value of a key.", 1, 1, 1));
-        table.Add(new("set", -3, CommandFlags.Write | CommandFlags.DenyOom, Set, Group, "Sets the string value of a key, ignoring its type. The key is created if it doesn't exist.", 1, 1, 1));
+        table.Add(new("get", 2, CommandFlags.ReadOnly | CommandFlags.Fast, Get, Group, "Returns the string value of a key.")
+        {
+            Keys = new([KeySpec.At(1, KeySpecFlags.RO | KeySpecFlags.Access)]),
+            Acl = Category,
+        });
+        table.Add(new("set", -3, CommandFlags.Write | CommandFlags.DenyOom, Set, Group, "Sets the string value of a key, ignoring its type. The key is created if it doesn't exist.")
+        {
+            Keys = new([KeySpec.At(1, KeySpecFlags.RW | KeySpecFlags.Access | KeySpecFlags.Update | KeySpecFlags.VariableFlags)], SetKeys),
+            Acl = Category,
+        });
         RegisterMore(table);
     }
 

@@ -9,16 +9,22 @@ namespace Cache.Node.Commands;
 /// </summary>
 internal static class TransactionCommands
 {
-    private const string Group = "transaction";
+    private const string Group = "transactions";
+    private const AclCategories Category = AclCategories.Transaction;
 
     public static void Register(CommandTable table)
     {
-        const CommandFlags flags = CommandFlags.Transaction | CommandFlags.Fast | CommandFlags.Loading | CommandFlags.Stale;
-        table.Add(new("multi", 1, flags, Multi, Group, "Starts a transaction."));
-        table.Add(new("exec", 1, CommandFlags.Transaction | CommandFlags.Loading | CommandFlags.Stale, Exec, Group, "Executes all commands in a transaction."));
-        table.Add(new("discard", 1, flags, Discard, Group, "Discards a transaction."));
-        table.Add(new("watch", -2, flags, Watch, Group, "Monitors changes to keys to determine the execution of a transaction.", 1, -1, 1));
-        table.Add(new("unwatch", 1, CommandFlags.Fast | CommandFlags.Loading | CommandFlags.Stale, Unwatch, Group, "Forgets about watched keys of a transaction."));
+        const CommandFlags shared = CommandFlags.NoScript | CommandFlags.Loading | CommandFlags.Stale;
+        const CommandFlags flags = CommandFlags.Transaction | CommandFlags.Fast | CommandFlags.AllowBusy | shared;
+        table.Add(new("multi", 1, flags, Multi, Group, "Starts a transaction.") { Acl = Category });
+        table.Add(new("exec", 1, CommandFlags.Transaction | CommandFlags.SkipSlowlog | shared, Exec, Group, "Executes all commands in a transaction.") { Acl = Category });
+        table.Add(new("discard", 1, flags, Discard, Group, "Discards a transaction.") { Acl = Category });
+        table.Add(new("watch", -2, flags, Watch, Group, "Monitors changes to keys to determine the execution of a transaction.")
+        {
+            Keys = new([KeySpec.ToEnd(1, KeySpecFlags.RO)]),
+            Acl = Category,
+        });
+        table.Add(new("unwatch", 1, CommandFlags.Fast | CommandFlags.AllowBusy | shared, Unwatch, Group, "Forgets about watched keys of a transaction.") { Acl = Category });
     }
 
     private static void Multi(ClientSession client, in RespRequest request)
