@@ -63,6 +63,24 @@ public sealed class CommandTableDifferentialTests(DifferentialFixture redis)
     }
 
     [Fact]
+    public async Task Command_list_by_acl_category_matches_redis_for_the_commands_both_serve()
+    {
+        var categories = RespText.Bulks((await DifferentialFixture.RunAsync(redis.Redis.Port, [["ACL", "CAT"]]))[0]);
+        Assert.Contains("connection", categories);
+        var ourNames = AllNames(redis.Node.Server.Commands).Except(OursOnly).ToHashSet();
+        var commands = categories.Select(c => new[] { "COMMAND", "LIST", "FILTERBY", "ACLCAT", c }).ToArray();
+        var ours = await DifferentialFixture.RunAsync(redis.Node.Port, commands);
+        var theirs = await DifferentialFixture.RunAsync(redis.Redis.Port, commands);
+        for (var i = 0; i < categories.Count; i++)
+        {
+            // The category in both strings, so a failure says which one.
+            var expected = RespText.Bulks(theirs[i]).Where(ourNames.Contains).Order();
+            var actual = RespText.Bulks(ours[i]).Where(ourNames.Contains).Order();
+            Assert.Equal($"@{categories[i]}: {string.Join(' ', expected)}", $"@{categories[i]}: {string.Join(' ', actual)}");
+        }
+    }
+
+    [Fact]
     public Task Getkeys_and_getkeysandflags_match_redis() => redis.AssertSameAsync(
         "COMMAND GETKEYS rename a b", "COMMAND GETKEYSANDFLAGS rename a b", "COMMAND GETKEYSANDFLAGS renamenx a b",
         "COMMAND GETKEYS mset a 1 b 2", "COMMAND GETKEYSANDFLAGS mset a 1 b 2", "COMMAND GETKEYSANDFLAGS msetnx a 1 b 2",
