@@ -18,6 +18,7 @@ internal static partial class CommandCommand
         (CommandFlags.Blocking, "blocking"),
         (CommandFlags.Loading, "loading"),
         (CommandFlags.Stale, "stale"),
+        (CommandFlags.SkipMonitor, "skip_monitor"),
         (CommandFlags.SkipSlowlog, "skip_slowlog"),
         (CommandFlags.Fast, "fast"),
         (CommandFlags.NoAuth, "no_auth"),
@@ -41,7 +42,7 @@ internal static partial class CommandCommand
     ];
 
     /// <summary>name, arity, flags, first key, last key, step, ACL categories, tips, key specs, sub-commands.</summary>
-    private static void WriteInfo(ReplyWriter reply, CommandDefinition command)
+    internal static void WriteInfo(ReplyWriter reply, CommandDefinition command)
     {
         reply.ArrayHeader(10);
         reply.Bulk(command.FullName);

@@ -51,4 +51,7 @@ internal enum CommandFlags
 
     /// <summary>COMMAND GETKEYS answers an empty array, not an error, when no key is found.</summary>
     NoMandatoryKeys = 1 << 17,
+
+    /// <summary>Not shown to MONITOR clients.</summary>
+    SkipMonitor = 1 << 18,
 }
