@@ -142,7 +142,7 @@ internal sealed class RespFrameScanner
         where TVisitor : IRespFrameVisitor
     {
         (children, needed) = (0, 0);
-        if (!reader.TryRead(out var type) || !reader.TryReadTo(out ReadOnlySequence<byte> line, "\r\n"u8))
+        if (!TryHeader(ref reader, out var type, out var line, out var number))
         {
             return false;
         }
@@ -150,7 +150,7 @@ internal sealed class RespFrameScanner
         switch (type)
         {
             case (byte)'$' or (byte)'=' or (byte)'!':
-                var length = ParseInteger(line);
+                var length = number;
                 if (length < 0)
                 {
                     visitor.OnValue((byte)'_', ReadOnlySequence<byte>.Empty, depth);
@@ -172,7 +172,7 @@ internal sealed class RespFrameScanner
                 reader.Advance(length + 2);
                 return true;
             case (byte)'*' or (byte)'~' or (byte)'>' or (byte)'%' or (byte)'|':
-                var count = ParseInteger(line);
+                var count = number;
                 if (count < 0)
                 {
                     visitor.OnValue((byte)'_', ReadOnlySequence<byte>.Empty, depth);
@@ -210,4 +210,45 @@ internal sealed class RespFrameScanner
                 throw new RespConnectionException($"The server sent an unknown RESP type byte 0x{type:X2}.");
         }
     }
+
+    // Reads an element's type byte and header line: for strings and aggregates the length or
+    // count in it, for simple elements the line itself. The line is read from the current span when
+    // it lies whole in it (nearly always), else across segments.
+    private static bool TryHeader(ref SequenceReader<byte> reader, out byte type, out ReadOnlySequence<byte> line, out long number)
+    {
+        (line, number) = (default, 0);
+        var unread = reader.UnreadSpan;
+        var lineEnd = unread.IndexOf("\r\n"u8);
+        if (lineEnd > 0)
+        {
+            type = unread[0];
+            if (IsCounted(type))
+            {
+                number = ParseInteger(unread[1..lineEnd]);
+            }
+            else
+            {
+                line = reader.UnreadSequence.Slice(1, lineEnd - 1);
+            }
+
+            reader.Advance(lineEnd + 2);
+            return true;
+        }
+
+        if (!reader.TryRead(out type) || !reader.TryReadTo(out line, "\r\n"u8))
+        {
+            return false;
+        }
+
+        if (IsCounted(type))
+        {
+            number = ParseInteger(line);
+        }
+
+        return true;
+    }
+
+    // Strings and aggregates: their header line holds a length or a count.
+    private static bool IsCounted(byte type) =>
+        type is (byte)'$' or (byte)'=' or (byte)'!' or (byte)'*' or (byte)'~' or (byte)'>' or (byte)'%' or (byte)'|';
 }
