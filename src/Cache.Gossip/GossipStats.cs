@@ -7,6 +7,11 @@ public sealed class GossipStats
     private long _packetsIn, _packetsOut, _bytesIn, _bytesOut, _streamsIn, _streamsOut, _pushPulls;
     private readonly long[] _drops = new long[Enum.GetValues<DropReason>().Length];
 
+    // Only a node keeps counters; users read them from GossipNode.Stats.
+    internal GossipStats()
+    {
+    }
+
     /// <summary>Direct probes started.</summary>
     public long Probes => Volatile.Read(ref _probes);
     /// <summary>Probes that ended without any ack.</summary>

@@ -14,7 +14,7 @@ namespace Cache.Client.Resp;
 /// replies are matched to them in order by one reader loop. Completions run asynchronously, so
 /// caller code never runs on the socket loop.
 /// </summary>
-public sealed class RespConnection : IAsyncDisposable
+internal sealed class RespConnection : IAsyncDisposable
 {
     private readonly Socket _socket;
     private readonly PipeReader _input;
@@ -28,6 +28,9 @@ public sealed class RespConnection : IAsyncDisposable
     private readonly Task _reader;
     private Exception? _failure;
     private int _disposed;
+    private bool _replyBegun;   // the read loop: a reply's first bytes have been scanned
+    private bool _replyIsPush;
+    private PendingReply? _replyFor;
 
     private RespConnection(Socket socket, EndPoint endpoint, RespConnectionOptions options)
     {
@@ -103,7 +106,28 @@ public sealed class RespConnection : IAsyncDisposable
         ExecuteFrameAsync(RespCommandWriter.Encode(args), cancellationToken);
 
     /// <summary>Sends a command already encoded as one RESP frame (the cache builds values in place to copy them once).</summary>
-    internal async ValueTask<RespReply> ExecuteFrameAsync(byte[] frame, CancellationToken cancellationToken = default)
+    internal ValueTask<RespReply> ExecuteFrameAsync(byte[] frame, CancellationToken cancellationToken = default) =>
+        SendAsync<RespReply>(new PendingReply(frame), cancellationToken);
+
+    /// <summary>
+    /// Sends one command and returns its reply's bytes exactly as the server sent them (for a node
+    /// relaying a reply to its own client). Same timeouts and failures as <see cref="ExecuteAsync(ReadOnlyMemory{byte}[], CancellationToken)"/>.
+    /// </summary>
+    public ValueTask<byte[]> ExecuteRawAsync(ReadOnlyMemory<byte>[] args, CancellationToken cancellationToken = default) =>
+        SendAsync<byte[]>(new PendingReply(RespCommandWriter.Encode(args), raw: true), cancellationToken);
+
+    /// <summary>
+    /// Sends one command and hands its reply to <paramref name="decoder"/> element by element as the
+    /// bytes arrive, in the pass that finds the reply's end (no reply object, no copy of the reply);
+    /// returns the decoder once it has seen the whole reply. Same timeouts and failures as
+    /// <see cref="ExecuteAsync(ReadOnlyMemory{byte}[], CancellationToken)"/>.
+    /// </summary>
+    public ValueTask<TDecoder> ExecuteDecodedAsync<TDecoder>(ReadOnlyMemory<byte>[] args, TDecoder decoder, CancellationToken cancellationToken = default)
+        where TDecoder : class, IRespFrameVisitor =>
+        SendAsync<TDecoder>(new PendingReply(RespCommandWriter.Encode(args), decoder: decoder), cancellationToken);
+
+    // The reply completes the pending request as a RespReply, the bytes, or the decoder it was given.
+    private async ValueTask<T> SendAsync<T>(PendingReply pending, CancellationToken cancellationToken)
     {
         ThrowIfFailed();
         // One deadline covers the wait for an in-flight slot and the wait for the reply; closing
@@ -113,42 +137,13 @@ public sealed class RespConnection : IAsyncDisposable
         try
         {
             await _inFlight.WaitAsync(linked.Token).ConfigureAwait(false);
-            var pending = new PendingReply(frame);
             if (!_outgoing.Writer.TryWrite(pending))
             {
                 _inFlight.Release();
                 ThrowIfFailed();
             }
 
-            return await pending.Task.WaitAsync(linked.Token).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-        {
-            ThrowIfFailed();
-            throw new TimeoutException($"No reply from {Endpoint} within {_options.CommandTimeout.TotalMilliseconds:0} ms.");
-        }
-    }
-
-    /// <summary>
-    /// Sends one command and returns its reply's bytes exactly as the server sent them (for a node
-    /// relaying a reply to its own client). Same timeouts and failures as <see cref="ExecuteAsync(ReadOnlyMemory{byte}[], CancellationToken)"/>.
-    /// </summary>
-    public async ValueTask<byte[]> ExecuteRawAsync(ReadOnlyMemory<byte>[] args, CancellationToken cancellationToken = default)
-    {
-        ThrowIfFailed();
-        using var deadline = new CancellationTokenSource(_options.CommandTimeout, _options.TimeProvider);
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token, _closing.Token);
-        try
-        {
-            await _inFlight.WaitAsync(linked.Token).ConfigureAwait(false);
-            var pending = new PendingReply(RespCommandWriter.Encode(args), raw: true);
-            if (!_outgoing.Writer.TryWrite(pending))
-            {
-                _inFlight.Release();
-                ThrowIfFailed();
-            }
-
-            return await pending.RawTask.WaitAsync(linked.Token).ConfigureAwait(false);
+            return (T)await pending.Task.WaitAsync(linked.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
@@ -228,43 +223,8 @@ public sealed class RespConnection : IAsyncDisposable
             {
                 var result = await _input.ReadAsync(_closing.Token).ConfigureAwait(false);
                 var buffer = result.Buffer;
-                while (true)
+                while (TryTakeReply(parser, ref buffer))
                 {
-                    // The next request decides whether its reply is built or relayed as bytes.
-                    _awaiting.TryPeek(out var next);
-                    RespReply? reply = null;
-                    byte[]? frame = null;
-                    bool parsed, isPush;
-                    SequencePosition consumed;
-                    if (next is { Raw: true })
-                    {
-                        parsed = parser.TryParseRaw(buffer, out frame, out isPush, out consumed);
-                    }
-                    else
-                    {
-                        parsed = parser.TryParse(buffer, out reply, out consumed);
-                        isPush = reply?.Kind == RespReplyKind.Push;
-                    }
-
-                    if (!parsed)
-                    {
-                        break;
-                    }
-
-                    buffer = buffer.Slice(consumed);
-                    if (isPush)
-                    {
-                        // Out-of-band (RESP3 invalidation or pub/sub): it answers no request.
-                        continue;
-                    }
-
-                    if (!_awaiting.TryDequeue(out var pending))
-                    {
-                        throw new RespConnectionException($"{Endpoint} sent a reply nobody asked for.");
-                    }
-
-                    pending.Complete(reply, frame);
-                    _inFlight.Release();
                 }
 
                 _input.AdvanceTo(buffer.Start, buffer.End);
@@ -279,6 +239,75 @@ public sealed class RespConnection : IAsyncDisposable
         {
             Fail(ex as RespConnectionException ?? new RespConnectionException($"Reading from {Endpoint} failed: {ex.Message}", ex));
         }
+    }
+
+    // Takes one whole reply off the front of the buffer and completes the request it answers;
+    // false when more bytes are needed. The request waiting when a reply's first byte arrives
+    // decides how it is read (built, relayed as bytes, or decoded), and so does it for every
+    // read that reply spans.
+    private bool TryTakeReply(RespReplyParser parser, ref ReadOnlySequence<byte> buffer)
+    {
+        if (!_replyBegun)
+        {
+            var first = new SequenceReader<byte>(buffer);
+            if (!first.TryPeek(out var type))
+            {
+                return false;
+            }
+
+            // Out-of-band (RESP3 invalidation or pub/sub): it answers no request, and is built
+            // to be checked, then dropped.
+            _replyIsPush = type == (byte)'>';
+            _awaiting.TryPeek(out _replyFor);
+            _replyBegun = true;
+        }
+
+        var owner = _replyIsPush ? null : _replyFor;
+        object? value;
+        SequencePosition consumed;
+        if (owner?.Decoder is { } decoder)
+        {
+            var whole = parser.TryDecode(buffer, decoder, out consumed);
+            value = decoder;
+            if (!whole)
+            {
+                return false;
+            }
+        }
+        else if (owner is { Raw: true })
+        {
+            if (!parser.TryParseRaw(buffer, out var frame, out consumed))
+            {
+                return false;
+            }
+
+            value = frame;
+        }
+        else
+        {
+            if (!parser.TryParse(buffer, out var reply, out consumed))
+            {
+                return false;
+            }
+
+            value = reply;
+        }
+
+        buffer = buffer.Slice(consumed);
+        _replyBegun = false;
+        if (_replyIsPush)
+        {
+            return true;
+        }
+
+        if (owner is null || !_awaiting.TryDequeue(out var pending) || !ReferenceEquals(pending, owner))
+        {
+            throw new RespConnectionException($"{Endpoint} sent a reply nobody asked for.");
+        }
+
+        pending.Complete(value!);
+        _inFlight.Release();
+        return true;
     }
 
     private void Fail(Exception failure)
@@ -310,29 +339,22 @@ public sealed class RespConnection : IAsyncDisposable
         }
     }
 
-    private sealed class PendingReply(byte[] frame, bool raw = false)
+    private sealed class PendingReply(byte[] frame, bool raw = false, IRespFrameVisitor? decoder = null)
     {
-        private readonly TaskCompletionSource<RespReply>? _completion = raw ? null : new(TaskCreationOptions.RunContinuationsAsynchronously);
-        private readonly TaskCompletionSource<byte[]>? _rawCompletion = raw ? new(TaskCreationOptions.RunContinuationsAsynchronously) : null;
+        private readonly TaskCompletionSource<object> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
         public byte[] Frame { get; } = frame;
 
+        /// <summary>The reply is wanted as the bytes the server sent.</summary>
         public bool Raw => raw;
 
-        public Task<RespReply> Task => _completion!.Task;
+        /// <summary>The reply is handed to this decoder as it is scanned.</summary>
+        public IRespFrameVisitor? Decoder => decoder;
 
-        public Task<byte[]> RawTask => _rawCompletion!.Task;
+        public Task<object> Task => _completion.Task;
 
-        public void Complete(RespReply? reply, byte[]? bytes)
-        {
-            _completion?.TrySetResult(reply!);
-            _rawCompletion?.TrySetResult(bytes!);
-        }
+        public void Complete(object value) => _completion.TrySetResult(value);
 
-        public void Fail(Exception failure)
-        {
-            _completion?.TrySetException(failure);
-            _rawCompletion?.TrySetException(failure);
-        }
+        public void Fail(Exception failure) => _completion.TrySetException(failure);
     }
 }

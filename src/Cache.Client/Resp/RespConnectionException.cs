@@ -1,7 +1,7 @@
 namespace Cache.Client.Resp;
 
 /// <summary>The connection failed or was closed; the request may or may not have run.</summary>
-public sealed class RespConnectionException : Exception
+internal sealed class RespConnectionException : Exception
 {
     /// <summary>Creates the exception with a message.</summary>
     public RespConnectionException(string message)

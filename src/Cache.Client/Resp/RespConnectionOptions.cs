@@ -1,7 +1,7 @@
 namespace Cache.Client.Resp;
 
 /// <summary>Settings of one RESP connection. Defaults suit a cache on a local network.</summary>
-public sealed class RespConnectionOptions
+internal sealed class RespConnectionOptions
 {
     /// <summary>How long to wait for TCP connect plus the handshake.</summary>
     public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(5);

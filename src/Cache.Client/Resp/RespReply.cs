@@ -4,7 +4,7 @@ using System.Text;
 namespace Cache.Client.Resp;
 
 /// <summary>One reply from a RESP server.</summary>
-public sealed class RespReply
+internal sealed class RespReply
 {
     private RespReply(RespReplyKind kind, byte[]? bytes = null, long integer = 0, RespReply[]? items = null)
     {

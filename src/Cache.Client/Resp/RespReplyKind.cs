@@ -1,7 +1,7 @@
 namespace Cache.Client.Resp;
 
 /// <summary>The RESP2/RESP3 type of a reply.</summary>
-public enum RespReplyKind
+internal enum RespReplyKind
 {
     /// <summary><c>+OK</c></summary>
     SimpleString,

@@ -1,7 +1,7 @@
 namespace Cache.Client.Resp;
 
 /// <summary>The server answered with an error reply (e.g. <c>WRONGTYPE ...</c>).</summary>
-public sealed class RespServerException : Exception
+internal sealed class RespServerException : Exception
 {
     /// <summary>Creates the exception with a message.</summary>
     public RespServerException(string message)

@@ -53,9 +53,7 @@ internal sealed class PeerLink : IAsyncDisposable
                 return ready.ExecuteRawAsync(args).AsTask();
             }
 
-            var queued = new Queued(args, raw: true);
-            Enqueue(queued);
-            return queued.Raw!.Task;
+            return Queue(args, static (connection, args) => connection.ExecuteRawAsync(args));
         }
     }
 
@@ -83,8 +81,8 @@ internal sealed class PeerLink : IAsyncDisposable
             var queued = new Queued[commands.Count];
             for (var i = 0; i < commands.Count; i++)
             {
-                queued[i] = new Queued(commands[i], raw: true);
-                replies[i] = queued[i].Raw!.Task;
+                var one = new Queued<ReadOnlyMemory<byte>[], byte[]>(commands[i], static (connection, args) => connection.ExecuteRawAsync(args));
+                (queued[i], replies[i]) = (one, one.Task);
             }
 
             Enqueue(queued);
@@ -102,10 +100,35 @@ internal sealed class PeerLink : IAsyncDisposable
                 return ready.ExecuteAsync(args).AsTask();
             }
 
-            var queued = new Queued(args, raw: false);
-            Enqueue(queued);
-            return queued.Parsed!.Task;
+            return Queue(args, static (connection, args) => connection.ExecuteAsync(args));
         }
+    }
+
+    /// <summary>
+    /// Sends a command; the reply is handed to <paramref name="decoder"/> element by element as its
+    /// bytes arrive (a peer's page: no reply object per element, no copy of the reply), and the
+    /// decoder comes back once it has seen the whole reply.
+    /// </summary>
+    public Task<TDecoder> SendDecodedAsync<TDecoder>(ReadOnlyMemory<byte>[] args, TDecoder decoder)
+        where TDecoder : class, IRespFrameVisitor
+    {
+        lock (_lock)
+        {
+            if (_connection is { IsConnected: true } ready && _waiting is null)
+            {
+                return ready.ExecuteDecodedAsync(args, decoder).AsTask();
+            }
+
+            return Queue((args, decoder), static (connection, request) => connection.ExecuteDecodedAsync(request.args, request.decoder));
+        }
+    }
+
+    // Called under the lock: the request waits for the connection being made.
+    private Task<TResult> Queue<TRequest, TResult>(TRequest request, Func<RespConnection, TRequest, ValueTask<TResult>> send)
+    {
+        var queued = new Queued<TRequest, TResult>(request, send);
+        Enqueue(queued);
+        return queued.Task;
     }
 
     private void Enqueue(params Queued[] queued)
@@ -217,32 +240,26 @@ internal sealed class PeerLink : IAsyncDisposable
         }
     }
 
-    private sealed class Queued(ReadOnlyMemory<byte>[] args, bool raw)
+    // A request waiting for the connection; started in queue order, so the connection receives
+    // requests in the order they were sent.
+    private abstract class Queued
     {
-        public TaskCompletionSource<byte[]>? Raw { get; } = raw ? new(TaskCreationOptions.RunContinuationsAsynchronously) : null;
+        public abstract void Start(RespConnection connection);
 
-        public TaskCompletionSource<RespReply>? Parsed { get; } = raw ? null : new(TaskCreationOptions.RunContinuationsAsynchronously);
+        public abstract void Fail(Exception failure);
+    }
 
-        // Called in queue order, so the connection receives them in the order they were sent.
-        public void Start(RespConnection connection)
-        {
-            if (Raw is not null)
-            {
-                _ = Relay(connection.ExecuteRawAsync(args), Raw);
-            }
-            else
-            {
-                _ = Relay(connection.ExecuteAsync(args), Parsed!);
-            }
-        }
+    private sealed class Queued<TRequest, TResult>(TRequest request, Func<RespConnection, TRequest, ValueTask<TResult>> send) : Queued
+    {
+        private readonly TaskCompletionSource<TResult> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-        public void Fail(Exception failure)
-        {
-            Raw?.TrySetException(failure);
-            Parsed?.TrySetException(failure);
-        }
+        public Task<TResult> Task => _completion.Task;
 
-        private static async Task Relay<T>(ValueTask<T> reply, TaskCompletionSource<T> target)
+        public override void Start(RespConnection connection) => _ = Relay(send(connection, request), _completion);
+
+        public override void Fail(Exception failure) => _completion.TrySetException(failure);
+
+        private static async Task Relay(ValueTask<TResult> reply, TaskCompletionSource<TResult> target)
         {
             try
             {

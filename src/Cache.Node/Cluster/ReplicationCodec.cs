@@ -8,7 +8,7 @@ namespace Cache.Node.Cluster;
 /// <summary>
 /// A replicated entry as RESP arguments, six per entry: key, clock, node, kind, expires-at (ms),
 /// value. Used by GOSSIPCACHE APPLY (primary → replica), HANDOFF, PULL, FETCH and ENTRY; replies
-/// are read back by <see cref="RawReplyReader.TryEntry"/>.
+/// are read back by <see cref="ReplicatedEntryReader"/>.
 /// </summary>
 internal static class ReplicationCodec
 {

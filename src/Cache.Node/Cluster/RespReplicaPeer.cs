@@ -6,8 +6,8 @@ namespace Cache.Node.Cluster;
 
 /// <summary>
 /// A replica reached over its replication link: GOSSIPCACHE TREE, DIGESTS, PULL, LEAVES, FETCH
-/// and APPLY. Paged replies are read from their bytes (<see cref="PeerReplyParser"/>): a page holds
-/// thousands of bulks, not worth an object each.
+/// and APPLY. Paged replies are decoded as their bytes arrive (<see cref="PeerPageDecoder"/>): a page
+/// holds thousands of bulks, not worth an object each, nor a copy of the reply.
 /// </summary>
 internal sealed class RespReplicaPeer(PeerLink link) : IReplicaPeer
 {
@@ -19,16 +19,16 @@ internal sealed class RespReplicaPeer(PeerLink link) : IReplicaPeer
 
     public async Task<ExportPage> PullAsync(long cursor, int count, byte[] slots, CancellationToken cancellationToken)
     {
-        var frame = await RawAsync(["GOSSIPCACHE"u8.ToArray(), "PULL"u8.ToArray(), ReplicationCodec.Number(cursor), ReplicationCodec.Number(count), SlotBitmap.ToWire(slots)], cancellationToken).ConfigureAwait(false);
-        return PeerReplyParser.ParseEntries(frame) is var (next, entries)
-            ? new ExportPage(next, entries)
+        var page = await DecodeAsync(["GOSSIPCACHE"u8.ToArray(), "PULL"u8.ToArray(), ReplicationCodec.Number(cursor), ReplicationCodec.Number(count), SlotBitmap.ToWire(slots)], new EntryPageDecoder(), cancellationToken).ConfigureAwait(false);
+        return page.Entries is { } entries
+            ? new ExportPage(page.Number, entries)
             : throw Unexpected("PULL");
     }
 
     public async Task<LeafPage> LeavesAsync(long cursor, int count, byte[] slots, CancellationToken cancellationToken)
     {
-        var frame = await RawAsync(["GOSSIPCACHE"u8.ToArray(), "LEAVES"u8.ToArray(), ReplicationCodec.Number(cursor), ReplicationCodec.Number(count), SlotBitmap.ToWire(slots)], cancellationToken).ConfigureAwait(false);
-        return PeerReplyParser.ParseLeaves(frame) ?? throw Unexpected("LEAVES");
+        var page = await DecodeAsync(["GOSSIPCACHE"u8.ToArray(), "LEAVES"u8.ToArray(), ReplicationCodec.Number(cursor), ReplicationCodec.Number(count), SlotBitmap.ToWire(slots)], new LeafPageDecoder(), cancellationToken).ConfigureAwait(false);
+        return page.Page ?? throw Unexpected("LEAVES");
     }
 
     public async Task<(int Answered, List<(byte[] Key, ReplicatedEntry Entry)> Entries)> FetchAsync(IReadOnlyList<byte[]> keys, CancellationToken cancellationToken)
@@ -40,8 +40,8 @@ internal sealed class RespReplicaPeer(PeerLink link) : IReplicaPeer
             args[i + 2] = keys[i];
         }
 
-        var frame = await RawAsync(args, cancellationToken).ConfigureAwait(false);
-        return PeerReplyParser.ParseEntries(frame) is var (answered, entries) && answered >= 1 && answered <= keys.Count
+        var page = await DecodeAsync(args, new EntryPageDecoder(), cancellationToken).ConfigureAwait(false);
+        return page is { Entries: { } entries, Number: var answered } && answered >= 1 && answered <= keys.Count
             ? ((int)answered, entries)
             : throw Unexpected("FETCH");
     }
@@ -82,13 +82,12 @@ internal sealed class RespReplicaPeer(PeerLink link) : IReplicaPeer
         return reply.Bytes ?? throw Unexpected(System.Text.Encoding.ASCII.GetString(sub));
     }
 
-    /// <summary>The reply's bytes; an error reply throws as the parsed path would.</summary>
-    private async Task<byte[]> RawAsync(ReadOnlyMemory<byte>[] args, CancellationToken cancellationToken)
+    /// <summary>The decoder once it has seen the reply; an error reply throws as the parsed path would.</summary>
+    private async Task<TDecoder> DecodeAsync<TDecoder>(ReadOnlyMemory<byte>[] args, TDecoder decoder, CancellationToken cancellationToken)
+        where TDecoder : PeerPageDecoder
     {
-        var frame = await link.SendRawAsync(args).WaitAsync(cancellationToken).ConfigureAwait(false);
-        return frame is [(byte)'-', ..]
-            ? throw new RespServerException(System.Text.Encoding.UTF8.GetString(frame.AsSpan(1)).TrimEnd())
-            : frame;
+        await link.SendDecodedAsync(args, decoder).WaitAsync(cancellationToken).ConfigureAwait(false);
+        return decoder.Error is { } error ? throw new RespServerException(error) : decoder;
     }
 
     private RespConnectionException Unexpected(string command) =>
