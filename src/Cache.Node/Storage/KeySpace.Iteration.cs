@@ -15,7 +15,7 @@ internal sealed partial class KeySpace
         var now = NowMs;
         var i = cursor is > 0 and <= int.MaxValue ? (int)cursor : 0;
         var seen = 0;
-        var limit = _table.SlotLimit;
+        var limit = _table.EntryLimit;
         var maxWalk = Math.Max(10L * count, 100L);
         for (long walked = 0; i < limit && seen < count && walked < maxWalk; i++, walked++)
         {
@@ -26,7 +26,7 @@ internal sealed partial class KeySpace
 
             seen++;
             var key = _table.KeyAt(i).ToArray();
-            if (filter(key, _table.SlotAt(i)))
+            if (filter(key, _table.EntryAt(i)))
             {
                 output.Add(key);
             }
@@ -39,7 +39,7 @@ internal sealed partial class KeySpace
     public void CollectKeys(Func<byte[], bool> filter, List<byte[]> output)
     {
         var now = NowMs;
-        for (var i = 0; i < _table.SlotLimit; i++)
+        for (var i = 0; i < _table.EntryLimit; i++)
         {
             if (!IsLiveAt(i, now))
             {
@@ -60,7 +60,7 @@ internal sealed partial class KeySpace
         // Random probes are O(1) while the table is dense; a sweep from a random start ends it.
         for (var attempt = 0; attempt < 64 && Count > 0; attempt++)
         {
-            var index = random.Next(_table.SlotLimit);
+            var index = random.Next(_table.EntryLimit);
             if (IsLiveAt(index, NowMs))
             {
                 return _table.KeyAt(index).ToArray();
@@ -75,10 +75,10 @@ internal sealed partial class KeySpace
         }
 
         var now = NowMs;
-        var start = random.Next(_table.SlotLimit);
-        for (var n = 0; n < _table.SlotLimit; n++)
+        var start = random.Next(_table.EntryLimit);
+        for (var n = 0; n < _table.EntryLimit; n++)
         {
-            var index = (start + n) % _table.SlotLimit;
+            var index = (start + n) % _table.EntryLimit;
             if (IsLiveAt(index, now))
             {
                 return _table.KeyAt(index).ToArray();
@@ -105,7 +105,7 @@ internal sealed partial class KeySpace
         var now = NowMs;
         var tombstoneLimit = now - TombstoneHorizonMs;
         var deleted = 0;
-        var limit = _table.SlotLimit;
+        var limit = _table.EntryLimit;
         for (var n = 0; n < maxSlots && n < limit; n++)
         {
             if (_expireCursor >= limit)
@@ -119,12 +119,12 @@ internal sealed partial class KeySpace
                 continue;
             }
 
-            ref var entry = ref _table.SlotAt(index);
+            ref var entry = ref _table.EntryAt(index);
             if (entry.Kind == ValueKind.Tombstone)
             {
                 if (HybridLogicalClock.WallMilliseconds(entry.Version) <= tombstoneLimit)
                 {
-                    RemoveSlot(index);
+                    RemoveEntry(index, EntryChangeKind.Reclaimed);
                 }
             }
             else if (entry.ExpiresAt != 0 && entry.ExpiresAt <= now)
@@ -140,7 +140,7 @@ internal sealed partial class KeySpace
     /// <summary>Deletes the key in slot <paramref name="index"/> if it has expired (as a read of it would).</summary>
     private void ReclaimIfExpired(int index)
     {
-        if (_table.IsOccupied(index) && _table.SlotAt(index) is { Kind: not ValueKind.Tombstone, ExpiresAt: not 0 } entry && entry.ExpiresAt <= NowMs)
+        if (_table.IsOccupied(index) && _table.EntryAt(index) is { Kind: not ValueKind.Tombstone, ExpiresAt: not 0 } entry && entry.ExpiresAt <= NowMs)
         {
             ExpireAt(index);
         }
@@ -154,7 +154,7 @@ internal sealed partial class KeySpace
             return false;
         }
 
-        ref var entry = ref _table.SlotAt(index);
+        ref var entry = ref _table.EntryAt(index);
         return entry.Kind != ValueKind.Tombstone && (entry.ExpiresAt == 0 || entry.ExpiresAt > now);
     }
 }

@@ -8,13 +8,10 @@ internal sealed partial class KeySpace
     /// records, the index arrays at their capacity, allocator bookkeeping and the estimate for
     /// large hashes. This is INFO's used_memory and what maxmemory is compared with.
     /// </summary>
-    public long UsedMemory => _memory.UsedBytes + _table.IndexBytes + _memory.OverheadBytes + _objectBytes + ((long)_objects.Capacity * 12) + SieveBytes;
+    public long UsedMemory => _memory.UsedBytes + _table.IndexBytes + _memory.OverheadBytes + _hashes.UsedBytes + _eviction.Bytes;
 
     /// <summary>Bytes of slab pages and large records allocated (free chunks included): the store's footprint.</summary>
-    public long CommittedMemory => _memory.CommittedBytes + _table.IndexBytes + _memory.OverheadBytes + _objectBytes;
-
-    /// <summary>The SIEVE queue links, while that policy is on.</summary>
-    private long SieveBytes => _newer is null ? 0 : (long)_newer.Length * 2 * sizeof(int);
+    public long CommittedMemory => _memory.CommittedBytes + _table.IndexBytes + _memory.OverheadBytes + _hashes.ObjectBytes;
 
     /// <summary>Slab pages allocated.</summary>
     public int SlabPages => _memory.PageCount;

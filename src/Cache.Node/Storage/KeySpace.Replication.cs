@@ -10,13 +10,14 @@ internal sealed partial class KeySpace
     /// <summary>The versioned state of <paramref name="key"/> (a tombstone after a delete), or null when unknown.</summary>
     public ReplicatedEntry? Export(ReadOnlySpan<byte> key)
     {
+        AssertHeld();
         var index = _table.IndexOf(key);
         if (index < 0)
         {
             return null;
         }
 
-        ref var entry = ref _table.SlotAt(index);
+        ref var entry = ref _table.EntryAt(index);
         var version = new EntryVersion(entry.Version, entry.Node);
         if (entry.Kind == ValueKind.Tombstone)
         {
@@ -30,7 +31,7 @@ internal sealed partial class KeySpace
             return KeepsTombstones ? ReplicatedEntry.Tombstone(version) : null;
         }
 
-        var value = entry.Kind == ValueKind.Hash ? HashToBlob(entry) : ValueOf(entry).ToArray();
+        var value = CodecFor(entry.Kind)?.Export(entry) ?? ValueOf(entry).ToArray();
         return new ReplicatedEntry(version, entry.Kind, entry.ExpiresAt, value);
     }
 
@@ -50,40 +51,55 @@ internal sealed partial class KeySpace
         // An entry that expired here but is not reclaimed yet still holds its version: an older
         // write arriving late must not bring back the value the newer one replaced.
         var index = _table.IndexOf(key);
-        if (current is null && index >= 0 && new EntryVersion(_table.SlotAt(index).Version, _table.SlotAt(index).Node) >= incoming.Version)
+        if (current is null && index >= 0 && new EntryVersion(_table.EntryAt(index).Version, _table.EntryAt(index).Node) >= incoming.Version)
         {
             return false;
         }
 
+        // Every version the merge stamps on the way reports as Merged, not as a local write.
+        _stampKind = EntryChangeKind.Merged;
+        try
+        {
+            Merge(key, index, incoming);
+        }
+        finally
+        {
+            _stampKind = EntryChangeKind.Written;
+        }
+
+        return true;
+    }
+
+    private void Merge(ReadOnlySpan<byte> key, int index, in ReplicatedEntry incoming)
+    {
         if (incoming.IsTombstone)
         {
             if (index < 0)
             {
                 index = _table.Add(key, 0);
-                SieveAdded(index);
+                _eviction.Added(index);
                 _tombstoneCount++;
-                ref var fresh = ref _table.SlotAt(index);
+                ref var fresh = ref _table.EntryAt(index);
                 fresh.Kind = ValueKind.Tombstone;
-                SetVersion(ref fresh, incoming.Version.Clock, incoming.Version.Node);
+                SetVersion(ref fresh, incoming.Version.Clock, incoming.Version.Node, EntryChangeKind.Merged);
             }
-            else if (_table.SlotAt(index).Kind == ValueKind.Tombstone)
+            else if (_table.EntryAt(index).Kind == ValueKind.Tombstone)
             {
-                ref var stone = ref _table.SlotAt(index);
-                SetVersion(ref stone, incoming.Version.Clock, incoming.Version.Node);
+                ref var stone = ref _table.EntryAt(index);
+                SetVersion(ref stone, incoming.Version.Clock, incoming.Version.Node, EntryChangeKind.Merged);
             }
             else
             {
-                MakeTombstone(index, incoming.Version.Clock, incoming.Version.Node);
+                MakeTombstone(index, incoming.Version.Clock, incoming.Version.Node, EntryChangeKind.Merged);
             }
 
-            Touch(key);
-            return true;
+            return;
         }
 
         ref var entry = ref GetOrAdd(key, out _);
-        if (incoming.Kind == ValueKind.Hash)
+        if (CodecFor(incoming.Kind) is { } codec)
         {
-            HashFromBlob(ref entry, incoming.Value.Span);
+            codec.Import(ref entry, incoming.Value.Span);
         }
         else
         {
@@ -91,9 +107,7 @@ internal sealed partial class KeySpace
         }
 
         SetExpiry(ref entry, incoming.ExpiresAt);
-        SetVersion(ref entry, incoming.Version.Clock, incoming.Version.Node);
-        Touch(key);
-        return true;
+        SetVersion(ref entry, incoming.Version.Clock, incoming.Version.Node, EntryChangeKind.Merged);
     }
 
     /// <summary>
@@ -103,37 +117,22 @@ internal sealed partial class KeySpace
     public bool DropIfUnchanged(ReadOnlySpan<byte> key, EntryVersion version)
     {
         var index = _table.IndexOf(key);
-        if (index < 0 || new EntryVersion(_table.SlotAt(index).Version, _table.SlotAt(index).Node) != version)
+        if (index < 0 || new EntryVersion(_table.EntryAt(index).Version, _table.EntryAt(index).Node) != version)
         {
             return false;
         }
 
-        RemoveSlot(index);
-        Touch(key);
+        RemoveEntry(index, EntryChangeKind.HandedOff);
         return true;
     }
 
-    private List<byte[]>? _captured;
-    private bool _capturing;
+    /// <summary>Starts recording the keys every write changes (a primary replicates them after the command).</summary>
+    public void BeginCapture() => _observers.Capture.Begin();
 
-    /// <summary>Starts recording the keys every write touches (a primary replicates them after the command).</summary>
-    public void BeginCapture()
-    {
-        _captured ??= [];
-        _captured.Clear();
-        _capturing = true;
-    }
+    /// <summary>Stops recording; the keys changed since <see cref="BeginCapture"/>, possibly repeated.</summary>
+    public List<byte[]> EndCapture() => _observers.Capture.End();
 
-    /// <summary>Stops recording; the keys touched since <see cref="BeginCapture"/>, possibly repeated.</summary>
-    public List<byte[]> EndCapture()
-    {
-        _capturing = false;
-        return _captured!;
-    }
-
-    private void Captured(ReadOnlySpan<byte> key) => _captured!.Add(key.ToArray());
-
-    /// <summary>Entries (or table slots) one page of an export may visit: bounds the time a page holds the key space.</summary>
+    /// <summary>Entries one page of an export may visit: bounds the time a page holds the key space.</summary>
     private const long MaxWalkPerPage = 65536;
 
     /// <summary>Starts the index by cluster hash slot (a cluster node's exports then visit only the slots asked for).</summary>
@@ -168,11 +167,11 @@ internal sealed partial class KeySpace
     public long ExportLeaves(long cursor, int maxLeaves, Func<int, bool> wanted, List<(byte[] Key, ulong EntryHash)> output) =>
         Walk(cursor, wanted, () => output.Count >= maxLeaves, index =>
         {
-            ref var entry = ref _table.SlotAt(index);
+            ref var entry = ref _table.EntryAt(index);
             if (entry.Version != 0)
             {
                 var key = _table.KeyAt(index);
-                output.Add((key.ToArray(), Contribution(K4os.Hash.xxHash.XXH64.DigestOf(key), entry.Version, entry.Node)));
+                output.Add((key.ToArray(), SlotDigests.Leaf(key, new EntryVersion(entry.Version, entry.Node))));
             }
         });
 
@@ -189,7 +188,7 @@ internal sealed partial class KeySpace
         if (!_table.HasSlotIndex)
         {
             var i = (int)Math.Min(Math.Max(0, cursor), int.MaxValue);
-            var limit = _table.SlotLimit;
+            var limit = _table.EntryLimit;
             for (; i < limit && !full() && walked < MaxWalkPerPage; i++, walked++)
             {
                 if (_table.IsOccupied(i) && wanted(Cache.Gossip.Ring.HashSlot.ForKey(_table.KeyAt(i))))

@@ -23,7 +23,7 @@ internal sealed partial class KeySpace
             return count;
         }
 
-        for (var i = 0; i < _table.SlotLimit; i++)
+        for (var i = 0; i < _table.EntryLimit; i++)
         {
             if (IsLiveAt(i, now) && HashSlot.ForKey(_table.KeyAt(i)) == slot)
             {
@@ -51,7 +51,7 @@ internal sealed partial class KeySpace
             return;
         }
 
-        for (var i = 0; i < _table.SlotLimit && output.Count < max; i++)
+        for (var i = 0; i < _table.EntryLimit && output.Count < max; i++)
         {
             if (IsLiveAt(i, now) && HashSlot.ForKey(_table.KeyAt(i)) == slot)
             {

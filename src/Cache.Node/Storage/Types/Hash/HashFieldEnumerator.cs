@@ -43,7 +43,7 @@ internal ref struct HashFieldEnumerator
             return true;
         }
 
-        for (; _next < _table.SlotLimit; _next++)
+        for (; _next < _table.EntryLimit; _next++)
         {
             if (_table.IsOccupied(_next))
             {
