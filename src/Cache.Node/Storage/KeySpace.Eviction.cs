@@ -54,24 +54,9 @@ internal sealed partial class KeySpace
             return false;
         }
 
-        for (var evicted = 0; UsedMemory > MaxMemory; evicted++)
-        {
-            if (evicted == EvictionsPerCall)
-            {
-                return true;
-            }
-
-            var victim = _eviction.PickVictim(Policy);
-            if (victim < 0)
-            {
-                return false;
-            }
-
-            RemoveEntry(victim, EntryChangeKind.Evicted);
-            EvictedKeys++;
-        }
-
-        return true;
+        var made = _eviction.MakeRoom(Policy, EvictionsPerCall, out var evicted);
+        EvictedKeys += evicted;
+        return made;
     }
 
     /// <summary>Zeroes evicted_keys (CONFIG RESETSTAT).</summary>

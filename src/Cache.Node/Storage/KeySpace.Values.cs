@@ -35,7 +35,7 @@ internal sealed partial class KeySpace
     }
 
     /// <summary>The codec of <paramref name="kind"/>, or null for a kind stored as raw bytes.</summary>
-    private IValueCodec? CodecFor(ValueKind kind) => (uint)kind < (uint)_codecs.Length ? _codecs[(int)kind] : null;
+    internal IValueCodec? CodecFor(ValueKind kind) => (uint)kind < (uint)_codecs.Length ? _codecs[(int)kind] : null;
 
     /// <summary>Drops what a value holds outside its record (a large hash's table).</summary>
     private void ReleaseValue(ref StoreEntry entry)

@@ -22,16 +22,16 @@ internal sealed partial class KeySpace
     private readonly EntryTable _table;
     private readonly HybridLogicalClock _clock;
     private readonly EntryObservers _observers;
+    private readonly EntryWalker _walker;
+    private readonly ExpirySweep _expiry;
+    private readonly EntryReplication _replication;
     private readonly Lock _gate = new();
     private readonly TimeProvider _time;
     private int _volatileCount;
     private int _tombstoneCount;
-    private int _expireCursor;
     // Counts lookups; the LRU clock is it divided by 1024, so a 32-bit age wraps only after
     // 2^42 lookups (months at full load) instead of 2^31 (hours).
     private long _lookups;
-    // The kind a version stamp reports: Merged while a peer's state is applied, else Written.
-    private EntryChangeKind _stampKind;
     // Set by the first Enter: from then on the key space is shared and the lock is asserted.
     private bool _shared;
 
@@ -48,6 +48,9 @@ internal sealed partial class KeySpace
         _hashes = new HashStore(this, _table);
         _codecs = ValueCodecs.Create(this, _hashes);
         _eviction = new EvictionSampler(this, _table);
+        _walker = new EntryWalker(this, _table);
+        _expiry = new ExpirySweep(this, _table);
+        _replication = new EntryReplication(this, _table, _clock);
     }
 
     /// <summary>
@@ -90,7 +93,7 @@ internal sealed partial class KeySpace
     /// </summary>
     public bool SkipTombstones { get; set; }
 
-    private bool KeepsTombstones => TombstoneHorizonMs > 0 && !SkipTombstones;
+    internal bool KeepsTombstones => TombstoneHorizonMs > 0 && !SkipTombstones;
 
     /// <summary>This node's id: the tiebreak of equal versions.</summary>
     public ushort NodeId { get; set; }
@@ -273,7 +276,7 @@ internal sealed partial class KeySpace
         _hashes.Clear();
         _volatileCount = 0;
         _tombstoneCount = 0;
-        _expireCursor = 0;
+        _expiry.Reset();
         _eviction.Reset(_policy);
     }
 
@@ -304,10 +307,13 @@ internal sealed partial class KeySpace
         _observers.Raise(new EntryChange(key, EntryVersion.None, EntryVersion.None, EntryChangeKind.Written));
 
     /// <summary>Gives an entry a fresh version from this node's clock.</summary>
-    internal void Stamp(ref StoreEntry entry) => SetVersion(ref entry, _clock.Next(), NodeId, _stampKind);
+    internal void Stamp(ref StoreEntry entry) => SetVersion(ref entry, _clock.Next(), NodeId, StampKind);
+
+    /// <summary>The kind a version stamp reports: Merged while a peer's state is applied, else Written.</summary>
+    internal EntryChangeKind StampKind { get; set; }
 
     /// <summary>Gives an entry a new version and tells the observers.</summary>
-    private void SetVersion(ref StoreEntry entry, long version, ushort node, EntryChangeKind kind)
+    internal void SetVersion(ref StoreEntry entry, long version, ushort node, EntryChangeKind kind)
     {
         var before = new EntryVersion(entry.Version, entry.Node);
         entry.Version = version;
@@ -319,7 +325,8 @@ internal sealed partial class KeySpace
     [Conditional("DEBUG")]
     private void AssertHeld() => Debug.Assert(!_shared || _gate.IsHeldByCurrentThread, "The key-space lock (KeySpace.Enter) is not held.");
 
-    private void ExpireAt(int index)
+    /// <summary>Expires the live key of entry <paramref name="index"/> (its TTL passed).</summary>
+    internal void ExpireAt(int index)
     {
         if (KeepsTombstones)
         {
@@ -336,7 +343,7 @@ internal sealed partial class KeySpace
         ExpiredKeys++;
     }
 
-    private void MakeTombstone(int index, long version, ushort node, EntryChangeKind kind)
+    internal void MakeTombstone(int index, long version, ushort node, EntryChangeKind kind)
     {
         ref var entry = ref _table.EntryAt(index);
         if (entry.ExpiresAt != 0)
@@ -352,8 +359,19 @@ internal sealed partial class KeySpace
         _tombstoneCount++;
     }
 
+    /// <summary>Adds <paramref name="key"/> (absent here) as a tombstone of <paramref name="version"/>.</summary>
+    internal void AddTombstone(ReadOnlySpan<byte> key, EntryVersion version, EntryChangeKind kind)
+    {
+        var index = _table.Add(key, 0);
+        _eviction.Added(index);
+        _tombstoneCount++;
+        ref var entry = ref _table.EntryAt(index);
+        entry.Kind = ValueKind.Tombstone;
+        SetVersion(ref entry, version.Clock, version.Node, kind);
+    }
+
     /// <summary>Frees an entry (live or tombstone) outright, telling the observers first.</summary>
-    private void RemoveEntry(int index, EntryChangeKind kind)
+    internal void RemoveEntry(int index, EntryChangeKind kind)
     {
         ref var entry = ref _table.EntryAt(index);
         if (entry.ExpiresAt != 0)

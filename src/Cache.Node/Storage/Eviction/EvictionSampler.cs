@@ -50,8 +50,33 @@ internal sealed class EvictionSampler
     /// <summary>The entry at <paramref name="index"/> is about to be freed.</summary>
     public void Removed(int index) => _sieve.Removed(index);
 
+    /// <summary>
+    /// Evicts per <paramref name="policy"/> until used memory is within the limit, at most
+    /// <paramref name="maxEvictions"/> keys; false when it is still over and nothing may be taken.
+    /// </summary>
+    public bool MakeRoom(EvictionPolicy policy, int maxEvictions, out int evicted)
+    {
+        for (evicted = 0; _keys.UsedMemory > _keys.MaxMemory; evicted++)
+        {
+            if (evicted == maxEvictions)
+            {
+                return true;
+            }
+
+            var victim = PickVictim(policy);
+            if (victim < 0)
+            {
+                return false;
+            }
+
+            _keys.RemoveEntry(victim, EntryChangeKind.Evicted);
+        }
+
+        return true;
+    }
+
     /// <summary>The entry the policy evicts next, or -1 when it may take none.</summary>
-    public int PickVictim(EvictionPolicy policy)
+    private int PickVictim(EvictionPolicy policy)
     {
         var volatileOnly = policy is EvictionPolicy.VolatileLru or EvictionPolicy.VolatileRandom or EvictionPolicy.VolatileTtl;
         if (_keys.Count == 0 || (volatileOnly && _keys.VolatileCount == 0))
