@@ -37,7 +37,7 @@ internal sealed class EntryTable
         _entries = new StoreEntry[_initialCapacity];
     }
 
-    /// <summary>Slots holding a key (tombstones included).</summary>
+    /// <summary>Entries holding a key (tombstones included).</summary>
     public int Count => _used - _freeCount;
 
     /// <summary>Upper bound (exclusive) of entry indices in use; the end of a scan.</summary>

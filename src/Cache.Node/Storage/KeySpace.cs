@@ -82,7 +82,7 @@ internal sealed partial class KeySpace
 
     /// <summary>
     /// How long a delete's tombstone is kept (ms); 0 (the default) deletes outright. A cluster
-    /// node turns it on: a tombstone holds its slot until the horizon, so a delete-heavy load
+    /// node turns it on: a tombstone holds its entry until the horizon, so a delete-heavy load
     /// grows the table by the deletes of one horizon.
     /// </summary>
     public long TombstoneHorizonMs { get; set; }

@@ -214,7 +214,7 @@ internal sealed class EntryWalker
     /// <paramref name="full"/> or <see cref="MaxWalkPerPage"/> visits; returns where to resume, 0
     /// at the end. With the slot index the cursor is (hash slot &lt;&lt; 32 | entry + 1) and only
     /// wanted slots are visited; without it, a table index, and the whole table is walked. An
-    /// entry removed between pages restarts its slot: a page may repeat entries, never skip old ones.
+    /// entry removed between pages restarts its hash slot: a page may repeat entries, never skip old ones.
     /// </summary>
     public long Walk(long cursor, Func<int, bool> wanted, Func<bool> full, Action<int> visit)
     {

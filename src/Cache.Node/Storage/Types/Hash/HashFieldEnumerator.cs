@@ -2,7 +2,7 @@ namespace Cache.Node.Storage;
 
 /// <summary>
 /// Walks a hash's fields in storage order, over either encoding: a packed blob (positions are
-/// byte offsets) or a large table (positions are slot indices). Valid until the next write.
+/// byte offsets) or a large table (positions are entry indices). Valid until the next write.
 /// </summary>
 internal ref struct HashFieldEnumerator
 {

@@ -8,12 +8,12 @@ namespace Cache.Node.Storage;
 /// record (no object at all). Past that it becomes a <see cref="ByteKeyTable{TValue}"/> of
 /// <c>byte[]</c> held in the object table: one object per field, accepted because such hashes
 /// are few and large (Redis makes the same switch from listpack to hashtable). Positions are
-/// byte offsets in a blob and slot indices in a table.
+/// byte offsets in a blob and entry indices in a table.
 /// </summary>
 internal sealed class HashStore
 {
     // Estimated bytes per field of a large hash beyond its field and value: two array headers,
-    // a table slot and a bucket.
+    // a table entry and a bucket.
     private const int LargeHashFieldOverhead = 76;
 
     private readonly KeySpace _keys;
