@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace Cache.Node.Storage;
 
 /// <summary>
@@ -24,9 +26,18 @@ internal sealed class ReplicationCapture
         return _keys;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void OnEntryChanged(in EntryChange change)
     {
-        if (!_capturing || change.Kind is EntryChangeKind.Expired or EntryChangeKind.Evicted or EntryChangeKind.Reclaimed or EntryChangeKind.Flushed)
+        if (_capturing)
+        {
+            Record(change);
+        }
+    }
+
+    private void Record(in EntryChange change)
+    {
+        if (change.Kind is EntryChangeKind.Expired or EntryChangeKind.Evicted or EntryChangeKind.Reclaimed or EntryChangeKind.Flushed)
         {
             return;
         }
