@@ -41,7 +41,7 @@ internal static class AntiEntropyCost
                 await RoundAsync(a, differing == 1 ? "1 key differs" : $"{differing:N0} keys differ", probe);
             }
 
-            using (b.Server.Keys.Gate.EnterScope())
+            using (b.Server.Keys.Enter())
             {
                 b.Server.Keys.Clear();
             }
@@ -74,12 +74,12 @@ internal static class AntiEntropyCost
         {
             var key = Key(i);
             var entry = new ReplicatedEntry(new EntryVersion(1_000_000 + i, 1), ValueKind.String, 0, value);
-            using (a.Gate.EnterScope())
+            using (a.Enter())
             {
                 a.Apply(key, entry);
             }
 
-            using (b.Gate.EnterScope())
+            using (b.Enter())
             {
                 b.Apply(key, entry);
             }
@@ -89,7 +89,7 @@ internal static class AntiEntropyCost
     private static void Diverge(KeySpace keys, int count, int total)
     {
         var value = Encoding.ASCII.GetBytes("changed-value-changed-value-1234");
-        using (keys.Gate.EnterScope())
+        using (keys.Enter())
         {
             for (var i = 0; i < count; i++)
             {

@@ -65,7 +65,7 @@ public class GateScalingBenchmarks
         {
             output.ResetWrittenCount();
             var batch = _batch;
-            using (_server.Keys.Gate.EnterScope())
+            using (_server.Keys.Enter())
             {
                 while (session.Parser.TryParse(batch, out var request, out var length) == ParseStatus.Complete)
                 {

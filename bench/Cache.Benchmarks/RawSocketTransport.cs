@@ -49,7 +49,7 @@ internal static class RawSocketTransport
                 filled += n;
                 var buffer = new ReadOnlySequence<byte>(input, 0, filled);
                 output.ResetWrittenCount();
-                using (server.Keys.Gate.EnterScope())
+                using (server.Keys.Enter())
                 {
                     while (session.Parser.TryParse(buffer, out var request, out var length) == ParseStatus.Complete)
                     {

@@ -46,7 +46,7 @@ public class RespPipelineBenchmarks
     private int Run(ReadOnlySequence<byte> batch)
     {
         _output.ResetWrittenCount();
-        using (_server.Keys.Gate.EnterScope())
+        using (_server.Keys.Enter())
         {
             while (_session.Parser.TryParse(batch, out var request, out var length) == ParseStatus.Complete)
             {

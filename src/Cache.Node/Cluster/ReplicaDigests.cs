@@ -7,7 +7,7 @@ namespace Cache.Node.Cluster;
 /// <summary>
 /// The answering side of anti-entropy and hand-off, over one key space: the segment digests
 /// (the tree's top level), the slot digests of chosen slots, and pages of entries of chosen
-/// slots. The caller holds <see cref="KeySpace.Gate"/>.
+/// slots. The caller holds the key-space lock (<see cref="KeySpace.Enter"/>).
 /// </summary>
 internal static class ReplicaDigests
 {

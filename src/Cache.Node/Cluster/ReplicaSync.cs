@@ -36,7 +36,7 @@ internal static class ReplicaSync
         {
             cancellationToken.ThrowIfCancellationRequested();
             var page = await peer.PullAsync(cursor, EntriesPerPage, slots, cancellationToken).ConfigureAwait(false);
-            lock (keys.Gate)
+            using (keys.Enter())
             {
                 foreach (var (key, entry) in page.Entries)
                 {
@@ -65,7 +65,7 @@ internal static class ReplicaSync
         {
             cancellationToken.ThrowIfCancellationRequested();
             var entries = new List<(byte[] Key, ReplicatedEntry Entry)>();
-            lock (keys.Gate)
+            using (keys.Enter())
             {
                 cursor = keys.ExportWhere(cursor, EntriesPerPage, slot => slots[slot], entries);
             }
@@ -97,7 +97,7 @@ internal static class ReplicaSync
         var theirTree = Expect(await peer.TreeAsync(shared, cancellationToken).ConfigureAwait(false), ReplicaDigests.Segments * sizeof(ulong), "TREE");
         var open = SlotBitmap.Create();
         var opened = 0;
-        lock (keys.Gate)
+        using (keys.Enter())
         {
             for (var segment = 0; segment < ReplicaDigests.Segments; segment++)
             {
@@ -132,7 +132,7 @@ internal static class ReplicaSync
         var compare = new bool[HashSlot.Count];
         var differing = 0;
         var repairing = 0;
-        lock (keys.Gate)
+        using (keys.Enter())
         {
             var at = 0;
             for (var slot = 0; slot < HashSlot.Count; slot++)
@@ -215,7 +215,7 @@ internal static class ReplicaSync
         do
         {
             leaves.Clear();
-            lock (keys.Gate)
+            using (keys.Enter())
             {
                 next = keys.ExportLeaves(next, LeavesPerPage, slot => slots[slot], leaves);
             }
@@ -243,7 +243,7 @@ internal static class ReplicaSync
         {
             var names = wanted.GetRange(done, Math.Min(EntriesPerPage, wanted.Count - done));
             var (answered, entries) = await peer.FetchAsync(names, cancellationToken).ConfigureAwait(false);
-            lock (keys.Gate)
+            using (keys.Enter())
             {
                 foreach (var (key, entry) in entries)
                 {
@@ -276,7 +276,7 @@ internal static class ReplicaSync
         foreach (var chunk in offer.Chunk(EntriesPerPage))
         {
             var entries = new List<(byte[] Key, ReplicatedEntry Entry)>(chunk.Length);
-            lock (keys.Gate)
+            using (keys.Enter())
             {
                 foreach (var key in chunk)
                 {

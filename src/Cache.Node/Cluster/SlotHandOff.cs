@@ -42,7 +42,7 @@ internal sealed partial class SlotHandOff : IDisposable
         // start when it was given seeds (it may be cut off from its cluster, and a delete it
         // forgot would come back from the others when they meet). Only a node started with no
         // seeds that has never had a peer needs none.
-        lock (keys.Gate)
+        using (keys.Enter())
         {
             keys.TombstoneHorizonMs = tombstoneHorizonMs;
             keys.SkipTombstones = !hasSeeds;
@@ -73,7 +73,7 @@ internal sealed partial class SlotHandOff : IDisposable
         _peers.Retain(next.Nodes.Select(n => _cluster.RespEndpointOf(n.Id)).OfType<string>().ToHashSet(StringComparer.Ordinal));
         if (next.Nodes.Count > 1)
         {
-            lock (_keys.Gate)
+            using (_keys.Enter())
             {
                 _keys.SkipTombstones = false;
             }

@@ -29,7 +29,7 @@ internal static class StrandedSlots
 
         var stranded = new bool[HashSlot.Count];
         var any = false;
-        lock (keys.Gate)
+        using (keys.Enter())
         {
             for (var slot = 0; slot < HashSlot.Count; slot++)
             {
@@ -50,7 +50,7 @@ internal static class StrandedSlots
         {
             cancellationToken.ThrowIfCancellationRequested();
             var page = new List<(byte[] Key, ReplicatedEntry Entry)>();
-            lock (keys.Gate)
+            using (keys.Enter())
             {
                 cursor = keys.ExportWhere(cursor, ReplicaSync.EntriesPerPage, slot => stranded[slot], page);
             }
@@ -93,7 +93,7 @@ internal static class StrandedSlots
 
             // Every owner of these slots, on the same ring as this node, holds what was sent (or
             // newer) and knows it owns it: this copy is redundant.
-            lock (keys.Gate)
+            using (keys.Enter())
             {
                 foreach (var (key, entry) in page)
                 {

@@ -67,7 +67,7 @@ internal sealed partial class ClientSession
 
         Task<byte[]> read;
         ReplicatedEntry? mine;
-        using (Keys.Gate.EnterScope())
+        using (Keys.Enter())
         {
             foreach (var (_, entry) in answers)
             {

@@ -314,7 +314,7 @@ internal sealed partial class ClientSession
     private async Task<byte[]> RunHereNowAsync(CommandDefinition command, QueuedRequest request)
     {
         Task<byte[]> reply;
-        using (Keys.Gate.EnterScope())
+        using (Keys.Enter())
         {
             reply = RunCaptured(command, request.AsRequest());
         }

@@ -147,7 +147,7 @@ internal static partial class HashCommands
         // A packed hash answers whole, cursor 0, as Redis does for a listpack.
         var packed = hash.IsPacked;
         var found = new List<int>();
-        var limit = packed ? int.MaxValue : hash.SlotLimit;
+        var limit = packed ? int.MaxValue : hash.EntryLimit;
         var slot = packed ? 0 : cursor < (ulong)limit ? (int)cursor : limit;
         var fields = hash.Fields(slot);
         var next = 0;

@@ -187,7 +187,7 @@ internal static partial class HashCommands
 
         for (var attempt = 0; attempt < RandomProbes; attempt++)
         {
-            var slot = random.Next(hash.SlotLimit);
+            var slot = random.Next(hash.EntryLimit);
             if (hash.IsOccupied(slot))
             {
                 return slot;

@@ -78,7 +78,7 @@ internal static partial class KeyCommands
         ulong next = 0;
 
         // A cursor we never handed out past the end: the walk is over.
-        if (cursor < (ulong)keys.SlotLimit)
+        if (cursor < (ulong)keys.EntryLimit)
         {
             var filter = Filter(pattern, type);
             next = (ulong)keys.Scan((long)cursor, (int)Math.Min(count, int.MaxValue), filter, found);

@@ -26,7 +26,7 @@ internal sealed class ActiveExpiryService(CacheServer server) : BackgroundServic
     internal void RunOnce()
     {
         var keys = server.Keys;
-        using (keys.Gate.EnterScope())
+        using (keys.Enter())
         {
             keys.ShrinkIfEmpty();
         }
@@ -34,7 +34,7 @@ internal sealed class ActiveExpiryService(CacheServer server) : BackgroundServic
         if (keys.MaxMemory != 0)
         {
             // Eviction left unfinished by a bounded call goes on without waiting for a write.
-            using (keys.Gate.EnterScope())
+            using (keys.Enter())
             {
                 keys.EnsureMemory();
             }
@@ -45,9 +45,9 @@ internal sealed class ActiveExpiryService(CacheServer server) : BackgroundServic
         while (true)
         {
             int limit;
-            using (keys.Gate.EnterScope())
+            using (keys.Enter())
             {
-                limit = keys.SlotLimit;
+                limit = keys.EntryLimit;
                 if (keys.VolatileCount == 0 && keys.TombstoneCount == 0)
                 {
                     return;

@@ -143,7 +143,7 @@ internal sealed class NodeHost : IAsyncDisposable
         var cluster = server.Cluster;
         var stats = new ReplicationStats();
         server.Keys.NodeId = ClusterMembership.VersionNodeId(options.Name);
-        lock (server.Keys.Gate)
+        using (server.Keys.Enter())
         {
             server.Keys.EnableSlotIndex();
         }

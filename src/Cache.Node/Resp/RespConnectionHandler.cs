@@ -71,7 +71,7 @@ internal sealed partial class RespConnectionHandler(CacheServer server, ILogger<
         finally
         {
             server.Clients.TryRemove(session.Id, out _);
-            using (server.Keys.Gate.EnterScope())
+            using (server.Keys.Enter())
             {
                 server.Keys.Unwatch(session.Watch);
             }
@@ -141,7 +141,7 @@ internal sealed partial class RespConnectionHandler(CacheServer server, ILogger<
         long consumed = 0;
         session.Reply.BytesWritten = 0;
         var outcome = BatchOutcome.NeedMoreInput;
-        var gate = server.Keys.Gate;
+        Lock.Scope gate = default;
         var held = false;
         try
         {
@@ -151,7 +151,7 @@ internal sealed partial class RespConnectionHandler(CacheServer server, ILogger<
                 // much buffered, parse outside the gate; small pipelined frames share one acquisition.
                 if (held && buffer.Length > ParseOutsideGateBytes)
                 {
-                    gate.Exit();
+                    gate.Dispose();
                     held = false;
                 }
 
@@ -173,7 +173,7 @@ internal sealed partial class RespConnectionHandler(CacheServer server, ILogger<
 
                 if (!held)
                 {
-                    gate.Enter();
+                    gate = server.Keys.Enter();
                     held = true;
                 }
 
@@ -217,7 +217,7 @@ internal sealed partial class RespConnectionHandler(CacheServer server, ILogger<
         {
             if (held)
             {
-                gate.Exit();
+                gate.Dispose();
             }
         }
 

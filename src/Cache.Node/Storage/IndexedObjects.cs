@@ -2,7 +2,7 @@ namespace Cache.Node.Storage;
 
 /// <summary>
 /// The few objects the store does hold (large records, large hashes), each named by a small
-/// integer that a pointer-free slot can carry. Freed indices are reused through a free list
+/// integer that a pointer-free entry can carry. Freed indices are reused through a free list
 /// threaded through an int array, so the arrays stay as large as the peak, never larger.
 /// </summary>
 /// <typeparam name="T">The object type.</typeparam>

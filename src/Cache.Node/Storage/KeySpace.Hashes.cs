@@ -1,228 +1,43 @@
-using System.Runtime.CompilerServices;
-
 namespace Cache.Node.Storage;
 
-/// <summary>
-/// Hash values. Up to <see cref="HashBlob.MaxPairs"/> pairs of at most
-/// <see cref="HashBlob.MaxItemLength"/> bytes, a hash is one <see cref="HashBlob"/> in its key's
-/// record (no object at all). Past that it becomes a <see cref="ByteKeyTable{TValue}"/> of
-/// <c>byte[]</c> held in the object table: one object per field, accepted because such hashes
-/// are few and large (Redis makes the same switch from listpack to hashtable). Positions are
-/// byte offsets in a blob and slot indices in a table.
-/// </summary>
+/// <summary>Hash values, through the hash module (<see cref="HashStore"/>); commands reach them here or through <see cref="HashHandle"/>.</summary>
 internal sealed partial class KeySpace
 {
-    // Estimated bytes per field of a large hash beyond its field and value: two array headers,
-    // a table slot and a bucket.
-    private const int LargeHashFieldOverhead = 76;
-
-    private byte[] _scratch = new byte[256];
-    private long _objectBytes;
+    private readonly HashStore _hashes;
 
     /// <summary>True when the hash is one packed blob (HSCAN then answers in one step, as Redis does for listpacks).</summary>
-    public static bool HashIsPacked(in StoreEntry entry) => (entry.Flags & EntryFlags.LargeHash) == 0;
+    public static bool HashIsPacked(in StoreEntry entry) => HashStore.IsPacked(entry);
 
-    public int HashLength(in StoreEntry entry) =>
-        HashIsPacked(entry) ? HashBlob.Count(_table.ValueOf(entry)) : LargeHash(entry).Count;
+    public int HashLength(in StoreEntry entry) => _hashes.Length(entry);
 
     /// <summary>Finds a field; the value span is valid until the next write.</summary>
-    public bool HashTryGet(in StoreEntry entry, ReadOnlySpan<byte> field, out ReadOnlySpan<byte> value)
-    {
-        if (HashIsPacked(entry))
-        {
-            return HashBlob.Find(_table.ValueOf(entry), field, out _, out value) >= 0;
-        }
-
-        ref var stored = ref LargeHash(entry).Find(field);
-        value = Unsafe.IsNullRef(ref stored) ? default : stored;
-        return !Unsafe.IsNullRef(ref stored);
-    }
+    public bool HashTryGet(in StoreEntry entry, ReadOnlySpan<byte> field, out ReadOnlySpan<byte> value) => _hashes.TryGet(entry, field, out value);
 
     /// <summary>
     /// Sets a field of a hash entry (an entry just added by <see cref="GetOrAdd"/> becomes a hash).
     /// Returns true when the field is new. The caller calls <see cref="Touch"/>.
     /// </summary>
-    public bool HashSet(ref StoreEntry entry, ReadOnlySpan<byte> field, ReadOnlySpan<byte> value)
-    {
-        if (entry.Kind != ValueKind.Hash)
-        {
-            SetValue(ref entry, [], ValueKind.Hash);
-        }
-
-        Stamp(ref entry);
-        if (!HashIsPacked(entry))
-        {
-            return LargeSet(LargeHash(entry), field, value);
-        }
-
-        var blob = (ReadOnlySpan<byte>)_table.ValueOf(entry);
-        var start = HashBlob.Find(blob, field, out var end, out _);
-        var isNew = start < 0;
-        if ((isNew && HashBlob.Count(blob) >= HashBlob.MaxPairs) || field.Length > HashBlob.MaxItemLength || value.Length > HashBlob.MaxItemLength)
-        {
-            var table = ToLargeHash(blob);
-            ReplaceWithLarge(ref entry, table);
-            return LargeSet(table, field, value);
-        }
-
-        var length = Math.Max(blob.Length, HashBlob.Start) + HashBlob.PairSize(field.Length, value.Length) - (isNew ? 0 : end - start);
-        var scratch = Scratch(length);
-        var written = HashBlob.WriteWith(blob, start, end, field, value, scratch);
-        scratch[..written].CopyTo(_table.ResizeValue(ref entry, written));
-        return isNew;
-    }
+    public bool HashSet(ref StoreEntry entry, ReadOnlySpan<byte> field, ReadOnlySpan<byte> value) => _hashes.Set(ref entry, field, value);
 
     /// <summary>Removes a field; true when it existed. A hash left empty must be deleted by the caller.</summary>
-    public bool HashDelete(ref StoreEntry entry, ReadOnlySpan<byte> field)
-    {
-        if (!HashIsPacked(entry))
-        {
-            var table = LargeHash(entry);
-            ref var stored = ref table.Find(field);
-            if (Unsafe.IsNullRef(ref stored))
-            {
-                return false;
-            }
-
-            _objectBytes -= LargeHashFieldOverhead + field.Length + stored.Length;
-            table.Remove(field);
-            Stamp(ref entry);
-            return true;
-        }
-
-        var blob = (ReadOnlySpan<byte>)_table.ValueOf(entry);
-        var start = HashBlob.Find(blob, field, out var end, out _);
-        if (start < 0)
-        {
-            return false;
-        }
-
-        var scratch = Scratch(blob.Length);
-        var written = HashBlob.WriteWithout(blob, start, end, scratch);
-        scratch[..written].CopyTo(_table.ResizeValue(ref entry, written));
-        Stamp(ref entry);
-        return true;
-    }
+    public bool HashDelete(ref StoreEntry entry, ReadOnlySpan<byte> field) => _hashes.Delete(ref entry, field);
 
     /// <summary>Walks the fields from <paramref name="position"/> (0: the start) in storage order.</summary>
-    public HashFieldEnumerator HashFields(in StoreEntry entry, int position = 0) =>
-        HashIsPacked(entry)
-            ? new HashFieldEnumerator(_table.ValueOf(entry), null, position)
-            : new HashFieldEnumerator(default, LargeHash(entry), position);
+    public HashFieldEnumerator HashFields(in StoreEntry entry, int position = 0) => _hashes.Fields(entry, position);
 
     /// <summary>Reads the field at a position an enumerator reported.</summary>
-    public void HashReadAt(in StoreEntry entry, int position, out ReadOnlySpan<byte> field, out ReadOnlySpan<byte> value)
-    {
-        if (HashIsPacked(entry))
-        {
-            HashBlob.ReadAt(_table.ValueOf(entry), position, out field, out value);
-            return;
-        }
+    public void HashReadAt(in StoreEntry entry, int position, out ReadOnlySpan<byte> field, out ReadOnlySpan<byte> value) =>
+        _hashes.ReadAt(entry, position, out field, out value);
 
-        var table = LargeHash(entry);
-        field = table.KeyAt(position);
-        value = table.ValueAt(position);
-    }
+    /// <summary>For a large hash: the end of its table's positions (random probing); 0 for a packed one.</summary>
+    public int HashEntryLimit(in StoreEntry entry) => _hashes.EntryLimit(entry);
 
-    /// <summary>For a large hash: the slot range and whether a slot holds a field (random probing).</summary>
-    public int HashSlotLimit(in StoreEntry entry) => HashIsPacked(entry) ? 0 : LargeHash(entry).SlotLimit;
-
-    public bool HashIsOccupied(in StoreEntry entry, int slot) => !HashIsPacked(entry) && LargeHash(entry).IsOccupied(slot);
+    /// <summary>For a large hash: whether table position <paramref name="position"/> holds a field.</summary>
+    public bool HashIsOccupied(in StoreEntry entry, int position) => _hashes.IsOccupied(entry, position);
 
     /// <summary>The hash as one blob, whatever its encoding (replication's wire form).</summary>
-    public byte[] HashToBlob(in StoreEntry entry)
-    {
-        if (HashIsPacked(entry))
-        {
-            return _table.ValueOf(entry).ToArray();
-        }
-
-        var table = LargeHash(entry);
-        var size = HashBlob.Start;
-        for (var i = 0; i < table.SlotLimit; i++)
-        {
-            if (table.IsOccupied(i))
-            {
-                size += HashBlob.PairSize(table.KeyAt(i).Length, table.ValueAt(i).Length);
-            }
-        }
-
-        var blob = new byte[size];
-        var length = 0;
-        for (var i = 0; i < table.SlotLimit; i++)
-        {
-            if (table.IsOccupied(i))
-            {
-                length = HashBlob.Append(blob, length, table.KeyAt(i), table.ValueAt(i));
-            }
-        }
-
-        return blob;
-    }
+    public byte[] HashToBlob(in StoreEntry entry) => _hashes.ToBlob(entry);
 
     /// <summary>Stores a hash given as a blob (replication), choosing the encoding by size.</summary>
-    public void HashFromBlob(ref StoreEntry entry, ReadOnlySpan<byte> blob)
-    {
-        if (HashBlob.FitsPacked(blob))
-        {
-            SetValue(ref entry, blob, ValueKind.Hash);
-            return;
-        }
-
-        SetValue(ref entry, [], ValueKind.Hash);
-        ReplaceWithLarge(ref entry, ToLargeHash(blob));
-    }
-
-    private ByteKeyTable<byte[]> LargeHash(in StoreEntry entry) => _objects[ObjectIndex(entry)];
-
-    private bool LargeSet(ByteKeyTable<byte[]> table, ReadOnlySpan<byte> field, ReadOnlySpan<byte> value)
-    {
-        ref var stored = ref table.GetOrAdd(field, out var added);
-        _objectBytes += added ? LargeHashFieldOverhead + field.Length + value.Length : value.Length - stored.Length;
-        stored = value.ToArray();
-        return added;
-    }
-
-    private ByteKeyTable<byte[]> ToLargeHash(ReadOnlySpan<byte> blob)
-    {
-        var table = new ByteKeyTable<byte[]>(HashBlob.MaxPairs * 2);
-        for (var position = HashBlob.Start; position < blob.Length;)
-        {
-            position = HashBlob.ReadAt(blob, position, out var field, out var value);
-            LargeSet(table, field, value);
-        }
-
-        return table;
-    }
-
-    private void ReplaceWithLarge(ref StoreEntry entry, ByteKeyTable<byte[]> table)
-    {
-        var index = AddObject(table);
-        BitConverter.TryWriteBytes(_table.ResizeValue(ref entry, sizeof(int)), index);
-        entry.Flags |= EntryFlags.LargeHash;
-    }
-
-    private static long LargeHashBytes(ByteKeyTable<byte[]> table)
-    {
-        long bytes = 0;
-        for (var i = 0; i < table.SlotLimit; i++)
-        {
-            if (table.IsOccupied(i))
-            {
-                bytes += LargeHashFieldOverhead + table.KeyAt(i).Length + table.ValueAt(i).Length;
-            }
-        }
-
-        return bytes;
-    }
-
-    private Span<byte> Scratch(int length)
-    {
-        if (_scratch.Length < length)
-        {
-            _scratch = new byte[Math.Max(length, _scratch.Length * 2)];
-        }
-
-        return _scratch;
-    }
+    public void HashFromBlob(ref StoreEntry entry, ReadOnlySpan<byte> blob) => _hashes.FromBlob(ref entry, blob);
 }

@@ -10,7 +10,7 @@ internal sealed partial class KeySpace
     /// </summary>
     public void Rename(ReadOnlySpan<byte> source, ReadOnlySpan<byte> target)
     {
-        ref var from = ref _table.SlotAt(_table.IndexOf(source));
+        ref var from = ref _table.EntryAt(_table.IndexOf(source));
         var kind = from.Kind;
         var expiresAt = from.ExpiresAt;
         var flags = from.Flags;

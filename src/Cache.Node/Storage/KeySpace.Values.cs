@@ -1,11 +1,10 @@
 namespace Cache.Node.Storage;
 
-/// <summary>Reading and writing values in the slab, and the few objects large hashes need.</summary>
+/// <summary>Reading and writing values in the slab: the engine's side of every value type.</summary>
 internal sealed partial class KeySpace
 {
-    // Large hashes (see KeySpace.Hashes.cs) are the only per-key objects: their records hold an
-    // index into this table. Small hashes and all strings stay in the slab.
-    private readonly IndexedObjects<ByteKeyTable<byte[]>> _objects = new();
+    // The value types' codecs (replication's wire form), by ValueKind.
+    private readonly IValueCodec?[] _codecs;
 
     /// <summary>
     /// The value bytes of a live entry: a string's bytes. The span stays valid until the next
@@ -35,25 +34,15 @@ internal sealed partial class KeySpace
         return value;
     }
 
+    /// <summary>The codec of <paramref name="kind"/>, or null for a kind stored as raw bytes.</summary>
+    internal IValueCodec? CodecFor(ValueKind kind) => (uint)kind < (uint)_codecs.Length ? _codecs[(int)kind] : null;
+
     /// <summary>Drops what a value holds outside its record (a large hash's table).</summary>
     private void ReleaseValue(ref StoreEntry entry)
     {
-        if ((entry.Flags & EntryFlags.LargeHash) == 0)
+        if ((entry.Flags & EntryFlags.LargeHash) != 0)
         {
-            return;
+            _hashes.Release(ref entry);
         }
-
-        _objectBytes -= LargeHashBytes(_objects.Remove(ObjectIndex(entry)));
-        entry.Flags &= ~EntryFlags.LargeHash;
-    }
-
-    private int AddObject(ByteKeyTable<byte[]> table) => _objects.Add(table);
-
-    private int ObjectIndex(in StoreEntry entry) => BitConverter.ToInt32(_table.ValueOf(entry));
-
-    private void ClearObjects()
-    {
-        _objects.Clear();
-        _objectBytes = 0;
     }
 }

@@ -1,12 +1,16 @@
+using System.Diagnostics;
 using System.Runtime.CompilerServices;
 
 namespace Cache.Node.Storage;
 
 /// <summary>
 /// The node's keys: an <see cref="EntryTable"/> over slab memory, with Redis' expiry semantics
-/// (lazy on access plus an active sweep), versions for replication, tombstones for deletes,
-/// WATCH bookkeeping and keyspace statistics. Every member must be called while holding
-/// <see cref="Gate"/>; commands run one at a time, as in Redis.
+/// (lazy on access plus an active sweep), versions for replication, tombstones for deletes and
+/// keyspace statistics. Every change to an entry is raised once to the engine's
+/// <see cref="EntryObservers"/> as an <see cref="EntryChange"/> (slot digests, WATCH, replication
+/// capture, and any added with <see cref="Observe"/>); eviction, hashes and replication's wire
+/// forms are types it composes. Every member must be called while holding the lock taken with
+/// <see cref="Enter"/>; commands run one at a time, as in Redis.
 /// </summary>
 /// <remarks>
 /// A <c>ref StoreEntry</c> is valid until the next call that may add a key (table growth); a
@@ -17,16 +21,21 @@ internal sealed partial class KeySpace
     private readonly SlabAllocator _memory = new();
     private readonly EntryTable _table;
     private readonly HybridLogicalClock _clock;
-    private readonly ByteKeyTable<List<WatchState>> _watchers = new();
+    private readonly EntryObservers _observers;
+    private readonly EntryWalker _walker;
+    private readonly ExpirySweep _expiry;
+    private readonly EntryReplication _replication;
+    private readonly Lock _gate = new();
     private readonly TimeProvider _time;
     private int _volatileCount;
     private int _tombstoneCount;
-    private int _expireCursor;
     // Counts lookups; the LRU clock is it divided by 1024, so a 32-bit age wraps only after
     // 2^42 lookups (months at full load) instead of 2^31 (hours).
     private long _lookups;
+    // Set by the first Enter: from then on the key space is shared and the lock is asserted.
+    private bool _shared;
 
-    private uint AccessClock => (uint)(_lookups >> AccessTickShift);
+    internal uint AccessClock => (uint)(_lookups >> AccessTickShift);
 
     private const int AccessTickShift = 10;
 
@@ -35,18 +44,35 @@ internal sealed partial class KeySpace
         _time = time;
         _clock = new HybridLogicalClock(time);
         _table = new EntryTable(_memory, 1024);
+        _observers = new EntryObservers(new SlotDigests(), new WatchRegistry(_table), new ReplicationCapture());
+        _hashes = new HashStore(this, _table);
+        _codecs = ValueCodecs.Create(this, _hashes);
+        _eviction = new EvictionSampler(this, _table);
+        _walker = new EntryWalker(this, _table);
+        _expiry = new ExpirySweep(this, _table);
+        _replication = new EntryReplication(this, _table, _clock);
     }
 
-    /// <summary>Serialises every command against the key space.</summary>
-    public Lock Gate { get; } = new();
+    /// <summary>
+    /// Takes the lock that serialises every command against the key space, for a scope:
+    /// <c>using (keys.Enter()) { ... }</c>. The one way to take it.
+    /// </summary>
+    public Lock.Scope Enter()
+    {
+        _shared = true;
+        return _gate.EnterScope();
+    }
+
+    /// <summary>True when the calling thread holds the lock <see cref="Enter"/> takes.</summary>
+    public bool IsHeldByCurrentThread => _gate.IsHeldByCurrentThread;
 
     public TimeProvider Time => _time;
 
     /// <summary>Live keys (tombstones excluded).</summary>
     public int Count => _table.Count - _tombstoneCount;
 
-    /// <summary>End of the slot range; the length of one full sweep.</summary>
-    public int SlotLimit => _table.SlotLimit;
+    /// <summary>End of the entry range; the length of one full sweep.</summary>
+    public int EntryLimit => _table.EntryLimit;
 
     /// <summary>Keys that have an expiry set.</summary>
     public int VolatileCount => _volatileCount;
@@ -56,7 +82,7 @@ internal sealed partial class KeySpace
 
     /// <summary>
     /// How long a delete's tombstone is kept (ms); 0 (the default) deletes outright. A cluster
-    /// node turns it on: a tombstone holds its slot until the horizon, so a delete-heavy load
+    /// node turns it on: a tombstone holds its entry until the horizon, so a delete-heavy load
     /// grows the table by the deletes of one horizon.
     /// </summary>
     public long TombstoneHorizonMs { get; set; }
@@ -67,7 +93,7 @@ internal sealed partial class KeySpace
     /// </summary>
     public bool SkipTombstones { get; set; }
 
-    private bool KeepsTombstones => TombstoneHorizonMs > 0 && !SkipTombstones;
+    internal bool KeepsTombstones => TombstoneHorizonMs > 0 && !SkipTombstones;
 
     /// <summary>This node's id: the tiebreak of equal versions.</summary>
     public ushort NodeId { get; set; }
@@ -100,13 +126,14 @@ internal sealed partial class KeySpace
     /// <summary>Finds a live key; an expired one is deleted and reported missing.</summary>
     public ref StoreEntry Lookup(ReadOnlySpan<byte> key)
     {
+        AssertHeld();
         var index = _table.IndexOf(key);
         if (index < 0)
         {
             return ref Unsafe.NullRef<StoreEntry>();
         }
 
-        ref var entry = ref _table.SlotAt(index);
+        ref var entry = ref _table.EntryAt(index);
         if (entry.Kind == ValueKind.Tombstone)
         {
             return ref Unsafe.NullRef<StoreEntry>();
@@ -131,16 +158,17 @@ internal sealed partial class KeySpace
     /// </summary>
     public ref StoreEntry GetOrAdd(ReadOnlySpan<byte> key, out bool added)
     {
+        AssertHeld();
         var index = _table.IndexOf(key);
         if (index < 0)
         {
             index = _table.Add(key, 0);
-            SieveAdded(index);
+            _eviction.Added(index);
             added = true;
         }
         else
         {
-            ref var existing = ref _table.SlotAt(index);
+            ref var existing = ref _table.EntryAt(index);
             added = false;
             if (existing.Kind == ValueKind.Tombstone)
             {
@@ -149,7 +177,7 @@ internal sealed partial class KeySpace
             }
             else if (existing.ExpiresAt != 0 && existing.ExpiresAt <= NowMs)
             {
-                // Reuse the slot: the old value is gone as if it had expired on its own.
+                // Reuse the entry: the old value is gone as if it had expired on its own.
                 ExpiredKeys++;
                 _volatileCount--;
                 added = true;
@@ -164,7 +192,7 @@ internal sealed partial class KeySpace
             }
         }
 
-        ref var entry = ref _table.SlotAt(index);
+        ref var entry = ref _table.EntryAt(index);
         entry.LastAccess = NextAccessTick();
         if (added)
         {
@@ -183,8 +211,6 @@ internal sealed partial class KeySpace
         {
             SetExpiry(ref entry, expiresAt);
         }
-
-        Touch(key);
     }
 
     /// <summary>Sets or clears (0) the absolute expiry of a live entry.</summary>
@@ -209,13 +235,14 @@ internal sealed partial class KeySpace
     /// <summary>Deletes a live key (leaving a tombstone while the horizon is on); false when missing.</summary>
     public bool Delete(ReadOnlySpan<byte> key)
     {
+        AssertHeld();
         var index = _table.IndexOf(key);
         if (index < 0)
         {
             return false;
         }
 
-        ref var entry = ref _table.SlotAt(index);
+        ref var entry = ref _table.EntryAt(index);
         if (entry.Kind == ValueKind.Tombstone)
         {
             return false;
@@ -229,41 +256,28 @@ internal sealed partial class KeySpace
 
         if (KeepsTombstones)
         {
-            MakeTombstone(index, _clock.Next(), NodeId);
+            MakeTombstone(index, _clock.Next(), NodeId, EntryChangeKind.Deleted);
         }
         else
         {
-            RemoveSlot(index);
+            RemoveEntry(index, EntryChangeKind.Deleted);
         }
 
-        Touch(key);
         return true;
     }
 
     /// <summary>Deletes every key and tombstone; watchers of keys that existed see a modification.</summary>
     public void Clear()
     {
-        if (_watchers.Count > 0)
-        {
-            for (var i = 0; i < _watchers.SlotLimit; i++)
-            {
-                if (_watchers.IsOccupied(i) && _table.IndexOf(_watchers.KeyAt(i)) is var index && index >= 0 && _table.SlotAt(index).Kind != ValueKind.Tombstone)
-                {
-                    MarkDirty(_watchers.ValueAt(i));
-                }
-            }
-        }
-
+        AssertHeld();
+        _observers.Raise(new EntryChange([], EntryVersion.None, EntryVersion.None, EntryChangeKind.Flushed));
         _table.Clear();
-        Array.Clear(_slotDigests);
         _memory.Clear();
-        ClearObjects();
+        _hashes.Clear();
         _volatileCount = 0;
         _tombstoneCount = 0;
-        _expireCursor = 0;
-        _poolCount = 0;
-        SetSieve(false);
-        SetSieve(_policy == EvictionPolicy.AllKeysSieve);
+        _expiry.Reset();
+        _eviction.Reset(_policy);
     }
 
     /// <summary>
@@ -282,103 +296,56 @@ internal sealed partial class KeySpace
         return true;
     }
 
-    /// <summary>Tells WATCHers that <paramref name="key"/> changed. Every write calls it.</summary>
+    /// <summary>
+    /// A command's word that it changed <paramref name="key"/> where the engine may have seen no
+    /// new version (EXPIRE to the same time, a hash field written): observers see a
+    /// <see cref="EntryChangeKind.Written"/> change with no versions. Writes through the engine
+    /// raise their own changes.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public void Touch(ReadOnlySpan<byte> key)
-    {
-        if (_capturing)
-        {
-            Captured(key);
-        }
-
-        if (_watchers.Count == 0)
-        {
-            return;
-        }
-
-        ref var list = ref _watchers.Find(key);
-        if (!Unsafe.IsNullRef(ref list))
-        {
-            MarkDirty(list);
-        }
-    }
-
-    public void Watch(ReadOnlySpan<byte> key, WatchState state)
-    {
-        ref var list = ref _watchers.GetOrAdd(key, out var added);
-        if (added)
-        {
-            list = [];
-        }
-
-        if (!list.Contains(state))
-        {
-            list.Add(state);
-            state.Keys.Add(key.ToArray());
-        }
-    }
-
-    public void Unwatch(WatchState state)
-    {
-        foreach (var key in state.Keys)
-        {
-            ref var list = ref _watchers.Find(key);
-            if (Unsafe.IsNullRef(ref list))
-            {
-                continue;
-            }
-
-            list.Remove(state);
-            if (list.Count == 0)
-            {
-                _watchers.Remove(key);
-            }
-        }
-
-        state.Keys.Clear();
-        state.Dirty = false;
-    }
-
-    private static void MarkDirty(List<WatchState> watchers)
-    {
-        foreach (var w in watchers)
-        {
-            w.Dirty = true;
-        }
-    }
+    public void Touch(ReadOnlySpan<byte> key) =>
+        _observers.Raise(new EntryChange(key, EntryVersion.None, EntryVersion.None, EntryChangeKind.Written));
 
     /// <summary>Gives an entry a fresh version from this node's clock.</summary>
-    private void Stamp(ref StoreEntry entry) => SetVersion(ref entry, _clock.Next(), NodeId);
+    internal void Stamp(ref StoreEntry entry) => SetVersion(ref entry, _clock.Next(), NodeId, StampKind);
 
-    private void ExpireAt(int index)
+    /// <summary>The kind a version stamp reports: Merged while a peer's state is applied, else Written.</summary>
+    internal EntryChangeKind StampKind { get; set; }
+
+    /// <summary>Gives an entry a new version and tells the observers.</summary>
+    internal void SetVersion(ref StoreEntry entry, long version, ushort node, EntryChangeKind kind)
     {
-        // The key is read before the slot goes; Touch needs it after.
-        var key = WatchersKey(index);
+        var before = new EntryVersion(entry.Version, entry.Node);
+        entry.Version = version;
+        entry.Node = node;
+        _observers.Raise(new EntryChange(_table.KeyOf(entry), before, new EntryVersion(version, node), kind));
+    }
+
+    /// <summary>Checks (in debug builds) that a shared key space is used under its lock.</summary>
+    [Conditional("DEBUG")]
+    private void AssertHeld() => Debug.Assert(!_shared || _gate.IsHeldByCurrentThread, "The key-space lock (KeySpace.Enter) is not held.");
+
+    /// <summary>Expires the live key of entry <paramref name="index"/> (its TTL passed).</summary>
+    internal void ExpireAt(int index)
+    {
         if (KeepsTombstones)
         {
             // In a cluster an expired key keeps its version as a tombstone (until the horizon), so
             // a replica that missed the write cannot bring the older value back.
-            ref var entry = ref _table.SlotAt(index);
-            MakeTombstone(index, entry.Version, entry.Node);
+            ref var entry = ref _table.EntryAt(index);
+            MakeTombstone(index, entry.Version, entry.Node, EntryChangeKind.Expired);
         }
         else
         {
-            RemoveSlot(index);
+            RemoveEntry(index, EntryChangeKind.Expired);
         }
 
         ExpiredKeys++;
-        if (key is not null)
-        {
-            Touch(key);
-        }
     }
 
-    /// <summary>A copy of the slot's key when someone WATCHes keys (Touch needs it after removal), else null.</summary>
-    private byte[]? WatchersKey(int index) => _watchers.Count == 0 ? null : _table.KeyAt(index).ToArray();
-
-    private void MakeTombstone(int index, long version, ushort node)
+    internal void MakeTombstone(int index, long version, ushort node, EntryChangeKind kind)
     {
-        ref var entry = ref _table.SlotAt(index);
+        ref var entry = ref _table.EntryAt(index);
         if (entry.ExpiresAt != 0)
         {
             _volatileCount--;
@@ -388,13 +355,25 @@ internal sealed partial class KeySpace
         _table.ResizeValue(ref entry, 0);
         entry.Kind = ValueKind.Tombstone;
         entry.ExpiresAt = 0;
-        SetVersion(ref entry, version, node);
+        SetVersion(ref entry, version, node, kind);
         _tombstoneCount++;
     }
 
-    private void RemoveSlot(int index)
+    /// <summary>Adds <paramref name="key"/> (absent here) as a tombstone of <paramref name="version"/>.</summary>
+    internal void AddTombstone(ReadOnlySpan<byte> key, EntryVersion version, EntryChangeKind kind)
     {
-        ref var entry = ref _table.SlotAt(index);
+        var index = _table.Add(key, 0);
+        _eviction.Added(index);
+        _tombstoneCount++;
+        ref var entry = ref _table.EntryAt(index);
+        entry.Kind = ValueKind.Tombstone;
+        SetVersion(ref entry, version.Clock, version.Node, kind);
+    }
+
+    /// <summary>Frees an entry (live or tombstone) outright, telling the observers first.</summary>
+    internal void RemoveEntry(int index, EntryChangeKind kind)
+    {
+        ref var entry = ref _table.EntryAt(index);
         if (entry.ExpiresAt != 0)
         {
             _volatileCount--;
@@ -405,9 +384,9 @@ internal sealed partial class KeySpace
             _tombstoneCount--;
         }
 
-        DigestRemoved(ref entry);
+        _observers.Raise(new EntryChange(_table.KeyOf(entry), new EntryVersion(entry.Version, entry.Node), EntryVersion.None, kind));
         ReleaseValue(ref entry);
-        SieveRemoved(index);
+        _eviction.Removed(index);
         _table.RemoveAt(index);
     }
 }

@@ -3,7 +3,7 @@ using System.Runtime.InteropServices;
 namespace Cache.Node.Storage;
 
 /// <summary>
-/// One key's slot in the <see cref="EntryTable"/>: metadata plus a handle to the record (key and
+/// One key's entry in the <see cref="EntryTable"/>: metadata plus a handle to the record (key and
 /// value bytes) in the slab. Unmanaged on purpose: an array of these is one object the GC never
 /// has to trace into. 40 bytes.
 /// </summary>
@@ -16,13 +16,13 @@ internal struct StoreEntry
     /// <summary>Hybrid logical clock of the last write (see <see cref="HybridLogicalClock"/>).</summary>
     public long Version;
 
-    /// <summary>Slab handle of the record; 0 marks a free slot.</summary>
+    /// <summary>Slab handle of the record; 0 marks a free entry.</summary>
     internal long Handle;
 
     /// <summary>Hash of the key (the table's seeded XxHash3, truncated).</summary>
     internal uint HashCode;
 
-    /// <summary>Next slot in the bucket chain, or in the free list; -1 ends it.</summary>
+    /// <summary>Next entry in the bucket chain, or in the free list; -1 ends it.</summary>
     internal int Next;
 
     /// <summary>LRU clock at the last access (one tick per 1024 lookups; ages are taken modulo 2^32).</summary>

@@ -43,7 +43,7 @@ public sealed class AntiEntropyTests : IAsyncLifetime
     {
         var keys = node.Server.Keys;
         var bytes = Encoding.UTF8.GetBytes(key);
-        using (keys.Gate.EnterScope())
+        using (keys.Enter())
         {
             Assert.True(keys.Apply(bytes, change(keys.Export(bytes)!.Value)));
         }

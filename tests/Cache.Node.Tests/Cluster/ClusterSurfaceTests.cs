@@ -231,7 +231,7 @@ public sealed class ClusterSurfaceTests(ThreeNodeCluster cluster) : IClassFixtur
             data.AddRange(System.Text.Encoding.ASCII.GetBytes(arg));
         }
 
-        lock (client.Keys.Gate)
+        using (client.Keys.Enter())
         {
             client.Execute(new Cache.Node.Resp.QueuedRequest([.. data], [.. ranges]).AsRequest());
         }

@@ -36,7 +36,7 @@ public sealed class DigestExchangeTests : IAsyncLifetime
         // A newer write only node 1 has.
         var key = Encoding.UTF8.GetBytes("tree:7");
         var keys = _nodes[1].Server.Keys;
-        using (keys.Gate.EnterScope())
+        using (keys.Enter())
         {
             var current = keys.Export(key)!.Value;
             Assert.True(keys.Apply(key, current with { Version = new EntryVersion(current.Version.Clock + 1, current.Version.Node), Value = "changed"u8.ToArray() }));

@@ -59,7 +59,7 @@ public sealed class ReadRepairTests : IAsyncLifetime
         await TestCluster.WaitUntilAsync(() => TestCluster.ValueOn(node, key) is not null, $"{key} on {node.Endpoint}");
 
         var keys = node.Server.Keys;
-        using (keys.Gate.EnterScope())
+        using (keys.Enter())
         {
             var current = keys.Export(Encoding.UTF8.GetBytes(key))!.Value;
             var newer = new ReplicatedEntry(new EntryVersion(current.Version.Clock + 1000, current.Version.Node), ValueKind.String, 0, Encoding.UTF8.GetBytes(value));

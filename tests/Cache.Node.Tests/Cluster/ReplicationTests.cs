@@ -255,7 +255,7 @@ public sealed class ReplicationTests : IAsyncLifetime
     private static int CountLocal(TestNode node, string prefix)
     {
         var keys = node.Server.Keys;
-        using (keys.Gate.EnterScope())
+        using (keys.Enter())
         {
             var found = new List<byte[]>();
             keys.CollectKeys(k => System.Text.Encoding.UTF8.GetString(k).StartsWith(prefix, StringComparison.Ordinal), found);

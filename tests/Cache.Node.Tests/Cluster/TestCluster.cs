@@ -45,7 +45,7 @@ internal static class TestCluster
     public static string? ValueOn(TestNode node, string key)
     {
         var keys = node.Server.Keys;
-        using (keys.Gate.EnterScope())
+        using (keys.Enter())
         {
             return keys.Export(System.Text.Encoding.UTF8.GetBytes(key)) is { IsTombstone: false } entry ? System.Text.Encoding.UTF8.GetString(entry.Value.Span) : null;
         }

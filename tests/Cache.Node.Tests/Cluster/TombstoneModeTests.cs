@@ -30,7 +30,7 @@ public sealed class TombstoneModeTests
         Assert.Equal("+OK\r\n", await client.CallAsync("SET", "gone", "v"));
         Assert.Equal(":1\r\n", await client.CallAsync("DEL", "gone"));
         Assert.Equal("$-1\r\n", await client.CallAsync("GET", "gone"));
-        using (node.Server.Keys.Gate.EnterScope())
+        using (node.Server.Keys.Enter())
         {
             return node.Server.Keys.TombstoneCount;
         }

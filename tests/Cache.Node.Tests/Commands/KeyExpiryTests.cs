@@ -209,7 +209,7 @@ public sealed class KeyExpiryTests : IAsyncLifetime
         await CallAsync(":251\r\n", "DBSIZE");
 
         int deleted;
-        using (_node.Server.Keys.Gate.EnterScope())
+        using (_node.Server.Keys.Enter())
         {
             deleted = _node.Server.Keys.ActiveExpireCycle(100_000);
         }
@@ -232,7 +232,7 @@ public sealed class KeyExpiryTests : IAsyncLifetime
         _time.Advance(TimeSpan.FromMilliseconds(10));
         var keys = _node.Server.Keys;
         int first;
-        using (keys.Gate.EnterScope())
+        using (keys.Enter())
         {
             first = keys.ActiveExpireCycle(100);
         }
@@ -241,7 +241,7 @@ public sealed class KeyExpiryTests : IAsyncLifetime
         await CallAsync($":{300 - first}\r\n", "DBSIZE");
         for (var step = 0; step < 10; step++)
         {
-            using (keys.Gate.EnterScope())
+            using (keys.Enter())
             {
                 keys.ActiveExpireCycle(100);
             }
@@ -275,7 +275,7 @@ public sealed class KeyExpiryTests : IAsyncLifetime
 
     private long ExpiredKeys()
     {
-        using (_node.Server.Keys.Gate.EnterScope())
+        using (_node.Server.Keys.Enter())
         {
             return _node.Server.Keys.ExpiredKeys;
         }
@@ -283,7 +283,7 @@ public sealed class KeyExpiryTests : IAsyncLifetime
 
     private int VolatileCount()
     {
-        using (_node.Server.Keys.Gate.EnterScope())
+        using (_node.Server.Keys.Enter())
         {
             return _node.Server.Keys.VolatileCount;
         }

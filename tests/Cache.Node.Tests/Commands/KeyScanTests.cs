@@ -76,9 +76,9 @@ public sealed class KeyScanTests : IAsyncLifetime
 
         Assert.True(calls > 20, "the scan should have taken many calls");
         int slotLimit;
-        using (_node.Server.Keys.Gate.EnterScope())
+        using (_node.Server.Keys.Enter())
         {
-            slotLimit = _node.Server.Keys.SlotLimit;
+            slotLimit = _node.Server.Keys.EntryLimit;
         }
 
         Assert.True(slotLimit > 1024, "the table should have grown during the scan");
@@ -139,7 +139,7 @@ public sealed class KeyScanTests : IAsyncLifetime
     private void AddHash(string key, string field, string value)
     {
         var keys = _node.Server.Keys;
-        using (keys.Gate.EnterScope())
+        using (keys.Enter())
         {
             ref var entry = ref keys.GetOrAdd(System.Text.Encoding.UTF8.GetBytes(key), out _);
             keys.HashSet(ref entry, System.Text.Encoding.UTF8.GetBytes(field), System.Text.Encoding.UTF8.GetBytes(value));

@@ -143,7 +143,7 @@ public sealed class ServerCommandTests
         await using var other = await node.ConnectAsync();
 
         // MULTI lives in another command family; put the session in a transaction directly.
-        using (node.Server.Keys.Gate.EnterScope())
+        using (node.Server.Keys.Enter())
         {
             node.Server.Clients[id].MultiQueue = [];
         }

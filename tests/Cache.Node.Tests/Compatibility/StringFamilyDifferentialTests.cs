@@ -223,7 +223,7 @@ public sealed class StringFamilyDifferentialTests(DifferentialFixture redis)
     private string PlantHash(string key, string field, string value)
     {
         var keys = redis.Node.Server.Keys;
-        lock (keys.Gate)
+        using (keys.Enter())
         {
             ref var entry = ref keys.GetOrAdd(Encoding.UTF8.GetBytes(key), out _);
             keys.HashSet(ref entry, Encoding.UTF8.GetBytes(field), Encoding.UTF8.GetBytes(value));

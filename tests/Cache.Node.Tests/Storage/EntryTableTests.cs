@@ -14,7 +14,7 @@ public sealed class EntryTableTests
         {
             var key = Encoding.ASCII.GetBytes($"k{i}");
             var slot = table.Add(key, 3);
-            "abc"u8.CopyTo(table.ValueOf(table.SlotAt(slot)));
+            "abc"u8.CopyTo(table.ValueOf(table.EntryAt(slot)));
             slots[$"k{i}"] = slot;
         }
 
@@ -23,7 +23,7 @@ public sealed class EntryTableTests
         {
             Assert.Equal(slot, table.IndexOf(Encoding.ASCII.GetBytes(key)));
             Assert.Equal(key, Encoding.ASCII.GetString(table.KeyAt(slot)));
-            Assert.Equal("abc", Encoding.ASCII.GetString(table.ValueOf(table.SlotAt(slot))));
+            Assert.Equal("abc", Encoding.ASCII.GetString(table.ValueOf(table.EntryAt(slot))));
         }
 
         Assert.Equal(-1, table.IndexOf("missing"u8));
@@ -71,7 +71,7 @@ public sealed class EntryTableTests
         Assert.False(table.IsOccupied(first));
         Assert.Equal(first, table.Add("third"u8, 10));
         Assert.Equal(used, memory.UsedBytes);
-        Assert.Equal(2, table.SlotLimit);
+        Assert.Equal(2, table.EntryLimit);
         Assert.Equal("third", Encoding.ASCII.GetString(table.KeyAt(first)));
     }
 
@@ -80,10 +80,10 @@ public sealed class EntryTableTests
     {
         var table = new EntryTable(new SlabAllocator(), 16);
         var slot = table.Add("key"u8, 5);
-        "hello"u8.CopyTo(table.ValueOf(table.SlotAt(slot)));
+        "hello"u8.CopyTo(table.ValueOf(table.EntryAt(slot)));
         foreach (var length in new[] { 6, 200, 100_000, 300_000, 7, 3 })
         {
-            var value = table.ResizeValue(ref table.SlotAt(slot), length, keep: 5);
+            var value = table.ResizeValue(ref table.EntryAt(slot), length, keep: 5);
             Assert.Equal(length, value.Length);
             Assert.Equal("key", Encoding.ASCII.GetString(table.KeyAt(slot)));
             Assert.Equal("hello"[..Math.Min(5, length)], Encoding.ASCII.GetString(value[..Math.Min(5, length)]));

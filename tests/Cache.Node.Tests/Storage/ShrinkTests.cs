@@ -9,7 +9,7 @@ public sealed class ShrinkTests
     public void An_emptied_key_space_gives_its_index_and_pages_back()
     {
         var keys = new KeySpace(TimeProvider.System);
-        using var scope = keys.Gate.EnterScope();
+        using var scope = keys.Enter();
         var empty = keys.UsedMemory;
         for (var i = 0; i < 50_000; i++)
         {

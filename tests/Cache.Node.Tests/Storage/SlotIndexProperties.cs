@@ -86,7 +86,7 @@ public sealed class SlotIndexProperties
     private static Property WithKeys(int seed, Func<KeySpace, HashSet<string>, Random, bool> test)
     {
         var keys = new KeySpace(TimeProvider.System);
-        lock (keys.Gate)
+        using (keys.Enter())
         {
             keys.EnableSlotIndex();
             return test(keys, new HashSet<string>(StringComparer.Ordinal), new Random(seed)).ToProperty();

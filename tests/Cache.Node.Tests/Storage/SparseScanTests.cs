@@ -9,7 +9,7 @@ public sealed class SparseScanTests
     public void One_scan_call_walks_a_bounded_number_of_empty_slots_and_the_walk_still_finds_every_key()
     {
         var keys = new KeySpace(TimeProvider.System);
-        using var scope = keys.Gate.EnterScope();
+        using var scope = keys.Enter();
         for (var i = 0; i < 20_000; i++)
         {
             keys.SetString(Encoding.ASCII.GetBytes($"k{i}"), "v"u8);

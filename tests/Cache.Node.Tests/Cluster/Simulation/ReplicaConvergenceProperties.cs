@@ -104,7 +104,7 @@ public sealed class ReplicaConvergenceProperties
 
     private static ReplicatedEntry? Export(SimReplica node, byte[] key)
     {
-        lock (node.Keys.Gate)
+        using (node.Keys.Enter())
         {
             return node.Keys.Export(key);
         }

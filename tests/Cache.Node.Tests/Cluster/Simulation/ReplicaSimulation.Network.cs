@@ -80,7 +80,7 @@ internal sealed partial class ReplicaSimulation
         Send(from, to, target =>
         {
             T result;
-            lock (target.Keys.Gate)
+            using (target.Keys.Enter())
             {
                 result = handle(target);
             }

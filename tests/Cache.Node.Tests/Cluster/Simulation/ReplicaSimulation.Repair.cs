@@ -146,7 +146,7 @@ internal sealed partial class ReplicaSimulation
         {
             if (node.CanAct)
             {
-                lock (node.Keys.Gate)
+                using (node.Keys.Enter())
                 {
                     node.Keys.ActiveExpireCycle(64);
                 }

@@ -233,7 +233,7 @@ internal sealed partial class ReplicaSimulation
         var coordinator = up[via % up.Length];
         var bytes = Encoding.ASCII.GetBytes(key);
         ReplicatedEntry entry;
-        lock (coordinator.Keys.Gate)
+        using (coordinator.Keys.Enter())
         {
             if (!command(coordinator.Keys, bytes) || coordinator.Keys.Export(bytes) is not { } written)
             {
@@ -251,7 +251,7 @@ internal sealed partial class ReplicaSimulation
             Send(coordinator, owner, target =>
             {
                 target.Observe(key, entry);
-                lock (target.Keys.Gate)
+                using (target.Keys.Enter())
                 {
                     target.Keys.Apply(bytes, entry);
                 }

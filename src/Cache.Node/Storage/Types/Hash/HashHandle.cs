@@ -4,7 +4,7 @@ namespace Cache.Node.Storage;
 
 /// <summary>
 /// A hash value as commands see it: the key space plus a reference to the key's entry, with the
-/// operations of either encoding (see <c>KeySpace.Hashes.cs</c>). A default handle stands for
+/// operations of either encoding (see <see cref="HashStore"/>). A default handle stands for
 /// a missing key. Valid until the next key is added (table growth moves entries).
 /// </summary>
 internal readonly ref struct HashHandle
@@ -47,8 +47,8 @@ internal readonly ref struct HashHandle
     public void ReadAt(int position, out ReadOnlySpan<byte> field, out ReadOnlySpan<byte> value) =>
         _keys!.HashReadAt(_entry, position, out field, out value);
 
-    /// <summary>Large hashes only: the slot range, for random probes (0 for a packed hash).</summary>
-    public int SlotLimit => _keys!.HashSlotLimit(_entry);
+    /// <summary>Large hashes only: the end of the table's positions, for random probes (0 for a packed hash).</summary>
+    public int EntryLimit => _keys!.HashEntryLimit(_entry);
 
-    public bool IsOccupied(int slot) => _keys!.HashIsOccupied(_entry, slot);
+    public bool IsOccupied(int position) => _keys!.HashIsOccupied(_entry, position);
 }

@@ -2,7 +2,7 @@ namespace Cache.Node.Storage;
 
 /// <summary>
 /// Walks a hash's fields in storage order, over either encoding: a packed blob (positions are
-/// byte offsets) or a large table (positions are slot indices). Valid until the next write.
+/// byte offsets) or a large table (positions are entry indices). Valid until the next write.
 /// </summary>
 internal ref struct HashFieldEnumerator
 {
@@ -43,7 +43,7 @@ internal ref struct HashFieldEnumerator
             return true;
         }
 
-        for (; _next < _table.SlotLimit; _next++)
+        for (; _next < _table.EntryLimit; _next++)
         {
             if (_table.IsOccupied(_next))
             {

@@ -1,0 +1,14 @@
+namespace Cache.Node.Storage;
+
+/// <summary>The codec table: one codec per <see cref="ValueKind"/> that has a value.</summary>
+internal static class ValueCodecs
+{
+    /// <summary>The codecs of one key space, indexed by <see cref="ValueKind"/>.</summary>
+    public static IValueCodec?[] Create(KeySpace keys, HashStore hashes)
+    {
+        var codecs = new IValueCodec?[(int)ValueKind.Tombstone + 1];
+        codecs[(int)ValueKind.String] = new StringCodec(keys);
+        codecs[(int)ValueKind.Hash] = new HashCodec(hashes);
+        return codecs;
+    }
+}
