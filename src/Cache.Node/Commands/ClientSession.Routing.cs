@@ -159,9 +159,9 @@ internal sealed partial class ClientSession
         // no other request can land inside the transaction on the shared link; and as one group,
         // so a reconnection cannot send the queued commands without their MULTI.
         var commands = new List<ReadOnlyMemory<byte>[]>(queue.Count + 2) { new ReadOnlyMemory<byte>[] { "MULTI"u8.ToArray() } };
-        foreach (var (_, queued) in queue)
+        for (var i = 0; i < queue.Count; i++)
         {
-            commands.Add(ForwardedReply.Arguments(queued.AsRequest()));
+            commands.Add(ForwardedReply.Arguments(queue[i].Request.AsRequest()));
         }
 
         commands.Add(["EXEC"u8.ToArray()]);

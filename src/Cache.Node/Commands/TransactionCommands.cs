@@ -66,8 +66,9 @@ internal static class TransactionCommands
         var queue = transaction.Queue!;
         transaction.End(client.Keys);
         client.Reply.ArrayHeader(queue.Count);
-        foreach (var (command, queued) in queue)
+        for (var i = 0; i < queue.Count; i++)
         {
+            var (command, queued) = queue[i];
             client.Run(command, queued.AsRequest());
         }
     }

@@ -43,7 +43,12 @@ internal sealed class TransactionState
     /// <summary>Whether a queued command has <paramref name="flag"/>.</summary>
     public bool Queued(CommandFlags flag)
     {
-        foreach (var (command, _) in _queue ?? [])
+        if (_queue is null)
+        {
+            return false;
+        }
+
+        foreach (var (command, _) in _queue)
         {
             if (command.HasFlag(flag))
             {
