@@ -13,11 +13,6 @@ internal sealed partial class ClientSession
     /// <summary>Follows <paramref name="route"/>; false when the command was answered (or its reply deferred) instead of run here now.</summary>
     private bool Follow(in RouteDecision route, CommandDefinition command, in RespRequest request)
     {
-        if (route.Kind == RouteKind.Local && route.Flags == RouteFlags.None && !Transaction.InMulti)
-        {
-            return true;
-        }
-
         if (Transaction.InMulti && route.Slot >= 0 && route.Kind != RouteKind.CrossSlot)
         {
             // The transaction's keys must stay in this slot.

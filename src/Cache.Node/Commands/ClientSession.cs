@@ -87,9 +87,13 @@ internal sealed partial class ClientSession
             return;
         }
 
-        if (command.FirstKey > 0 && !Follow(Server.Router.Route(command, request, Connection, Transaction), command, request))
+        if (command.FirstKey > 0)
         {
-            return;
+            var route = Server.Router.Route(command, request, Connection, Transaction);
+            if (!route.IsPlainLocal && !Follow(route, command, request))
+            {
+                return;
+            }
         }
 
         // As Redis' processCommand: with a limit, every command first makes room; while the store

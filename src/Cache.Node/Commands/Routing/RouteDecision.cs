@@ -42,6 +42,9 @@ internal readonly struct RouteDecision
     /// <summary>The other owners to compare versions with (<see cref="RouteKind.QuorumRead"/>).</summary>
     public IReadOnlyList<string>? QuorumPeers => _detail as IReadOnlyList<string>;
 
+    /// <summary>Run here with nothing to record (no slot to pin, nothing to count): the session's fast path.</summary>
+    public bool IsPlainLocal => Kind == RouteKind.Local && Slot < 0 && Flags == RouteFlags.None;
+
     public bool Has(RouteFlags flag) => (Flags & flag) != 0;
 
     public static RouteDecision Local(int slot, RouteFlags flags = RouteFlags.None) => new(RouteKind.Local, slot, null, flags, null);
