@@ -73,6 +73,9 @@ internal sealed class CacheServer
     /// <summary>Pulls data when the ring changes; null without a cluster.</summary>
     public Cluster.SlotHandOff? HandOff { get; set; }
 
+    /// <summary>Decides where keyed commands run: every key is here until the cluster's router is set.</summary>
+    public ICommandRouter Router { get; set; } = StandaloneRouter.Instance;
+
     public bool RequiresPassword => !string.IsNullOrEmpty(Options.RequirePass);
 
     public long NextClientId() => Interlocked.Increment(ref _nextClientId);

@@ -58,23 +58,23 @@ internal static class ClientCommand
         }
 
         // An empty name removes the name, as in Redis.
-        client.Name = name.IsEmpty ? null : Args.Text(name);
+        client.Connection.Name = name.IsEmpty ? null : Args.Text(name);
         client.Reply.Ok();
     }
 
     private static void GetName(ClientSession client, in RespRequest request)
     {
-        if (client.Name is null)
+        if (client.Connection.Name is null)
         {
             client.Reply.Null();
         }
         else
         {
-            client.Reply.Bulk(client.Name);
+            client.Reply.Bulk(client.Connection.Name);
         }
     }
 
-    private static void Id(ClientSession client, in RespRequest request) => client.Reply.Integer(client.Id);
+    private static void Id(ClientSession client, in RespRequest request) => client.Reply.Integer(client.Connection.Id);
 
     private static void Info(ClientSession client, in RespRequest request)
     {
@@ -157,11 +157,11 @@ internal static class ClientCommand
         var text = value.IsEmpty ? null : Args.Text(value);
         if (lib)
         {
-            client.LibraryName = text;
+            client.Connection.LibraryName = text;
         }
         else
         {
-            client.LibraryVersion = text;
+            client.Connection.LibraryVersion = text;
         }
 
         client.Reply.Ok();
@@ -170,7 +170,7 @@ internal static class ClientCommand
     private static void AppendAll(StringBuilder text, CacheServer server, long now)
     {
         var sessions = server.Clients.Values.ToList();
-        sessions.Sort((a, b) => a.Id.CompareTo(b.Id));
+        sessions.Sort((a, b) => a.Connection.Id.CompareTo(b.Connection.Id));
         foreach (var session in sessions)
         {
             AppendLine(text, session, now);
@@ -181,14 +181,15 @@ internal static class ClientCommand
     private static void AppendLine(StringBuilder text, ClientSession s, long now)
     {
         var inv = CultureInfo.InvariantCulture;
-        var multi = s.MultiQueue;
-        text.Append(inv, $"id={s.Id} addr={s.RemoteAddress} laddr={s.LocalAddress} fd=-1 name={s.Name}")
-            .Append(inv, $" age={Math.Max(0, now - s.CreatedAtMs) / 1000} idle={Math.Max(0, now - s.LastInteractionMs) / 1000}")
+        var multi = s.Transaction.Queue;
+        var c = s.Connection;
+        text.Append(inv, $"id={c.Id} addr={c.RemoteAddress} laddr={c.LocalAddress} fd=-1 name={c.Name}")
+            .Append(inv, $" age={Math.Max(0, now - c.CreatedAtMs) / 1000} idle={Math.Max(0, now - c.LastInteractionMs) / 1000}")
             .Append(" flags=").Append(multi is null ? "N" : "x")
             .Append(inv, $" db=0 sub=0 psub=0 ssub=0 multi={(multi is null ? -1 : multi.Count)}")
             .Append(" qbuf=0 qbuf-free=0 argv-mem=0 multi-mem=0 rbs=0 rbp=0 obl=0 oll=0 omem=0 tot-mem=0 events=r")
             .Append(" cmd=").Append(s.LastCommand)
-            .Append(inv, $" user=default redir=-1 resp={s.Reply.Protocol} lib-name={s.LibraryName} lib-ver={s.LibraryVersion}")
+            .Append(inv, $" user=default redir=-1 resp={s.Reply.Protocol} lib-name={c.LibraryName} lib-ver={c.LibraryVersion}")
             .Append('\n');
     }
 }

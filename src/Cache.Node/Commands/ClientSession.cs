@@ -5,28 +5,22 @@ using Cache.Node.Storage;
 namespace Cache.Node.Commands;
 
 /// <summary>
-/// One client connection's state: protocol, auth, name, MULTI queue and WATCHes, plus the
-/// reply writer and parser it owns. Commands receive it as their context.
+/// One client connection: it parses, dispatches and answers the client's commands. Its state
+/// lives in parts: <see cref="Connection"/> (who, auth, names, routing flags),
+/// <see cref="Transaction"/> (MULTI and WATCH) and <see cref="Replies"/> (replies in order,
+/// some waiting for other nodes); where a keyed command runs is the server's
+/// <see cref="CacheServer.Router"/>'s decision. Commands receive the session as their context.
 /// </summary>
 internal sealed partial class ClientSession
 {
     public ClientSession(CacheServer server, IBufferWriter<byte> output, string remoteAddress, string localAddress, bool isLoopback)
     {
         Server = server;
-        _output = output;
-        _current = output;
-        Id = server.NextClientId();
         Reply = new ReplyWriter(output);
+        Replies = new ReplyQueue(Reply, output);
         Parser = new RequestParser(server.Limits);
-        RemoteAddress = remoteAddress;
-        LocalAddress = localAddress;
-        IsLoopback = isLoopback;
-        Authenticated = !server.RequiresPassword;
-        CreatedAtMs = server.Keys.NowMs;
-        LastInteractionMs = CreatedAtMs;
+        Connection = new ConnectionState(server.NextClientId(), remoteAddress, localAddress, isLoopback, !server.RequiresPassword, server.Keys.NowMs);
     }
-
-    private readonly IBufferWriter<byte> _output;
 
     public CacheServer Server { get; }
 
@@ -34,55 +28,20 @@ internal sealed partial class ClientSession
 
     public ReplyWriter Reply { get; }
 
+    /// <summary>Where <see cref="Reply"/> writes, and the replies waiting for other nodes.</summary>
+    public ReplyQueue Replies { get; }
+
     public RequestParser Parser { get; }
 
-    public long Id { get; }
+    public ConnectionState Connection { get; }
 
-    public string RemoteAddress { get; }
-
-    public string LocalAddress { get; }
-
-    public bool IsLoopback { get; }
-
-    public string? Name { get; set; }
-
-    public string? LibraryName { get; set; }
-
-    public string? LibraryVersion { get; set; }
-
-    public bool Authenticated { get; set; }
-
-    /// <summary>Set by QUIT (and protocol errors): close once the reply is flushed.</summary>
-    public bool CloseRequested { get; set; }
-
-    public long CreatedAtMs { get; }
-
-    public long LastInteractionMs { get; set; }
+    public TransactionState Transaction { get; } = new();
 
     /// <summary>Full name of the last command run, for CLIENT LIST's cmd field.</summary>
     public string LastCommand { get; private set; } = "NULL";
 
-    /// <summary>Commands queued by MULTI, or null outside a transaction.</summary>
-    public List<(CommandDefinition Command, QueuedRequest Request)>? MultiQueue { get; set; }
-
-    public bool InMulti => MultiQueue is not null;
-
-    /// <summary>A command was rejected while queuing: EXEC must answer EXECABORT.</summary>
-    public bool MultiFailed { get; set; }
-
-    public WatchState Watch { get; } = new();
-
-    /// <summary>
-    /// The client showed it routes by slot itself (it sent a CLUSTER command or READONLY): it gets
-    /// MOVED and CROSSSLOT as from Redis Cluster. Other clients have their commands forwarded.
-    /// </summary>
-    public bool ClusterAware { get; set; }
-
-    /// <summary>READONLY: reads of slots this node holds a copy of are served here, never forwarded.</summary>
-    public bool ReadFromReplica { get; set; }
-
-    /// <summary>A peer node's connection (forwarding, replication): always served locally.</summary>
-    public bool IsPeer { get; set; }
+    /// <summary>Set when the connection loop must stop the batch here and drain before the next command.</summary>
+    public bool EndBatch { get; set; }
 
     /// <summary>Runs one parsed request: lookup, arity, auth, MULTI queuing, then the handler.</summary>
     public void Execute(in RespRequest request)
@@ -128,9 +87,13 @@ internal sealed partial class ClientSession
             return;
         }
 
-        if (command.FirstKey > 0 && Server.Cluster is { } cluster && !Route(cluster, command, request))
+        if (command.FirstKey > 0)
         {
-            return;
+            var route = Server.Router.Route(command, request, Connection, Transaction);
+            if (!route.IsPlainLocal && !Follow(route, command, request))
+            {
+                return;
+            }
         }
 
         // As Redis' processCommand: with a limit, every command first makes room; while the store
@@ -142,7 +105,7 @@ internal sealed partial class ClientSession
             return;
         }
 
-        if (InMulti && !command.HasFlag(CommandFlags.Transaction))
+        if (Transaction.InMulti && !command.HasFlag(CommandFlags.Transaction))
         {
             if (command.HasFlag(CommandFlags.NoMulti))
             {
@@ -150,7 +113,7 @@ internal sealed partial class ClientSession
                 return;
             }
 
-            MultiQueue!.Add((command, request.ToQueued()));
+            Transaction.Enqueue(command, request.ToQueued());
             Reply.Queued();
             return;
         }
@@ -172,7 +135,7 @@ internal sealed partial class ClientSession
 
     private bool RequireAuth()
     {
-        if (Authenticated || !Server.RequiresPassword)
+        if (Connection.Authenticated || !Server.RequiresPassword)
         {
             return true;
         }
@@ -201,10 +164,10 @@ internal sealed partial class ClientSession
 
         if (command.Id == CommandId.Exec)
         {
-            return MultiQueue?.Exists(q => q.Command.HasFlag(CommandFlags.DenyOom)) == true;
+            return Transaction.Queued(CommandFlags.DenyOom);
         }
 
-        return InMulti && command.Id is not (CommandId.Discard or CommandId.Quit or CommandId.Reset);
+        return Transaction.InMulti && command.Id is not (CommandId.Discard or CommandId.Quit or CommandId.Reset);
     }
 
     private void Reject(string error, CommandDefinition? command = null)
@@ -213,21 +176,13 @@ internal sealed partial class ClientSession
         if (command?.Id == CommandId.Exec)
         {
             // As Redis: a rejected EXEC aborts the transaction (and its WATCHes), in MULTI or not.
-            MultiQueue = null;
-            MultiFailed = false;
-            _multiForwardTo = null;
-            _multiSlot = -1;
-            Keys.Unwatch(Watch);
+            Transaction.End(Keys);
             var reason = error.StartsWith("ERR ", StringComparison.Ordinal) ? bytes.AsSpan("ERR ".Length) : bytes;
             Reply.Error([.. "EXECABORT Transaction discarded because of: "u8, .. reason]);
             return;
         }
 
-        if (InMulti)
-        {
-            MultiFailed = true;
-        }
-
+        Transaction.Fail();
         Reply.Error(bytes);
     }
 

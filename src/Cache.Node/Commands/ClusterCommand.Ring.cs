@@ -39,8 +39,8 @@ internal static partial class ClusterCommand
             return;
         }
 
-        client.ClusterAware = true;
-        client.ReadFromReplica = true;
+        client.Connection.ClusterAware = true;
+        client.Connection.ReadFromReplica = true;
         client.Reply.Ok();
     }
 
@@ -51,7 +51,7 @@ internal static partial class ClusterCommand
             return;
         }
 
-        client.ReadFromReplica = false;
+        client.Connection.ReadFromReplica = false;
         client.Reply.Ok();
     }
 }

@@ -65,7 +65,7 @@ internal static partial class ClusterCommand
     // KEYSLOT, COUNTKEYSINSLOT, GETKEYSINSLOT) leave the connection as it was.
     private static CommandHandler Aware(CommandHandler handler) => (ClientSession client, in RespRequest request) =>
     {
-        client.ClusterAware = true;
+        client.Connection.ClusterAware = true;
         handler(client, request);
     };
 

@@ -46,7 +46,7 @@ internal static class ConnectionCommands
     private static void Quit(ClientSession client, in RespRequest request)
     {
         client.Reply.Ok();
-        client.CloseRequested = true;
+        client.Connection.CloseRequested = true;
     }
 
     private static void Auth(ClientSession client, in RespRequest request)
@@ -67,7 +67,7 @@ internal static class ConnectionCommands
 
         if (CheckCredentials(client, user, password))
         {
-            client.Authenticated = true;
+            client.Connection.Authenticated = true;
             client.Reply.Ok();
         }
         else
@@ -127,7 +127,7 @@ internal static class ConnectionCommands
                     return;
                 }
 
-                client.Authenticated = true;
+                client.Connection.Authenticated = true;
                 next += 2;
             }
             else if (Args.Is(request[next], "SETNAME"u8) && more >= 1)
@@ -149,7 +149,7 @@ internal static class ConnectionCommands
             }
         }
 
-        if (client.Server.RequiresPassword && !client.Authenticated)
+        if (client.Server.RequiresPassword && !client.Connection.Authenticated)
         {
             client.Reply.Error("NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO AUTH <user> <pass> option can be used to authenticate the client and select the RESP protocol version at the same time"u8);
             return;
@@ -157,7 +157,7 @@ internal static class ConnectionCommands
 
         if (newName is not null)
         {
-            client.Name = newName.Length == 0 ? null : newName;
+            client.Connection.Name = newName.Length == 0 ? null : newName;
         }
 
         client.Reply.Protocol = protocol;
@@ -170,7 +170,7 @@ internal static class ConnectionCommands
         reply.Bulk("proto"u8);
         reply.Integer(protocol);
         reply.Bulk("id"u8);
-        reply.Integer(client.Id);
+        reply.Integer(client.Connection.Id);
         reply.Bulk("mode"u8);
         // As INFO's redis_mode: a node that gossips answers CLUSTER NODES like a cluster member.
         reply.Bulk(client.Server.Cluster is null ? "standalone"u8 : "cluster"u8);

@@ -128,7 +128,7 @@ internal static class DebugCommand
     public static bool Allowed(ClientSession client) => client.Server.Options.EnableDebugCommand switch
     {
         "yes" => true,
-        "local" => client.IsLoopback,
+        "local" => client.Connection.IsLoopback,
         _ => false,
     };
 }

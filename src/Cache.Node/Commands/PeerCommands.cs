@@ -27,7 +27,7 @@ internal static class PeerCommands
 
     private static void Peer(ClientSession client, in RespRequest request)
     {
-        client.IsPeer = true;
+        client.Connection.IsPeer = true;
         client.Reply.Ok();
     }
 

@@ -29,70 +29,71 @@ internal static class TransactionCommands
 
     private static void Multi(ClientSession client, in RespRequest request)
     {
-        if (client.InMulti)
+        if (client.Transaction.InMulti)
         {
             client.Reply.Error("ERR MULTI calls can not be nested"u8);
             return;
         }
 
-        client.MultiQueue = [];
-        client.MultiFailed = false;
+        client.Transaction.Begin();
         client.Reply.Ok();
     }
 
     private static void Exec(ClientSession client, in RespRequest request)
     {
-        if (!client.InMulti)
+        var transaction = client.Transaction;
+        if (!transaction.InMulti)
         {
             client.Reply.Error("ERR EXEC without MULTI"u8);
             return;
         }
 
-        if (client.MultiFailed)
+        if (transaction.Failed)
         {
-            EndTransaction(client);
+            transaction.End(client.Keys);
             client.Reply.Error("EXECABORT Transaction discarded because of previous errors."u8);
             return;
         }
 
         // A watched key that expired since WATCH counts as modified: looking it up expires it,
         // which touches it and so marks this client dirty.
-        foreach (var key in client.Watch.Keys)
+        foreach (var key in transaction.Watch.Keys)
         {
             client.Keys.Exists(key);
         }
 
-        if (client.Watch.Dirty)
+        if (transaction.Watch.Dirty)
         {
-            EndTransaction(client);
+            transaction.End(client.Keys);
             client.Reply.NullArray();
             return;
         }
 
-        var queue = client.MultiQueue!;
-        EndTransaction(client);
+        var queue = transaction.Queue!;
+        transaction.End(client.Keys);
         client.Reply.ArrayHeader(queue.Count);
-        foreach (var (command, queued) in queue)
+        for (var i = 0; i < queue.Count; i++)
         {
+            var (command, queued) = queue[i];
             client.Run(command, queued.AsRequest());
         }
     }
 
     private static void Discard(ClientSession client, in RespRequest request)
     {
-        if (!client.InMulti)
+        if (!client.Transaction.InMulti)
         {
             client.Reply.Error("ERR DISCARD without MULTI"u8);
             return;
         }
 
-        EndTransaction(client);
+        client.Transaction.End(client.Keys);
         client.Reply.Ok();
     }
 
     private static void Watch(ClientSession client, in RespRequest request)
     {
-        if (client.InMulti)
+        if (client.Transaction.InMulti)
         {
             client.Reply.Error("ERR WATCH inside MULTI is not allowed"u8);
             return;
@@ -104,7 +105,7 @@ internal static class TransactionCommands
             // Expire a stale key now: Redis ignores the later deletion of a key that was
             // already expired when watched, and deleting it first has the same effect.
             keys.Exists(request[i]);
-            keys.Watch(request[i], client.Watch);
+            keys.Watch(request[i], client.Transaction.Watch);
         }
 
         client.Reply.Ok();
@@ -112,15 +113,7 @@ internal static class TransactionCommands
 
     private static void Unwatch(ClientSession client, in RespRequest request)
     {
-        client.Keys.Unwatch(client.Watch);
+        client.Keys.Unwatch(client.Transaction.Watch);
         client.Reply.Ok();
-    }
-
-    /// <summary>Leaves MULTI state and drops every WATCH, as EXEC and DISCARD always do.</summary>
-    private static void EndTransaction(ClientSession client)
-    {
-        client.MultiQueue = null;
-        client.MultiFailed = false;
-        client.Keys.Unwatch(client.Watch);
     }
 }

@@ -153,6 +153,7 @@ internal sealed class NodeHost : IAsyncDisposable
         var handOff = new SlotHandOff(cluster, server.Peers, server.Keys, stats, options.TombstoneHorizon, !string.IsNullOrWhiteSpace(options.Join), time,
             host.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Cache.Node.HandOff"));
         server.HandOff = handOff;
+        server.Router = new Cluster.Routing.ClusterCommandRouter(new Cluster.Routing.MembershipTopology(cluster, server.Peers, handOff, TimeSpan.FromMilliseconds(options.ReplicationTimeout)), options.ReadQuorum);
         server.AntiEntropy = new AntiEntropy(cluster, server.Peers, server.Keys, handOff, server.AntiEntropyStats,
             TimeSpan.FromMilliseconds(options.AntiEntropyInterval), time,
             host.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Cache.Node.AntiEntropy"));

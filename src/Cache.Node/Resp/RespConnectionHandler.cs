@@ -40,7 +40,7 @@ internal sealed partial class RespConnectionHandler(CacheServer server, ILogger<
             remote?.ToString() ?? "unknown",
             connection.LocalEndPoint?.ToString() ?? "unknown",
             remote is not IPEndPoint ip || IPAddress.IsLoopback(ip.Address));
-        server.Clients[session.Id] = session;
+        server.Clients[session.Connection.Id] = session;
         server.Stats.ConnectionReceived();
 
         var closing = connection.Features.Get<IConnectionLifetimeNotificationFeature>()?.ConnectionClosedRequested ?? default;
@@ -66,14 +66,14 @@ internal sealed partial class RespConnectionHandler(CacheServer server, ILogger<
         }
         catch (IOException ex)
         {
-            LogConnectionError(logger, session.Id, ex.Message);
+            LogConnectionError(logger, session.Connection.Id, ex.Message);
         }
         finally
         {
-            server.Clients.TryRemove(session.Id, out _);
+            server.Clients.TryRemove(session.Connection.Id, out _);
             using (server.Keys.Enter())
             {
-                server.Keys.Unwatch(session.Watch);
+                server.Keys.Unwatch(session.Transaction.Watch);
             }
 
             await input.CompleteAsync().ConfigureAwait(false);
@@ -102,7 +102,7 @@ internal sealed partial class RespConnectionHandler(CacheServer server, ILogger<
             if (buffer.Length > server.Limits.QueryBufferLimit)
             {
                 // As Redis: no reply, the client is closed and everyone else keeps being served.
-                LogQueryBufferLimit(logger, session.Id, session.RemoteAddress, buffer.Length);
+                LogQueryBufferLimit(logger, session.Connection.Id, session.Connection.RemoteAddress, buffer.Length);
                 return true;
             }
 
@@ -116,7 +116,7 @@ internal sealed partial class RespConnectionHandler(CacheServer server, ILogger<
                 input.AdvanceTo(buffer.Start, buffer.End);
             }
 
-            if (session.HasDeferred)
+            if (session.Replies.HasDeferred)
             {
                 // Replies waiting for other nodes (forwarded commands, replicated writes), in order.
                 await session.DrainAsync().ConfigureAwait(false);
@@ -155,7 +155,7 @@ internal sealed partial class RespConnectionHandler(CacheServer server, ILogger<
                     held = false;
                 }
 
-                session.Parser.Unauthenticated = server.RequiresPassword && !session.Authenticated;
+                session.Parser.Unauthenticated = server.RequiresPassword && !session.Connection.Authenticated;
                 var status = session.Parser.TryParse(buffer, out var request, out var length);
                 if (status == ParseStatus.Incomplete)
                 {
@@ -165,7 +165,7 @@ internal sealed partial class RespConnectionHandler(CacheServer server, ILogger<
                 if (status == ParseStatus.ProtocolError)
                 {
                     server.Stats.ProtocolError();
-                    LogProtocolError(logger, session.Id, session.RemoteAddress, session.Parser.Error);
+                    LogProtocolError(logger, session.Connection.Id, session.Connection.RemoteAddress, session.Parser.Error);
                     session.Reply.Error("ERR " + session.Parser.Error);
                     outcome = BatchOutcome.Close;
                     break;
@@ -184,15 +184,15 @@ internal sealed partial class RespConnectionHandler(CacheServer server, ILogger<
                 catch (Exception ex) when (ex is not OutOfMemoryException)
                 {
                     // A bug must not take the node down; the reply stream may be out of step, so close.
-                    LogCommandFailed(logger, ex, session.Id);
+                    LogCommandFailed(logger, ex, session.Connection.Id);
                     session.Reply.Error("ERR internal error, the connection will be closed; see the node's log");
-                    session.CloseRequested = true;
+                    session.Connection.CloseRequested = true;
                 }
 
                 buffer = buffer.Slice(length);
                 consumed += length;
                 executed++;
-                if (session.CloseRequested)
+                if (session.Connection.CloseRequested)
                 {
                     outcome = BatchOutcome.Close;
                     break;
@@ -206,7 +206,7 @@ internal sealed partial class RespConnectionHandler(CacheServer server, ILogger<
                     break;
                 }
 
-                if (executed >= MaxCommandsPerBatch || session.Reply.BytesWritten >= MaxReplyBytesPerBatch || session.DeferredCount >= MaxDeferredPerBatch)
+                if (executed >= MaxCommandsPerBatch || session.Reply.BytesWritten >= MaxReplyBytesPerBatch || session.Replies.DeferredCount >= MaxDeferredPerBatch)
                 {
                     outcome = BatchOutcome.MoreBuffered;
                     break;
@@ -221,7 +221,7 @@ internal sealed partial class RespConnectionHandler(CacheServer server, ILogger<
             }
         }
 
-        session.LastInteractionMs = server.Keys.NowMs;
+        session.Connection.LastInteractionMs = server.Keys.NowMs;
         session.Parser.TrimBuffers();
         server.Stats.CommandsExecuted(executed);
         server.Stats.Traffic(consumed, session.Reply.BytesWritten);

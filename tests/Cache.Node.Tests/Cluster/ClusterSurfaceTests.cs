@@ -174,10 +174,10 @@ public sealed class ClusterSurfaceTests(ThreeNodeCluster cluster) : IClassFixtur
         foreach (var command in new[] { new[] { "CLUSTER", "NODES" }, ["CLUSTER", "SLOTS"], ["CLUSTER", "SHARDS"], ["CLUSTER", "RING"], ["CLUSTER", "MYID"] })
         {
             var (client, _) = Session(server);
-            Assert.False(client.ClusterAware);
+            Assert.False(client.Connection.ClusterAware);
             Run(client, command);
-            Assert.True(client.ClusterAware, string.Join(' ', command));
-            Assert.False(client.ReadFromReplica);
+            Assert.True(client.Connection.ClusterAware, string.Join(' ', command));
+            Assert.False(client.Connection.ReadFromReplica);
         }
 
         // What a person asks from plain redis-cli keeps its commands forwarded.
@@ -185,21 +185,21 @@ public sealed class ClusterSurfaceTests(ThreeNodeCluster cluster) : IClassFixtur
         {
             var (client, _) = Session(server);
             Run(client, command);
-            Assert.False(client.ClusterAware, string.Join(' ', command));
+            Assert.False(client.Connection.ClusterAware, string.Join(' ', command));
         }
 
         var (session, output) = Session(server);
         Run(session, "READONLY");
-        Assert.True(session.ClusterAware);
-        Assert.True(session.ReadFromReplica);
+        Assert.True(session.Connection.ClusterAware);
+        Assert.True(session.Connection.ReadFromReplica);
         Run(session, "READWRITE");
-        Assert.True(session.ClusterAware);
-        Assert.False(session.ReadFromReplica);
+        Assert.True(session.Connection.ClusterAware);
+        Assert.False(session.Connection.ReadFromReplica);
         Assert.Equal("+OK\r\n+OK\r\n", System.Text.Encoding.ASCII.GetString(output.WrittenSpan));
 
         var (plain, _) = Session(server);
         Run(plain, "PING");
-        Assert.False(plain.ClusterAware);
+        Assert.False(plain.Connection.ClusterAware);
     }
 
     [Fact]
@@ -211,7 +211,7 @@ public sealed class ClusterSurfaceTests(ThreeNodeCluster cluster) : IClassFixtur
             var (client, output) = Session(server);
             Run(client, command);
             Assert.Equal("-ERR This instance has cluster support disabled\r\n", System.Text.Encoding.ASCII.GetString(output.WrittenSpan));
-            Assert.False(client.ReadFromReplica);
+            Assert.False(client.Connection.ReadFromReplica);
         }
     }
 

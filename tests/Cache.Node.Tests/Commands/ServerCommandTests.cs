@@ -145,7 +145,7 @@ public sealed class ServerCommandTests
         // MULTI lives in another command family; put the session in a transaction directly.
         using (node.Server.Keys.Enter())
         {
-            node.Server.Clients[id].MultiQueue = [];
+            node.Server.Clients[id].Transaction.Begin();
         }
 
         var line = Body(await other.CallAsync("CLIENT", "LIST", "ID", id.ToString()));

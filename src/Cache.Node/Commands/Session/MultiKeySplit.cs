@@ -1,49 +1,29 @@
 using System.Buffers;
 using System.Buffers.Text;
-using Cache.Gossip.Ring;
-using Cache.Node.Cluster;
 using Cache.Node.Resp;
 
 namespace Cache.Node.Commands;
 
 /// <summary>
-/// Multi-key commands of a plain client whose keys live in several slots: split by owner, each
-/// part run where its keys live (this node's part right here, so a later command of the same
-/// client sees it), and the replies merged into the one Redis would give. MGET keeps key order;
-/// DEL, UNLINK, EXISTS and TOUCH add up; MSET answers OK once every part did. As in Redis Cluster
-/// the parts are not one atomic step.
+/// Multi-key commands of a plain client whose keys live in several slots: each owner's part runs
+/// where its keys live (this node's part right away, so a later command of the same client sees
+/// it), and the replies merge into the one Redis would give. MGET keeps key order; DEL, UNLINK,
+/// EXISTS and TOUCH add up; MSET answers OK once every part did. As in Redis Cluster the parts
+/// are not one atomic step.
 /// </summary>
-internal sealed partial class ClientSession
+internal static class MultiKeySplit
 {
-    private static bool CanSplit(CommandDefinition command) =>
-        command.Id is CommandId.Mget or CommandId.Mset or CommandId.Del or CommandId.Unlink or CommandId.Exists or CommandId.Touch;
-
-    private void Split(ClusterMembership cluster, CommandDefinition command, in RespRequest request)
+    /// <summary>Starts every part of <paramref name="plan"/> and returns the merged reply to come.</summary>
+    public static Task<byte[]> Start(ClientSession session, CommandDefinition command, in RespRequest request, SplitPlan plan)
     {
-        var ring = cluster.Ring;
-        var self = cluster.IndexIn(ring);
-        var step = command.Id == CommandId.Mset ? 2 : 1;
-        // Owner → positions of its keys in the request, in request order.
-        var parts = new Dictionary<int, List<int>>();
-        for (var i = 1; i < request.Count; i += step)
+        var step = plan.Step;
+        var replies = new List<(List<int> Positions, Task<byte[]> Reply)>(plan.Parts.Count);
+        foreach (var part in plan.Parts)
         {
-            var owner = ring.OwnerIndices(HashSlot.ForKey(request[i]))[0];
-            if (!parts.TryGetValue(owner, out var positions))
-            {
-                positions = [];
-                parts[owner] = positions;
-            }
-
-            positions.Add(i);
-        }
-
-        var replies = new List<(List<int> Positions, Task<byte[]> Reply)>(parts.Count);
-        foreach (var (owner, positions) in parts)
-        {
-            var args = new ReadOnlyMemory<byte>[1 + (positions.Count * step)];
+            var args = new ReadOnlyMemory<byte>[1 + (part.Positions.Count * step)];
             args[0] = request[0].ToArray();
             var at = 1;
-            foreach (var position in positions)
+            foreach (var position in part.Positions)
             {
                 for (var j = 0; j < step; j++)
                 {
@@ -52,30 +32,27 @@ internal sealed partial class ClientSession
             }
 
             Task<byte[]> reply;
-            if (owner == self)
+            if (part.Endpoint is not { } endpoint)
             {
-                reply = RunPartHere(command, args);
+                // This node's part, as if the client had sent it.
+                reply = session.RunCaptured(command, QueuedRequest.From(args).AsRequest());
             }
             else
             {
-                var endpoint = cluster.RespEndpointOf(ring.Nodes[owner].Id) ?? ring.Nodes[owner].Id;
-                Server.Replication?.Stats.ForwardedOne();
-                reply = Relay(Server.Peers!.Get(endpoint, Reply.Protocol).SendRawAsync(args), endpoint);
+                var stats = session.Server.Replication?.Stats;
+                stats?.ForwardedOne();
+                reply = ForwardedReply.Relay(session.Server.Peers!.Get(endpoint, session.Reply.Protocol).SendRawAsync(args), endpoint, stats);
             }
 
-            replies.Add((positions, reply));
+            replies.Add((part.Positions, reply));
         }
 
-        Defer(MergeAsync(command.Name, (request.Count - 1) / step, step, replies));
+        return MergeAsync(command.Id, plan.KeyCount, step, replies);
     }
 
-    /// <summary>Runs this node's part as if the client had sent it, capturing its reply.</summary>
-    private Task<byte[]> RunPartHere(CommandDefinition command, ReadOnlyMemory<byte>[] args) =>
-        RunCaptured(command, QueuedRequest.From(args).AsRequest());
-
-    private static async Task<byte[]> MergeAsync(string name, int keys, int step, List<(List<int> Positions, Task<byte[]> Reply)> parts)
+    private static async Task<byte[]> MergeAsync(CommandId id, int keys, int step, List<(List<int> Positions, Task<byte[]> Reply)> parts)
     {
-        var values = name == "mget" ? new byte[keys][] : null;
+        var values = id == CommandId.Mget ? new byte[keys][] : null;
         long sum = 0;
         foreach (var (positions, task) in parts)
         {
@@ -85,9 +62,9 @@ internal sealed partial class ClientSession
                 return reply;
             }
 
-            switch (name)
+            switch (id)
             {
-                case "mget":
+                case CommandId.Mget:
                     var items = SplitArray(reply);
                     if (items is null || items.Count != positions.Count)
                     {
@@ -100,7 +77,7 @@ internal sealed partial class ClientSession
                     }
 
                     break;
-                case "mset":
+                case CommandId.Mset:
                     break;
                 default:
                     if (reply.Length < 3 || reply[0] != (byte)':' || !Utf8Parser.TryParse(reply.AsSpan(1, reply.Length - 3), out long count, out _))
@@ -113,7 +90,7 @@ internal sealed partial class ClientSession
             }
         }
 
-        if (name == "mset")
+        if (id == CommandId.Mset)
         {
             return "+OK\r\n"u8.ToArray();
         }
@@ -134,7 +111,7 @@ internal sealed partial class ClientSession
     }
 
     /// <summary>The raw items of an array of bulk strings and nulls (MGET's reply), or null if it is not one.</summary>
-    private static List<byte[]>? SplitArray(byte[] reply)
+    internal static List<byte[]>? SplitArray(byte[] reply)
     {
         var span = reply.AsSpan();
         if (span.Length < 4 || span[0] != (byte)'*')

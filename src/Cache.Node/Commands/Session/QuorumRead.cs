@@ -1,5 +1,4 @@
 using Cache.Client.Resp;
-using Cache.Gossip.Ring;
 using Cache.Node.Cluster;
 using Cache.Node.Resp;
 using Cache.Node.Storage;
@@ -12,31 +11,26 @@ namespace Cache.Node.Commands;
 /// (read repair). The read runs when its turn in the reply order comes, and the batch ends with
 /// it, so no later command of the client runs before it.
 /// </summary>
-internal sealed partial class ClientSession
+internal static class QuorumRead
 {
-    /// <summary>Set when the connection loop must stop the batch here and drain before the next command.</summary>
-    public bool EndBatch { get; set; }
-
-    private void ReadWithQuorum(ClusterMembership cluster, SlotMap ring, ReadOnlySpan<int> owners, CommandDefinition command, in RespRequest request)
+    /// <summary>Asks <paramref name="peers"/> for the key's version now; the read itself waits for its turn.</summary>
+    public static Func<Task<byte[]>> Start(ClientSession session, CommandDefinition command, in RespRequest request, IReadOnlyList<string> peers)
     {
         var key = request[command.FirstKey].ToArray();
-        var asked = new List<(string Endpoint, Task<byte[]> Reply)>();
-        var self = cluster.IndexIn(ring);
-        foreach (var owner in owners)
+        var asked = new List<(string Endpoint, Task<byte[]> Reply)>(peers.Count);
+        foreach (var endpoint in peers)
         {
-            if (owner != self && asked.Count < Server.Options.ReadQuorum - 1 && cluster.RespEndpointOf(ring.Nodes[owner].Id) is { } endpoint)
-            {
-                asked.Add((endpoint, Server.Peers!.ForReplication(endpoint).SendRawAsync(["GOSSIPCACHE"u8.ToArray(), "ENTRY"u8.ToArray(), key])));
-            }
+            asked.Add((endpoint, session.Server.Peers!.ForReplication(endpoint).SendRawAsync(["GOSSIPCACHE"u8.ToArray(), "ENTRY"u8.ToArray(), key])));
         }
 
         var queued = request.ToQueued();
-        EndBatch = true;
-        Defer(() => ReadRepairedAsync(command, queued, key, asked));
+        return () => ReadRepairedAsync(session, command, queued, key, asked);
     }
 
-    private async Task<byte[]> ReadRepairedAsync(CommandDefinition command, QueuedRequest request, byte[] key, List<(string Endpoint, Task<byte[]> Reply)> asked)
+    private static async Task<byte[]> ReadRepairedAsync(ClientSession session, CommandDefinition command, QueuedRequest request, byte[] key,
+        List<(string Endpoint, Task<byte[]> Reply)> asked)
     {
+        var server = session.Server;
         var answers = new List<(string Endpoint, ReplicatedEntry? Entry)>();
         var answered = 0;
         foreach (var (endpoint, reply) in asked)
@@ -51,7 +45,7 @@ internal sealed partial class ClientSession
                 }
 
                 answered++;
-                answers.Add((endpoint, Cluster.PeerReplyParser.ParseEntry(frame)));
+                answers.Add((endpoint, PeerReplyParser.ParseEntry(frame)));
             }
             catch (Exception ex) when (ex is RespConnectionException or TimeoutException or RespServerException)
             {
@@ -59,26 +53,27 @@ internal sealed partial class ClientSession
             }
         }
 
-        if (answered < Server.Options.ReadQuorum - 1)
+        if (answered < server.Options.ReadQuorum - 1)
         {
-            Server.Replication?.Stats.ReadQuorumMissedOnce();
+            server.Replication?.Stats.ReadQuorumMissedOnce();
             return "-TRYAGAIN not enough copies answered the quorum read; retry, or lower --read-quorum\r\n"u8.ToArray();
         }
 
+        var keys = server.Keys;
         Task<byte[]> read;
         ReplicatedEntry? mine;
-        using (Keys.Enter())
+        using (keys.Enter())
         {
             foreach (var (_, entry) in answers)
             {
-                if (entry is { } newer && Keys.Apply(key, newer))
+                if (entry is { } newer && keys.Apply(key, newer))
                 {
-                    Server.Replication?.Stats.ReadRepairedOnce();
+                    server.Replication?.Stats.ReadRepairedOnce();
                 }
             }
 
-            mine = Keys.Export(key);
-            read = RunCaptured(command, request.AsRequest());
+            mine = keys.Export(key);
+            read = session.RunCaptured(command, request.AsRequest());
         }
 
         // Owners that were behind get this node's (now newest) state.
@@ -90,8 +85,8 @@ internal sealed partial class ClientSession
                 {
                     List<ReadOnlyMemory<byte>> args = ["GOSSIPCACHE"u8.ToArray(), "APPLY"u8.ToArray()];
                     ReplicationCodec.Append(args, key, current);
-                    _ = Server.Peers!.ForReplication(endpoint).SendAsync([.. args]).ContinueWith(static _ => { }, TaskScheduler.Default);
-                    Server.Replication?.Stats.ReadRepairedOnce();
+                    _ = server.Peers!.ForReplication(endpoint).SendAsync([.. args]).ContinueWith(static _ => { }, TaskScheduler.Default);
+                    server.Replication?.Stats.ReadRepairedOnce();
                 }
             }
         }

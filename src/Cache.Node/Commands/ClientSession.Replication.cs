@@ -1,0 +1,104 @@
+using System.Buffers;
+using Cache.Node.Cluster;
+using Cache.Node.Resp;
+
+namespace Cache.Node.Commands;
+
+/// <summary>
+/// Writes on a primary wait for their replicas: the keys a top-level write touched are exported
+/// into this batch's <see cref="ReplicationBatch"/>, sent when the batch drains, and the reply is
+/// held in the <see cref="Replies"/> until the write quorum acknowledged it.
+/// </summary>
+internal sealed partial class ClientSession
+{
+    private const long MaxReplicationBatchBytes = 4 * 1024 * 1024;
+    private ArrayBufferWriter<byte>? _scratch;
+    private ReplicationBatch? _replication;
+
+    /// <summary>Sends this batch's writes to the replicas, then writes the waiting replies in order to the connection's output.</summary>
+    public ValueTask DrainAsync()
+    {
+        SendReplication();
+        return Replies.DrainAsync();
+    }
+
+    /// <summary>Runs a command with its reply captured instead of written: the reply now, or once its replicas acknowledged.</summary>
+    internal Task<byte[]> RunCaptured(CommandDefinition command, in RespRequest request)
+    {
+        var output = new ArrayBufferWriter<byte>();
+        Task<byte[]>? waiting;
+        using (Replies.Redirect(output))
+        {
+            waiting = RunAndReplicate(command, request);
+        }
+
+        return waiting ?? Task.FromResult(output.WrittenSpan.ToArray());
+    }
+
+    /// <summary>Runs a command at drain time (its turn in the reply order), replicating a write as usual.</summary>
+    private async Task<byte[]> RunHereNowAsync(CommandDefinition command, QueuedRequest request)
+    {
+        Task<byte[]> reply;
+        using (Keys.Enter())
+        {
+            reply = RunCaptured(command, request.AsRequest());
+        }
+
+        SendReplication();
+        return await reply.ConfigureAwait(false);
+    }
+
+    /// <summary>Runs a top-level command; a write that changed keys on a primary waits for its replicas.</summary>
+    private void RunReplicated(CommandDefinition command, in RespRequest request)
+    {
+        if (RunAndReplicate(command, request) is { } waiting)
+        {
+            Replies.Defer(waiting);
+        }
+    }
+
+    /// <summary>Runs a command; when it must wait for replicas, returns its reply to come instead of writing it.</summary>
+    private Task<byte[]>? RunAndReplicate(CommandDefinition command, in RespRequest request)
+    {
+        if (Server.Replication is not { Active: true } replication
+            || !(command.HasFlag(CommandFlags.Write) || command.Id == CommandId.Exec))
+        {
+            Run(command, request);
+            return null;
+        }
+
+        _scratch ??= new ArrayBufferWriter<byte>();
+        _scratch.Clear();
+        Keys.BeginCapture();
+        using (Replies.Redirect(_scratch))
+        {
+            Run(command, request);
+        }
+
+        var touched = Keys.EndCapture();
+        var reply = _scratch.WrittenSpan;
+        if (touched.Count == 0 || !replication.Collect(ref _replication, Keys, touched))
+        {
+            Reply.WriteRaw(reply);
+            return null;
+        }
+
+        var waiting = Replicator.ReplyAfterAsync(_replication!.Done, reply.ToArray());
+        if (_replication.Bytes >= MaxReplicationBatchBytes)
+        {
+            SendReplication();
+        }
+
+        return waiting;
+    }
+
+    /// <summary>Sends the writes collected in this batch to the other owners (the replies wait on it).</summary>
+    private void SendReplication()
+    {
+        if (_replication is { } batch)
+        {
+            _replication = null;
+            Server.Replication!.Send(batch);
+        }
+    }
+}

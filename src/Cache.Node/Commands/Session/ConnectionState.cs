@@ -1,0 +1,44 @@
+namespace Cache.Node.Commands;
+
+/// <summary>
+/// Who is on the other end of one connection and what it asked for: addresses, auth, names,
+/// and the flags that decide how its commands are routed. The protocol (RESP2/3) lives with
+/// the <see cref="Resp.ReplyWriter"/>, which needs it on every reply.
+/// </summary>
+internal sealed class ConnectionState(long id, string remoteAddress, string localAddress, bool isLoopback, bool authenticated, long createdAtMs)
+{
+    public long Id { get; } = id;
+
+    public string RemoteAddress { get; } = remoteAddress;
+
+    public string LocalAddress { get; } = localAddress;
+
+    public bool IsLoopback { get; } = isLoopback;
+
+    public string? Name { get; set; }
+
+    public string? LibraryName { get; set; }
+
+    public string? LibraryVersion { get; set; }
+
+    public bool Authenticated { get; set; } = authenticated;
+
+    /// <summary>Set by QUIT (and protocol errors): close once the reply is flushed.</summary>
+    public bool CloseRequested { get; set; }
+
+    public long CreatedAtMs { get; } = createdAtMs;
+
+    public long LastInteractionMs { get; set; } = createdAtMs;
+
+    /// <summary>
+    /// The client showed it routes by slot itself (it sent a CLUSTER command or READONLY): it gets
+    /// MOVED and CROSSSLOT as from Redis Cluster. Other clients have their commands forwarded.
+    /// </summary>
+    public bool ClusterAware { get; set; }
+
+    /// <summary>READONLY: reads of slots this node holds a copy of are served here, never forwarded.</summary>
+    public bool ReadFromReplica { get; set; }
+
+    /// <summary>A peer node's connection (forwarding, replication): always served locally.</summary>
+    public bool IsPeer { get; set; }
+}
