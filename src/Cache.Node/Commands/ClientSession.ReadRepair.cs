@@ -24,7 +24,7 @@ internal sealed partial class ClientSession
         var self = cluster.IndexIn(ring);
         foreach (var owner in owners)
         {
-            if (owner != self && asked.Count < Server.Options.ReadQuorum - 1 && cluster.RespEndpointOf(ring.Nodes[owner].Id) is { } endpoint)
+            if (owner != self && asked.Count < Server.Settings.ReadQuorum - 1 && cluster.RespEndpointOf(ring.Nodes[owner].Id) is { } endpoint)
             {
                 asked.Add((endpoint, Server.Peers!.ForReplication(endpoint).SendRawAsync(["GOSSIPCACHE"u8.ToArray(), "ENTRY"u8.ToArray(), key])));
             }
@@ -59,7 +59,7 @@ internal sealed partial class ClientSession
             }
         }
 
-        if (answered < Server.Options.ReadQuorum - 1)
+        if (answered < Server.Settings.ReadQuorum - 1)
         {
             Server.Replication?.Stats.ReadQuorumMissedOnce();
             return "-TRYAGAIN not enough copies answered the quorum read; retry, or lower --read-quorum\r\n"u8.ToArray();

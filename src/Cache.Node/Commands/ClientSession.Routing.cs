@@ -199,7 +199,7 @@ internal sealed partial class ClientSession
 
         var owners = ring.OwnerIndices(slot);
         var self = cluster.IndexIn(ring);
-        if (owners[0] == self && Server.Options.ReadQuorum > 1 && owners.Length > 1 && !InMulti
+        if (owners[0] == self && Server.Settings.ReadQuorum > 1 && owners.Length > 1 && !InMulti
             && command.HasFlag(CommandFlags.ReadOnly) && command.FirstKey == command.LastKey)
         {
             ReadWithQuorum(cluster, ring, owners, command, request);
@@ -258,7 +258,7 @@ internal sealed partial class ClientSession
 
     private async Task<byte[]> RunWhenHandedOffAsync(Task ready, CommandDefinition command, QueuedRequest request)
     {
-        await ready.WaitAsync(TimeSpan.FromMilliseconds(Server.Options.ReplicationTimeout), Server.Time)
+        await ready.WaitAsync(Server.Settings.ReplicationTimeout, Server.Time)
             .ContinueWith(static _ => { }, TaskScheduler.Default).ConfigureAwait(false);
         return await RunHereNowAsync(command, request).ConfigureAwait(false);
     }
@@ -266,7 +266,7 @@ internal sealed partial class ClientSession
     private bool PrimaryLooksDown(ClusterMembership cluster, string primary) =>
         cluster.IsSuspect(primary)
         || (cluster.RespEndpointOf(primary) is { } endpoint
-            && Server.Peers!.LooksDown(endpoint, TimeSpan.FromMilliseconds(Server.Options.ReplicationTimeout)));
+            && Server.Peers!.LooksDown(endpoint, Server.Settings.ReplicationTimeout));
 
     /// <summary>
     /// Sends a command to its slot's primary. When this node holds a copy of the slot

@@ -1,4 +1,5 @@
 using Cache.Node.Commands;
+using Cache.Node.Configuration;
 using Cache.Node.Hosting;
 using Microsoft.Extensions.Logging;
 
