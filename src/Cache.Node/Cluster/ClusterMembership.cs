@@ -3,6 +3,7 @@ using System.Text;
 using Cache.Gossip;
 using Cache.Gossip.Ring;
 using Cache.Gossip.Transport;
+using Cache.Gossip.Wire;
 using Cache.Node.Background;
 using Cache.Node.Configuration;
 using Microsoft.Extensions.Logging;
