@@ -155,7 +155,7 @@ internal sealed class Replicator(ClusterMembership cluster, PeerLinks peers, Fun
         // Let the stragglers finish unobserved: their failures were counted above or do not matter.
         foreach (var (_, straggler) in pending)
         {
-            _ = CountFailureAsync(straggler);
+            failures.Observe(BackgroundWork.Replication, CountFailureAsync(straggler));
         }
 
         if (needs.Values.All(n => n <= 0))

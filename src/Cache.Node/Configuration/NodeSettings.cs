@@ -63,6 +63,9 @@ internal sealed class NodeSettings
 
     public DebugCommandAccess EnableDebugCommand { get; }
 
+    /// <summary>The redis.conf spelling of <see cref="EnableDebugCommand"/> (CONFIG GET shows it).</summary>
+    public string EnableDebugCommandName => EnableDebugCommand.ToString().ToLower(CultureInfo.InvariantCulture);
+
     /// <summary>Largest bulk string accepted, in bytes (CONFIG SET changes it).</summary>
     public long ProtoMaxBulkLen { get; set; }
 
@@ -142,9 +145,6 @@ internal sealed class NodeSettings
 
     /// <summary>The write quorum for a slot with <paramref name="copies"/> owners.</summary>
     public int QuorumFor(int copies) => WriteQuorum > 0 ? Math.Min(WriteQuorum, copies) : (copies / 2) + 1;
-
-    /// <summary>The redis.conf spelling of <see cref="EnableDebugCommand"/>.</summary>
-    public string EnableDebugCommandName => EnableDebugCommand.ToString().ToLower(CultureInfo.InvariantCulture);
 
     private static long SizeOf(string text) => MemorySize.TryParse(text, out var bytes) ? bytes : throw new ArgumentException($"'{text}' is not a size", nameof(text));
 }
