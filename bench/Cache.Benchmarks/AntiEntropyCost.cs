@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text;
 using Cache.Gossip.Ring;
+using Cache.Node.Configuration;
 using Cache.Node.Hosting;
 using Cache.Node.Storage;
 using Microsoft.Extensions.Logging;

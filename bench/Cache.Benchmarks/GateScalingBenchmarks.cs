@@ -2,7 +2,7 @@ using System.Buffers;
 using System.Text;
 using BenchmarkDotNet.Attributes;
 using Cache.Node.Commands;
-using Cache.Node.Hosting;
+using Cache.Node.Configuration;
 using Cache.Node.Resp;
 
 namespace Cache.Benchmarks;
@@ -27,7 +27,7 @@ public class GateScalingBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        _server = new CacheServer(new NodeOptions(), TimeProvider.System);
+        _server = new CacheServer(NodeSettings.From(new NodeOptions()), TimeProvider.System);
         var sb = new StringBuilder();
         for (var i = 0; i < BatchSize; i++)
         {

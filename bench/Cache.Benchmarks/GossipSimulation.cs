@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using Cache.Gossip;
 using Cache.Gossip.Simulation;
+using Cache.Gossip.Wire;
 
 namespace Cache.Benchmarks;
 

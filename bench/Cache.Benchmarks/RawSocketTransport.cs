@@ -2,7 +2,7 @@ using System.Buffers;
 using System.Net;
 using System.Net.Sockets;
 using Cache.Node.Commands;
-using Cache.Node.Hosting;
+using Cache.Node.Configuration;
 using Cache.Node.Resp;
 
 namespace Cache.Benchmarks;
@@ -17,7 +17,7 @@ internal static class RawSocketTransport
 {
     public static async Task RunAsync(int port)
     {
-        var server = new CacheServer(new NodeOptions(), TimeProvider.System);
+        var server = new CacheServer(NodeSettings.From(new NodeOptions()), TimeProvider.System);
         using var listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
         listener.Bind(new IPEndPoint(IPAddress.Loopback, port));
         listener.Listen(512);

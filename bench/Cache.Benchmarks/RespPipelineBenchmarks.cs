@@ -2,7 +2,7 @@ using System.Buffers;
 using System.Text;
 using BenchmarkDotNet.Attributes;
 using Cache.Node.Commands;
-using Cache.Node.Hosting;
+using Cache.Node.Configuration;
 using Cache.Node.Resp;
 
 namespace Cache.Benchmarks;
@@ -26,7 +26,7 @@ public class RespPipelineBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        _server = new CacheServer(new NodeOptions(), TimeProvider.System);
+        _server = new CacheServer(NodeSettings.From(new NodeOptions()), TimeProvider.System);
         _session = new ClientSession(_server, _output, "bench", "bench", isLoopback: true);
         _ping = Batch(_ => "*1\r\n$4\r\nPING\r\n");
         _get = Batch(i => $"*2\r\n$3\r\nGET\r\n$8\r\nkey:{i:D4}\r\n");

@@ -1,3 +1,5 @@
+using Cache.Gossip.Wire;
+
 namespace Cache.Gossip;
 
 /// <summary>Fields for the node's INFO gossip section, in a stable order.</summary>

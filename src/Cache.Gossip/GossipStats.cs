@@ -1,3 +1,5 @@
+using Cache.Gossip.Wire;
+
 namespace Cache.Gossip;
 
 /// <summary>Counters of one node, for INFO gossip. Updated with interlocked operations; read any time.</summary>

@@ -1,5 +1,6 @@
 using System.Collections;
 using System.Collections.Immutable;
+using Cache.Gossip.Wire;
 
 namespace Cache.Gossip;
 

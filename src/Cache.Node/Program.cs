@@ -1,3 +1,4 @@
+using Cache.Node.Configuration;
 using Cache.Node.Hosting;
 using Microsoft.Extensions.Configuration;
 
@@ -54,9 +55,9 @@ catch (IOException ex)
 
 await using (node)
 {
-    Console.WriteLine($"GossipCache node '{options.Name}' ready to accept connections on {options.Bind}:{node.Port} (redis-cli -p {node.Port}); gossip on {node.Server.Cluster?.Gossip.Address}");
+    Console.WriteLine($"GossipCache node '{node.Name}' ready to accept connections on {options.Bind}:{node.Port} (redis-cli -p {node.Port}); gossip on {node.Server.Cluster?.Gossip.Address}");
     await node.WaitForShutdownAsync();
-    Console.WriteLine($"GossipCache node '{options.Name}' shutting down");
+    Console.WriteLine($"GossipCache node '{node.Name}' shutting down");
 }
 
 return 0;

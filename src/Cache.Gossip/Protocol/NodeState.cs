@@ -1,3 +1,5 @@
+using Cache.Gossip.Wire;
+
 namespace Cache.Gossip.Protocol;
 
 /// <summary>The node's mutable record of one member; touched only under the node's gate.</summary>

@@ -1,5 +1,6 @@
 using Cache.Client.Resp;
 using Cache.Gossip.Ring;
+using Cache.Node.Background;
 using Cache.Node.Storage;
 using Microsoft.Extensions.Logging;
 
@@ -26,13 +27,16 @@ internal sealed partial class AntiEntropy : IAsyncDisposable
     private readonly TimeSpan _interval;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
+    private readonly BackgroundFailures _failures;
     private readonly CancellationTokenSource _stopping = new();
     private TaskCompletionSource _nudge = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private readonly Task _loop;
+    private Task _loop = Task.CompletedTask;
+    private int _disposed;
     private string? _unfinished;   // the peer whose differing slots the last round did not finish
 
+    /// <summary>Builds the rounds; they run once <see cref="Start"/> is called (by the anti-entropy hosted service).</summary>
     public AntiEntropy(ClusterMembership cluster, PeerLinks peers, KeySpace keys, SlotHandOff handOff, AntiEntropyStats stats,
-        TimeSpan interval, TimeProvider time, ILogger logger)
+        TimeSpan interval, TimeProvider time, ILogger logger, BackgroundFailures failures)
     {
         _handOff = handOff;
         _cluster = cluster;
@@ -42,15 +46,19 @@ internal sealed partial class AntiEntropy : IAsyncDisposable
         _interval = interval;
         _time = time;
         _logger = logger;
-        if (interval > TimeSpan.Zero)
+        _failures = failures;
+    }
+
+    /// <summary>Starts the rounds (none when the interval is zero); once.</summary>
+    public void Start()
+    {
+        if (_interval <= TimeSpan.Zero || !_loop.IsCompleted || Volatile.Read(ref _disposed) != 0)
         {
-            cluster.RingChanged += OnRingChanged;
-            _loop = Task.Run(LoopAsync);
+            return;
         }
-        else
-        {
-            _loop = Task.CompletedTask;
-        }
+
+        _cluster.RingChanged += OnRingChanged;
+        _loop = Task.Run(LoopAsync);
     }
 
     // A ring change is when replicas most likely differ (a node came back, a partition healed).
@@ -109,6 +117,12 @@ internal sealed partial class AntiEntropy : IAsyncDisposable
             {
                 _unfinished = null;
                 LogRoundFailed(_logger, ex.Message);
+            }
+            catch (Exception ex)
+            {
+                // Not a peer's failure: say so once, and go on with the next round rather than stop repairing.
+                _unfinished = null;
+                _failures.Report(BackgroundWork.AntiEntropy, ex);
             }
         }
     }
@@ -186,6 +200,11 @@ internal sealed partial class AntiEntropy : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
         _cluster.RingChanged -= OnRingChanged;
         await _stopping.CancelAsync().ConfigureAwait(false);
         try

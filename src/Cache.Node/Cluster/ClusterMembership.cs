@@ -3,7 +3,9 @@ using System.Text;
 using Cache.Gossip;
 using Cache.Gossip.Ring;
 using Cache.Gossip.Transport;
-using Cache.Node.Hosting;
+using Cache.Gossip.Wire;
+using Cache.Node.Background;
+using Cache.Node.Configuration;
 using Microsoft.Extensions.Logging;
 
 namespace Cache.Node.Cluster;
@@ -21,12 +23,14 @@ internal sealed class ClusterMembership : IAsyncDisposable
     private int _pendingRebuilds;
     private readonly Lock _rebuildLock = new();
     private readonly int _replicas;
+    private readonly BackgroundFailures _failures;
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, (ReadOnlyMemory<byte> Metadata, string? Endpoint)> _endpoints = new(StringComparer.Ordinal);
 
-    private ClusterMembership(GossipNode gossip, string nodeName, int replicas)
+    private ClusterMembership(GossipNode gossip, string nodeName, int replicas, BackgroundFailures failures)
     {
         Gossip = gossip;
         _replicas = replicas;
+        _failures = failures;
         NodeId = IdOf(nodeName);
         // Subscribe before the first build: gossip is already running and may change meanwhile.
         gossip.MembershipChanged += (_, _) => ScheduleRebuild();
@@ -58,40 +62,43 @@ internal sealed class ClusterMembership : IAsyncDisposable
     /// <summary>This node's 40-hex-digit id, as Redis Cluster shows node ids.</summary>
     public string NodeId { get; }
 
-    public static async Task<ClusterMembership> StartAsync(NodeOptions options, string nodeName, string respEndpoint, TimeProvider time,
-        ILoggerFactory loggers, CancellationToken cancellationToken)
+    /// <summary>
+    /// Starts gossip on <see cref="NodeSettings.GossipPort"/>, advertising <paramref name="respEndpoint"/>,
+    /// and joins the seeds in the background. Failures of later ring rebuilds go to <paramref name="failures"/>.
+    /// </summary>
+    public static async Task<ClusterMembership> StartAsync(NodeSettings settings, string nodeName, string respEndpoint, TimeProvider time,
+        ILoggerFactory loggers, BackgroundFailures failures, CancellationToken cancellationToken)
     {
-        var gossipOptions = options.GossipProfile switch
+        var gossipOptions = settings.GossipProfile switch
         {
-            "wan" => GossipOptions.Wan(),
-            "local" => GossipOptions.Local(),
+            GossipProfile.Wan => GossipOptions.Wan(),
+            GossipProfile.Local => GossipOptions.Local(),
             _ => GossipOptions.Lan(),
         };
-        NodeOptionsValidator.TryParseBind(options.Bind, out var addresses, out _);
         gossipOptions.NodeName = nodeName;
-        gossipOptions.BindAddress = addresses[0].ToString();
-        gossipOptions.Port = options.EffectiveGossipPort;
-        gossipOptions.ClusterLabel = options.ClusterLabel ?? "";
-        gossipOptions.Metadata = new NodeMetadata(respEndpoint, options.Zone, options.Weight).Encode();
+        gossipOptions.BindAddress = settings.BindAddresses[0].ToString();
+        gossipOptions.Port = settings.GossipPort;
+        gossipOptions.ClusterLabel = settings.ClusterLabel;
+        gossipOptions.Metadata = new NodeMetadata(respEndpoint, settings.Zone, settings.Weight).Encode();
         // A node keeps trying its seeds (with back-off up to JoinMaxBackoff) until one answers.
         gossipOptions.JoinMaxAttempts = 0;
-        if (!string.IsNullOrEmpty(options.GossipKey))
+        if (settings.GossipKey is { } key)
         {
-            gossipOptions.SecretKey = Convert.FromBase64String(options.GossipKey);
+            gossipOptions.SecretKey = key;
         }
 
-        foreach (var seed in NodeOptionsValidator.SplitSeeds(options.Join))
+        foreach (var seed in settings.Seeds)
         {
             gossipOptions.Seeds.Add(seed);
         }
 
         gossipOptions.Validate();
         var logger = loggers.CreateLogger("Cache.Gossip");
-        var announce = NodeHost.AnnouncedAddress(options, addresses[0]).ToString();
+        var announce = settings.AnnouncedAddress.ToString();
         var transport = new SocketTransport(gossipOptions.BindAddress, gossipOptions.Port, announce, logger);
         var gossip = new GossipNode(gossipOptions, transport, time, logger);
         await gossip.StartAsync(cancellationToken).ConfigureAwait(false);
-        return new ClusterMembership(gossip, nodeName, options.Replicas);
+        return new ClusterMembership(gossip, nodeName, settings.Replicas, failures);
     }
 
     /// <summary>True when gossip suspects <paramref name="memberName"/> (it stopped answering probes, not yet declared dead).</summary>
@@ -135,17 +142,27 @@ internal sealed class ClusterMembership : IAsyncDisposable
         // Coalesce bursts of membership events into as few rebuilds as possible.
         if (Interlocked.Increment(ref _pendingRebuilds) == 1)
         {
-            _ = Task.Run(() =>
-            {
-                int seen;
-                do
-                {
-                    seen = Volatile.Read(ref _pendingRebuilds);
-                    RebuildRing();
-                }
-                while (Interlocked.Add(ref _pendingRebuilds, -seen) != 0);
-            });
+            _ = Task.Run(RebuildPending);
         }
+    }
+
+    private void RebuildPending()
+    {
+        int seen;
+        do
+        {
+            seen = Volatile.Read(ref _pendingRebuilds);
+            try
+            {
+                RebuildRing();
+            }
+            catch (Exception ex)
+            {
+                // The counter must still come down, or no membership change would rebuild the ring again.
+                _failures.Report(BackgroundWork.RingRebuild, ex);
+            }
+        }
+        while (Interlocked.Add(ref _pendingRebuilds, -seen) != 0);
     }
 
     private void RebuildRing()
@@ -168,7 +185,23 @@ internal sealed class ClusterMembership : IAsyncDisposable
         var previous = _ring;
         _ringMembers = up;
         Volatile.Write(ref _ring, map);
-        RingChanged?.Invoke(previous, map);
+        if (RingChanged is not { } handlers)
+        {
+            return;
+        }
+
+        // One handler that throws must not keep the ring change from the others (hand-off, anti-entropy).
+        foreach (var handler in handlers.GetInvocationList().Cast<Action<SlotMap, SlotMap>>())
+        {
+            try
+            {
+                handler(previous, map);
+            }
+            catch (Exception ex)
+            {
+                _failures.Report(BackgroundWork.RingRebuild, ex);
+            }
+        }
     }
 
     private RingNode RingNodeOf(string name) =>

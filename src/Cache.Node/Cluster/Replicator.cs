@@ -1,6 +1,7 @@
 using System.Text;
 using Cache.Client.Resp;
 using Cache.Gossip.Ring;
+using Cache.Node.Background;
 using Cache.Node.Storage;
 
 namespace Cache.Node.Cluster;
@@ -12,7 +13,7 @@ namespace Cache.Node.Cluster;
 /// pipeline costs a round trip per batch, not per write. Collecting runs under the key space
 /// gate; sending and waiting happen off it.
 /// </summary>
-internal sealed class Replicator(ClusterMembership cluster, PeerLinks peers, Func<int, int> quorumFor, ReplicationStats stats)
+internal sealed class Replicator(ClusterMembership cluster, PeerLinks peers, Func<int, int> quorumFor, ReplicationStats stats, BackgroundFailures failures)
 {
     public ReplicationStats Stats => stats;
 
@@ -100,6 +101,8 @@ internal sealed class Replicator(ClusterMembership cluster, PeerLinks peers, Fun
         }
         catch (Exception ex)
         {
+            // Peers' failures are counted in AwaitQuorumAsync; anything reaching here is a fault of ours.
+            failures.Report(BackgroundWork.Replication, ex);
             batch.Fail(ex);
         }
     }
@@ -152,7 +155,7 @@ internal sealed class Replicator(ClusterMembership cluster, PeerLinks peers, Fun
         // Let the stragglers finish unobserved: their failures were counted above or do not matter.
         foreach (var (_, straggler) in pending)
         {
-            _ = CountFailureAsync(straggler);
+            failures.Observe(BackgroundWork.Replication, CountFailureAsync(straggler));
         }
 
         if (needs.Values.All(n => n <= 0))

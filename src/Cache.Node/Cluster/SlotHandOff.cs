@@ -1,5 +1,6 @@
 using Cache.Client.Resp;
 using Cache.Gossip.Ring;
+using Cache.Node.Background;
 using Cache.Node.Storage;
 using Microsoft.Extensions.Logging;
 
@@ -19,6 +20,7 @@ internal sealed partial class SlotHandOff : IDisposable
     private readonly KeySpace _keys;
     private readonly ReplicationStats _stats;
     private readonly ILogger _logger;
+    private readonly BackgroundFailures _failures;
     private readonly SemaphoreSlim _oneAtATime = new(1, 1);
     private readonly CancellationTokenSource _stopping = new();
     private readonly TimeProvider _time;
@@ -26,12 +28,14 @@ internal sealed partial class SlotHandOff : IDisposable
     private long _retrying;
     private int _generation;
     private int _leaving;
+    private int _disposed;
     private readonly List<Hold> _holds = [];
     private int _holdCount;
 
-    public SlotHandOff(ClusterMembership cluster, PeerLinks peers, KeySpace keys, ReplicationStats stats, long tombstoneHorizonMs, bool hasSeeds,
-        TimeProvider time, ILogger logger)
+    public SlotHandOff(ClusterMembership cluster, PeerLinks peers, KeySpace keys, ReplicationStats stats, TimeSpan tombstoneHorizon, bool hasSeeds,
+        TimeProvider time, ILogger logger, BackgroundFailures failures)
     {
+        _failures = failures;
         _time = time;
         _cluster = cluster;
         _peers = peers;
@@ -44,7 +48,7 @@ internal sealed partial class SlotHandOff : IDisposable
         // seeds that has never had a peer needs none.
         using (keys.Enter())
         {
-            keys.TombstoneHorizonMs = tombstoneHorizonMs;
+            keys.TombstoneHorizonMs = (long)tombstoneHorizon.TotalMilliseconds;
             keys.SkipTombstones = !hasSeeds;
         }
 
@@ -103,7 +107,7 @@ internal sealed partial class SlotHandOff : IDisposable
         }
 
         Interlocked.Increment(ref _pending);
-        _ = RunAsync(plan, hold, generation);
+        _failures.Observe(BackgroundWork.HandOff, RunAsync(plan, hold, generation));
     }
 
     /// <summary>Completes when the hand-off that holds <paramref name="slot"/> is done; null when none does.</summary>
@@ -287,6 +291,11 @@ internal sealed partial class SlotHandOff : IDisposable
 
     public void Dispose()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
         _cluster.RingChanged -= OnRingChanged;
         _stopping.Cancel();
         _stopping.Dispose();

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Security.Cryptography;
-using Cache.Node.Hosting;
+using Cache.Node.Cluster;
+using Cache.Node.Configuration;
 using Cache.Node.Resp;
 using Cache.Node.Storage;
 
@@ -9,29 +10,28 @@ namespace Cache.Node.Commands;
 /// <summary>Everything commands share: the key space, the command table, clients, settings, counters.</summary>
 internal sealed class CacheServer
 {
+    private readonly ICommandRouter _router;
     private long _nextClientId;
+    private NodeCluster? _cluster;
 
-    public CacheServer(NodeOptions options, TimeProvider time)
+    public CacheServer(NodeSettings settings, TimeProvider time, ICommandRouter? router = null)
     {
-        Options = options;
+        _router = router ?? StandaloneRouter.Instance;
+        Settings = settings;
         Time = time;
         Keys = new KeySpace(time);
-        AntiEntropyStats = new Cluster.AntiEntropyStats(time);
+        AntiEntropyStats = new AntiEntropyStats(time);
         Commands = CommandTable.CreateDefault();
         StartedAtMs = time.GetUtcNow().ToUnixTimeMilliseconds();
         RunId = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(20));
-        MemorySize.TryParse(options.ClientQueryBufferLimit, out var startupQueryLimit);
-        QueryBufferCeiling = startupQueryLimit > 0 ? startupQueryLimit : 1L << 30;
         ApplyLimits();
     }
 
-    /// <summary>
-    /// The most unexecuted input the transport will ever buffer for one client: the start-up
-    /// client-query-buffer-limit. CONFIG SET can lower the limit but not raise it past this.
-    /// </summary>
-    public long QueryBufferCeiling { get; }
+    /// <summary>The node's settings; CONFIG SET changes the settable ones, then calls <see cref="ApplyLimits"/>.</summary>
+    public NodeSettings Settings { get; }
 
-    public NodeOptions Options { get; }
+    /// <summary>The most unexecuted input the transport will ever buffer for one client (see <see cref="NodeSettings.QueryBufferCeiling"/>).</summary>
+    public long QueryBufferCeiling => Settings.QueryBufferCeiling;
 
     public TimeProvider Time { get; }
 
@@ -49,60 +49,62 @@ internal sealed class CacheServer
 
     public long StartedAtMs { get; }
 
-    /// <summary>The TCP port actually bound (known once the listener started).</summary>
-    public int BoundPort { get; set; }
+    /// <summary>The TCP port actually bound (known once the node joined its cluster; 0 before, and in a bare server).</summary>
+    public int BoundPort { get; private set; }
 
     /// <summary>Random numbers for RANDOMKEY and HRANDFIELD; used under the key space gate only.</summary>
     public Random Random { get; } = new();
 
     /// <summary>This node's gossip membership, once started (null in tests that run a bare server).</summary>
-    public Cluster.ClusterMembership? Cluster { get; set; }
+    public ClusterMembership? Cluster => Volatile.Read(ref _cluster)?.Membership;
 
     /// <summary>Connections to the other nodes (forwarding, replication, hand-off); null without a cluster.</summary>
-    public Cluster.PeerLinks? Peers { get; set; }
+    public PeerLinks? Peers => Volatile.Read(ref _cluster)?.Peers;
 
     /// <summary>Ships writes to the other owners; null without a cluster.</summary>
-    public Cluster.Replicator? Replication { get; set; }
+    public Replicator? Replication => Volatile.Read(ref _cluster)?.Replication;
 
     /// <summary>Compares slot digests with peers and repairs what differs; null without a cluster.</summary>
-    public Cluster.AntiEntropy? AntiEntropy { get; set; }
+    public AntiEntropy? AntiEntropy => Volatile.Read(ref _cluster)?.AntiEntropy;
 
     /// <summary>Anti-entropy's counters.</summary>
-    public Cluster.AntiEntropyStats AntiEntropyStats { get; }
+    public AntiEntropyStats AntiEntropyStats { get; }
 
     /// <summary>Pulls data when the ring changes; null without a cluster.</summary>
-    public Cluster.SlotHandOff? HandOff { get; set; }
+    public SlotHandOff? HandOff => Volatile.Read(ref _cluster)?.HandOff;
 
-    /// <summary>Decides where keyed commands run: every key is here until the cluster's router is set.</summary>
-    public ICommandRouter Router { get; set; } = StandaloneRouter.Instance;
+    /// <summary>
+    /// Decides where keyed commands run: the cluster's router once the cluster parts are given,
+    /// until then the one this server was built with (every key here, unless a test fixed one).
+    /// </summary>
+    public ICommandRouter Router => Volatile.Read(ref _cluster)?.Router ?? _router;
 
-    public bool RequiresPassword => !string.IsNullOrEmpty(Options.RequirePass);
+    public bool RequiresPassword => !string.IsNullOrEmpty(Settings.RequirePass);
 
     public long NextClientId() => Interlocked.Increment(ref _nextClientId);
 
-    /// <summary>Re-reads the size limits from <see cref="Options"/> (start-up and CONFIG SET).</summary>
+    /// <summary>
+    /// Gives the server its cluster parts and the port its listener bound, once, when the
+    /// composition root has built them; a second call throws.
+    /// </summary>
+    public void AttachCluster(NodeCluster cluster, int boundPort)
+    {
+        ArgumentNullException.ThrowIfNull(cluster);
+        if (Interlocked.CompareExchange(ref _cluster, cluster, null) is not null)
+        {
+            throw new InvalidOperationException("The server's cluster parts are given once.");
+        }
+
+        BoundPort = boundPort;
+    }
+
+    /// <summary>Applies the size limits and eviction settings of <see cref="Settings"/> (start-up and CONFIG SET).</summary>
     public void ApplyLimits()
     {
-        if (MemorySize.TryParse(Options.ProtoMaxBulkLen, out var bulk))
-        {
-            Limits.MaxBulkLength = bulk;
-        }
-
-        if (MemorySize.TryParse(Options.ClientQueryBufferLimit, out var query))
-        {
-            Limits.QueryBufferLimit = Math.Min(query, QueryBufferCeiling);
-        }
-
-        if (MemorySize.TryParse(Options.MaxMemory, out var maxMemory))
-        {
-            Keys.MaxMemory = maxMemory;
-        }
-
-        if (EvictionPolicies.TryParse(Options.MaxMemoryPolicy, out var policy))
-        {
-            Keys.Policy = policy;
-        }
-
-        Keys.EvictionSamples = Options.MaxMemorySamples;
+        Limits.MaxBulkLength = Settings.ProtoMaxBulkLen;
+        Limits.QueryBufferLimit = Math.Min(Settings.ClientQueryBufferLimit, QueryBufferCeiling);
+        Keys.MaxMemory = Settings.MaxMemory;
+        Keys.Policy = Settings.MaxMemoryPolicy;
+        Keys.EvictionSamples = Settings.MaxMemorySamples;
     }
 }

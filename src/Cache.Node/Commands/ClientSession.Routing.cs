@@ -76,7 +76,7 @@ internal sealed partial class ClientSession
 
     private async Task<byte[]> RunWhenHandedOffAsync(Task ready, CommandDefinition command, QueuedRequest request)
     {
-        await ready.WaitAsync(TimeSpan.FromMilliseconds(Server.Options.ReplicationTimeout), Server.Time)
+        await ready.WaitAsync(Server.Settings.ReplicationTimeout, Server.Time)
             .ContinueWith(static _ => { }, TaskScheduler.Default).ConfigureAwait(false);
         return await RunHereNowAsync(command, request).ConfigureAwait(false);
     }

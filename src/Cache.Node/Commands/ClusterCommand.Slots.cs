@@ -1,6 +1,7 @@
 using System.Net;
 using Cache.Gossip;
 using Cache.Gossip.Ring;
+using Cache.Gossip.Wire;
 using Cache.Node.Cluster;
 using Cache.Node.Resp;
 

@@ -2,6 +2,7 @@ using System.Diagnostics.CodeAnalysis;
 using System.Text;
 using Cache.Gossip;
 using Cache.Gossip.Ring;
+using Cache.Gossip.Wire;
 using Cache.Node.Cluster;
 using Cache.Node.Resp;
 

@@ -1,5 +1,5 @@
 using System.Globalization;
-using Cache.Node.Hosting;
+using Cache.Node.Configuration;
 using Cache.Node.Resp;
 using Cache.Node.Storage;
 
@@ -14,26 +14,26 @@ internal static class ConfigParameters
     public static IReadOnlyList<ConfigParameter> All { get; } =
     [
         new("port", s => Text(s.BoundPort)),
-        new("bind", s => s.Options.Bind),
-        new("requirepass", s => s.Options.RequirePass ?? "", v => (null, s => s.Options.RequirePass = v.Length == 0 ? null : v)),
-        new("maxclients", s => Text(s.Options.MaxClients), v => Integer(v, 1, uint.MaxValue, n => s => s.Options.MaxClients = (int)Math.Min(n, int.MaxValue))),
-        new("proto-max-bulk-len", s => MemoryText(s.Options.ProtoMaxBulkLen), v => Memory(v, 1024 * 1024, n => s => s.Options.ProtoMaxBulkLen = Text(n), ProtocolLimits.MaxValueLength)),
-        new("client-query-buffer-limit", s => MemoryText(s.Options.ClientQueryBufferLimit), v => Memory(v, 1024 * 1024, n => s => s.Options.ClientQueryBufferLimit = Text(n))),
+        new("bind", s => s.Settings.Bind),
+        new("requirepass", s => s.Settings.RequirePass ?? "", v => (null, s => s.Settings.RequirePass = v.Length == 0 ? null : v)),
+        new("maxclients", s => Text(s.Settings.MaxClients), v => Integer(v, 1, uint.MaxValue, n => s => s.Settings.MaxClients = (int)Math.Min(n, int.MaxValue))),
+        new("proto-max-bulk-len", s => Text(s.Settings.ProtoMaxBulkLen), v => Memory(v, 1024 * 1024, n => s => s.Settings.ProtoMaxBulkLen = n, ProtocolLimits.MaxValueLength)),
+        new("client-query-buffer-limit", s => Text(s.Settings.ClientQueryBufferLimit), v => Memory(v, 1024 * 1024, n => s => s.Settings.ClientQueryBufferLimit = n)),
 
         // Redis accepts any hz and clamps it to 1..500.
-        new("hz", s => Text(s.Options.Hz), v => Integer(v, 0, int.MaxValue, n => s => s.Options.Hz = (int)Math.Clamp(n, 1, 500))),
-        new("enable-debug-command", s => s.Options.EnableDebugCommand),
+        new("hz", s => Text(s.Settings.Hz), v => Integer(v, 0, int.MaxValue, n => s => s.Settings.Hz = (int)Math.Clamp(n, 1, 500))),
+        new("enable-debug-command", s => s.Settings.EnableDebugCommandName),
         new("databases", _ => "1"),
         new("replica-read-only", _ => "yes"),
         new("slave-read-only", _ => "yes"),
         new("timeout", _ => "0"),
         new("save", _ => ""),
         new("appendonly", _ => "no"),
-        new("maxmemory", s => MemoryText(s.Options.MaxMemory), v => Memory(v, 0, n => s => s.Options.MaxMemory = Text(n))),
-        new("maxmemory-policy", s => EvictionPolicies.NameOf(s.Keys.Policy), v => EvictionPolicies.TryParse(v, out _)
-            ? (null, s => s.Options.MaxMemoryPolicy = v.ToLowerInvariant())
+        new("maxmemory", s => Text(s.Settings.MaxMemory), v => Memory(v, 0, n => s => s.Settings.MaxMemory = n)),
+        new("maxmemory-policy", s => EvictionPolicies.NameOf(s.Keys.Policy), v => EvictionPolicies.TryParse(v, out var policy)
+            ? (null, s => s.Settings.MaxMemoryPolicy = policy)
             : ("argument(s) must be one of the following: " + EvictionPolicies.List, null)),
-        new("maxmemory-samples", s => Text(s.Options.MaxMemorySamples), v => Integer(v, 1, int.MaxValue, n => s => s.Options.MaxMemorySamples = (int)n)),
+        new("maxmemory-samples", s => Text(s.Settings.MaxMemorySamples), v => Integer(v, 1, int.MaxValue, n => s => s.Settings.MaxMemorySamples = (int)n)),
     ];
 
     public static ConfigParameter? Find(string name)
@@ -50,8 +50,6 @@ internal static class ConfigParameters
     }
 
     private static string Text(long value) => value.ToString(CultureInfo.InvariantCulture);
-
-    private static string MemoryText(string configured) => MemorySize.TryParse(configured, out var bytes) ? Text(bytes) : configured;
 
     private static (string?, Action<CacheServer>?) Integer(string value, long min, long max, Func<long, Action<CacheServer>> apply)
     {

@@ -83,7 +83,7 @@ internal static class ConnectionCommands
             return false;
         }
 
-        var expected = client.Server.Options.RequirePass;
+        var expected = client.Server.Settings.RequirePass;
         if (string.IsNullOrEmpty(expected))
         {
             // No password configured: the default user takes any password, as in Redis (nopass).

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Cache.Node.Configuration;
 using Cache.Node.Resp;
 
 namespace Cache.Node.Commands;
@@ -125,10 +126,10 @@ internal static class DebugCommand
     public const string NotAllowed = "ERR DEBUG command not allowed. If the enable-debug-command option is set to \"local\", you can run it from a local connection, otherwise you need to set this option in the configuration file, and then restart the server.";
 
     /// <summary>Whether enable-debug-command lets this client run DEBUG.</summary>
-    public static bool Allowed(ClientSession client) => client.Server.Options.EnableDebugCommand switch
+    public static bool Allowed(ClientSession client) => client.Server.Settings.EnableDebugCommand switch
     {
-        "yes" => true,
-        "local" => client.Connection.IsLoopback,
+        DebugCommandAccess.Yes => true,
+        DebugCommandAccess.Local => client.Connection.IsLoopback,
         _ => false,
     };
 }

@@ -22,7 +22,7 @@ internal static partial class InfoCommand
         Line(text, "cluster_ring_hash", ring.Hash.ToString("x16", System.Globalization.CultureInfo.InvariantCulture));
         Line(text, "cluster_replicas_configured", cluster.ConfiguredReplicas);
         Line(text, "cluster_replicas", ring.Replicas);
-        Line(text, "cluster_write_quorum", server.Options.QuorumFor(Math.Max(1, ring.Replicas)));
+        Line(text, "cluster_write_quorum", server.Settings.QuorumFor(Math.Max(1, ring.Replicas)));
         var stats = replication.Stats;
         Line(text, "cluster_forwarded_commands", stats.Forwarded);
         Line(text, "cluster_ring_disagreements", stats.RingDisagreements);
@@ -32,11 +32,11 @@ internal static partial class InfoCommand
         Line(text, "cluster_replication_failures", stats.FailedSends);
         Line(text, "cluster_write_quorum_missed", stats.QuorumMissed);
         Line(text, "cluster_replicated_entries_applied", stats.Applied);
-        Line(text, "cluster_read_quorum", server.Options.ReadQuorum);
+        Line(text, "cluster_read_quorum", server.Settings.ReadQuorum);
         Line(text, "cluster_read_repairs", stats.ReadRepairs);
         Line(text, "cluster_read_quorum_missed", stats.ReadQuorumMissed);
         var ae = server.AntiEntropyStats;
-        Line(text, "cluster_antientropy_interval_ms", server.Options.AntiEntropyInterval);
+        Line(text, "cluster_antientropy_interval_ms", (long)server.Settings.AntiEntropyInterval.TotalMilliseconds);
         Line(text, "cluster_antientropy_rounds", ae.Rounds);
         Line(text, "cluster_antientropy_rounds_in_sync", ae.RoundsInSync);
         Line(text, "cluster_antientropy_failed_rounds", ae.FailedRounds);

@@ -30,8 +30,8 @@ internal static partial class InfoCommand
         Line(text, "server_time_usec", micros);
         Line(text, "uptime_in_seconds", uptime);
         Line(text, "uptime_in_days", uptime / 86400);
-        Line(text, "hz", server.Options.Hz);
-        Line(text, "configured_hz", server.Options.Hz);
+        Line(text, "hz", server.Settings.Hz);
+        Line(text, "configured_hz", server.Settings.Hz);
         Line(text, "executable", Environment.ProcessPath ?? "");
         Line(text, "config_file", "");
     }
@@ -40,7 +40,7 @@ internal static partial class InfoCommand
     {
         Line(text, "connected_clients", client.Server.Clients.Count);
         Line(text, "cluster_connections", 0);
-        Line(text, "maxclients", client.Server.Options.MaxClients);
+        Line(text, "maxclients", client.Server.Settings.MaxClients);
         Line(text, "client_recent_max_input_buffer", 0);
         Line(text, "client_recent_max_output_buffer", 0);
         Line(text, "blocked_clients", 0);

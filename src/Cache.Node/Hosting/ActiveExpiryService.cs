@@ -1,3 +1,4 @@
+using Cache.Node.Background;
 using Cache.Node.Commands;
 using Microsoft.Extensions.Hosting;
 
@@ -5,9 +6,10 @@ namespace Cache.Node.Hosting;
 
 /// <summary>
 /// Reclaims expired keys nobody reads, as Redis' active expire cycle does: <c>hz</c> times a
-/// second, a bounded slice of the table is swept under the gate.
+/// second, a bounded slice of the table is swept under the gate. A tick that fails is reported
+/// and the next tick runs as usual.
 /// </summary>
-internal sealed class ActiveExpiryService(CacheServer server) : BackgroundService
+internal sealed class ActiveExpiryService(CacheServer server, BackgroundFailures failures) : BackgroundService
 {
     // Per tick: sweep in steps, for at most ~1 ms, at most one pass over the table.
     private const int SlotsPerStep = 4096;
@@ -15,11 +17,18 @@ internal sealed class ActiveExpiryService(CacheServer server) : BackgroundServic
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var period = TimeSpan.FromMilliseconds(1000.0 / Math.Clamp(server.Options.Hz, 1, 500));
+        var period = TimeSpan.FromMilliseconds(1000.0 / Math.Clamp(server.Settings.Hz, 1, 500));
         using var timer = new PeriodicTimer(period, server.Time);
         while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
         {
-            RunOnce();
+            try
+            {
+                RunOnce();
+            }
+            catch (Exception ex)
+            {
+                failures.Report(BackgroundWork.ActiveExpiry, ex);
+            }
         }
     }
 

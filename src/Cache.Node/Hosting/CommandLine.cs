@@ -1,3 +1,5 @@
+using Cache.Node.Configuration;
+
 namespace Cache.Node.Hosting;
 
 /// <summary>

@@ -1,4 +1,5 @@
 using Cache.Gossip.Ring;
+using Cache.Node.Configuration;
 
 namespace Cache.Node.Hosting;
 
@@ -28,7 +29,7 @@ internal static class LocalCluster
                 }
 
                 nodes.Add(await NodeHost.StartAsync(node));
-                Console.WriteLine($"GossipCache node '{node.Name}' ready to accept connections on {node.Bind}:{nodes[^1].Port} (redis-cli -p {nodes[^1].Port}); gossip on {nodes[^1].Server.Cluster?.Gossip.Address}");
+                Console.WriteLine($"GossipCache node '{nodes[^1].Name}' ready to accept connections on {node.Bind}:{nodes[^1].Port} (redis-cli -p {nodes[^1].Port}); gossip on {nodes[^1].Server.Cluster?.Gossip.Address}");
             }
         }
         catch (IOException ex)

@@ -1,4 +1,5 @@
 using System.Text;
+using Cache.Gossip.Wire;
 
 namespace Cache.Gossip.Tests.Simulation;
 

@@ -1,3 +1,4 @@
+using Cache.Gossip.Wire;
 using Xunit.Abstractions;
 
 namespace Cache.Gossip.Tests.Simulation;

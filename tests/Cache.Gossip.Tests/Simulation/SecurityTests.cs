@@ -1,3 +1,5 @@
+using Cache.Gossip.Wire;
+
 namespace Cache.Gossip.Tests.Simulation;
 
 public sealed class SecurityTests

@@ -1,4 +1,5 @@
 using Cache.Gossip.Simulation;
+using Cache.Gossip.Wire;
 
 namespace Cache.Gossip.Tests.Simulation;
 

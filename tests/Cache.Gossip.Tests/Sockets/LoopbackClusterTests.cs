@@ -1,3 +1,5 @@
+using Cache.Gossip.Wire;
+
 namespace Cache.Gossip.Tests.Sockets;
 
 /// <summary>Real UDP + TCP on 127.0.0.1, ports chosen by the OS; waits are driven by membership events.</summary>

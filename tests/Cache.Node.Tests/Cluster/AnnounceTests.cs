@@ -17,5 +17,5 @@ public sealed class AnnounceTests
     [Fact]
     public void A_bad_announce_ip_is_refused_at_start() =>
         Assert.StartsWith("--announce-ip must be an IP address",
-            Cache.Node.Hosting.NodeOptionsValidator.Validate(new Cache.Node.Hosting.NodeOptions { AnnounceIp = "example" }), StringComparison.Ordinal);
+            Cache.Node.Configuration.NodeOptionsValidator.Validate(new Cache.Node.Configuration.NodeOptions { AnnounceIp = "example" }), StringComparison.Ordinal);
 }

@@ -205,7 +205,7 @@ public sealed class ClusterSurfaceTests(ThreeNodeCluster cluster) : IClassFixtur
     [Fact]
     public void Without_a_cluster_the_cluster_commands_say_cluster_support_is_disabled()
     {
-        var server = new Cache.Node.Commands.CacheServer(new Cache.Node.Hosting.NodeOptions(), TimeProvider.System);
+        var server = new Cache.Node.Commands.CacheServer(Cache.Node.Configuration.NodeSettings.From(new Cache.Node.Configuration.NodeOptions()), TimeProvider.System);
         foreach (var command in new[] { new[] { "READONLY" }, ["READWRITE"], ["CLUSTER", "SHARDS"], ["CLUSTER", "RING"], ["CLUSTER", "COUNTKEYSINSLOT", "1"] })
         {
             var (client, output) = Session(server);

@@ -1,6 +1,7 @@
 using System.Text;
 using Cache.Gossip;
 using Cache.Gossip.Ring;
+using Cache.Gossip.Wire;
 using Cache.Node.Tests.Infrastructure;
 using StackExchange.Redis;
 

@@ -36,6 +36,6 @@ public sealed class GossipSecurityTests
     [Fact]
     public void A_bad_gossip_key_is_refused_at_start() =>
         Assert.StartsWith("--gossip-key must decode to 16, 24 or 32 bytes",
-            Cache.Node.Hosting.NodeOptionsValidator.Validate(new Cache.Node.Hosting.NodeOptions { GossipKey = Convert.ToBase64String(new byte[7]) }),
+            Cache.Node.Configuration.NodeOptionsValidator.Validate(new Cache.Node.Configuration.NodeOptions { GossipKey = Convert.ToBase64String(new byte[7]) }),
             StringComparison.Ordinal);
 }

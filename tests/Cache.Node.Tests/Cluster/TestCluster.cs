@@ -1,3 +1,4 @@
+using Cache.Node.Configuration;
 using Cache.Node.Hosting;
 using Cache.Node.Tests.Infrastructure;
 

@@ -255,7 +255,7 @@ public sealed class ServerCommandTests
 
         // A bad pair anywhere changes nothing.
         Assert.StartsWith("-ERR CONFIG SET failed (possibly related to argument 'hz')", await client.CallAsync("CONFIG", "SET", "maxclients", "7", "hz", "x"));
-        Assert.Equal(10000, node.Server.Options.MaxClients);
+        Assert.Equal(10000, node.Server.Settings.MaxClients);
 
         await client.CallAsync("HELLO", "3");
         Assert.Equal("%1\r\n$2\r\nhz\r\n$2\r\n10\r\n", await client.CallAsync("CONFIG", "GET", "hz"));

@@ -26,5 +26,5 @@ public sealed class ValueSizeLimitTests
     [Fact]
     public void A_start_up_value_past_it_is_refused_with_one_line() =>
         Assert.StartsWith("--proto-max-bulk-len must be a size from 1mb to 1gb less 64kb",
-            Cache.Node.Hosting.NodeOptionsValidator.Validate(new Cache.Node.Hosting.NodeOptions { ProtoMaxBulkLen = "2gb" }), StringComparison.Ordinal);
+            Cache.Node.Configuration.NodeOptionsValidator.Validate(new Cache.Node.Configuration.NodeOptions { ProtoMaxBulkLen = "2gb" }), StringComparison.Ordinal);
 }

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
+using Cache.Node.Configuration;
 using Cache.Node.Hosting;
 
 namespace Cache.Node.Tests.Hosting;

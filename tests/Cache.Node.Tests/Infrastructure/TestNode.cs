@@ -1,4 +1,5 @@
 using Cache.Node.Commands;
+using Cache.Node.Configuration;
 using Cache.Node.Hosting;
 using Microsoft.Extensions.Logging;
 
@@ -16,6 +17,9 @@ public sealed class TestNode : IAsyncDisposable
     internal CacheServer Server => _host.Server;
 
     internal Cache.Node.Cluster.SlotHandOff HandOff => _host.HandOff;
+
+    /// <summary>The node's services (its hosted services, its background failure reports).</summary>
+    internal IServiceProvider Services => _host.Services;
 
     /// <summary>Starts a node; <paramref name="configure"/> adjusts options, <paramref name="time"/> replaces the clock.</summary>
     public static async Task<TestNode> StartAsync(Action<NodeOptions>? configure = null, TimeProvider? time = null)

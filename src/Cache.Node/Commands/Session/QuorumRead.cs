@@ -53,7 +53,7 @@ internal static class QuorumRead
             }
         }
 
-        if (answered < server.Options.ReadQuorum - 1)
+        if (answered < server.Settings.ReadQuorum - 1)
         {
             server.Replication?.Stats.ReadQuorumMissedOnce();
             return "-TRYAGAIN not enough copies answered the quorum read; retry, or lower --read-quorum\r\n"u8.ToArray();

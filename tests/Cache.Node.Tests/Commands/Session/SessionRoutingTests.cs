@@ -1,7 +1,7 @@
 using System.Buffers;
 using System.Text;
 using Cache.Node.Commands;
-using Cache.Node.Hosting;
+using Cache.Node.Configuration;
 using Cache.Node.Resp;
 
 namespace Cache.Node.Tests.Commands.Session;
@@ -9,15 +9,24 @@ namespace Cache.Node.Tests.Commands.Session;
 /// <summary>The session acts on whatever its server's router decides: no cluster needed to see it.</summary>
 public sealed class SessionRoutingTests
 {
-    private readonly CacheServer _server = new(new NodeOptions(), TimeProvider.System);
     private readonly ArrayBufferWriter<byte> _output = new();
-    private readonly ClientSession _session;
     private readonly FixedRouter _router = new();
+    private CacheServer _server;
+    private ClientSession _session;
 
     public SessionRoutingTests()
     {
-        _session = new ClientSession(_server, _output, "127.0.0.1:50000", "127.0.0.1:6379", isLoopback: true);
+        (_server, _session) = Start(router: null);
     }
+
+    private (CacheServer, ClientSession) Start(ICommandRouter? router)
+    {
+        var server = new CacheServer(NodeSettings.From(new NodeOptions()), TimeProvider.System, router);
+        return (server, new ClientSession(server, _output, "127.0.0.1:50000", "127.0.0.1:6379", isLoopback: true));
+    }
+
+    /// <summary>Swaps in a server whose router answers what the test says.</summary>
+    private void UseFixedRouter() => (_server, _session) = Start(_router);
 
     [Fact]
     public void A_server_routes_everything_here_until_a_cluster_router_is_set()
@@ -30,7 +39,7 @@ public sealed class SessionRoutingTests
     [Fact]
     public void Only_keyed_commands_are_routed()
     {
-        _server.Router = _router;
+        UseFixedRouter();
         _router.Decision = RouteDecision.Moved(42, "10.0.0.9:7000");
         Assert.Equal("+PONG\r\n", Run("PING"));
         Assert.Equal(0, _router.Calls);
@@ -41,7 +50,7 @@ public sealed class SessionRoutingTests
     [Fact]
     public void A_crossslot_inside_multi_fails_the_transaction()
     {
-        _server.Router = _router;
+        UseFixedRouter();
         Assert.Equal("+OK\r\n", Run("MULTI"));
         _router.Decision = RouteDecision.CrossSlot(3);
         Assert.Equal("-CROSSSLOT Keys in request don't hash to the same slot\r\n", Run("MGET", "a", "b"));
@@ -53,7 +62,7 @@ public sealed class SessionRoutingTests
     [Fact]
     public void A_keyed_command_queued_in_multi_pins_the_transaction_to_its_slot()
     {
-        _server.Router = _router;
+        UseFixedRouter();
         Run("MULTI");
         Assert.Equal(-1, _session.Transaction.PinnedSlot);
         _router.Decision = RouteDecision.Local(7);
@@ -66,7 +75,7 @@ public sealed class SessionRoutingTests
     [Fact]
     public void A_transaction_for_another_node_is_queued_here_and_forgets_its_owner_on_discard()
     {
-        _server.Router = _router;
+        UseFixedRouter();
         Run("MULTI");
         _router.Decision = RouteDecision.ForwardTransaction(9, "10.0.0.9:7000");
         Assert.Equal("+QUEUED\r\n", Run("SET", "k", "v"));
@@ -79,7 +88,7 @@ public sealed class SessionRoutingTests
     [Fact]
     public async Task A_slot_being_handed_off_runs_the_command_at_its_turn_once_the_pull_is_in()
     {
-        _server.Router = _router;
+        UseFixedRouter();
         var pull = new TaskCompletionSource();
         _router.Decision = RouteDecision.WaitForHandOff(5, pull.Task);
         Assert.Equal("", Run("SET", "k", "v"));

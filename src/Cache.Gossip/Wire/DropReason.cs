@@ -1,4 +1,4 @@
-namespace Cache.Gossip;
+namespace Cache.Gossip.Wire;
 
 /// <summary>Why an incoming packet or stream message was dropped.</summary>
 public enum DropReason

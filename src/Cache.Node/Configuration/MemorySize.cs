@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace Cache.Node.Hosting;
+namespace Cache.Node.Configuration;
 
 /// <summary>Parses Redis memory sizes: "512mb", "1gb", "100k", "4096".</summary>
 internal static class MemorySize

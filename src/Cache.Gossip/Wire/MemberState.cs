@@ -1,4 +1,4 @@
-namespace Cache.Gossip;
+namespace Cache.Gossip.Wire;
 
 /// <summary>State of a member as this node sees it.</summary>
 public enum MemberState : byte

@@ -1,6 +1,6 @@
 using System.Net;
 
-namespace Cache.Node.Hosting;
+namespace Cache.Node.Configuration;
 
 /// <summary>Checks settings at start-up so a bad value stops the node with one clear line.</summary>
 internal static class NodeOptionsValidator

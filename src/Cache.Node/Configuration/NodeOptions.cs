@@ -1,4 +1,4 @@
-namespace Cache.Node.Hosting;
+namespace Cache.Node.Configuration;
 
 /// <summary>
 /// The node's settings, bound from appsettings.json, GOSSIPCACHE_* environment variables
@@ -95,9 +95,6 @@ public sealed class NodeOptions
     /// slot digests with one peer's and exchanges the entries of the slots that differ. 0: off.
     /// </summary>
     public int AntiEntropyInterval { get; set; } = 10_000;
-
-    /// <summary>The write quorum for a slot with <paramref name="copies"/> owners.</summary>
-    public int QuorumFor(int copies) => WriteQuorum > 0 ? Math.Min(WriteQuorum, copies) : (copies / 2) + 1;
 
     /// <summary>
     /// When 1 to 16, runs that many nodes in this one process, on consecutive RESP ports from

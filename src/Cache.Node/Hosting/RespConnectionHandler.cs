@@ -2,11 +2,12 @@ using System.Buffers;
 using System.IO.Pipelines;
 using System.Net;
 using Cache.Node.Commands;
+using Cache.Node.Resp;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Connections.Features;
 using Microsoft.Extensions.Logging;
 
-namespace Cache.Node.Resp;
+namespace Cache.Node.Hosting;
 
 /// <summary>
 /// The RESP listener on Kestrel's connection layer: read, run every complete command in the
@@ -26,7 +27,7 @@ internal sealed partial class RespConnectionHandler(CacheServer server, ILogger<
     {
         var input = connection.Transport.Input;
         var output = connection.Transport.Output;
-        if (server.Clients.Count >= server.Options.MaxClients)
+        if (server.Clients.Count >= server.Settings.MaxClients)
         {
             server.Stats.ConnectionRejected();
             await output.WriteAsync("-ERR max number of clients reached\r\n"u8.ToArray()).ConfigureAwait(false);

@@ -1,7 +1,7 @@
 using System.Collections.Immutable;
 using System.Security.Cryptography;
 
-namespace Cache.Gossip;
+namespace Cache.Gossip.Wire;
 
 /// <summary>
 /// AES-GCM keys for gossip encryption. The primary key encrypts; every installed key is tried to

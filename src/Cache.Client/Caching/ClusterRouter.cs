@@ -1,9 +1,9 @@
 using System.Net.Sockets;
-using Cache.Client.Caching;
+using Cache.Client.Routing;
 using Cache.Client.Resp;
 using Microsoft.Extensions.Logging;
 
-namespace Cache.Client.Routing;
+namespace Cache.Client.Caching;
 
 /// <summary>
 /// Sends one command to the owner of its key's slot and sees it through: follows MOVED once to the

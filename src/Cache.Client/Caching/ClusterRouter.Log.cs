@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Logging;
 
-namespace Cache.Client.Routing;
+namespace Cache.Client.Caching;
 
 /// <summary>Source-generated log messages of the router (event ids 20-39).</summary>
 internal sealed partial class ClusterRouter
