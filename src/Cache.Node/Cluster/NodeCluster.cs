@@ -9,6 +9,4 @@ namespace Cache.Node.Cluster;
 /// <param name="Replication">Ships writes to the other owners.</param>
 /// <param name="HandOff">Moves data when the ring changes.</param>
 /// <param name="AntiEntropy">Compares slot digests with peers and repairs what differs.</param>
-/// <param name="Router">Decides where each keyed command runs on this ring.</param>
-internal sealed record NodeCluster(ClusterMembership Membership, PeerLinks Peers, Replicator Replication, SlotHandOff HandOff, AntiEntropy AntiEntropy,
-    Routing.ClusterCommandRouter Router);
+internal sealed record NodeCluster(ClusterMembership Membership, PeerLinks Peers, Replicator Replication, SlotHandOff HandOff, AntiEntropy AntiEntropy);

@@ -11,6 +11,7 @@ namespace Cache.Node.Commands;
 internal sealed class CacheServer
 {
     private readonly ICommandRouter _router;
+    private ICommandRouter? _clusterRouter;
     private long _nextClientId;
     private NodeCluster? _cluster;
 
@@ -77,7 +78,7 @@ internal sealed class CacheServer
     /// Decides where keyed commands run: the cluster's router once the cluster parts are given,
     /// until then the one this server was built with (every key here, unless a test fixed one).
     /// </summary>
-    public ICommandRouter Router => Volatile.Read(ref _cluster)?.Router ?? _router;
+    public ICommandRouter Router => Volatile.Read(ref _clusterRouter) ?? _router;
 
     public bool RequiresPassword => !string.IsNullOrEmpty(Settings.RequirePass);
 
@@ -87,15 +88,18 @@ internal sealed class CacheServer
     /// Gives the server its cluster parts and the port its listener bound, once, when the
     /// composition root has built them; a second call throws.
     /// </summary>
-    public void AttachCluster(NodeCluster cluster, int boundPort)
+    public void AttachCluster(NodeCluster cluster, ICommandRouter router, int boundPort)
     {
         ArgumentNullException.ThrowIfNull(cluster);
+        ArgumentNullException.ThrowIfNull(router);
         if (Interlocked.CompareExchange(ref _cluster, cluster, null) is not null)
         {
             throw new InvalidOperationException("The server's cluster parts are given once.");
         }
 
         BoundPort = boundPort;
+        // Last: commands are routed by the ring only once every part they may reach is there.
+        Volatile.Write(ref _clusterRouter, router);
     }
 
     /// <summary>Applies the size limits and eviction settings of <see cref="Settings"/> (start-up and CONFIG SET).</summary>

@@ -37,7 +37,8 @@ internal sealed class ClusterService(CacheServer server, PeerLinks peers, IServe
             throw;
         }
 
-        server.AttachCluster(NodeComposition.BuildCluster(server, membership, peers, loggers, failures), port);
+        var cluster = NodeComposition.BuildCluster(server, membership, peers, loggers, failures);
+        server.AttachCluster(cluster, NodeComposition.BuildRouter(server, cluster), port);
     }
 
     public async Task StopAsync(CancellationToken cancellationToken)

@@ -89,9 +89,12 @@ internal static class NodeComposition
             loggers.CreateLogger("Cache.Node.HandOff"), failures);
         var antiEntropy = new AntiEntropy(membership, peers, server.Keys, handOff, server.AntiEntropyStats, settings.AntiEntropyInterval, server.Time,
             loggers.CreateLogger("Cache.Node.AntiEntropy"), failures);
-        var router = new ClusterCommandRouter(new MembershipTopology(membership, peers, handOff, settings.ReplicationTimeout), settings.ReadQuorum);
-        return new NodeCluster(membership, peers, replication, handOff, antiEntropy, router);
+        return new NodeCluster(membership, peers, replication, handOff, antiEntropy);
     }
+
+    /// <summary>The router of a cluster node: where each keyed command runs on the current ring.</summary>
+    public static ClusterCommandRouter BuildRouter(CacheServer server, NodeCluster cluster) =>
+        new(new MembershipTopology(cluster.Membership, cluster.Peers, cluster.HandOff, server.Settings.ReplicationTimeout), server.Settings.ReadQuorum);
 
     private static void ConfigureLogging(ILoggingBuilder builder, Action<ILoggingBuilder>? logging)
     {

@@ -36,8 +36,8 @@ public sealed class NodeCompositionTests
         Assert.NotNull(server.AntiEntropy);
         Assert.IsType<ClusterCommandRouter>(server.Router);
         Assert.Equal(node.Port, server.BoundPort);
-        var again = new NodeCluster(server.Cluster, server.Peers, server.Replication, server.HandOff, server.AntiEntropy, (ClusterCommandRouter)server.Router);
-        Assert.Throws<InvalidOperationException>(() => server.AttachCluster(again, 1));
+        var again = new NodeCluster(server.Cluster, server.Peers, server.Replication, server.HandOff, server.AntiEntropy);
+        Assert.Throws<InvalidOperationException>(() => server.AttachCluster(again, server.Router, 1));
         Assert.Equal(node.Port, server.BoundPort);
     }
 
