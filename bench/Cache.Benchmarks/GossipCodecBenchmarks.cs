@@ -35,14 +35,25 @@ public class GossipCodecBenchmarks
     [Benchmark]
     public int Open()
     {
-        if (!PacketEnvelope.TryOpen(_packet, _label, _keyring, out var body, out _)) return -1;
+        if (!PacketEnvelope.TryOpen(_packet, _label, _keyring, out var body, out _))
+        {
+            return -1;
+        }
+
         var r = new WireReader(body.Span);
-        int count = 0;
+        var count = 0;
         while (!r.End && MessageCodec.TryReadFrame(ref r, out var type, out var payload))
         {
-            if (type == MessageType.Alive && MessageCodec.TryRead(payload, out AliveMessage _)) count++;
-            else if (type == MessageType.Ping && MessageCodec.TryRead(payload, out PingMessage _)) count++;
+            if (type == MessageType.Alive && MessageCodec.TryRead(payload, out AliveMessage _))
+            {
+                count++;
+            }
+            else if (type == MessageType.Ping && MessageCodec.TryRead(payload, out PingMessage _))
+            {
+                count++;
+            }
         }
+
         return count;
     }
 
@@ -50,8 +61,11 @@ public class GossipCodecBenchmarks
     {
         _writer.Reset();
         MessageCodec.Write(_writer, new PingMessage(42, "node-0017", "node-0003", "10.0.0.3:7946"));
-        for (int i = 0; i < 40; i++)
+        for (var i = 0; i < 40; i++)
+        {
             MessageCodec.Write(_writer, new AliveMessage((uint)i, _names[i], "10.0.0.9:7946", []));
+        }
+
         return PacketEnvelope.Seal(_writer.WrittenSpan, _label, _keyring);
     }
 }

@@ -22,28 +22,34 @@ public static class GossipSimulation
         ArgumentNullException.ThrowIfNull(output);
         sizes ??= [16, 64, 256, 1024];
         var fp = fpDuration ?? TimeSpan.FromMinutes(30);
-        foreach (double loss in new[] { 0.0, 0.01 })
+        foreach (var loss in new[] { 0.0, 0.01 })
         {
             output.WriteLine(Inv($"Packet loss {loss:P0}, latency 1-3 ms:"));
             output.WriteLine();
             output.WriteLine("| nodes | join known by all (s) | failure known by all (s) | first suspicion (s) | UDP+TCP bytes/node/s (steady) | wall (s) |");
             output.WriteLine("|---:|---:|---:|---:|---:|---:|");
-            foreach (int n in sizes)
+            foreach (var n in sizes)
             {
                 var wall = Stopwatch.StartNew();
                 var r = Convergence(n, seed: n, loss);
                 output.WriteLine(Inv($"| {n} | {r.Join:F2} | {r.Failure:F2} | {r.FirstSuspicion:F2} | {r.BytesPerNodePerSecond:F0} | {wall.Elapsed.TotalSeconds:F1} |"));
                 output.Flush();
             }
+
             output.WriteLine();
         }
-        if (fp <= TimeSpan.Zero) return;
+
+        if (fp <= TimeSpan.Zero)
+        {
+            return;
+        }
+
         output.WriteLine(Inv($"False positives over {fp.TotalMinutes:F0} simulated minutes; every node runs, so every Suspected or Failed event"));
         output.WriteLine("is false (events summed over all observers, divided by node-hours):");
         output.WriteLine();
         output.WriteLine("| nodes | scenario | Lifeguard | suspected events / node-h | failed events / node-h |");
         output.WriteLine("|---:|---|---|---:|---:|");
-        foreach (int n in sizes.Where(s => s <= 256))
+        foreach (var n in sizes.Where(s => s <= 256))
         {
             foreach (var (scenario, loss, slow, tcp) in new[]
             {
@@ -51,7 +57,7 @@ public static class GossipSimulation
                 ("one slow node (1.5 s processing delay)", 0.0, true, true),
             })
             {
-                foreach (bool lifeguard in new[] { true, false })
+                foreach (var lifeguard in new[] { true, false })
                 {
                     var (s, d) = FalsePositives(n, loss, slow, tcp, lifeguard, fp, seed: n + 7);
                     output.WriteLine(Inv($"| {n} | {scenario} | {(lifeguard ? "on" : "off")} | {s:F2} | {d:F3} |"));
@@ -70,13 +76,18 @@ public static class GossipSimulation
         var clock = new SimulationClock(Start);
         var net = new SimulatedNetwork(clock, seed) { Latency = TimeSpan.FromMilliseconds(1), Jitter = TimeSpan.FromMilliseconds(2) };
         var nodes = new List<GossipNode>(n);
-        for (int i = 0; i < n; i++)
+        for (var i = 0; i < n; i++)
         {
             var node = NewNode(clock, net, $"n{i:D4}", seed * 10_007 + i, configure);
-            if (i > 0) node.StartJoin(nodes[Math.Min(i - 1, 9)].Name);
+            if (i > 0)
+            {
+                node.StartJoin(nodes[Math.Min(i - 1, 9)].Name);
+            }
+
             nodes.Add(node);
             clock.Advance(TimeSpan.FromMilliseconds(10));
         }
+
         Until(clock, () => nodes.All(x => x.Members.CountIn(MemberState.Alive) == n), TimeSpan.FromMinutes(5));
         clock.Advance(TimeSpan.FromSeconds(30)); // let join rumours finish
         return (clock, net, nodes);
@@ -98,9 +109,14 @@ public static class GossipSimulation
         var start = clock.Elapsed;
         while (!condition())
         {
-            if (clock.Elapsed - start > limit) return double.NaN;
+            if (clock.Elapsed - start > limit)
+            {
+                return double.NaN;
+            }
+
             clock.Advance(TimeSpan.FromMilliseconds(10));
         }
+
         return (clock.Elapsed - start).TotalSeconds;
     }
 
@@ -110,15 +126,15 @@ public static class GossipSimulation
         net.PacketLoss = loss;
 
         // Steady state traffic over one minute.
-        long before = net.BytesSent + net.StreamBytesSent;
+        var before = net.BytesSent + net.StreamBytesSent;
         clock.Advance(TimeSpan.FromSeconds(60));
-        double bytesPerNodeSecond = (net.BytesSent + net.StreamBytesSent - before) / (double)(n - 1) / 60.0;
+        var bytesPerNodeSecond = (net.BytesSent + net.StreamBytesSent - before) / (double)(n - 1) / 60.0;
 
         // One more node joins through a random member.
         var joiner = NewNode(clock, net, "joiner", seed * 31, null);
         joiner.StartJoin(nodes[n / 3].Name);
         nodes.Add(joiner);
-        double join = Until(clock, () => nodes.All(x => x.Members["joiner"]?.State == MemberState.Alive), TimeSpan.FromMinutes(2));
+        var join = Until(clock, () => nodes.All(x => x.Members["joiner"]?.State == MemberState.Alive), TimeSpan.FromMinutes(2));
         clock.Advance(TimeSpan.FromSeconds(30));
 
         // One node is killed.
@@ -126,15 +142,22 @@ public static class GossipSimulation
         net.Kill(victim.Name);
         _ = victim.DisposeAsync();
         var rest = nodes.Where(x => x != victim).ToList();
-        double firstSuspicion = double.NaN;
+        var firstSuspicion = double.NaN;
         var t0 = clock.Elapsed;
-        double failure = Until(clock, () =>
+        var failure = Until(clock, () =>
         {
             if (double.IsNaN(firstSuspicion) && rest.Any(x => x.Members[victim.Name]?.State == MemberState.Suspect))
+            {
                 firstSuspicion = (clock.Elapsed - t0).TotalSeconds;
+            }
+
             return rest.All(x => x.Members[victim.Name] is not { State: MemberState.Alive or MemberState.Suspect });
         }, TimeSpan.FromMinutes(2));
-        foreach (var x in rest) _ = x.DisposeAsync();
+        foreach (var x in rest)
+        {
+            _ = x.DisposeAsync();
+        }
+
         return new ConvergenceResult(join, failure, firstSuspicion, bytesPerNodeSecond);
     }
 
@@ -143,7 +166,11 @@ public static class GossipSimulation
         Action<GossipOptions> configure = o =>
         {
             o.TcpFallbackPing = tcpFallback;
-            if (lifeguard) return;
+            if (lifeguard)
+            {
+                return;
+            }
+
             o.AwarenessMaxMultiplier = 1; // no local health awareness
             o.SuspicionMaxTimeoutMult = 1; // fixed suspicion timeout: no confirmations needed
         };
@@ -153,15 +180,31 @@ public static class GossipSimulation
         {
             node.MembershipChanged += (_, e) =>
             {
-                if (e.Kind == MembershipEventKind.Suspected) suspicions++;
-                if (e.Kind == MembershipEventKind.Failed) deaths++;
+                if (e.Kind == MembershipEventKind.Suspected)
+                {
+                    suspicions++;
+                }
+
+                if (e.Kind == MembershipEventKind.Failed)
+                {
+                    deaths++;
+                }
             };
         }
+
         net.PacketLoss = loss;
-        if (slowNode) net.SetProcessingDelay(nodes[1].Name, TimeSpan.FromMilliseconds(1500));
+        if (slowNode)
+        {
+            net.SetProcessingDelay(nodes[1].Name, TimeSpan.FromMilliseconds(1500));
+        }
+
         clock.Advance(duration);
-        foreach (var x in nodes) _ = x.DisposeAsync();
-        double nodeHours = n * duration.TotalHours;
+        foreach (var x in nodes)
+        {
+            _ = x.DisposeAsync();
+        }
+
+        var nodeHours = n * duration.TotalHours;
         return (suspicions / nodeHours, deaths / nodeHours);
     }
 }

@@ -19,24 +19,41 @@ public sealed partial class GossipNode
     {
         lock (_gate)
         {
-            if (_stopped || _broadcasts.Count == 0) return;
+            if (_stopped || _broadcasts.Count == 0)
+            {
+                return;
+            }
+
             _gossipTargets.Clear();
-            int n = _probeList.Count;
-            for (int tries = 0; tries < 3 * n && _gossipTargets.Count < _options.GossipNodes; tries++)
+            var n = _probeList.Count;
+            for (var tries = 0; tries < 3 * n && _gossipTargets.Count < _options.GossipNodes; tries++)
             {
                 var c = _probeList[_random.Next(n)];
-                if (c == _local || _gossipTargets.Contains(c)) continue;
+                if (c == _local || _gossipTargets.Contains(c))
+                {
+                    continue;
+                }
                 // Gossip to the recently dead too, so a wrongly declared member learns it and refutes.
-                if (c.IsDeadOrLeft && _time.GetElapsedTime(c.StateChangeTimestamp) > _options.GossipToTheDeadTime) continue;
+                if (c.IsDeadOrLeft && _time.GetElapsedTime(c.StateChangeTimestamp) > _options.GossipToTheDeadTime)
+                {
+                    continue;
+                }
+
                 _gossipTargets.Add(c);
             }
+
             foreach (var target in _gossipTargets)
             {
                 _writer.Reset();
-                if (_broadcasts.Fill(_writer, PacketBudget, TransmitLimit) == 0) break;
+                if (_broadcasts.Fill(_writer, PacketBudget, TransmitLimit) == 0)
+                {
+                    break;
+                }
+
                 Send(target.Address, _writer);
             }
         }
+
         FlushEvents(); // broadcasts finishing may complete a leave
     }
 

@@ -40,7 +40,10 @@ public sealed partial class GossipNode
         Add("gossip_bytes_out", s.BytesOut);
         Add("gossip_dropped_total", s.DroppedTotal);
         foreach (var reason in Enum.GetValues<DropReason>())
+        {
             Add("gossip_dropped_" + System.Text.Json.JsonNamingPolicy.SnakeCaseLower.ConvertName(reason.ToString()), s.Dropped(reason));
+        }
+
         return fields;
     }
 }

@@ -29,36 +29,53 @@ public sealed partial class GossipNode
     {
         lock (_gate)
         {
-            if (_stopped) return;
+            if (_stopped)
+            {
+                return;
+            }
+
             var interval = _awareness.Scale(_options.ProbeInterval);
             if (!_leaving && NextProbeTarget() is { } target)
+            {
                 ProbeNode(target, interval);
+            }
+
             _probeTimer?.Change(interval, Timeout.InfiniteTimeSpan);
         }
+
         FlushEvents();
     }
 
     private NodeState? NextProbeTarget()
     {
-        for (int checkedCount = 0; checkedCount <= _probeList.Count; checkedCount++)
+        for (var checkedCount = 0; checkedCount <= _probeList.Count; checkedCount++)
         {
             if (_probeIndex >= _probeList.Count)
             {
                 ResetProbeList();
                 _probeIndex = 0;
-                if (_probeList.Count == 0) return null;
+                if (_probeList.Count == 0)
+                {
+                    return null;
+                }
             }
+
             var n = _probeList[_probeIndex++];
-            if (n == _local || n.IsDeadOrLeft) continue;
+            if (n == _local || n.IsDeadOrLeft)
+            {
+                continue;
+            }
+
             return n;
         }
+
         return null;
     }
 
     /// <summary>At the end of a round: reap members left longer than GossipToTheDeadTime or dead longer than ReconnectTimeout, then shuffle.</summary>
     private void ResetProbeList()
     {
-        for (int i = _probeList.Count - 1; i >= 0; i--)
+        for (var i = _probeList.Count - 1; i >= 0; i--)
         {
             var n = _probeList[i];
             if (n != _local && n.IsDeadOrLeft &&
@@ -69,9 +86,10 @@ public sealed partial class GossipNode
                 PublishRemoved(n);
             }
         }
-        for (int i = _probeList.Count - 1; i > 0; i--)
+
+        for (var i = _probeList.Count - 1; i > 0; i--)
         {
-            int j = _random.Next(i + 1);
+            var j = _random.Next(i + 1);
             (_probeList[i], _probeList[j]) = (_probeList[j], _probeList[i]);
         }
     }
@@ -79,14 +97,17 @@ public sealed partial class GossipNode
     private void ProbeNode(NodeState target, TimeSpan interval)
     {
         Stats.Probe();
-        uint seq = ++_sequence;
+        var seq = ++_sequence;
         var h = new AckHandler { Target = target };
         _acks[seq] = h;
         _writer.Reset();
         MessageCodec.Write(_writer, new PingMessage(seq, target.Name, _local!.Name, _local.Address));
         // As memberlist: tell a suspect it is suspected, so it can refute even if the rumour died out.
         if (target.State == MemberState.Suspect)
+        {
             MessageCodec.Write(_writer, new SuspectMessage(target.Incarnation, target.Name, _local.Name));
+        }
+
         SendWithPiggyback(target.Address, _writer);
         var timeout = _awareness.Scale(_options.ProbeTimeout);
         h.Timer = _time.CreateTimer(_ => ProbeTimedOut(seq), null, timeout, Timeout.InfiniteTimeSpan);
@@ -98,7 +119,11 @@ public sealed partial class GossipNode
     {
         lock (_gate)
         {
-            if (_stopped || !_acks.TryGetValue(seq, out var h) || h.Acked || h.IsRelay) return;
+            if (_stopped || !_acks.TryGetValue(seq, out var h) || h.Acked || h.IsRelay)
+            {
+                return;
+            }
+
             var target = h.Target!;
             foreach (var relay in RandomNodes(_options.IndirectChecks, target))
             {
@@ -108,6 +133,7 @@ public sealed partial class GossipNode
                 MessageCodec.Write(_writer, new IndirectPingMessage(seq, target.Name, target.Address, true, _local!.Name, _local.Address));
                 SendWithPiggyback(relay.Address, _writer);
             }
+
             if (_options.TcpFallbackPing)
             {
                 _writer.Reset();
@@ -122,19 +148,31 @@ public sealed partial class GossipNode
 
     private void FallbackPingDone(uint seq, byte[]? response)
     {
-        if (response is null) return;
+        if (response is null)
+        {
+            return;
+        }
+
         Stats.StreamBytesIn(response.Length);
         if (!PacketEnvelope.TryOpen(response, _label, _keyring, out var body, out var reason))
         {
             Stats.Drop(reason);
             return;
         }
+
         var r = new WireReader(body.Span);
         if (!MessageCodec.TryReadFrame(ref r, out var type, out var payload) || type != MessageType.Ack ||
-            !MessageCodec.TryReadSeq(payload, out uint ackSeq) || ackSeq != seq) return;
+            !MessageCodec.TryReadSeq(payload, out var ackSeq) || ackSeq != seq)
+        {
+            return;
+        }
+
         lock (_gate)
         {
-            if (_acks.TryGetValue(seq, out var h) && !h.IsRelay) h.Acked = true;
+            if (_acks.TryGetValue(seq, out var h) && !h.IsRelay)
+            {
+                h.Acked = true;
+            }
         }
     }
 
@@ -143,7 +181,11 @@ public sealed partial class GossipNode
     {
         lock (_gate)
         {
-            if (_stopped || !_acks.Remove(seq, out var h)) return;
+            if (_stopped || !_acks.Remove(seq, out var h))
+            {
+                return;
+            }
+
             h.Timer?.Dispose();
             h.DeadlineTimer?.Dispose();
             if (h.Acked)
@@ -151,26 +193,35 @@ public sealed partial class GossipNode
                 _awareness.Apply(-1);
                 return;
             }
+
             Stats.ProbeFailed();
             // With relays we can tell "they are dead" from "we are slow": missing nacks blame us.
-            int delta = h.ExpectedNacks > 0 ? Math.Max(0, h.ExpectedNacks - h.Nacks) : 1;
+            var delta = h.ExpectedNacks > 0 ? Math.Max(0, h.ExpectedNacks - h.Nacks) : 1;
             _awareness.Apply(delta);
             var target = h.Target!;
             // Also when already suspected: our failed probe is an independent confirmation.
             if (target.State is MemberState.Alive or MemberState.Suspect)
+            {
                 SuspectNode(new SuspectMessage(target.Incarnation, target.Name, _local!.Name));
+            }
         }
+
         FlushEvents();
     }
 
     private void OnAck(uint seq)
     {
-        if (!_acks.TryGetValue(seq, out var h)) return;
+        if (!_acks.TryGetValue(seq, out var h))
+        {
+            return;
+        }
+
         if (!h.IsRelay)
         {
             h.Acked = true;
             return;
         }
+
         _acks.Remove(seq);
         h.Timer?.Dispose();
         _writer.Reset();
@@ -180,7 +231,10 @@ public sealed partial class GossipNode
 
     private void OnNack(uint seq)
     {
-        if (_acks.TryGetValue(seq, out var h) && !h.IsRelay) h.Nacks++;
+        if (_acks.TryGetValue(seq, out var h) && !h.IsRelay)
+        {
+            h.Nacks++;
+        }
     }
 
     private void OnPing(in PingMessage ping, string from)
@@ -190,6 +244,7 @@ public sealed partial class GossipNode
             Stats.Drop(DropReason.WrongTarget);
             return;
         }
+
         _writer.Reset();
         MessageCodec.Write(_writer, new AckMessage(ping.Seq));
         SendWithPiggyback(ping.SourceAddress.Length > 0 ? ping.SourceAddress : from, _writer);
@@ -197,7 +252,7 @@ public sealed partial class GossipNode
 
     private void OnIndirectPing(in IndirectPingMessage req, string from)
     {
-        uint seq = ++_sequence;
+        var seq = ++_sequence;
         var h = new AckHandler
         {
             IsRelay = true,
@@ -216,9 +271,17 @@ public sealed partial class GossipNode
     {
         lock (_gate)
         {
-            if (_stopped || !_acks.Remove(seq, out var h)) return;
+            if (_stopped || !_acks.Remove(seq, out var h))
+            {
+                return;
+            }
+
             h.Timer?.Dispose();
-            if (!h.WantNack) return;
+            if (!h.WantNack)
+            {
+                return;
+            }
+
             _writer.Reset();
             MessageCodec.Write(_writer, new NackMessage(h.OriginalSeq));
             SendWithPiggyback(h.RequesterAddress, _writer);
@@ -229,13 +292,18 @@ public sealed partial class GossipNode
     private List<NodeState> RandomNodes(int k, NodeState? exclude)
     {
         _pickBuffer.Clear();
-        int n = _probeList.Count;
-        for (int tries = 0; tries < 3 * n && _pickBuffer.Count < k; tries++)
+        var n = _probeList.Count;
+        for (var tries = 0; tries < 3 * n && _pickBuffer.Count < k; tries++)
         {
             var c = _probeList[_random.Next(n)];
-            if (c == _local || c == exclude || c.State != MemberState.Alive || _pickBuffer.Contains(c)) continue;
+            if (c == _local || c == exclude || c.State != MemberState.Alive || _pickBuffer.Contains(c))
+            {
+                continue;
+            }
+
             _pickBuffer.Add(c);
         }
+
         return _pickBuffer;
     }
 }

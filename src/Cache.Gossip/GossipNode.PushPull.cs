@@ -10,12 +10,21 @@ public sealed partial class GossipNode
     {
         lock (_gate)
         {
-            if (_stopped) return;
+            if (_stopped)
+            {
+                return;
+            }
+
             if (!_leaving && RandomNodes(1, null) is [var peer])
+            {
                 BeginPushPull(peer.Address, join: false, done: null);
+            }
             // Serf's reconnect: also try one failed member, so a healed partition merges back.
             if (!_leaving && RandomDeadNode() is { } dead)
+            {
                 BeginPushPull(dead.Address, join: false, done: null);
+            }
+
             _pushPullTimer?.Change(PushPullScale(_options.PushPullInterval, ClusterSize), Timeout.InfiniteTimeSpan);
         }
     }
@@ -24,8 +33,12 @@ public sealed partial class GossipNode
     internal static TimeSpan PushPullScale(TimeSpan interval, int n)
     {
         const int threshold = 32;
-        if (n <= threshold) return interval;
-        double mult = Math.Ceiling(Math.Log2(n) - Math.Log2(threshold)) + 1.0;
+        if (n <= threshold)
+        {
+            return interval;
+        }
+
+        var mult = Math.Ceiling(Math.Log2(n) - Math.Log2(threshold)) + 1.0;
         return interval * mult;
     }
 
@@ -35,7 +48,12 @@ public sealed partial class GossipNode
         lock (_gate)
         {
             foreach (var a in addresses)
-                if (a != _transport.LocalAddress) BeginPushPull(a, join: true, done: null);
+            {
+                if (a != _transport.LocalAddress)
+                {
+                    BeginPushPull(a, join: true, done: null);
+                }
+            }
         }
     }
 
@@ -43,28 +61,55 @@ public sealed partial class GossipNode
     {
         lock (_gate)
         {
-            if (_stopped) return;
+            if (_stopped)
+            {
+                return;
+            }
+
             _nodes.TryGetValue(seed, out var exclude);
-            if (RandomNodes(1, exclude) is [var peer]) BeginPushPull(peer.Address, join: false, done: null);
+            if (RandomNodes(1, exclude) is [var peer])
+            {
+                BeginPushPull(peer.Address, join: false, done: null);
+            }
         }
     }
 
     private NodeState? RandomDeadNode()
     {
-        int dead = 0;
+        var dead = 0;
         foreach (var c in _probeList)
-            if (c.State == MemberState.Dead) dead++;
-        if (dead == 0) return null;
-        int pick = _random.Next(dead);
+        {
+            if (c.State == MemberState.Dead)
+            {
+                dead++;
+            }
+        }
+
+        if (dead == 0)
+        {
+            return null;
+        }
+
+        var pick = _random.Next(dead);
         foreach (var c in _probeList)
-            if (c.State == MemberState.Dead && pick-- == 0) return c;
+        {
+            if (c.State == MemberState.Dead && pick-- == 0)
+            {
+                return c;
+            }
+        }
+
         return null;
     }
 
     private Task<bool> PushPullAsync(string address, bool join)
     {
         var tcs = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
-        lock (_gate) BeginPushPull(address, join, ok => tcs.TrySetResult(ok));
+        lock (_gate)
+        {
+            BeginPushPull(address, join, ok => tcs.TrySetResult(ok));
+        }
+
         return tcs.Task;
     }
 
@@ -77,7 +122,7 @@ public sealed partial class GossipNode
 
     private void PushPullDone(string address, bool join, byte[]? response, Action<bool>? done)
     {
-        bool ok = false;
+        var ok = false;
         try
         {
             if (response is null)
@@ -85,12 +130,14 @@ public sealed partial class GossipNode
                 Log.PushPullFailed(_logger, address);
                 return;
             }
+
             Stats.StreamBytesIn(response.Length);
             if (!PacketEnvelope.TryOpen(response, _label, _keyring, out var body, out var reason))
             {
                 Stats.Drop(reason);
                 return;
             }
+
             var r = new WireReader(body.Span);
             if (!MessageCodec.TryReadFrame(ref r, out var type, out var payload) || type != MessageType.PushPull ||
                 !MessageCodec.TryReadPushPull(payload, out _, out var sender, out var entries))
@@ -98,16 +145,24 @@ public sealed partial class GossipNode
                 Stats.Drop(DropReason.Malformed);
                 return;
             }
+
             lock (_gate)
             {
-                if (_stopped) return;
+                if (_stopped)
+                {
+                    return;
+                }
+
                 MergeRemoteState(sender, entries, joining: join);
                 Stats.PushPull();
                 // The seed's view may have gaps (rumours it missed); since a joiner does not re-gossip what
                 // it learned, one more exchange with someone else shortly after fills them.
                 if (join && _followUpTimer is null)
+                {
                     _followUpTimer = _time.CreateTimer(_ => FollowUpPushPull(sender), null, _options.GossipInterval * 10, Timeout.InfiniteTimeSpan);
+                }
             }
+
             ok = true;
             FlushEvents();
         }
@@ -121,7 +176,10 @@ public sealed partial class GossipNode
     {
         var entries = new List<PushPullEntry>(_nodes.Count);
         foreach (var n in _probeList)
+        {
             entries.Add(new PushPullEntry(n.Name, n.Address, n.Incarnation, n.State, n.Metadata));
+        }
+
         _writer.Reset();
         MessageCodec.WritePushPull(_writer, join, _local!.Name, entries);
         return PacketEnvelope.Seal(_writer.WrittenSpan, _label, _keyring, deflate: _options.CompressStreams && _writer.Length > 1024);
@@ -139,6 +197,7 @@ public sealed partial class GossipNode
                 ApplyAlive(known, new AliveMessage(e.Incarnation, e.Name, e.Address, e.Metadata), isNew: false);
                 continue;
             }
+
             switch (e.State)
             {
                 case MemberState.Alive:

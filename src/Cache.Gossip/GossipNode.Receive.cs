@@ -21,9 +21,14 @@ public sealed partial class GossipNode
             Stats.Drop(reason);
             return;
         }
+
         lock (_gate)
         {
-            if (_stopped || _local is null) return;
+            if (_stopped || _local is null)
+            {
+                return;
+            }
+
             try
             {
                 HandleBody(from, body.Span);
@@ -35,6 +40,7 @@ public sealed partial class GossipNode
                 Log.HandlerFailed(_logger, from, ex);
             }
         }
+
         FlushEvents();
     }
 
@@ -48,7 +54,11 @@ public sealed partial class GossipNode
                 Stats.Drop(DropReason.Truncated);
                 return;
             }
-            if (!HandleMessage(from, type, payload)) return;
+
+            if (!HandleMessage(from, type, payload))
+            {
+                return;
+            }
         }
     }
 
@@ -62,10 +72,10 @@ public sealed partial class GossipNode
             case MessageType.IndirectPing when MessageCodec.TryRead(payload, out IndirectPingMessage ind):
                 OnIndirectPing(ind, from);
                 return true;
-            case MessageType.Ack when MessageCodec.TryReadSeq(payload, out uint ack):
+            case MessageType.Ack when MessageCodec.TryReadSeq(payload, out var ack):
                 OnAck(ack);
                 return true;
-            case MessageType.Nack when MessageCodec.TryReadSeq(payload, out uint nack):
+            case MessageType.Nack when MessageCodec.TryReadSeq(payload, out var nack):
                 OnNack(nack);
                 return true;
             case MessageType.Alive when MessageCodec.TryRead(payload, out AliveMessage alive):
@@ -96,10 +106,15 @@ public sealed partial class GossipNode
             Stats.Drop(reason);
             return null;
         }
+
         byte[]? response;
         lock (_gate)
         {
-            if (_stopped || _local is null) return null;
+            if (_stopped || _local is null)
+            {
+                return null;
+            }
+
             try
             {
                 response = HandleStream(body.Span);
@@ -111,8 +126,13 @@ public sealed partial class GossipNode
                 return null;
             }
         }
+
         FlushEvents();
-        if (response is not null) Stats.StreamBytesOut(response.Length);
+        if (response is not null)
+        {
+            Stats.StreamBytesOut(response.Length);
+        }
+
         return response;
     }
 
@@ -124,6 +144,7 @@ public sealed partial class GossipNode
             Stats.Drop(DropReason.Truncated);
             return null;
         }
+
         switch (type)
         {
             case MessageType.Ping when MessageCodec.TryRead(payload, out PingMessage ping):
@@ -132,10 +153,11 @@ public sealed partial class GossipNode
                     Stats.Drop(DropReason.WrongTarget);
                     return null;
                 }
+
                 _writer.Reset();
                 MessageCodec.Write(_writer, new AckMessage(ping.Seq));
                 return PacketEnvelope.Seal(_writer.WrittenSpan, _label, _keyring);
-            case MessageType.PushPull when MessageCodec.TryReadPushPull(payload, out bool join, out var sender, out var entries):
+            case MessageType.PushPull when MessageCodec.TryReadPushPull(payload, out var join, out var sender, out var entries):
                 // Answer with our state as it was before merging theirs, as memberlist does.
                 var response = EncodeLocalState(join);
                 MergeRemoteState(sender, entries);

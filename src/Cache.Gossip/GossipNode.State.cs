@@ -11,21 +11,30 @@ public sealed partial class GossipNode
     private void AliveNode(in AliveMessage msg, bool joining = false)
     {
         var local = _local!;
-        bool isLocal = msg.Name == local.Name;
-        if (_leaving && isLocal) return;
+        var isLocal = msg.Name == local.Name;
+        if (_leaving && isLocal)
+        {
+            return;
+        }
+
         if (!_nodes.TryGetValue(msg.Name, out var state))
         {
-            if (isLocal) return;
+            if (isLocal)
+            {
+                return;
+            }
+
             state = new NodeState(msg.Name, msg.Address);
             _nodes[msg.Name] = state;
             // Put it at a random position (swap, O(1)) so new members are probed soon but not all at once.
             _probeList.Add(state);
-            int at = _random.Next(_probeList.Count);
+            var at = _random.Next(_probeList.Count);
             (_probeList[at], _probeList[^1]) = (_probeList[^1], _probeList[at]);
             ApplyAlive(state, msg, isNew: true, broadcast: !joining);
             return;
         }
-        bool reclaimed = false;
+
+        var reclaimed = false;
         if (state.Address != msg.Address)
         {
             if (!state.IsDeadOrLeft)
@@ -33,17 +42,32 @@ public sealed partial class GossipNode
                 Log.AddressConflict(_logger, msg.Name, state.Address, msg.Address);
                 return;
             }
+
             state.Address = msg.Address; // a restarted member came back on another address
             reclaimed = true;
         }
+
         if (isLocal)
         {
-            if (msg.Incarnation < local.Incarnation) return;
-            if (msg.Incarnation == local.Incarnation && msg.Metadata.AsSpan().SequenceEqual(local.Metadata)) return;
+            if (msg.Incarnation < local.Incarnation)
+            {
+                return;
+            }
+
+            if (msg.Incarnation == local.Incarnation && msg.Metadata.AsSpan().SequenceEqual(local.Metadata))
+            {
+                return;
+            }
+
             Refute(local, msg.Incarnation);
             return;
         }
-        if (msg.Incarnation <= state.Incarnation && !reclaimed) return;
+
+        if (msg.Incarnation <= state.Incarnation && !reclaimed)
+        {
+            return;
+        }
+
         ApplyAlive(state, msg, isNew: false);
     }
 
@@ -52,11 +76,19 @@ public sealed partial class GossipNode
         state.Suspicion?.Dispose();
         state.Suspicion = null;
         var old = state.State;
-        bool metaChanged = !state.Metadata.AsSpan().SequenceEqual(msg.Metadata);
+        var metaChanged = !state.Metadata.AsSpan().SequenceEqual(msg.Metadata);
         state.Incarnation = msg.Incarnation;
         state.Metadata = msg.Metadata;
-        if (old != MemberState.Alive || isNew) SetState(state, MemberState.Alive);
-        if (broadcast) QueueBroadcast(state.Name, EncodeAlive(state));
+        if (old != MemberState.Alive || isNew)
+        {
+            SetState(state, MemberState.Alive);
+        }
+
+        if (broadcast)
+        {
+            QueueBroadcast(state.Name, EncodeAlive(state));
+        }
+
         if ((isNew || old is MemberState.Dead or MemberState.Left) && state != _local)
         {
             Log.Joined(_logger, _options.NodeName, state.Name, state.Address);
@@ -66,35 +98,59 @@ public sealed partial class GossipNode
             : old == MemberState.Suspect ? MembershipEventKind.Recovered
             : metaChanged ? MembershipEventKind.Updated
             : (MembershipEventKind?)null;
-        if (kind is { } k) Publish(state, k);
-        else PublishQuiet(state);
+        if (kind is { } k)
+        {
+            Publish(state, k);
+        }
+        else
+        {
+            PublishQuiet(state);
+        }
     }
 
     private void SuspectNode(in SuspectMessage msg)
     {
-        if (!_nodes.TryGetValue(msg.Name, out var state) || msg.Incarnation < state.Incarnation) return;
-        if (state.Suspicion is { } existing)
+        if (!_nodes.TryGetValue(msg.Name, out var state) || msg.Incarnation < state.Incarnation)
         {
-            if (existing.Confirm(msg.From)) QueueBroadcast(state.Name, EncodeSuspect(msg));
             return;
         }
-        if (state.State != MemberState.Alive) return;
+
+        if (state.Suspicion is { } existing)
+        {
+            if (existing.Confirm(msg.From))
+            {
+                QueueBroadcast(state.Name, EncodeSuspect(msg));
+            }
+
+            return;
+        }
+
+        if (state.State != MemberState.Alive)
+        {
+            return;
+        }
+
         if (state == _local)
         {
             Refute(state, msg.Incarnation);
             return;
         }
+
         QueueBroadcast(state.Name, EncodeSuspect(msg));
         Stats.Suspicion();
         state.Incarnation = msg.Incarnation;
         SetState(state, MemberState.Suspect);
-        int n = ClusterSize;
-        int k = _options.SuspicionMult - 2;
-        if (n - 2 < k) k = 0;
+        var n = ClusterSize;
+        var k = _options.SuspicionMult - 2;
+        if (n - 2 < k)
+        {
+            k = 0;
+        }
+
         var min = SuspicionTimeout(n);
         var max = min * _options.SuspicionMaxTimeoutMult;
-        uint incarnation = msg.Incarnation;
-        string name = state.Name;
+        var incarnation = msg.Incarnation;
+        var name = state.Name;
         state.Suspicion = new Suspicion(_time, msg.From, k, min, max, () => SuspicionExpired(name, incarnation));
         Log.Suspected(_logger, _options.NodeName, name, msg.From);
         Publish(state, MembershipEventKind.Suspected);
@@ -104,30 +160,55 @@ public sealed partial class GossipNode
     {
         lock (_gate)
         {
-            if (_stopped || !_nodes.TryGetValue(name, out var state) || state.State != MemberState.Suspect || state.Incarnation != incarnation) return;
+            if (_stopped || !_nodes.TryGetValue(name, out var state) || state.State != MemberState.Suspect || state.Incarnation != incarnation)
+            {
+                return;
+            }
+
             DeadNode(new DeadMessage(incarnation, name, _local!.Name));
         }
+
         FlushEvents();
     }
 
     private void DeadNode(in DeadMessage msg, Action? onFinished = null)
     {
-        if (!_nodes.TryGetValue(msg.Name, out var state) || msg.Incarnation < state.Incarnation) return;
+        if (!_nodes.TryGetValue(msg.Name, out var state) || msg.Incarnation < state.Incarnation)
+        {
+            return;
+        }
+
         state.Suspicion?.Dispose();
         state.Suspicion = null;
-        if (state.IsDeadOrLeft) return;
+        if (state.IsDeadOrLeft)
+        {
+            return;
+        }
+
         if (state == _local && !_leaving)
         {
             Refute(state, msg.Incarnation);
             return;
         }
+
         QueueBroadcast(state.Name, EncodeDead(msg), onFinished);
         state.Incarnation = msg.Incarnation;
-        bool left = msg.From == msg.Name;
+        var left = msg.From == msg.Name;
         SetState(state, left ? MemberState.Left : MemberState.Dead);
-        if (!left) Stats.Death();
-        if (state != _local && left) Log.Left(_logger, _options.NodeName, state.Name);
-        else if (state != _local) Log.Dead(_logger, _options.NodeName, state.Name, msg.From);
+        if (!left)
+        {
+            Stats.Death();
+        }
+
+        if (state != _local && left)
+        {
+            Log.Left(_logger, _options.NodeName, state.Name);
+        }
+        else if (state != _local)
+        {
+            Log.Dead(_logger, _options.NodeName, state.Name, msg.From);
+        }
+
         Publish(state, left ? MembershipEventKind.Left : MembershipEventKind.Failed);
     }
 
@@ -145,7 +226,7 @@ public sealed partial class GossipNode
     /// <summary>memberlist's suspicionTimeout: mult · max(1, log10(n)) · probe interval.</summary>
     private TimeSpan SuspicionTimeout(int n)
     {
-        double scale = Math.Max(1.0, Math.Log10(Math.Max(1, n)));
+        var scale = Math.Max(1.0, Math.Log10(Math.Max(1, n)));
         return TimeSpan.FromMilliseconds(Math.Floor(_options.SuspicionMult * scale * _options.ProbeInterval.TotalMilliseconds));
     }
 
@@ -180,18 +261,28 @@ public sealed partial class GossipNode
     {
         if (MembershipChanged is null)
         {
-            lock (_gate) _pendingEvents.Clear();
+            lock (_gate)
+            {
+                _pendingEvents.Clear();
+            }
+
             return;
         }
+
         lock (_eventGate)
         {
             MembershipEvent[] events;
             lock (_gate)
             {
-                if (_pendingEvents.Count == 0) return;
+                if (_pendingEvents.Count == 0)
+                {
+                    return;
+                }
+
                 events = [.. _pendingEvents];
                 _pendingEvents.Clear();
             }
+
             foreach (var e in events)
             {
                 try

@@ -52,7 +52,11 @@ public sealed partial class GossipNode : IAsyncDisposable
         _random = options.RandomSeed is { } seed ? new Random(seed) : new Random();
         _label = PacketEnvelope.LabelBytes(options.ClusterLabel);
         _keyring = options.Keyring ?? new Keyring();
-        if (options.SecretKey is not null) _keyring.Use(options.SecretKey);
+        if (options.SecretKey is not null)
+        {
+            _keyring.Use(options.SecretKey);
+        }
+
         _awareness = new Awareness(options.AwarenessMaxMultiplier);
     }
 
@@ -83,13 +87,23 @@ public sealed partial class GossipNode : IAsyncDisposable
     /// <summary>Lifeguard local health score (0 is healthy).</summary>
     public int HealthScore
     {
-        get { lock (_gate) return _awareness.Score; }
+        get
+        {
+            lock (_gate)
+            {
+                return _awareness.Score;
+            }
+        }
     }
 
     /// <summary>Binds the transport and starts probing, gossip and push/pull; joins <see cref="GossipOptions.Seeds"/> in the background if any.</summary>
     public async ValueTask StartAsync(CancellationToken cancellationToken = default)
     {
-        if (_started) throw new InvalidOperationException("Already started.");
+        if (_started)
+        {
+            throw new InvalidOperationException("Already started.");
+        }
+
         _started = true;
         await _transport.StartAsync(new PacketHandler(this), cancellationToken).ConfigureAwait(false);
         lock (_gate)
@@ -109,12 +123,17 @@ public sealed partial class GossipNode : IAsyncDisposable
             _probeTimer = _time.CreateTimer(_ => ProbeTick(), null, RandomDelay(_options.ProbeInterval), Timeout.InfiniteTimeSpan);
             _gossipTimer = _time.CreateTimer(_ => GossipTick(), null, RandomDelay(_options.GossipInterval), _options.GossipInterval);
             if (_options.PushPullInterval > TimeSpan.Zero)
+            {
                 _pushPullTimer = _time.CreateTimer(_ => PushPullTick(), null, RandomDelay(_options.PushPullInterval) + _options.PushPullInterval, Timeout.InfiniteTimeSpan);
+            }
         }
+
         Log.Started(_logger, _options.NodeName, _transport.LocalAddress);
         FlushEvents();
         if (_options.Seeds.Count > 0)
+        {
             _ = BackgroundJoinAsync([.. _options.Seeds]);
+        }
     }
 
     /// <summary>
@@ -125,12 +144,16 @@ public sealed partial class GossipNode : IAsyncDisposable
     public async ValueTask<int> JoinAsync(IEnumerable<string> seeds, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(seeds);
-        if (_local is null) throw new InvalidOperationException("Start the node before joining.");
+        if (_local is null)
+        {
+            throw new InvalidOperationException("Start the node before joining.");
+        }
+
         var list = seeds.ToList();
         var backoff = _options.JoinInitialBackoff;
-        for (int attempt = 1; ; attempt++)
+        for (var attempt = 1; ; attempt++)
         {
-            int contacted = 0;
+            var contacted = 0;
             foreach (var seed in list)
             {
                 IReadOnlyList<string> addresses;
@@ -143,9 +166,14 @@ public sealed partial class GossipNode : IAsyncDisposable
                     Log.SeedUnresolved(_logger, seed, ex.Message);
                     continue;
                 }
+
                 foreach (var address in addresses)
                 {
-                    if (address == _transport.LocalAddress) continue;
+                    if (address == _transport.LocalAddress)
+                    {
+                        continue;
+                    }
+
                     if (await PushPullAsync(address, join: true).WaitAsync(cancellationToken).ConfigureAwait(false))
                     {
                         contacted++;
@@ -153,12 +181,18 @@ public sealed partial class GossipNode : IAsyncDisposable
                     }
                 }
             }
-            if (contacted > 0 || list.Count == 0) return contacted;
+
+            if (contacted > 0 || list.Count == 0)
+            {
+                return contacted;
+            }
+
             if (_options.JoinMaxAttempts > 0 && attempt >= _options.JoinMaxAttempts)
             {
                 Log.JoinGaveUp(_logger, attempt);
                 return 0;
             }
+
             Log.JoinRetry(_logger, attempt, backoff);
             await Task.Delay(backoff, _time, cancellationToken).ConfigureAwait(false);
             backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, _options.JoinMaxBackoff.Ticks));
@@ -172,15 +206,24 @@ public sealed partial class GossipNode : IAsyncDisposable
         bool anyoneToTell;
         lock (_gate)
         {
-            if (_local is null || _leaving) return;
+            if (_local is null || _leaving)
+            {
+                return;
+            }
+
             _leaving = true;
             anyoneToTell = _nodes.Values.Any(n => n != _local && !n.IsDeadOrLeft);
             var msg = new DeadMessage(_local.Incarnation, _local.Name, _local.Name);
             DeadNode(msg, () => sent.TrySetResult());
         }
+
         FlushEvents();
         Log.Leaving(_logger, _options.NodeName);
-        if (!anyoneToTell) return;
+        if (!anyoneToTell)
+        {
+            return;
+        }
+
         try
         {
             await sent.Task.WaitAsync(timeout, _time, cancellationToken).ConfigureAwait(false);
@@ -195,7 +238,10 @@ public sealed partial class GossipNode : IAsyncDisposable
     public ValueTask UpdateMetadataAsync(ReadOnlyMemory<byte> metadata, CancellationToken cancellationToken = default)
     {
         if (metadata.Length > _options.MaxMetadataSize)
+        {
             throw new ArgumentException($"Metadata is {metadata.Length} bytes; the limit is {_options.MaxMetadataSize}.", nameof(metadata));
+        }
+
         cancellationToken.ThrowIfCancellationRequested();
         lock (_gate)
         {
@@ -205,6 +251,7 @@ public sealed partial class GossipNode : IAsyncDisposable
             BroadcastAlive(local);
             Publish(local, MembershipEventKind.Updated);
         }
+
         FlushEvents();
         return ValueTask.CompletedTask;
     }
@@ -214,16 +261,29 @@ public sealed partial class GossipNode : IAsyncDisposable
     {
         lock (_gate)
         {
-            if (_stopped) return;
+            if (_stopped)
+            {
+                return;
+            }
+
             _stopped = true;
             _probeTimer?.Dispose();
             _gossipTimer?.Dispose();
             _pushPullTimer?.Dispose();
             _followUpTimer?.Dispose();
-            foreach (var n in _nodes.Values) n.Suspicion?.Dispose();
-            foreach (var h in _acks.Values) h.Timer?.Dispose();
+            foreach (var n in _nodes.Values)
+            {
+                n.Suspicion?.Dispose();
+            }
+
+            foreach (var h in _acks.Values)
+            {
+                h.Timer?.Dispose();
+            }
+
             _acks.Clear();
         }
+
         await _shutdown.CancelAsync().ConfigureAwait(false);
         await _transport.DisposeAsync().ConfigureAwait(false);
         _shutdown.Dispose();

@@ -132,18 +132,48 @@ public sealed class GossipOptions
     public void Validate()
     {
         if (string.IsNullOrEmpty(NodeName) || System.Text.Encoding.UTF8.GetByteCount(NodeName) > 255)
+        {
             throw new ArgumentException("NodeName must be 1..255 UTF-8 bytes.", nameof(NodeName));
+        }
+
         if (System.Text.Encoding.UTF8.GetByteCount(ClusterLabel) > 255)
+        {
             throw new ArgumentException("ClusterLabel must be at most 255 UTF-8 bytes.", nameof(ClusterLabel));
-        if (Port is < 0 or > 65535) throw new ArgumentOutOfRangeException(nameof(Port));
+        }
+
+        if (Port is < 0 or > 65535)
+        {
+            throw new ArgumentOutOfRangeException(nameof(Port));
+        }
+
         if (Metadata.Length > MaxMetadataSize || MaxMetadataSize > 1024)
+        {
             throw new ArgumentException("Metadata exceeds MaxMetadataSize (at most 1024).", nameof(Metadata));
+        }
+
         if (ProbeInterval <= TimeSpan.Zero || ProbeTimeout <= TimeSpan.Zero || ProbeTimeout > ProbeInterval)
+        {
             throw new ArgumentException("Need 0 < ProbeTimeout <= ProbeInterval.", nameof(ProbeTimeout));
-        if (GossipInterval <= TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(GossipInterval));
+        }
+
+        if (GossipInterval <= TimeSpan.Zero)
+        {
+            throw new ArgumentOutOfRangeException(nameof(GossipInterval));
+        }
+
         if (SuspicionMult < 1 || SuspicionMaxTimeoutMult < 1 || RetransmitMult < 1 || AwarenessMaxMultiplier < 1)
+        {
             throw new ArgumentException("Multipliers must be at least 1.");
-        if (MaxPacketSize is < 512 or > 65000) throw new ArgumentOutOfRangeException(nameof(MaxPacketSize));
-        if (SecretKey is not null) Keyring.ValidateKey(SecretKey);
+        }
+
+        if (MaxPacketSize is < 512 or > 65000)
+        {
+            throw new ArgumentOutOfRangeException(nameof(MaxPacketSize));
+        }
+
+        if (SecretKey is not null)
+        {
+            Keyring.ValidateKey(SecretKey);
+        }
     }
 }

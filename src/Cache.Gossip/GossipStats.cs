@@ -50,7 +50,11 @@ public sealed class GossipStats
         get
         {
             long sum = 0;
-            for (int i = 0; i < _drops.Length; i++) sum += Volatile.Read(ref _drops[i]);
+            for (var i = 0; i < _drops.Length; i++)
+            {
+                sum += Volatile.Read(ref _drops[i]);
+            }
+
             return sum;
         }
     }

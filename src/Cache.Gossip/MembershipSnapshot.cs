@@ -45,14 +45,22 @@ public sealed class MembershipSnapshot : IReadOnlyCollection<Member>
     internal MembershipSnapshot With(Member member)
     {
         var counts = (int[])_counts.Clone();
-        if (_members.TryGetValue(member.Name, out var old)) counts[(int)old.State]--;
+        if (_members.TryGetValue(member.Name, out var old))
+        {
+            counts[(int)old.State]--;
+        }
+
         counts[(int)member.State]++;
         return new(Version + 1, _members.SetItem(member.Name, member), counts);
     }
 
     internal MembershipSnapshot Without(string name)
     {
-        if (!_members.TryGetValue(name, out var old)) return new(Version + 1, _members, _counts);
+        if (!_members.TryGetValue(name, out var old))
+        {
+            return new(Version + 1, _members, _counts);
+        }
+
         var counts = (int[])_counts.Clone();
         counts[(int)old.State]--;
         return new(Version + 1, _members.Remove(name), counts);

@@ -69,8 +69,13 @@ public sealed class SimulatedNetwork
     {
         ArgumentNullException.ThrowIfNull(groups);
         _partition.Clear();
-        for (int g = 0; g < groups.Length; g++)
-            foreach (var a in groups[g]) _partition[a] = g + 1;
+        for (var g = 0; g < groups.Length; g++)
+        {
+            foreach (var a in groups[g])
+            {
+                _partition[a] = g + 1;
+            }
+        }
     }
 
     /// <summary>Removes all partitions.</summary>
@@ -84,10 +89,18 @@ public sealed class SimulatedNetwork
     {
         BytesSent += packet.Length;
         LargestPacket = Math.Max(LargestPacket, packet.Length);
-        if (!Reachable(from, to) || (PacketLoss > 0 && _random.NextDouble() < PacketLoss)) return;
+        if (!Reachable(from, to) || (PacketLoss > 0 && _random.NextDouble() < PacketLoss))
+        {
+            return;
+        }
+
         Clock.Schedule(Delay(to), () =>
         {
-            if (!Reachable(from, to)) return;
+            if (!Reachable(from, to))
+            {
+                return;
+            }
+
             PacketsDelivered++;
             _hosts[to].Deliver(from, packet);
         });
@@ -96,24 +109,44 @@ public sealed class SimulatedNetwork
     internal void Exchange(string from, string to, byte[] request, TimeSpan timeout, Action<byte[]?> onResponse)
     {
         StreamBytesSent += request.Length;
-        bool done = false;
+        var done = false;
         void Complete(byte[]? r)
         {
-            if (done) return;
+            if (done)
+            {
+                return;
+            }
+
             done = true;
             onResponse(r);
         }
+
         Clock.Schedule(timeout, () => Complete(null));
-        if (!Reachable(from, to)) return;
+        if (!Reachable(from, to))
+        {
+            return;
+        }
+
         Clock.Schedule(Delay(to), () =>
         {
-            if (done || !Reachable(from, to)) return;
+            if (done || !Reachable(from, to))
+            {
+                return;
+            }
+
             var response = _hosts[to].Serve(from, request);
-            if (response is null) return;
+            if (response is null)
+            {
+                return;
+            }
+
             StreamBytesSent += response.Length;
             Clock.Schedule(Delay(from), () =>
             {
-                if (Reachable(to, from)) Complete(response);
+                if (Reachable(to, from))
+                {
+                    Complete(response);
+                }
             });
         });
     }
@@ -121,7 +154,11 @@ public sealed class SimulatedNetwork
     private TimeSpan Delay(string to)
     {
         var d = Latency + _processingDelay.GetValueOrDefault(to);
-        if (Jitter > TimeSpan.Zero) d += TimeSpan.FromTicks((long)(_random.NextDouble() * Jitter.Ticks));
+        if (Jitter > TimeSpan.Zero)
+        {
+            d += TimeSpan.FromTicks((long)(_random.NextDouble() * Jitter.Ticks));
+        }
+
         return d;
     }
 }

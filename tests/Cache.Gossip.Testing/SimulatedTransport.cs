@@ -28,7 +28,10 @@ public sealed class SimulatedTransport : IGossipTransport
     /// <inheritdoc />
     public void SendPacket(string address, byte[] packet)
     {
-        if (!_closed) _network.Send(LocalAddress, address, packet);
+        if (!_closed)
+        {
+            _network.Send(LocalAddress, address, packet);
+        }
     }
 
     /// <inheritdoc />
@@ -39,6 +42,7 @@ public sealed class SimulatedTransport : IGossipTransport
             onResponse(null);
             return;
         }
+
         _network.Exchange(LocalAddress, address, request, timeout, onResponse);
     }
 
@@ -55,7 +59,10 @@ public sealed class SimulatedTransport : IGossipTransport
 
     internal void Deliver(string from, byte[] packet)
     {
-        if (!_closed) _handler?.OnPacket(from, packet);
+        if (!_closed)
+        {
+            _handler?.OnPacket(from, packet);
+        }
     }
 
     internal byte[]? Serve(string from, byte[] request) => _closed ? null : _handler?.OnStream(from, request);

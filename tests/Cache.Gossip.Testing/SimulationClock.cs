@@ -45,7 +45,7 @@ public sealed class SimulationClock : TimeProvider
     /// <summary>Runs everything due within the next <paramref name="duration"/>, then sets the clock to its end.</summary>
     public void Advance(TimeSpan duration)
     {
-        long end = _now + duration.Ticks;
+        var end = _now + duration.Ticks;
         RunUntil(end, null);
         _now = end;
     }
@@ -54,9 +54,17 @@ public sealed class SimulationClock : TimeProvider
     public bool AdvanceUntil(Func<bool> condition, TimeSpan limit)
     {
         ArgumentNullException.ThrowIfNull(condition);
-        if (condition()) return true;
-        long end = _now + limit.Ticks;
-        if (RunUntil(end, condition)) return true;
+        if (condition())
+        {
+            return true;
+        }
+
+        var end = _now + limit.Ticks;
+        if (RunUntil(end, condition))
+        {
+            return true;
+        }
+
         _now = end;
         return false;
     }
@@ -69,15 +77,24 @@ public sealed class SimulationClock : TimeProvider
             _now = Math.Max(_now, key.Due);
             if (item.Timer is { } t)
             {
-                if (!t.IsCurrent(item.Generation)) continue;
+                if (!t.IsCurrent(item.Generation))
+                {
+                    continue;
+                }
+
                 t.Fire();
             }
             else
             {
                 item.Action!();
             }
-            if (condition is not null && condition()) return true;
+
+            if (condition is not null && condition())
+            {
+                return true;
+            }
         }
+
         return false;
     }
 

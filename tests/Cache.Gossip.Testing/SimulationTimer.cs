@@ -19,11 +19,18 @@ internal sealed class SimulationTimer : ITimer
 
     public bool Change(TimeSpan dueTime, TimeSpan period)
     {
-        if (_disposed) return false;
+        if (_disposed)
+        {
+            return false;
+        }
+
         _generation++;
         _period = period == Timeout.InfiniteTimeSpan ? 0 : period.Ticks;
         if (dueTime != Timeout.InfiniteTimeSpan)
+        {
             _clock.Enqueue(this, _generation, Math.Max(0, dueTime.Ticks));
+        }
+
         return true;
     }
 
@@ -31,7 +38,11 @@ internal sealed class SimulationTimer : ITimer
 
     public void Fire()
     {
-        if (_period > 0) _clock.Enqueue(this, _generation, _period);
+        if (_period > 0)
+        {
+            _clock.Enqueue(this, _generation, _period);
+        }
+
         _callback(_state);
     }
 

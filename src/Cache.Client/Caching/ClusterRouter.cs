@@ -1,6 +1,6 @@
 using System.Net.Sockets;
-using Cache.Client.Routing;
 using Cache.Client.Resp;
+using Cache.Client.Routing;
 using Microsoft.Extensions.Logging;
 
 namespace Cache.Client.Caching;

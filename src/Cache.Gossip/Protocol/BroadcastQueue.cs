@@ -20,6 +20,7 @@ internal sealed class BroadcastQueue
             _queue.Remove(old);
             old.OnFinished?.Invoke();
         }
+
         var b = new Broadcast(key, message, _nextId++, onFinished);
         _queue.Add(b);
         _byKey[key] = b;
@@ -28,21 +29,35 @@ internal sealed class BroadcastQueue
     /// <summary>Appends messages that fit in <paramref name="budget"/> bytes to the writer's output.</summary>
     public int Fill(Wire.WireWriter writer, int budget, int transmitLimit)
     {
-        if (_queue.Count == 0 || budget <= 0) return 0;
+        if (_queue.Count == 0 || budget <= 0)
+        {
+            return 0;
+        }
+
         _picked.Clear();
         int used = 0, misses = 0;
         foreach (var b in _queue)
         {
-            if (budget - used < 8) break;
+            if (budget - used < 8)
+            {
+                break;
+            }
+
             if (b.Message.Length > budget - used)
             {
-                if (++misses > 8) break; // the packet is nearly full: do not scan the whole queue
+                if (++misses > 8)
+                {
+                    break; // the packet is nearly full: do not scan the whole queue
+                }
+
                 continue;
             }
+
             used += b.Message.Length;
             writer.WriteBytes(b.Message);
             _picked.Add(b);
         }
+
         foreach (var b in _picked)
         {
             _queue.Remove(b);
@@ -57,12 +72,17 @@ internal sealed class BroadcastQueue
                 _queue.Add(b);
             }
         }
+
         return _picked.Count;
     }
 
     public void Clear()
     {
-        foreach (var b in _queue) b.OnFinished?.Invoke();
+        foreach (var b in _queue)
+        {
+            b.OnFinished?.Invoke();
+        }
+
         _queue.Clear();
         _byKey.Clear();
     }
@@ -73,8 +93,12 @@ internal sealed class BroadcastQueue
 
         public int Compare(Broadcast? x, Broadcast? y)
         {
-            if (ReferenceEquals(x, y)) return 0;
-            int c = x!.Transmits.CompareTo(y!.Transmits);
+            if (ReferenceEquals(x, y))
+            {
+                return 0;
+            }
+
+            var c = x!.Transmits.CompareTo(y!.Transmits);
             return c != 0 ? c : y.Id.CompareTo(x.Id);
         }
     }

@@ -30,8 +30,8 @@ internal sealed class Suspicion : IDisposable
 
     public static TimeSpan Remaining(int confirmations, int k, TimeSpan elapsed, TimeSpan min, TimeSpan max)
     {
-        double frac = Math.Log(confirmations + 1.0) / Math.Log(k + 1.0);
-        double raw = max.TotalMilliseconds - frac * (max.TotalMilliseconds - min.TotalMilliseconds);
+        var frac = Math.Log(confirmations + 1.0) / Math.Log(k + 1.0);
+        var raw = max.TotalMilliseconds - frac * (max.TotalMilliseconds - min.TotalMilliseconds);
         var timeout = TimeSpan.FromMilliseconds(Math.Floor(Math.Max(raw, min.TotalMilliseconds)));
         return timeout - elapsed;
     }
@@ -39,7 +39,11 @@ internal sealed class Suspicion : IDisposable
     /// <summary>Counts an independent suspicion; returns true when it is new (worth re-gossiping).</summary>
     public bool Confirm(string from)
     {
-        if (_confirmations >= _k || !_confirmers.Add(from)) return false;
+        if (_confirmations >= _k || !_confirmers.Add(from))
+        {
+            return false;
+        }
+
         _confirmations++;
         var remaining = Remaining(_confirmations, _k, _time.GetElapsedTime(_start), _min, _max);
         _timer.Change(remaining > TimeSpan.Zero ? remaining : TimeSpan.Zero, Timeout.InfiniteTimeSpan);

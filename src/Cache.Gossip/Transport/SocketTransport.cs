@@ -48,13 +48,13 @@ public sealed partial class SocketTransport : IGossipTransport
     {
         _handler = handler;
         var ip = IPAddress.Parse(_bindAddress);
-        for (int attempt = 0; ; attempt++)
+        for (var attempt = 0; ; attempt++)
         {
             var udp = new Socket(ip.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
             try
             {
                 udp.Bind(new IPEndPoint(ip, _port));
-                int port = ((IPEndPoint)udp.LocalEndPoint!).Port;
+                var port = ((IPEndPoint)udp.LocalEndPoint!).Port;
                 var tcp = new TcpListener(ip, port);
                 tcp.Start();
                 _udp = udp;
@@ -72,7 +72,8 @@ public sealed partial class SocketTransport : IGossipTransport
                 throw;
             }
         }
-        string host = _advertise.Length > 0 ? _advertise
+
+        var host = _advertise.Length > 0 ? _advertise
             : ip.Equals(IPAddress.Any) ? IPAddress.Loopback.ToString()
             : ip.Equals(IPAddress.IPv6Any) ? IPAddress.IPv6Loopback.ToString()
             : ip.ToString();
@@ -86,7 +87,11 @@ public sealed partial class SocketTransport : IGossipTransport
     public void SendPacket(string address, byte[] packet)
     {
         var udp = _udp;
-        if (udp is null || !TryEndpoint(address, out var ep)) return;
+        if (udp is null || !TryEndpoint(address, out var ep))
+        {
+            return;
+        }
+
         try
         {
             udp.SendTo(packet, SocketFlags.None, ep);
@@ -113,10 +118,17 @@ public sealed partial class SocketTransport : IGossipTransport
     public async ValueTask<IReadOnlyList<string>> ResolveAsync(string seed, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(seed);
-        if (IPEndPoint.TryParse(seed, out var direct) && direct.Port != 0) return [direct.ToString()];
-        int colon = seed.LastIndexOf(':');
-        if (colon <= 0 || !int.TryParse(seed.AsSpan(colon + 1), out int port) || port is <= 0 or > 65535)
+        if (IPEndPoint.TryParse(seed, out var direct) && direct.Port != 0)
+        {
+            return [direct.ToString()];
+        }
+
+        var colon = seed.LastIndexOf(':');
+        if (colon <= 0 || !int.TryParse(seed.AsSpan(colon + 1), out var port) || port is <= 0 or > 65535)
+        {
             throw new FormatException($"Seed '{seed}' is not host:port.");
+        }
+
         var addresses = await Dns.GetHostAddressesAsync(seed[..colon], cancellationToken).ConfigureAwait(false);
         return [.. addresses.OrderBy(a => a.AddressFamily == AddressFamily.InterNetwork ? 0 : 1).Select(a => new IPEndPoint(a, port).ToString())];
     }
@@ -124,7 +136,11 @@ public sealed partial class SocketTransport : IGossipTransport
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {
-        if (_stop.IsCancellationRequested) return;
+        if (_stop.IsCancellationRequested)
+        {
+            return;
+        }
+
         await _stop.CancelAsync().ConfigureAwait(false);
         _udp?.Dispose();
         _tcp?.Stop();
@@ -136,14 +152,23 @@ public sealed partial class SocketTransport : IGossipTransport
         {
             // expected
         }
+
         _tcp?.Dispose();
         _stop.Dispose();
     }
 
     private bool TryEndpoint(string address, out IPEndPoint ep)
     {
-        if (_endpoints.TryGetValue(address, out ep!)) return true;
-        if (!IPEndPoint.TryParse(address, out var parsed)) return false;
+        if (_endpoints.TryGetValue(address, out ep!))
+        {
+            return true;
+        }
+
+        if (!IPEndPoint.TryParse(address, out var parsed))
+        {
+            return false;
+        }
+
         ep = _endpoints.GetOrAdd(address, parsed);
         return true;
     }
@@ -173,6 +198,7 @@ public sealed partial class SocketTransport : IGossipTransport
                 Log.ReceiveFailed(_logger, ex.SocketErrorCode);
                 continue;
             }
+
             try
             {
                 _handler!.OnPacket(result.RemoteEndPoint.ToString()!, buffer.AsMemory(0, result.ReceivedBytes));
@@ -203,6 +229,7 @@ public sealed partial class SocketTransport : IGossipTransport
                 Log.ReceiveFailed(_logger, ex.SocketErrorCode);
                 continue;
             }
+
             _ = ServeAsync(client);
         }
     }
@@ -215,9 +242,16 @@ public sealed partial class SocketTransport : IGossipTransport
         {
             using var stream = new NetworkStream(client, ownsSocket: true);
             var request = await ReadFrameAsync(stream, cts.Token).ConfigureAwait(false);
-            if (request is null) return;
+            if (request is null)
+            {
+                return;
+            }
+
             var response = _handler!.OnStream(client.RemoteEndPoint?.ToString() ?? "", request);
-            if (response is not null) await WriteFrameAsync(stream, response, cts.Token).ConfigureAwait(false);
+            if (response is not null)
+            {
+                await WriteFrameAsync(stream, response, cts.Token).ConfigureAwait(false);
+            }
         }
         catch (Exception ex) when (ex is IOException or SocketException or OperationCanceledException or ObjectDisposedException)
         {
@@ -245,6 +279,7 @@ public sealed partial class SocketTransport : IGossipTransport
         {
             Log.StreamFailed(_logger, ex.GetType().Name);
         }
+
         onResponse(response);
     }
 
@@ -261,8 +296,12 @@ public sealed partial class SocketTransport : IGossipTransport
     {
         var header = new byte[4];
         await stream.ReadExactlyAsync(header, ct).ConfigureAwait(false);
-        int len = BinaryPrimitives.ReadInt32BigEndian(header);
-        if (len is < 0 or > MaxStreamMessage) return null;
+        var len = BinaryPrimitives.ReadInt32BigEndian(header);
+        if (len is < 0 or > MaxStreamMessage)
+        {
+            return null;
+        }
+
         var payload = new byte[len];
         await stream.ReadExactlyAsync(payload, ct).ConfigureAwait(false);
         return payload;

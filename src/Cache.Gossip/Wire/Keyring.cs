@@ -15,7 +15,10 @@ public sealed class Keyring
     /// <summary>Creates a keyring, optionally with a primary key.</summary>
     public Keyring(byte[]? primaryKey = null)
     {
-        if (primaryKey is not null) Use(primaryKey);
+        if (primaryKey is not null)
+        {
+            Use(primaryKey);
+        }
     }
 
     /// <summary>Whether any key is installed (then plain packets are refused).</summary>
@@ -40,7 +43,7 @@ public sealed class Keyring
         ValidateKey(key);
         ImmutableInterlocked.Update(ref _keys, (keys, k) =>
         {
-            int i = IndexOf(keys, k);
+            var i = IndexOf(keys, k);
             var copy = i >= 0 ? keys[i] : (byte[])k.Clone();
             return (i >= 0 ? keys.RemoveAt(i) : keys).Insert(0, copy);
         }, key);
@@ -51,8 +54,12 @@ public sealed class Keyring
     {
         ImmutableInterlocked.Update(ref _keys, (keys, k) =>
         {
-            int i = IndexOf(keys, k);
-            if (i == 0) throw new InvalidOperationException("The primary key cannot be removed; use another key first.");
+            var i = IndexOf(keys, k);
+            if (i == 0)
+            {
+                throw new InvalidOperationException("The primary key cannot be removed; use another key first.");
+            }
+
             return i > 0 ? keys.RemoveAt(i) : keys;
         }, key);
     }
@@ -62,13 +69,21 @@ public sealed class Keyring
     {
         ArgumentNullException.ThrowIfNull(key);
         if (key.Length is not (16 or 24 or 32))
+        {
             throw new ArgumentException("A gossip key must be 16, 24 or 32 bytes.", nameof(key));
+        }
     }
 
     private static int IndexOf(ImmutableArray<byte[]> keys, byte[] key)
     {
-        for (int i = 0; i < keys.Length; i++)
-            if (CryptographicOperations.FixedTimeEquals(keys[i], key)) return i;
+        for (var i = 0; i < keys.Length; i++)
+        {
+            if (CryptographicOperations.FixedTimeEquals(keys[i], key))
+            {
+                return i;
+            }
+        }
+
         return -1;
     }
 }

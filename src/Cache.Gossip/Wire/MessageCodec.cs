@@ -7,7 +7,7 @@ internal static class MessageCodec
 
     public static void Write(WireWriter w, in PingMessage m)
     {
-        int s = w.BeginMessage(MessageType.Ping);
+        var s = w.BeginMessage(MessageType.Ping);
         w.WriteVarUInt(m.Seq);
         w.WriteString(m.Target);
         w.WriteString(m.SourceName);
@@ -17,7 +17,7 @@ internal static class MessageCodec
 
     public static void Write(WireWriter w, in IndirectPingMessage m)
     {
-        int s = w.BeginMessage(MessageType.IndirectPing);
+        var s = w.BeginMessage(MessageType.IndirectPing);
         w.WriteVarUInt(m.Seq);
         w.WriteString(m.Target);
         w.WriteString(m.TargetAddress);
@@ -29,21 +29,21 @@ internal static class MessageCodec
 
     public static void Write(WireWriter w, in AckMessage m)
     {
-        int s = w.BeginMessage(MessageType.Ack);
+        var s = w.BeginMessage(MessageType.Ack);
         w.WriteVarUInt(m.Seq);
         w.EndMessage(s);
     }
 
     public static void Write(WireWriter w, in NackMessage m)
     {
-        int s = w.BeginMessage(MessageType.Nack);
+        var s = w.BeginMessage(MessageType.Nack);
         w.WriteVarUInt(m.Seq);
         w.EndMessage(s);
     }
 
     public static void Write(WireWriter w, in AliveMessage m)
     {
-        int s = w.BeginMessage(MessageType.Alive);
+        var s = w.BeginMessage(MessageType.Alive);
         w.WriteVarUInt(m.Incarnation);
         w.WriteString(m.Name);
         w.WriteString(m.Address);
@@ -53,7 +53,7 @@ internal static class MessageCodec
 
     public static void Write(WireWriter w, in SuspectMessage m)
     {
-        int s = w.BeginMessage(MessageType.Suspect);
+        var s = w.BeginMessage(MessageType.Suspect);
         w.WriteVarUInt(m.Incarnation);
         w.WriteString(m.Name);
         w.WriteString(m.From);
@@ -62,7 +62,7 @@ internal static class MessageCodec
 
     public static void Write(WireWriter w, in DeadMessage m)
     {
-        int s = w.BeginMessage(MessageType.Dead);
+        var s = w.BeginMessage(MessageType.Dead);
         w.WriteVarUInt(m.Incarnation);
         w.WriteString(m.Name);
         w.WriteString(m.From);
@@ -71,7 +71,7 @@ internal static class MessageCodec
 
     public static void WritePushPull(WireWriter w, bool join, string sender, IReadOnlyCollection<PushPullEntry> entries)
     {
-        int s = w.BeginMessage(MessageType.PushPull);
+        var s = w.BeginMessage(MessageType.PushPull);
         w.WriteByte(join ? (byte)1 : (byte)0);
         w.WriteString(sender);
         w.WriteVarUInt((ulong)entries.Count);
@@ -83,6 +83,7 @@ internal static class MessageCodec
             w.WriteByte((byte)e.State);
             w.WriteBlob(e.Metadata);
         }
+
         w.EndMessage(s);
     }
 
@@ -91,7 +92,11 @@ internal static class MessageCodec
     {
         payload = default;
         type = 0;
-        if (!r.TryReadByte(out byte t) || !r.TryReadVarUInt(out ulong len) || len > int.MaxValue) return false;
+        if (!r.TryReadByte(out var t) || !r.TryReadVarUInt(out var len) || len > int.MaxValue)
+        {
+            return false;
+        }
+
         type = (MessageType)t;
         return r.TryReadSpan((int)len, out payload);
     }
@@ -100,8 +105,12 @@ internal static class MessageCodec
     {
         var r = new WireReader(p);
         m = default;
-        if (!r.TryReadVarUInt32(out uint seq) || !r.TryReadString(out var target) ||
-            !r.TryReadString(out var name) || !r.TryReadString(out var addr)) return false;
+        if (!r.TryReadVarUInt32(out var seq) || !r.TryReadString(out var target) ||
+            !r.TryReadString(out var name) || !r.TryReadString(out var addr))
+        {
+            return false;
+        }
+
         m = new PingMessage(seq, target, name, addr);
         return true;
     }
@@ -110,8 +119,12 @@ internal static class MessageCodec
     {
         var r = new WireReader(p);
         m = default;
-        if (!r.TryReadVarUInt32(out uint seq) || !r.TryReadString(out var target) || !r.TryReadString(out var targetAddr) ||
-            !r.TryReadByte(out byte nack) || nack > 1 || !r.TryReadString(out var name) || !r.TryReadString(out var addr)) return false;
+        if (!r.TryReadVarUInt32(out var seq) || !r.TryReadString(out var target) || !r.TryReadString(out var targetAddr) ||
+            !r.TryReadByte(out var nack) || nack > 1 || !r.TryReadString(out var name) || !r.TryReadString(out var addr))
+        {
+            return false;
+        }
+
         m = new IndirectPingMessage(seq, target, targetAddr, nack == 1, name, addr);
         return true;
     }
@@ -126,8 +139,12 @@ internal static class MessageCodec
     {
         var r = new WireReader(p);
         m = default;
-        if (!r.TryReadVarUInt32(out uint inc) || !r.TryReadString(out var name) || !r.TryReadString(out var addr) ||
-            !r.TryReadBlob(MaxMetadata, out var meta) || name.Length == 0) return false;
+        if (!r.TryReadVarUInt32(out var inc) || !r.TryReadString(out var name) || !r.TryReadString(out var addr) ||
+            !r.TryReadBlob(MaxMetadata, out var meta) || name.Length == 0)
+        {
+            return false;
+        }
+
         m = new AliveMessage(inc, name, addr, meta.ToArray());
         return true;
     }
@@ -136,7 +153,11 @@ internal static class MessageCodec
     {
         var r = new WireReader(p);
         m = default;
-        if (!r.TryReadVarUInt32(out uint inc) || !r.TryReadString(out var name) || !r.TryReadString(out var from) || name.Length == 0) return false;
+        if (!r.TryReadVarUInt32(out var inc) || !r.TryReadString(out var name) || !r.TryReadString(out var from) || name.Length == 0)
+        {
+            return false;
+        }
+
         m = new SuspectMessage(inc, name, from);
         return true;
     }
@@ -145,7 +166,11 @@ internal static class MessageCodec
     {
         var r = new WireReader(p);
         m = default;
-        if (!r.TryReadVarUInt32(out uint inc) || !r.TryReadString(out var name) || !r.TryReadString(out var from) || name.Length == 0) return false;
+        if (!r.TryReadVarUInt32(out var inc) || !r.TryReadString(out var name) || !r.TryReadString(out var from) || name.Length == 0)
+        {
+            return false;
+        }
+
         m = new DeadMessage(inc, name, from);
         return true;
     }
@@ -156,17 +181,26 @@ internal static class MessageCodec
         join = false;
         sender = "";
         entries = [];
-        if (!r.TryReadByte(out byte j) || j > 1 || !r.TryReadString(out sender) ||
-            !r.TryReadVarUInt(out ulong count) || count > (ulong)r.Remaining) return false;
+        if (!r.TryReadByte(out var j) || j > 1 || !r.TryReadString(out sender) ||
+            !r.TryReadVarUInt(out var count) || count > (ulong)r.Remaining)
+        {
+            return false;
+        }
+
         join = j == 1;
         entries.Capacity = (int)count;
         for (ulong i = 0; i < count; i++)
         {
-            if (!r.TryReadString(out var name) || !r.TryReadString(out var addr) || !r.TryReadVarUInt32(out uint inc) ||
-                !r.TryReadByte(out byte state) || state > (byte)MemberState.Left || !r.TryReadBlob(MaxMetadata, out var meta) ||
-                name.Length == 0) return false;
+            if (!r.TryReadString(out var name) || !r.TryReadString(out var addr) || !r.TryReadVarUInt32(out var inc) ||
+                !r.TryReadByte(out var state) || state > (byte)MemberState.Left || !r.TryReadBlob(MaxMetadata, out var meta) ||
+                name.Length == 0)
+            {
+                return false;
+            }
+
             entries.Add(new PushPullEntry(name, addr, inc, (MemberState)state, meta.ToArray()));
         }
+
         return r.End;
     }
 }

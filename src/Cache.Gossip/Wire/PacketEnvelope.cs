@@ -32,15 +32,19 @@ internal static class PacketEnvelope
     /// <summary>Seals a body, deflating it first when asked and when that makes it smaller.</summary>
     public static byte[] Seal(ReadOnlySpan<byte> body, byte[] label, Keyring? keyring, bool deflate)
     {
-        if (!deflate) return Seal(body, label, keyring);
+        if (!deflate)
+        {
+            return Seal(body, label, keyring);
+        }
+
         var packed = Deflate(body);
         return packed.Length < body.Length ? Seal(packed, label, keyring, FlagDeflated) : Seal(body, label, keyring);
     }
 
     public static byte[] Seal(ReadOnlySpan<byte> body, byte[] label, Keyring? keyring, byte extraFlags = 0)
     {
-        byte[]? key = keyring?.PrimaryKey;
-        int headerLen = 3 + (label.Length > 0 ? 1 + label.Length : 0);
+        var key = keyring?.PrimaryKey;
+        var headerLen = 3 + (label.Length > 0 ? 1 + label.Length : 0);
         var packet = new byte[Overhead(label.Length, key is not null) + body.Length];
         packet[0] = Magic;
         packet[1] = Version;
@@ -50,13 +54,15 @@ internal static class PacketEnvelope
             packet[3] = (byte)label.Length;
             label.CopyTo(packet.AsSpan(4));
         }
+
         if (key is null)
         {
             BinaryPrimitives.WriteUInt32LittleEndian(packet.AsSpan(headerLen), Crc32.HashToUInt32(body));
             body.CopyTo(packet.AsSpan(headerLen + 4));
             return packet;
         }
-        int plainLen = 4 + body.Length;
+
+        var plainLen = 4 + body.Length;
         var nonce = packet.AsSpan(headerLen, NonceSize);
         RandomNumberGenerator.Fill(nonce);
         var cipher = packet.AsSpan(headerLen + NonceSize, plainLen);
@@ -64,7 +70,11 @@ internal static class PacketEnvelope
         body.CopyTo(cipher.Slice(4));
         var tag = packet.AsSpan(headerLen + NonceSize + plainLen, TagSize);
         var aes = CipherFor(key);
-        lock (aes) aes.Encrypt(nonce, cipher, cipher, tag, packet.AsSpan(0, headerLen));
+        lock (aes)
+        {
+            aes.Encrypt(nonce, cipher, cipher, tag, packet.AsSpan(0, headerLen));
+        }
+
         return packet;
     }
 
@@ -74,33 +84,46 @@ internal static class PacketEnvelope
         body = default;
         var span = packet.Span;
         if (span.Length < 3) { reason = DropReason.Truncated; return false; }
+
         if (span[0] != Magic) { reason = DropReason.BadMagic; return false; }
+
         if (span[1] != Version) { reason = DropReason.UnsupportedVersion; return false; }
-        byte flags = span[2];
+
+        var flags = span[2];
         if ((flags & ~(FlagEncrypted | FlagLabelled | FlagDeflated)) != 0) { reason = DropReason.Malformed; return false; }
-        int pos = 3;
+
+        var pos = 3;
         ReadOnlySpan<byte> packetLabel = default;
         if ((flags & FlagLabelled) != 0)
         {
             if (span.Length < 4 || span.Length < 4 + span[3]) { reason = DropReason.Truncated; return false; }
+
             packetLabel = span.Slice(4, span[3]);
             pos = 4 + span[3];
         }
+
         if (!packetLabel.SequenceEqual(label)) { reason = DropReason.LabelMismatch; return false; }
-        bool encrypted = (flags & FlagEncrypted) != 0;
-        bool keyed = keyring is { IsEnabled: true };
+
+        var encrypted = (flags & FlagEncrypted) != 0;
+        var keyed = keyring is { IsEnabled: true };
         if (keyed && !encrypted) { reason = DropReason.Unencrypted; return false; }
+
         if (!keyed && encrypted) { reason = DropReason.UnexpectedEncryption; return false; }
+
         if (!encrypted)
         {
             if (span.Length < pos + 4) { reason = DropReason.Truncated; return false; }
-            uint crc = BinaryPrimitives.ReadUInt32LittleEndian(span.Slice(pos));
+
+            var crc = BinaryPrimitives.ReadUInt32LittleEndian(span.Slice(pos));
             body = packet.Slice(pos + 4);
             if (Crc32.HashToUInt32(body.Span) != crc) { reason = DropReason.BadChecksum; body = default; return false; }
+
             return Inflated(flags, ref body, out reason);
         }
-        int plainLen = span.Length - pos - NonceSize - TagSize;
+
+        var plainLen = span.Length - pos - NonceSize - TagSize;
         if (plainLen < 4) { reason = DropReason.Truncated; return false; }
+
         var nonce = span.Slice(pos, NonceSize);
         var cipher = span.Slice(pos + NonceSize, plainLen);
         var tag = span.Slice(pos + NonceSize + plainLen, TagSize);
@@ -111,17 +134,23 @@ internal static class PacketEnvelope
             var aes = CipherFor(key);
             try
             {
-                lock (aes) aes.Decrypt(nonce, cipher, tag, plain, header);
+                lock (aes)
+                {
+                    aes.Decrypt(nonce, cipher, tag, plain, header);
+                }
             }
             catch (AuthenticationTagMismatchException)
             {
                 continue;
             }
-            uint crc = BinaryPrimitives.ReadUInt32LittleEndian(plain);
+
+            var crc = BinaryPrimitives.ReadUInt32LittleEndian(plain);
             if (Crc32.HashToUInt32(plain.AsSpan(4)) != crc) { reason = DropReason.BadChecksum; return false; }
+
             body = plain.AsMemory(4);
             return Inflated(flags, ref body, out reason);
         }
+
         reason = DropReason.DecryptFailed;
         return false;
     }
@@ -129,7 +158,11 @@ internal static class PacketEnvelope
     private static bool Inflated(byte flags, ref ReadOnlyMemory<byte> body, out DropReason reason)
     {
         reason = default;
-        if ((flags & FlagDeflated) == 0) return true;
+        if ((flags & FlagDeflated) == 0)
+        {
+            return true;
+        }
+
         try
         {
             using var input = new MemoryStream(body.ToArray(), writable: false);
@@ -140,8 +173,10 @@ internal static class PacketEnvelope
             while ((read = inflater.Read(buffer)) > 0)
             {
                 if (output.Length + read > MaxInflated) { reason = DropReason.Malformed; body = default; return false; }
+
                 output.Write(buffer, 0, read);
             }
+
             body = output.ToArray();
             return true;
         }
@@ -157,7 +192,10 @@ internal static class PacketEnvelope
     {
         using var output = new MemoryStream(body.Length / 2 + 64);
         using (var deflater = new System.IO.Compression.DeflateStream(output, System.IO.Compression.CompressionLevel.Fastest, leaveOpen: true))
+        {
             deflater.Write(body);
+        }
+
         return output.ToArray();
     }
 

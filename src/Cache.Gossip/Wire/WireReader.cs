@@ -26,6 +26,7 @@ internal ref struct WireReader
             value = 0;
             return false;
         }
+
         value = _data[_pos++];
         return true;
     }
@@ -33,23 +34,32 @@ internal ref struct WireReader
     public bool TryReadVarUInt(out ulong value)
     {
         value = 0;
-        for (int shift = 0; shift < 64; shift += 7)
+        for (var shift = 0; shift < 64; shift += 7)
         {
-            if (_pos >= _data.Length) return false;
-            byte b = _data[_pos++];
+            if (_pos >= _data.Length)
+            {
+                return false;
+            }
+
+            var b = _data[_pos++];
             value |= (ulong)(b & 0x7F) << shift;
-            if (b < 0x80) return true;
+            if (b < 0x80)
+            {
+                return true;
+            }
         }
+
         return false;
     }
 
     public bool TryReadVarUInt32(out uint value)
     {
-        if (TryReadVarUInt(out ulong v) && v <= uint.MaxValue)
+        if (TryReadVarUInt(out var v) && v <= uint.MaxValue)
         {
             value = (uint)v;
             return true;
         }
+
         value = 0;
         return false;
     }
@@ -61,6 +71,7 @@ internal ref struct WireReader
             value = 0;
             return false;
         }
+
         value = BinaryPrimitives.ReadUInt32LittleEndian(_data.Slice(_pos));
         _pos += 4;
         return true;
@@ -73,6 +84,7 @@ internal ref struct WireReader
             value = default;
             return false;
         }
+
         value = _data.Slice(_pos, length);
         _pos += length;
         return true;
@@ -81,13 +93,17 @@ internal ref struct WireReader
     public bool TryReadBlob(int maxLength, out ReadOnlySpan<byte> value)
     {
         value = default;
-        return TryReadVarUInt(out ulong len) && len <= (ulong)maxLength && TryReadSpan((int)len, out value);
+        return TryReadVarUInt(out var len) && len <= (ulong)maxLength && TryReadSpan((int)len, out value);
     }
 
     public bool TryReadString(out string value)
     {
         value = "";
-        if (!TryReadByte(out byte len) || !TryReadSpan(len, out var bytes)) return false;
+        if (!TryReadByte(out var len) || !TryReadSpan(len, out var bytes))
+        {
+            return false;
+        }
+
         try
         {
             value = StrictUtf8.GetString(bytes);

@@ -33,6 +33,7 @@ internal sealed class WireWriter
             _buffer[_length++] = (byte)(value | 0x80);
             value >>= 7;
         }
+
         _buffer[_length++] = (byte)value;
     }
 
@@ -60,8 +61,12 @@ internal sealed class WireWriter
     /// <summary>Short string: one length byte, at most 255 UTF-8 bytes.</summary>
     public void WriteString(string value)
     {
-        int count = Encoding.UTF8.GetByteCount(value);
-        if (count > 255) throw new ArgumentException("Wire strings are at most 255 UTF-8 bytes.", nameof(value));
+        var count = Encoding.UTF8.GetByteCount(value);
+        if (count > 255)
+        {
+            throw new ArgumentException("Wire strings are at most 255 UTF-8 bytes.", nameof(value));
+        }
+
         Ensure(count + 1);
         _buffer[_length++] = (byte)count;
         _length += Encoding.UTF8.GetBytes(value, _buffer.AsSpan(_length));
@@ -71,7 +76,7 @@ internal sealed class WireWriter
     public int BeginMessage(MessageType type)
     {
         WriteByte((byte)type);
-        int start = _length;
+        var start = _length;
         Ensure(3);
         _length += 3; // fixed 3-byte varint length, patched later (messages are < 2 MiB)
         return start;
@@ -79,8 +84,12 @@ internal sealed class WireWriter
 
     public void EndMessage(int start)
     {
-        int len = _length - start - 3;
-        if (len >= 1 << 21) throw new InvalidOperationException("Message too large.");
+        var len = _length - start - 3;
+        if (len >= 1 << 21)
+        {
+            throw new InvalidOperationException("Message too large.");
+        }
+
         _buffer[start] = (byte)(len | 0x80);
         _buffer[start + 1] = (byte)((len >> 7) | 0x80);
         _buffer[start + 2] = (byte)(len >> 14);
@@ -88,7 +97,11 @@ internal sealed class WireWriter
 
     private void Ensure(int extra)
     {
-        if (_length + extra <= _buffer.Length) return;
+        if (_length + extra <= _buffer.Length)
+        {
+            return;
+        }
+
         Array.Resize(ref _buffer, Math.Max(_buffer.Length * 2, _length + extra));
     }
 }

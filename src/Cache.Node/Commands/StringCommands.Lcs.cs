@@ -70,7 +70,7 @@ internal static partial class StringCommands
             return;
         }
 
-        long cells = ((long)a.Length + 1) * (b.Length + 1);
+        var cells = ((long)a.Length + 1) * (b.Length + 1);
         if (cells * sizeof(uint) > client.Server.Limits.MaxBulkLength || cells > Array.MaxLength)
         {
             client.Reply.Error("ERR Insufficient memory, transient memory for LCS exceeds proto-max-bulk-len"u8);

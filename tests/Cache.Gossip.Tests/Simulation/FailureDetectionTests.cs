@@ -20,6 +20,7 @@ public sealed class FailureDetectionTests(ITestOutputHelper output)
             Assert.Equal(MemberState.Dead, n.Members[victim.Name]!.State);
             Assert.Equal(19, n.Members.CountIn(MemberState.Alive));
         }
+
         Assert.Contains(c.Events, e => e.Kind == MembershipEventKind.Failed && e.Member.Name == victim.Name);
         Assert.DoesNotContain(c.Events, e => e.Kind == MembershipEventKind.Failed && e.Member.Name != victim.Name);
         // Lifeguard: suspicion lasts at least the minimum timeout, 4 · log10(20) · 1 s.
@@ -33,7 +34,7 @@ public sealed class FailureDetectionTests(ITestOutputHelper output)
         c.AddJoined(10);
         c.RunUntil(c.Converged, TimeSpan.FromSeconds(30));
         var victim = c.Nodes[4];
-        uint before = victim.LocalMember.Incarnation;
+        var before = victim.LocalMember.Incarnation;
         c.Network.Partition([victim.Name]);
         c.RunUntil(() => c.Nodes.Any(n => n.Members[victim.Name]!.State == MemberState.Suspect), TimeSpan.FromSeconds(10));
         c.Network.Heal();
@@ -71,7 +72,7 @@ public sealed class FailureDetectionTests(ITestOutputHelper output)
         // Everything the slow node receives is handled 1.5 s late: past the whole 1 s probe round.
         c.Network.SetProcessingDelay(slow.Name, TimeSpan.FromMilliseconds(1500));
         c.Clock.Advance(TimeSpan.FromMinutes(5));
-        long falseAccusations = slow.Stats.Suspicions;
+        var falseAccusations = slow.Stats.Suspicions;
         output.WriteLine($"awareness {awareness}: slow node raised {falseAccusations} suspicions, health {slow.HealthScore}, refuted {slow.Stats.Refutations}, failed probes {slow.Stats.ProbeFailures}/{slow.Stats.Probes}; others' suspicions {c.Nodes.Where(n => n != slow).Sum(n => n.Stats.Suspicions)}");
         Assert.DoesNotContain(c.Events, e => e.Kind == MembershipEventKind.Failed);
         Assert.All(c.Nodes, n => Assert.Equal(16, n.Members.CountIn(MemberState.Alive) + n.Members.CountIn(MemberState.Suspect)));
@@ -97,8 +98,14 @@ public sealed class FailureDetectionTests(ITestOutputHelper output)
         c.RunUntil(c.Converged, TimeSpan.FromSeconds(30));
         c.Network.PacketLoss = 1.0; // every datagram lost; streams still work
         c.Clock.Advance(TimeSpan.FromSeconds(20));
-        long suspicions = c.Nodes.Sum(n => n.Stats.Suspicions);
-        if (fallback) Assert.Equal(0, suspicions);
-        else Assert.True(suspicions > 0);
+        var suspicions = c.Nodes.Sum(n => n.Stats.Suspicions);
+        if (fallback)
+        {
+            Assert.Equal(0, suspicions);
+        }
+        else
+        {
+            Assert.True(suspicions > 0);
+        }
     }
 }

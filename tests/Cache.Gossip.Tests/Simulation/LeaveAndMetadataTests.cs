@@ -63,7 +63,7 @@ public sealed class LeaveAndMetadataTests
         var victim = c.Nodes[6];
         await c.KillAsync(victim);
         c.RunUntil(() => c.AllSeeDead(victim), TimeSpan.FromSeconds(60));
-        uint deadAt = c.Nodes[0].Members[victim.Name]!.Incarnation;
+        var deadAt = c.Nodes[0].Members[victim.Name]!.Incarnation;
         c.Nodes.Remove(victim);
         c.Down.Remove(victim);
         var reborn = c.Add(victim.Name); // new process: incarnation starts at 1 again

@@ -13,8 +13,15 @@ public sealed class SecurityTests
         await using var c = new SimCluster(seed: 11);
         var secret = Enumerable.Range(0, 5).Select(i => c.Add($"s{i}", o => o.SecretKey = Key1)).ToList();
         var plain = Enumerable.Range(0, 5).Select(i => c.Add($"p{i}")).ToList();
-        foreach (var n in secret.Skip(1)) n.StartJoin("s0");
-        foreach (var n in plain.Skip(1)) n.StartJoin("p0");
+        foreach (var n in secret.Skip(1))
+        {
+            n.StartJoin("s0");
+        }
+
+        foreach (var n in plain.Skip(1))
+        {
+            n.StartJoin("p0");
+        }
         // Cross joins that must fail both ways.
         plain[2].StartJoin("s1");
         secret[3].StartJoin("p1");
@@ -32,8 +39,16 @@ public sealed class SecurityTests
         var a = Enumerable.Range(0, 4).Select(i => c.Add($"a{i}", o => o.ClusterLabel = "alpha")).ToList();
         var b = Enumerable.Range(0, 4).Select(i => c.Add($"b{i}", o => o.ClusterLabel = "beta")).ToList();
         var none = c.Add("x0");
-        foreach (var n in a.Skip(1)) n.StartJoin("a0");
-        foreach (var n in b.Skip(1)) n.StartJoin("b0");
+        foreach (var n in a.Skip(1))
+        {
+            n.StartJoin("a0");
+        }
+
+        foreach (var n in b.Skip(1))
+        {
+            n.StartJoin("b0");
+        }
+
         b[1].StartJoin("a2");
         none.StartJoin("a1");
         c.Clock.Advance(TimeSpan.FromSeconds(60));
@@ -55,16 +70,19 @@ public sealed class SecurityTests
             n.Keyring.Install(Key2);
             c.Clock.Advance(TimeSpan.FromSeconds(1));
         }
+
         foreach (var n in c.Nodes)
         {
             n.Keyring.Use(Key2);
             c.Clock.Advance(TimeSpan.FromSeconds(1));
         }
+
         foreach (var n in c.Nodes)
         {
             n.Keyring.Remove(Key1);
             c.Clock.Advance(TimeSpan.FromSeconds(1));
         }
+
         c.Clock.Advance(TimeSpan.FromSeconds(30));
         Assert.True(c.Converged());
         Assert.All(c.Nodes, n => Assert.Equal(0, n.Stats.Suspicions));

@@ -49,22 +49,29 @@ internal sealed class SimCluster : IAsyncDisposable
     /// <summary>Adds n nodes named n0000.. and joins each through n0000.</summary>
     public void AddJoined(int count, Action<GossipOptions>? configure = null)
     {
-        for (int i = 0; i < count; i++)
+        for (var i = 0; i < count; i++)
         {
             var node = Add($"n{Nodes.Count:D4}", configure);
-            if (Nodes.Count > 1) node.StartJoin(Nodes[0].Name);
+            if (Nodes.Count > 1)
+            {
+                node.StartJoin(Nodes[0].Name);
+            }
         }
     }
 
     /// <summary>Every live node sees exactly the live nodes as alive.</summary>
     public bool Converged()
     {
-        int live = Nodes.Count - Down.Count;
+        var live = Nodes.Count - Down.Count;
         foreach (var n in Live)
         {
             var members = n.Members;
-            if (members.CountIn(MemberState.Alive) != live) return false;
+            if (members.CountIn(MemberState.Alive) != live)
+            {
+                return false;
+            }
         }
+
         return true;
     }
 
@@ -89,11 +96,15 @@ internal sealed class SimCluster : IAsyncDisposable
             Assert.True(Clock.Elapsed - start < limit, $"condition not reached within {limit} (simulated)");
             Clock.Advance(step);
         }
+
         return Clock.Elapsed - start;
     }
 
     public async ValueTask DisposeAsync()
     {
-        foreach (var n in Nodes) await n.DisposeAsync();
+        foreach (var n in Nodes)
+        {
+            await n.DisposeAsync();
+        }
     }
 }

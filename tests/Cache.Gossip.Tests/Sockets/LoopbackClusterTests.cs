@@ -32,9 +32,17 @@ public sealed class LoopbackClusterTests(Xunit.Abstractions.ITestOutputHelper ou
         var tcs = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         void Check(object? sender, MembershipEvent e)
         {
-            if (condition()) tcs.TrySetResult();
+            if (condition())
+            {
+                tcs.TrySetResult();
+            }
         }
-        foreach (var n in nodes) n.MembershipChanged += Check;
+
+        foreach (var n in nodes)
+        {
+            n.MembershipChanged += Check;
+        }
+
         try
         {
             if (condition())
@@ -42,6 +50,7 @@ public sealed class LoopbackClusterTests(Xunit.Abstractions.ITestOutputHelper ou
                 output.WriteLine($"{_watch.Elapsed.TotalSeconds:F2} s: {what}");
                 return;
             }
+
             var done = await Task.WhenAny(tcs.Task, Task.Delay(TimeSpan.FromSeconds(20)));
             Assert.True(done == tcs.Task && condition(), $"timed out waiting for: {what}; views: " +
                 string.Join(" | ", nodes.Select(n => n.Name + ": " + string.Join(",", n.Members.Select(m => $"{m.Name}={m.State}/{m.Incarnation}")))));
@@ -49,7 +58,10 @@ public sealed class LoopbackClusterTests(Xunit.Abstractions.ITestOutputHelper ou
         }
         finally
         {
-            foreach (var n in nodes) n.MembershipChanged -= Check;
+            foreach (var n in nodes)
+            {
+                n.MembershipChanged -= Check;
+            }
         }
     }
 
@@ -58,18 +70,22 @@ public sealed class LoopbackClusterTests(Xunit.Abstractions.ITestOutputHelper ou
     [InlineData(true)]
     public async Task Five_nodes_join_detect_a_kill_and_take_the_restarted_node_back(bool encrypted)
     {
-        byte[]? key = encrypted ? Enumerable.Range(0, 32).Select(i => (byte)(i * 7)).ToArray() : null;
+        var key = encrypted ? Enumerable.Range(0, 32).Select(i => (byte)(i * 7)).ToArray() : null;
         var nodes = new List<GossipNode>();
         try
         {
-            for (int i = 0; i < 5; i++)
+            for (var i = 0; i < 5; i++)
             {
                 var node = new GossipNode(Options($"node{i}", key));
                 await node.StartAsync();
                 nodes.Add(node);
             }
-            for (int i = 1; i < 5; i++)
+
+            for (var i = 1; i < 5; i++)
+            {
                 Assert.Equal(1, await nodes[i].JoinAsync([nodes[0].Address]));
+            }
+
             await WaitUntil(nodes, () => nodes.All(n => n.Members.CountIn(MemberState.Alive) == 5), "5 alive everywhere");
             Assert.All(nodes, n => Assert.StartsWith("127.0.0.1:", n.Address));
 
@@ -89,7 +105,10 @@ public sealed class LoopbackClusterTests(Xunit.Abstractions.ITestOutputHelper ou
         }
         finally
         {
-            foreach (var n in nodes) await n.DisposeAsync();
+            foreach (var n in nodes)
+            {
+                await n.DisposeAsync();
+            }
         }
     }
 
@@ -104,7 +123,7 @@ public sealed class LoopbackClusterTests(Xunit.Abstractions.ITestOutputHelper ou
         // A port we bound and closed: nothing listens there.
         var probe = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
         probe.Start();
-        int port = ((System.Net.IPEndPoint)probe.LocalEndpoint).Port;
+        var port = ((System.Net.IPEndPoint)probe.LocalEndpoint).Port;
         probe.Stop();
         Assert.Equal(0, await node.JoinAsync([$"127.0.0.1:{port}"]));
         Assert.Single(node.Members);
@@ -118,7 +137,7 @@ public sealed class LoopbackClusterTests(Xunit.Abstractions.ITestOutputHelper ou
         await using var b = new GossipNode(Options("b"));
         await a.StartAsync();
         await b.StartAsync();
-        int port = int.Parse(a.Address.Split(':')[1]);
+        var port = int.Parse(a.Address.Split(':')[1]);
         Assert.Equal(1, await b.JoinAsync([$"localhost:{port}"]));
         await WaitUntil([a, b], () => a.Members.CountIn(MemberState.Alive) == 2 && b.Members.CountIn(MemberState.Alive) == 2, "a and b see each other");
     }

@@ -48,8 +48,8 @@ public sealed class CodecPropertyTests
         var r = new WireReader(w.WrittenSpan);
         return MessageCodec.TryReadFrame(ref r, out var t1, out var p1) && t1 == MessageType.Ping && MessageCodec.TryRead(p1, out PingMessage ping2) && ping2 == ping
             && MessageCodec.TryReadFrame(ref r, out var t2, out var p2) && t2 == MessageType.IndirectPing && MessageCodec.TryRead(p2, out IndirectPingMessage ind2) && ind2 == ind
-            && MessageCodec.TryReadFrame(ref r, out var t3, out var p3) && t3 == MessageType.Ack && MessageCodec.TryReadSeq(p3, out uint s3) && s3 == seq
-            && MessageCodec.TryReadFrame(ref r, out var t4, out var p4) && t4 == MessageType.Nack && MessageCodec.TryReadSeq(p4, out uint s4) && s4 == seq
+            && MessageCodec.TryReadFrame(ref r, out var t3, out var p3) && t3 == MessageType.Ack && MessageCodec.TryReadSeq(p3, out var s3) && s3 == seq
+            && MessageCodec.TryReadFrame(ref r, out var t4, out var p4) && t4 == MessageType.Nack && MessageCodec.TryReadSeq(p4, out var s4) && s4 == seq
             && MessageCodec.TryReadFrame(ref r, out var t5, out var p5) && t5 == MessageType.Suspect && MessageCodec.TryRead(p5, out SuspectMessage su) && su.Incarnation == seq
             && MessageCodec.TryReadFrame(ref r, out var t6, out var p6) && t6 == MessageType.Dead && MessageCodec.TryRead(p6, out DeadMessage de) && de.From == Clean(target, "t")
             && r.End;
@@ -63,7 +63,11 @@ public sealed class CodecPropertyTests
         var w = new WireWriter(8);
         MessageCodec.WritePushPull(w, join, "me", entries);
         var (type, payload) = SingleFrame(w);
-        if (type != MessageType.PushPull || !MessageCodec.TryReadPushPull(payload, out bool j, out var sender, out var back)) return false;
+        if (type != MessageType.PushPull || !MessageCodec.TryReadPushPull(payload, out var j, out var sender, out var back))
+        {
+            return false;
+        }
+
         return j == join && sender == "me" && back.Count == entries.Count && back.Zip(entries).All(p =>
             p.First.Name == p.Second.Name && p.First.Address == p.Second.Address && p.First.Incarnation == p.Second.Incarnation &&
             p.First.State == p.Second.State && p.First.Metadata.AsSpan().SequenceEqual(p.Second.Metadata));
@@ -77,8 +81,8 @@ public sealed class CodecPropertyTests
         var labelBytes = PacketEnvelope.LabelBytes(Clean(label, "").Length > 20 ? "long-label" : Clean(label, ""));
         var ring = encrypted ? new Keyring(new byte[32]) : null;
         var packet = PacketEnvelope.Seal(body, labelBytes, ring, deflate);
-        bool ok = PacketEnvelope.TryOpen(packet, labelBytes, ring, out var opened, out _);
-        int plainSize = body.Length + PacketEnvelope.Overhead(labelBytes.Length, encrypted);
+        var ok = PacketEnvelope.TryOpen(packet, labelBytes, ring, out var opened, out _);
+        var plainSize = body.Length + PacketEnvelope.Overhead(labelBytes.Length, encrypted);
         return (ok && opened.Span.SequenceEqual(body) &&
                 (deflate ? packet.Length <= plainSize : packet.Length == plainSize)).ToProperty();
     }

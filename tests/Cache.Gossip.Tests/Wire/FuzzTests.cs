@@ -15,6 +15,7 @@ public sealed class FuzzTests
             write(w);
             bodies.Add(w.ToArray());
         }
+
         Add(x => MessageCodec.Write(x, new PingMessage(7, "target", "src", "src")));
         Add(x => MessageCodec.Write(x, new IndirectPingMessage(8, "peer", "peer", true, "src", "src")));
         Add(x =>
@@ -43,7 +44,7 @@ public sealed class FuzzTests
         var ring = key is null ? null : new Keyring(key);
         var random = new Random(1234);
         var bodies = ValidBodies();
-        for (int i = 0; i < 20_000; i++)
+        for (var i = 0; i < 20_000; i++)
         {
             byte[] packet;
             switch (i % 4)
@@ -66,12 +67,21 @@ public sealed class FuzzTests
                     packet = whole.AsSpan(0, random.Next(whole.Length)).ToArray();
                     break;
             }
+
             target.OnPacket("fuzzer", packet);
             target.OnStream("fuzzer", packet);
         }
+
         Assert.True(target.Stats.DroppedTotal > 10_000, target.Stats.DroppedTotal.ToString());
-        if (!encrypted) Assert.True(target.Stats.Dropped(DropReason.BadChecksum) > 0);
-        else Assert.True(target.Stats.Dropped(DropReason.DecryptFailed) > 0);
+        if (!encrypted)
+        {
+            Assert.True(target.Stats.Dropped(DropReason.BadChecksum) > 0);
+        }
+        else
+        {
+            Assert.True(target.Stats.Dropped(DropReason.DecryptFailed) > 0);
+        }
+
         Assert.True(target.Stats.Dropped(DropReason.Truncated) > 0);
         // Still a working member afterwards.
         c.Clock.Advance(TimeSpan.FromSeconds(30));
@@ -81,11 +91,15 @@ public sealed class FuzzTests
 
     private static void Mutate(byte[] data, Random random)
     {
-        if (data.Length == 0) return;
-        int flips = random.Next(1, 4);
-        for (int f = 0; f < flips; f++)
+        if (data.Length == 0)
         {
-            int at = random.Next(data.Length);
+            return;
+        }
+
+        var flips = random.Next(1, 4);
+        for (var f = 0; f < flips; f++)
+        {
+            var at = random.Next(data.Length);
             data[at] = random.Next(3) switch
             {
                 0 => (byte)(data[at] ^ (1 << random.Next(8))),

@@ -161,8 +161,8 @@ public sealed class RequestParserTests
         var value = new string('v', 200_000);
         var bytes = Encoding.ASCII.GetBytes($"*3\r\n$3\r\nSET\r\n$1\r\nk\r\n${value.Length}\r\n{value}\r\n");
         var parser = new RequestParser(Limits);
-        ParseStatus status = ParseStatus.Incomplete;
-        RespRequest request = default;
+        var status = ParseStatus.Incomplete;
+        var request = default(RespRequest);
         for (var received = 4096; received <= bytes.Length + 4096; received += 4096)
         {
             var available = Math.Min(received, bytes.Length);

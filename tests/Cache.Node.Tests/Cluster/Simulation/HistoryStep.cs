@@ -29,7 +29,10 @@ internal abstract record HistoryStep
         var node = Gen.Choose(0, Nodes - 1);
         var via = Gen.Choose(0, 5);
         return Gen.Frequency(
-            (30, from k in key from v in Gen.Choose(1, 999) from ttl in Gen.Frequency((3, Gen.Constant(0)), (1, Gen.Choose(100, 4000))) from p in via
+            (30, from k in key
+                 from v in Gen.Choose(1, 999)
+                 from ttl in Gen.Frequency((3, Gen.Constant(0)), (1, Gen.Choose(100, 4000)))
+                 from p in via
                  select (HistoryStep)new Write(k, v, ttl, p)),
             (8, from k in key from p in via select (HistoryStep)new Delete(k, p)),
             (4, from k in key from ttl in Gen.Choose(100, 4000) from p in via select (HistoryStep)new Expire(k, ttl, p)),
