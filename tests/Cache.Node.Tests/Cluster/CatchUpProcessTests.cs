@@ -38,7 +38,13 @@ public sealed class CatchUpProcessTests
                 // replicated to it, so only hand-off and anti-entropy can bring them.
                 await nodes[2].PauseAsync();
                 await ClusterProcessTests.WaitForAsync(nodes[0].Port, lines => lines.Count(l => l.Contains("fail", StringComparison.Ordinal)) == 1, "the frozen node marked fail");
-                await KillNineProcessTests.WaitForInfoAsync(nodes[0].Port, "cluster_ring_nodes:2", "a ring without the frozen node");
+                // Both survivors: a node whose ring still holds the frozen one would replicate to it,
+                // and those writes would arrive by replication on resume, not by repair.
+                foreach (var survivor in nodes.Take(2))
+                {
+                    await KillNineProcessTests.WaitForInfoAsync(survivor.Port, "cluster_ring_nodes:2", "a ring without the frozen node");
+                }
+
                 await WriteAsync(writer, expected, "during-pause");
                 for (var i = 0; i < Keys; i += 10)
                 {
