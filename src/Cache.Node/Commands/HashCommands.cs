@@ -11,8 +11,8 @@ namespace Cache.Node.Commands;
 /// </summary>
 internal static partial class HashCommands
 {
-    private const string Group = "hash";
-    private const AclCategories Category = AclCategories.Hash;
+    internal const string Group = "hash";
+    internal const AclCategories Category = AclCategories.Hash;
 
     public static void Register(CommandTable table)
     {
@@ -65,14 +65,14 @@ internal static partial class HashCommands
         });
         RegisterIteration(table);
         RegisterNumbers(table);
-        RegisterRandom(table);
+        HashRandomFieldCommand.Register(table);
     }
 
     /// <summary>
     /// Looks a hash up for reading. Returns false after replying WRONGTYPE; otherwise
     /// <paramref name="hash"/> is the hash or a missing handle when the key does not exist.
     /// </summary>
-    private static bool TryRead(ClientSession client, ReadOnlySpan<byte> key, out HashHandle hash) =>
+    internal static bool TryRead(ClientSession client, ReadOnlySpan<byte> key, out HashHandle hash) =>
         TryFind(client, key, countHit: true, out hash);
 
     /// <summary>Like <see cref="TryRead"/> but without counting a hit or miss (Redis' lookupKeyWrite).</summary>

@@ -109,7 +109,7 @@ internal static partial class StringCommands
             Keys = new([KeySpec.At(1, KeySpecFlags.RW | KeySpecFlags.Access | KeySpecFlags.Update)]),
             Acl = Category,
         });
-        RegisterLcs(table);
+        LcsCommand.Register(table);
     }
 
     private static void SetNx(ClientSession client, in RespRequest request)

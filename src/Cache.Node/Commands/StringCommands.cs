@@ -7,8 +7,8 @@ namespace Cache.Node.Commands;
 /// <summary>String commands: GET SET and the rest of Redis' string family.</summary>
 internal static partial class StringCommands
 {
-    private const string Group = "string";
-    private const AclCategories Category = AclCategories.String;
+    internal const string Group = "string";
+    internal const AclCategories Category = AclCategories.String;
 
     public static void Register(CommandTable table)
     {

@@ -9,13 +9,13 @@ namespace Cache.Node.Commands;
 /// walked back from the end the way Redis walks it, so ties pick the same subsequence and the
 /// IDX ranges come out in the same order (last match first).
 /// </summary>
-internal static partial class StringCommands
+internal static class LcsCommand
 {
-    private static void RegisterLcs(CommandTable table) =>
-        table.Add(new("lcs", -3, CommandFlags.ReadOnly, Lcs, Group, "Finds the longest common substring.")
+    public static void Register(CommandTable table) =>
+        table.Add(new("lcs", -3, CommandFlags.ReadOnly, Lcs, StringCommands.Group, "Finds the longest common substring.")
         {
             Keys = new([new(KeySpecFlags.RO | KeySpecFlags.Access, KeyBeginSearch.AtIndex(1), KeyFindKeys.Range(1))]),
-            Acl = Category,
+            Acl = StringCommands.Category,
         });
 
     private static void Lcs(ClientSession client, in RespRequest request)

@@ -4,17 +4,17 @@ using Cache.Node.Storage;
 namespace Cache.Node.Commands;
 
 /// <summary>HRANDFIELD: random fields, with Redis 7's count, repeat and WITHVALUES rules.</summary>
-internal static partial class HashCommands
+internal static class HashRandomFieldCommand
 {
     /// <summary>Random probes before falling back to listing the occupied slots of a sparse table.</summary>
     private const int RandomProbes = 64;
 
-    private static void RegisterRandom(CommandTable table)
+    public static void Register(CommandTable table)
     {
-        table.Add(new("hrandfield", -2, CommandFlags.ReadOnly, HRandField, Group, "Returns one or more random fields from a hash.")
+        table.Add(new("hrandfield", -2, CommandFlags.ReadOnly, HRandField, HashCommands.Group, "Returns one or more random fields from a hash.")
         {
             Keys = new([KeySpec.At(1, KeySpecFlags.RO | KeySpecFlags.Access)]),
-            Acl = Category,
+            Acl = HashCommands.Category,
             Tips = ["nondeterministic_output"],
         });
     }
@@ -23,7 +23,7 @@ internal static partial class HashCommands
     {
         if (request.Count == 2)
         {
-            if (TryRead(client, request[1], out var single))
+            if (HashCommands.TryRead(client, request[1], out var single))
             {
                 if (single.IsMissing)
                 {
@@ -63,7 +63,7 @@ internal static partial class HashCommands
             return;
         }
 
-        if (!TryRead(client, request[1], out var hash))
+        if (!HashCommands.TryRead(client, request[1], out var hash))
         {
             return;
         }
