@@ -8,8 +8,8 @@ public sealed partial class GossipNode
 {
     private readonly List<NodeState> _gossipTargets = [];
 
-    /// <summary>Members alive or suspected (failed ones are kept for reconnects but do not count as cluster size).</summary>
-    private int ClusterSize => Math.Max(1, _snapshot.LiveCount);
+    // Members alive or suspected (failed ones are kept for reconnects but do not count as cluster size).
+    internal int ClusterSize => Math.Max(1, _events.Snapshot.LiveCount);
 
     private int TransmitLimit => _options.RetransmitMult * (int)Math.Ceiling(Math.Log10(ClusterSize + 1));
 
@@ -57,8 +57,8 @@ public sealed partial class GossipNode
         FlushEvents(); // broadcasts finishing may complete a leave
     }
 
-    /// <summary>Sends the message already in the writer plus as many queued broadcasts as fit.</summary>
-    private void SendWithPiggyback(string address, WireWriter writer)
+    // Sends the message already in the writer plus as many queued broadcasts as fit.
+    internal void SendWithPiggyback(string address, WireWriter writer)
     {
         _broadcasts.Fill(writer, PacketBudget - writer.Length, TransmitLimit);
         Send(address, writer);

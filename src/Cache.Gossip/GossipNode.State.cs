@@ -8,7 +8,7 @@ public sealed partial class GossipNode
 {
     /// <param name="msg">The claim.</param>
     /// <param name="joining">Merging a seed's state while we join: members new to us are old news to everyone else, so do not re-gossip them.</param>
-    private void AliveNode(in AliveMessage msg, bool joining = false)
+    internal void AliveNode(in AliveMessage msg, bool joining = false)
     {
         var local = _local!;
         var isLocal = msg.Name == local.Name;
@@ -39,7 +39,7 @@ public sealed partial class GossipNode
         {
             if (!state.IsDeadOrLeft)
             {
-                Log.AddressConflict(_logger, msg.Name, state.Address, msg.Address);
+                GossipLog.AddressConflict(_logger, msg.Name, state.Address, msg.Address);
                 return;
             }
 
@@ -71,7 +71,7 @@ public sealed partial class GossipNode
         ApplyAlive(state, msg, isNew: false);
     }
 
-    private void ApplyAlive(NodeState state, in AliveMessage msg, bool isNew, bool broadcast = true)
+    internal void ApplyAlive(NodeState state, in AliveMessage msg, bool isNew, bool broadcast = true)
     {
         state.Suspicion?.Dispose();
         state.Suspicion = null;
@@ -91,7 +91,7 @@ public sealed partial class GossipNode
 
         if ((isNew || old is MemberState.Dead or MemberState.Left) && state != _local)
         {
-            Log.Joined(_logger, _options.NodeName, state.Name, state.Address);
+            GossipLog.Joined(_logger, _options.NodeName, state.Name, state.Address);
         }
 
         var kind = isNew || old is MemberState.Dead or MemberState.Left ? MembershipEventKind.Joined
@@ -100,15 +100,15 @@ public sealed partial class GossipNode
             : (MembershipEventKind?)null;
         if (kind is { } k)
         {
-            Publish(state, k);
+            _events.Publish(state, k);
         }
         else
         {
-            PublishQuiet(state);
+            _events.PublishQuiet(state);
         }
     }
 
-    private void SuspectNode(in SuspectMessage msg)
+    internal void SuspectNode(in SuspectMessage msg)
     {
         if (!_nodes.TryGetValue(msg.Name, out var state) || msg.Incarnation < state.Incarnation)
         {
@@ -152,8 +152,8 @@ public sealed partial class GossipNode
         var incarnation = msg.Incarnation;
         var name = state.Name;
         state.Suspicion = new Suspicion(_time, msg.From, k, min, max, () => SuspicionExpired(name, incarnation));
-        Log.Suspected(_logger, _options.NodeName, name, msg.From);
-        Publish(state, MembershipEventKind.Suspected);
+        GossipLog.Suspected(_logger, _options.NodeName, name, msg.From);
+        _events.Publish(state, MembershipEventKind.Suspected);
     }
 
     private void SuspicionExpired(string name, uint incarnation)
@@ -171,7 +171,7 @@ public sealed partial class GossipNode
         FlushEvents();
     }
 
-    private void DeadNode(in DeadMessage msg, Action? onFinished = null)
+    internal void DeadNode(in DeadMessage msg, Action? onFinished = null)
     {
         if (!_nodes.TryGetValue(msg.Name, out var state) || msg.Incarnation < state.Incarnation)
         {
@@ -202,14 +202,14 @@ public sealed partial class GossipNode
 
         if (state != _local && left)
         {
-            Log.Left(_logger, _options.NodeName, state.Name);
+            GossipLog.Left(_logger, _options.NodeName, state.Name);
         }
         else if (state != _local)
         {
-            Log.Dead(_logger, _options.NodeName, state.Name, msg.From);
+            GossipLog.Dead(_logger, _options.NodeName, state.Name, msg.From);
         }
 
-        Publish(state, left ? MembershipEventKind.Left : MembershipEventKind.Failed);
+        _events.Publish(state, left ? MembershipEventKind.Left : MembershipEventKind.Failed);
     }
 
     private void Refute(NodeState local, uint accused)
@@ -218,7 +218,7 @@ public sealed partial class GossipNode
         _awareness.Apply(1);
         Stats.Refutation();
         BroadcastAlive(local);
-        PublishQuiet(local);
+        _events.PublishQuiet(local);
     }
 
     private void BroadcastAlive(NodeState state) => QueueBroadcast(state.Name, EncodeAlive(state));
@@ -235,66 +235,6 @@ public sealed partial class GossipNode
         state.State = s;
         state.StateChangeTimestamp = _time.GetTimestamp();
         state.StateChangedAt = _time.GetUtcNow();
-    }
-
-    private static Member ToMember(NodeState s) => new(s.Name, s.Address, s.Metadata, s.State, s.Incarnation, s.StateChangedAt);
-
-    private void Publish(NodeState state, MembershipEventKind kind)
-    {
-        var member = ToMember(state);
-        var snap = _snapshot.With(member);
-        Volatile.Write(ref _snapshot, snap);
-        _pendingEvents.Add(new MembershipEvent(kind, member, snap.Version));
-    }
-
-    private void PublishQuiet(NodeState state) => Volatile.Write(ref _snapshot, _snapshot.With(ToMember(state)));
-
-    private void PublishRemoved(NodeState state)
-    {
-        var snap = _snapshot.Without(state.Name);
-        Volatile.Write(ref _snapshot, snap);
-        _pendingEvents.Add(new MembershipEvent(MembershipEventKind.Removed, ToMember(state), snap.Version));
-    }
-
-    /// <summary>Raises queued events outside the protocol gate, one flusher at a time, in version order.</summary>
-    private void FlushEvents()
-    {
-        if (MembershipChanged is null)
-        {
-            lock (_gate)
-            {
-                _pendingEvents.Clear();
-            }
-
-            return;
-        }
-
-        lock (_eventGate)
-        {
-            MembershipEvent[] events;
-            lock (_gate)
-            {
-                if (_pendingEvents.Count == 0)
-                {
-                    return;
-                }
-
-                events = [.. _pendingEvents];
-                _pendingEvents.Clear();
-            }
-
-            foreach (var e in events)
-            {
-                try
-                {
-                    MembershipChanged?.Invoke(this, e);
-                }
-                catch (Exception ex)
-                {
-                    Log.ListenerFailed(_logger, ex);
-                }
-            }
-        }
     }
 
     private void QueueBroadcast(string key, byte[] message, Action? onFinished = null) => _broadcasts.Enqueue(key, message, onFinished);

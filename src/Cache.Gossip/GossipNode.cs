@@ -28,12 +28,13 @@ public sealed partial class GossipNode : IAsyncDisposable
     private readonly Awareness _awareness;
     private readonly WireWriter _writer = new(2048);
     private readonly WireWriter _messageWriter = new(512);
-    private readonly List<MembershipEvent> _pendingEvents = [];
-    private readonly object _eventGate = new();
     private readonly CancellationTokenSource _shutdown = new();
-    private MembershipSnapshot _snapshot = MembershipSnapshot.Empty;
+    private readonly MembershipPublisher _events;
+    private readonly Prober _prober;
+    private readonly PushPullExchange _pushPull;
+    private readonly PacketReceiver _receiver;
     private NodeState? _local;
-    private ITimer? _probeTimer, _gossipTimer, _pushPullTimer, _followUpTimer;
+    private ITimer? _gossipTimer;
     private bool _started, _leaving, _stopped;
 
     /// <summary>Creates a node; <see cref="StartAsync"/> binds and starts the protocol.</summary>
@@ -58,6 +59,10 @@ public sealed partial class GossipNode : IAsyncDisposable
         }
 
         _awareness = new Awareness(options.AwarenessMaxMultiplier);
+        _events = new MembershipPublisher(this, _gate, _logger);
+        _prober = new Prober(this);
+        _pushPull = new PushPullExchange(this, _prober);
+        _receiver = new PacketReceiver(this, _prober, _pushPull);
     }
 
     /// <summary>
@@ -67,7 +72,7 @@ public sealed partial class GossipNode : IAsyncDisposable
     public event EventHandler<MembershipEvent>? MembershipChanged;
 
     /// <summary>The current membership (lock-free read).</summary>
-    public MembershipSnapshot Members => Volatile.Read(ref _snapshot);
+    public MembershipSnapshot Members => _events.Snapshot;
 
     /// <summary>This node as the cluster sees it.</summary>
     public Member LocalMember => Members[_options.NodeName] ?? throw new InvalidOperationException("The node is not started.");
@@ -105,7 +110,7 @@ public sealed partial class GossipNode : IAsyncDisposable
         }
 
         _started = true;
-        await _transport.StartAsync(new PacketHandler(this), cancellationToken).ConfigureAwait(false);
+        await _transport.StartAsync(_receiver, cancellationToken).ConfigureAwait(false);
         lock (_gate)
         {
             var local = new NodeState(_options.NodeName, _transport.LocalAddress)
@@ -117,18 +122,18 @@ public sealed partial class GossipNode : IAsyncDisposable
             _local = local;
             _nodes[local.Name] = local;
             _probeList.Add(local);
-            Publish(local, MembershipEventKind.Joined);
+            _events.Publish(local, MembershipEventKind.Joined);
             BroadcastAlive(local); // as memberlist's setAlive: announce ourselves to whoever we meet
             // Stagger the first rounds so nodes started together do not probe in lockstep.
-            _probeTimer = _time.CreateTimer(_ => ProbeTick(), null, RandomDelay(_options.ProbeInterval), Timeout.InfiniteTimeSpan);
+            _prober.Start(RandomDelay(_options.ProbeInterval));
             _gossipTimer = _time.CreateTimer(_ => GossipTick(), null, RandomDelay(_options.GossipInterval), _options.GossipInterval);
             if (_options.PushPullInterval > TimeSpan.Zero)
             {
-                _pushPullTimer = _time.CreateTimer(_ => PushPullTick(), null, RandomDelay(_options.PushPullInterval) + _options.PushPullInterval, Timeout.InfiniteTimeSpan);
+                _pushPull.Start(RandomDelay(_options.PushPullInterval) + _options.PushPullInterval);
             }
         }
 
-        Log.Started(_logger, _options.NodeName, _transport.LocalAddress);
+        GossipLog.Started(_logger, _options.NodeName, _transport.LocalAddress);
         FlushEvents();
         if (_options.Seeds.Count > 0)
         {
@@ -141,63 +146,8 @@ public sealed partial class GossipNode : IAsyncDisposable
     /// exponential back-off while none answers, up to <see cref="GossipOptions.JoinMaxAttempts"/>.
     /// Returns the number of seeds contacted (0 if none could be reached).
     /// </summary>
-    public async ValueTask<int> JoinAsync(IEnumerable<string> seeds, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(seeds);
-        if (_local is null)
-        {
-            throw new InvalidOperationException("Start the node before joining.");
-        }
-
-        var list = seeds.ToList();
-        var backoff = _options.JoinInitialBackoff;
-        for (var attempt = 1; ; attempt++)
-        {
-            var contacted = 0;
-            foreach (var seed in list)
-            {
-                IReadOnlyList<string> addresses;
-                try
-                {
-                    addresses = await _transport.ResolveAsync(seed, cancellationToken).ConfigureAwait(false);
-                }
-                catch (Exception ex) when (ex is System.Net.Sockets.SocketException or ArgumentException or FormatException)
-                {
-                    Log.SeedUnresolved(_logger, seed, ex.Message);
-                    continue;
-                }
-
-                foreach (var address in addresses)
-                {
-                    if (address == _transport.LocalAddress)
-                    {
-                        continue;
-                    }
-
-                    if (await PushPullAsync(address, join: true).WaitAsync(cancellationToken).ConfigureAwait(false))
-                    {
-                        contacted++;
-                        break;
-                    }
-                }
-            }
-
-            if (contacted > 0 || list.Count == 0)
-            {
-                return contacted;
-            }
-
-            if (_options.JoinMaxAttempts > 0 && attempt >= _options.JoinMaxAttempts)
-            {
-                Log.JoinGaveUp(_logger, attempt);
-                return 0;
-            }
-
-            Log.JoinRetry(_logger, attempt, backoff);
-            await Task.Delay(backoff, _time, cancellationToken).ConfigureAwait(false);
-            backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, _options.JoinMaxBackoff.Ticks));
-        }
-    }
+    public ValueTask<int> JoinAsync(IEnumerable<string> seeds, CancellationToken cancellationToken = default) =>
+        _pushPull.JoinAsync(seeds, cancellationToken);
 
     /// <summary>Announces a graceful leave and waits (up to the timeout) until it has been gossiped.</summary>
     public async ValueTask LeaveAsync(TimeSpan timeout, CancellationToken cancellationToken = default)
@@ -218,7 +168,7 @@ public sealed partial class GossipNode : IAsyncDisposable
         }
 
         FlushEvents();
-        Log.Leaving(_logger, _options.NodeName);
+        GossipLog.Leaving(_logger, _options.NodeName);
         if (!anyoneToTell)
         {
             return;
@@ -230,7 +180,7 @@ public sealed partial class GossipNode : IAsyncDisposable
         }
         catch (TimeoutException)
         {
-            Log.LeaveTimeout(_logger, timeout);
+            GossipLog.LeaveTimeout(_logger, timeout);
         }
     }
 
@@ -249,7 +199,7 @@ public sealed partial class GossipNode : IAsyncDisposable
             local.Metadata = metadata.ToArray();
             local.Incarnation++;
             BroadcastAlive(local);
-            Publish(local, MembershipEventKind.Updated);
+            _events.Publish(local, MembershipEventKind.Updated);
         }
 
         FlushEvents();
@@ -267,21 +217,14 @@ public sealed partial class GossipNode : IAsyncDisposable
             }
 
             _stopped = true;
-            _probeTimer?.Dispose();
             _gossipTimer?.Dispose();
-            _pushPullTimer?.Dispose();
-            _followUpTimer?.Dispose();
+            _pushPull.Stop();
             foreach (var n in _nodes.Values)
             {
                 n.Suspicion?.Dispose();
             }
 
-            foreach (var h in _acks.Values)
-            {
-                h.Timer?.Dispose();
-            }
-
-            _acks.Clear();
+            _prober.Stop();
         }
 
         await _shutdown.CancelAsync().ConfigureAwait(false);
@@ -300,6 +243,39 @@ public sealed partial class GossipNode : IAsyncDisposable
             // shutting down
         }
     }
+
+    // What the prober, the push/pull exchange, the receiver and the publisher share with the node.
+    // All of it is guarded by the one gate, which they take or are called under.
+    internal object Gate => _gate;
+    internal GossipOptions Options => _options;
+    internal TimeProvider Time => _time;
+    internal IGossipTransport Transport => _transport;
+    internal ILogger Logger => _logger;
+    internal Random Random => _random;
+    internal Awareness Awareness => _awareness;
+    internal WireWriter Writer => _writer;
+    internal Dictionary<string, NodeState> Nodes => _nodes;
+    internal List<NodeState> ProbeList => _probeList;
+    internal MembershipPublisher Events => _events;
+    internal NodeState? Local => _local;
+    internal bool IsStopped => _stopped;
+    internal bool IsLeaving => _leaving;
+    internal EventHandler<MembershipEvent>? Listeners => MembershipChanged;
+
+    internal static TimeSpan PushPullScale(TimeSpan interval, int n) => PushPullExchange.Scale(interval, n);
+
+    internal void StartJoin(params string[] addresses) => _pushPull.StartJoin(addresses);
+
+    internal void OnPacket(string from, ReadOnlyMemory<byte> packet) => _receiver.OnPacket(from, packet);
+
+    internal byte[]? OnStream(string from, ReadOnlyMemory<byte> request) => _receiver.OnStream(from, request);
+
+    internal byte[] Seal(WireWriter writer, bool deflate = false) => PacketEnvelope.Seal(writer.WrittenSpan, _label, _keyring, deflate);
+
+    internal bool TryOpen(ReadOnlyMemory<byte> packet, out ReadOnlyMemory<byte> body, out DropReason reason) =>
+        PacketEnvelope.TryOpen(packet, _label, _keyring, out body, out reason);
+
+    internal void FlushEvents() => _events.Flush();
 
     private TimeSpan RandomDelay(TimeSpan max) => TimeSpan.FromTicks((long)(_random.NextDouble() * max.Ticks));
 }
