@@ -275,6 +275,19 @@ public sealed partial class GossipNode : IAsyncDisposable
     internal bool TryOpen(ReadOnlyMemory<byte> packet, out ReadOnlyMemory<byte> body, out DropReason reason) =>
         PacketEnvelope.TryOpen(packet, _label, _keyring, out body, out reason);
 
+    /// <summary>Counts a stream reply's bytes and opens its envelope; a reply that fails to open is counted as a drop.</summary>
+    internal bool TryOpenStreamReply(byte[] response, out ReadOnlyMemory<byte> body)
+    {
+        Stats.StreamBytesIn(response.Length);
+        if (TryOpen(response, out body, out var reason))
+        {
+            return true;
+        }
+
+        Stats.Drop(reason);
+        return false;
+    }
+
     internal void FlushEvents() => _events.Flush();
 
     private TimeSpan RandomDelay(TimeSpan max) => TimeSpan.FromTicks((long)(_random.NextDouble() * max.Ticks));

@@ -247,10 +247,8 @@ internal sealed class Prober(GossipNode node)
             return;
         }
 
-        node.Stats.StreamBytesIn(response.Length);
-        if (!node.TryOpen(response, out var body, out var reason))
+        if (!node.TryOpenStreamReply(response, out var body))
         {
-            node.Stats.Drop(reason);
             return;
         }
 

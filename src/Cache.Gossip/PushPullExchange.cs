@@ -215,10 +215,8 @@ internal sealed class PushPullExchange(GossipNode node, Prober prober)
                 return;
             }
 
-            node.Stats.StreamBytesIn(response.Length);
-            if (!node.TryOpen(response, out var body, out var reason))
+            if (!node.TryOpenStreamReply(response, out var body))
             {
-                node.Stats.Drop(reason);
                 return;
             }
 
