@@ -67,6 +67,25 @@ public sealed class ClusterReviewTests : IAsyncLifetime
     }
 
     /// <summary>
+    /// An MSET whose last key lacks its value, with keys on both nodes, from a plain client: Redis'
+    /// arity error, as on one node, and the connection keeps serving (the split used to read past
+    /// the request and close it).
+    /// </summary>
+    [Fact]
+    public async Task An_mset_missing_a_value_across_owners_gets_the_arity_error_and_the_connection_serves_on()
+    {
+        var here = _nodes[0];
+        var mine = KeysOwnedBy(here, "odd", 1)[0];
+        var theirs = KeysOwnedBy(_nodes[1], "odd", 1)[0];
+        await using var client = await here.ConnectAsync();
+
+        Assert.Equal("-ERR wrong number of arguments for 'mset' command\r\n", await client.CallAsync("MSET", mine, "1", theirs));
+        Assert.Equal("+PONG\r\n", await client.CallAsync("PING"));
+        Assert.Equal("$-1\r\n", await client.CallAsync("GET", mine));
+        Assert.Equal("$-1\r\n", await client.CallAsync("GET", theirs));
+    }
+
+    /// <summary>
     /// WATCH on a key this node owns, then a transaction on keys another node owns: the
     /// transaction is forwarded, and it must still abort when the watched key changed.
     /// </summary>

@@ -33,6 +33,13 @@ internal sealed class ClusterCommandRouter(IRoutingTopology topology, int readQu
 
         var last = command.LastKey < 0 ? request.Count + command.LastKey : Math.Min(command.LastKey, request.Count - 1);
         var step = Math.Max(1, command.Step);
+        if (step > 1 && (request.Count - command.FirstKey) % step != 0)
+        {
+            // A key without its value (MSET a 1 b): the handler refuses it with Redis' arity error,
+            // as on one node; a split would read past the request.
+            return RouteDecision.Here;
+        }
+
         var slot = HashSlot.ForKey(request[command.FirstKey]);
         for (var i = command.FirstKey + step; i <= last; i += step)
         {

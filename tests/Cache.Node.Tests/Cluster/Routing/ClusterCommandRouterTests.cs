@@ -135,6 +135,14 @@ public sealed class ClusterCommandRouterTests
     }
 
     [Fact]
+    public void A_key_without_its_value_runs_here_so_the_handler_refuses_it_instead_of_a_split()
+    {
+        var (first, second) = KeysOfTwoOwners();
+        Assert.Equal(RouteKind.Split, Route("MSET", first, "1", second, "2").Kind);
+        Assert.Equal(RouteKind.Local, Route("MSET", first, "1", second).Kind);
+    }
+
+    [Fact]
     public void A_split_groups_the_keys_by_primary_in_the_order_they_appear()
     {
         var mine = KeyWhere(owners => owners[0] == Self);
