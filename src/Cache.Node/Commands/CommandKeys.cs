@@ -10,6 +10,9 @@ internal sealed class CommandKeys
 {
     private readonly KeySpec[] _specs;
 
+    /// <summary>The most common shape: one key, the first argument.</summary>
+    public static CommandKeys FirstArgument(KeySpecFlags flags) => new([KeySpec.At(1, flags)]);
+
     public CommandKeys(KeySpec[] specs, CustomKeyFinder? finder = null)
     {
         _specs = specs;

@@ -12,25 +12,25 @@ internal static partial class HashCommands
     {
         table.Add(new("hgetall", 2, CommandFlags.ReadOnly, HGetAll, Group, "Returns all fields and values in a hash.")
         {
-            Keys = new([KeySpec.At(1, KeySpecFlags.RO | KeySpecFlags.Access)]),
+            Keys = CommandKeys.FirstArgument(KeySpecFlags.RO | KeySpecFlags.Access),
             Acl = Category,
             Tips = ["nondeterministic_output_order"],
         });
         table.Add(new("hkeys", 2, CommandFlags.ReadOnly, HKeys, Group, "Returns all fields in a hash.")
         {
-            Keys = new([KeySpec.At(1, KeySpecFlags.RO | KeySpecFlags.Access)]),
+            Keys = CommandKeys.FirstArgument(KeySpecFlags.RO | KeySpecFlags.Access),
             Acl = Category,
             Tips = ["nondeterministic_output_order"],
         });
         table.Add(new("hvals", 2, CommandFlags.ReadOnly, HVals, Group, "Returns all values in a hash.")
         {
-            Keys = new([KeySpec.At(1, KeySpecFlags.RO | KeySpecFlags.Access)]),
+            Keys = CommandKeys.FirstArgument(KeySpecFlags.RO | KeySpecFlags.Access),
             Acl = Category,
             Tips = ["nondeterministic_output_order"],
         });
         table.Add(new("hscan", -3, CommandFlags.ReadOnly, HScan, Group, "Iterates over fields and values of a hash.")
         {
-            Keys = new([KeySpec.At(1, KeySpecFlags.RO | KeySpecFlags.Access)]),
+            Keys = CommandKeys.FirstArgument(KeySpecFlags.RO | KeySpecFlags.Access),
             Acl = Category,
             Tips = ["nondeterministic_output"],
         });

@@ -12,12 +12,12 @@ internal static partial class HashCommands
         const CommandFlags write = CommandFlags.Write | CommandFlags.DenyOom | CommandFlags.Fast;
         table.Add(new("hincrby", 4, write, HIncrBy, Group, "Increments the integer value of a field in a hash by a number. Uses 0 as initial value if the field doesn't exist.")
         {
-            Keys = new([KeySpec.At(1, KeySpecFlags.RW | KeySpecFlags.Access | KeySpecFlags.Update)]),
+            Keys = CommandKeys.FirstArgument(KeySpecFlags.RW | KeySpecFlags.Access | KeySpecFlags.Update),
             Acl = Category,
         });
         table.Add(new("hincrbyfloat", 4, write, HIncrByFloat, Group, "Increments the floating point value of a field by a number. Uses 0 as initial value if the field doesn't exist.")
         {
-            Keys = new([KeySpec.At(1, KeySpecFlags.RW | KeySpecFlags.Access | KeySpecFlags.Update)]),
+            Keys = CommandKeys.FirstArgument(KeySpecFlags.RW | KeySpecFlags.Access | KeySpecFlags.Update),
             Acl = Category,
         });
     }

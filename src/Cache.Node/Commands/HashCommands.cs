@@ -20,47 +20,47 @@ internal static partial class HashCommands
         const CommandFlags read = CommandFlags.ReadOnly | CommandFlags.Fast;
         table.Add(new("hset", -4, write, HSet, Group, "Creates or modifies the value of a field in a hash.")
         {
-            Keys = new([KeySpec.At(1, KeySpecFlags.RW | KeySpecFlags.Update)]),
+            Keys = CommandKeys.FirstArgument(KeySpecFlags.RW | KeySpecFlags.Update),
             Acl = Category,
         });
         table.Add(new("hmset", -4, write, HMSet, Group, "Sets the values of multiple fields.")
         {
-            Keys = new([KeySpec.At(1, KeySpecFlags.RW | KeySpecFlags.Update)]),
+            Keys = CommandKeys.FirstArgument(KeySpecFlags.RW | KeySpecFlags.Update),
             Acl = Category,
         });
         table.Add(new("hsetnx", 4, write, HSetNx, Group, "Sets the value of a field in a hash only when the field doesn't exist.")
         {
-            Keys = new([KeySpec.At(1, KeySpecFlags.RW | KeySpecFlags.Insert)]),
+            Keys = CommandKeys.FirstArgument(KeySpecFlags.RW | KeySpecFlags.Insert),
             Acl = Category,
         });
         table.Add(new("hget", 3, read, HGet, Group, "Returns the value of a field in a hash.")
         {
-            Keys = new([KeySpec.At(1, KeySpecFlags.RO | KeySpecFlags.Access)]),
+            Keys = CommandKeys.FirstArgument(KeySpecFlags.RO | KeySpecFlags.Access),
             Acl = Category,
         });
         table.Add(new("hmget", -3, read, HMGet, Group, "Returns the values of all fields in a hash.")
         {
-            Keys = new([KeySpec.At(1, KeySpecFlags.RO | KeySpecFlags.Access)]),
+            Keys = CommandKeys.FirstArgument(KeySpecFlags.RO | KeySpecFlags.Access),
             Acl = Category,
         });
         table.Add(new("hdel", -3, CommandFlags.Write | CommandFlags.Fast, HDel, Group, "Deletes one or more fields and their values from a hash. Deletes the hash if no fields remain.")
         {
-            Keys = new([KeySpec.At(1, KeySpecFlags.RW | KeySpecFlags.Delete)]),
+            Keys = CommandKeys.FirstArgument(KeySpecFlags.RW | KeySpecFlags.Delete),
             Acl = Category,
         });
         table.Add(new("hexists", 3, read, HExists, Group, "Determines whether a field exists in a hash.")
         {
-            Keys = new([KeySpec.At(1, KeySpecFlags.RO)]),
+            Keys = CommandKeys.FirstArgument(KeySpecFlags.RO),
             Acl = Category,
         });
         table.Add(new("hlen", 2, read, HLen, Group, "Returns the number of fields in a hash.")
         {
-            Keys = new([KeySpec.At(1, KeySpecFlags.RO)]),
+            Keys = CommandKeys.FirstArgument(KeySpecFlags.RO),
             Acl = Category,
         });
         table.Add(new("hstrlen", 3, read, HStrLen, Group, "Returns the length of the value of a field.")
         {
-            Keys = new([KeySpec.At(1, KeySpecFlags.RO)]),
+            Keys = CommandKeys.FirstArgument(KeySpecFlags.RO),
             Acl = Category,
         });
         RegisterIteration(table);

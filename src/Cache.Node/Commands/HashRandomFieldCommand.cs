@@ -13,7 +13,7 @@ internal static class HashRandomFieldCommand
     {
         table.Add(new("hrandfield", -2, CommandFlags.ReadOnly, HRandField, HashCommands.Group, "Returns one or more random fields from a hash.")
         {
-            Keys = new([KeySpec.At(1, KeySpecFlags.RO | KeySpecFlags.Access)]),
+            Keys = CommandKeys.FirstArgument(KeySpecFlags.RO | KeySpecFlags.Access),
             Acl = HashCommands.Category,
             Tips = ["nondeterministic_output"],
         });

@@ -22,49 +22,49 @@ internal static partial class KeyCommands
         const CommandFlags readFast = CommandFlags.ReadOnly | CommandFlags.Fast;
         table.Add(new("expire", -3, writeFast, Expire, Group, "Sets the expiration time of a key in seconds.")
         {
-            Keys = new([KeySpec.At(1, KeySpecFlags.RW | KeySpecFlags.Update)]),
+            Keys = CommandKeys.FirstArgument(KeySpecFlags.RW | KeySpecFlags.Update),
             Acl = Category,
         });
         table.Add(new("pexpire", -3, writeFast, PExpire, Group, "Sets the expiration time of a key in milliseconds.")
         {
-            Keys = new([KeySpec.At(1, KeySpecFlags.RW | KeySpecFlags.Update)]),
+            Keys = CommandKeys.FirstArgument(KeySpecFlags.RW | KeySpecFlags.Update),
             Acl = Category,
         });
         table.Add(new("expireat", -3, writeFast, ExpireAt, Group, "Sets the expiration time of a key to a Unix timestamp.")
         {
-            Keys = new([KeySpec.At(1, KeySpecFlags.RW | KeySpecFlags.Update)]),
+            Keys = CommandKeys.FirstArgument(KeySpecFlags.RW | KeySpecFlags.Update),
             Acl = Category,
         });
         table.Add(new("pexpireat", -3, writeFast, PExpireAt, Group, "Sets the expiration time of a key to a Unix milliseconds timestamp.")
         {
-            Keys = new([KeySpec.At(1, KeySpecFlags.RW | KeySpecFlags.Update)]),
+            Keys = CommandKeys.FirstArgument(KeySpecFlags.RW | KeySpecFlags.Update),
             Acl = Category,
         });
         table.Add(new("ttl", 2, readFast, Ttl, Group, "Returns the expiration time in seconds of a key.")
         {
-            Keys = new([KeySpec.At(1, KeySpecFlags.RO | KeySpecFlags.Access)]),
+            Keys = CommandKeys.FirstArgument(KeySpecFlags.RO | KeySpecFlags.Access),
             Acl = Category,
             Tips = ["nondeterministic_output"],
         });
         table.Add(new("pttl", 2, readFast, PTtl, Group, "Returns the expiration time in milliseconds of a key.")
         {
-            Keys = new([KeySpec.At(1, KeySpecFlags.RO | KeySpecFlags.Access)]),
+            Keys = CommandKeys.FirstArgument(KeySpecFlags.RO | KeySpecFlags.Access),
             Acl = Category,
             Tips = ["nondeterministic_output"],
         });
         table.Add(new("expiretime", 2, readFast, ExpireTime, Group, "Returns the expiration time of a key as a Unix timestamp.")
         {
-            Keys = new([KeySpec.At(1, KeySpecFlags.RO | KeySpecFlags.Access)]),
+            Keys = CommandKeys.FirstArgument(KeySpecFlags.RO | KeySpecFlags.Access),
             Acl = Category,
         });
         table.Add(new("pexpiretime", 2, readFast, PExpireTime, Group, "Returns the expiration time of a key as a Unix milliseconds timestamp.")
         {
-            Keys = new([KeySpec.At(1, KeySpecFlags.RO | KeySpecFlags.Access)]),
+            Keys = CommandKeys.FirstArgument(KeySpecFlags.RO | KeySpecFlags.Access),
             Acl = Category,
         });
         table.Add(new("persist", 2, writeFast, Persist, Group, "Removes the expiration time of a key.")
         {
-            Keys = new([KeySpec.At(1, KeySpecFlags.RW | KeySpecFlags.Update)]),
+            Keys = CommandKeys.FirstArgument(KeySpecFlags.RW | KeySpecFlags.Update),
             Acl = Category,
         });
     }

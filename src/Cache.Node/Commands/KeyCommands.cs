@@ -45,7 +45,7 @@ internal static partial class KeyCommands
         });
         table.Add(new("type", 2, readFast, Type, Group, "Determines the type of value stored at a key.")
         {
-            Keys = new([KeySpec.At(1, KeySpecFlags.RO)]),
+            Keys = CommandKeys.FirstArgument(KeySpecFlags.RO),
             Acl = Category,
         });
         table.Add(new("rename", 3, write, Rename, Group, "Renames a key and overwrites the destination.")

@@ -13,32 +13,32 @@ internal static partial class StringCommands
         const CommandFlags ReadFast = CommandFlags.ReadOnly | CommandFlags.Fast;
         table.Add(new("setnx", 3, WriteOom | CommandFlags.Fast, SetNx, Group, "Set the string value of a key only when the key doesn't exist.")
         {
-            Keys = new([KeySpec.At(1, KeySpecFlags.OW | KeySpecFlags.Insert)]),
+            Keys = CommandKeys.FirstArgument(KeySpecFlags.OW | KeySpecFlags.Insert),
             Acl = Category,
         });
         table.Add(new("setex", 4, WriteOom, SetEx, Group, "Sets the string value and expiration time of a key. Creates the key if it doesn't exist.")
         {
-            Keys = new([KeySpec.At(1, KeySpecFlags.OW | KeySpecFlags.Update)]),
+            Keys = CommandKeys.FirstArgument(KeySpecFlags.OW | KeySpecFlags.Update),
             Acl = Category,
         });
         table.Add(new("psetex", 4, WriteOom, PSetEx, Group, "Sets both string value and expiration time in milliseconds of a key. The key is created if it doesn't exist.")
         {
-            Keys = new([KeySpec.At(1, KeySpecFlags.OW | KeySpecFlags.Update)]),
+            Keys = CommandKeys.FirstArgument(KeySpecFlags.OW | KeySpecFlags.Update),
             Acl = Category,
         });
         table.Add(new("getex", -2, CommandFlags.Write | CommandFlags.Fast, GetEx, Group, "Returns the string value of a key after setting its expiration time.")
         {
-            Keys = new([KeySpec.At(1, KeySpecFlags.RW | KeySpecFlags.Access | KeySpecFlags.Update)]),
+            Keys = CommandKeys.FirstArgument(KeySpecFlags.RW | KeySpecFlags.Access | KeySpecFlags.Update),
             Acl = Category,
         });
         table.Add(new("getdel", 2, CommandFlags.Write | CommandFlags.Fast, GetDel, Group, "Returns the string value of a key after deleting the key.")
         {
-            Keys = new([KeySpec.At(1, KeySpecFlags.RW | KeySpecFlags.Access | KeySpecFlags.Delete)]),
+            Keys = CommandKeys.FirstArgument(KeySpecFlags.RW | KeySpecFlags.Access | KeySpecFlags.Delete),
             Acl = Category,
         });
         table.Add(new("getset", 3, WriteOom | CommandFlags.Fast, GetSet, Group, "Returns the previous string value of a key after setting it to a new value.")
         {
-            Keys = new([KeySpec.At(1, KeySpecFlags.RW | KeySpecFlags.Access | KeySpecFlags.Update)]),
+            Keys = CommandKeys.FirstArgument(KeySpecFlags.RW | KeySpecFlags.Access | KeySpecFlags.Update),
             Acl = Category,
         });
         table.Add(new("mget", -2, ReadFast, MGet, Group, "Atomically returns the string values of one or more keys.")
@@ -61,52 +61,52 @@ internal static partial class StringCommands
         });
         table.Add(new("append", 3, WriteOom | CommandFlags.Fast, Append, Group, "Appends a string to the value of a key. Creates the key if it doesn't exist.")
         {
-            Keys = new([KeySpec.At(1, KeySpecFlags.RW | KeySpecFlags.Insert)]),
+            Keys = CommandKeys.FirstArgument(KeySpecFlags.RW | KeySpecFlags.Insert),
             Acl = Category,
         });
         table.Add(new("strlen", 2, ReadFast, StrLen, Group, "Returns the length of a string value.")
         {
-            Keys = new([KeySpec.At(1, KeySpecFlags.RO)]),
+            Keys = CommandKeys.FirstArgument(KeySpecFlags.RO),
             Acl = Category,
         });
         table.Add(new("getrange", 4, CommandFlags.ReadOnly, GetRange, Group, "Returns a substring of the string stored at a key.")
         {
-            Keys = new([KeySpec.At(1, KeySpecFlags.RO | KeySpecFlags.Access)]),
+            Keys = CommandKeys.FirstArgument(KeySpecFlags.RO | KeySpecFlags.Access),
             Acl = Category,
         });
         table.Add(new("substr", 4, CommandFlags.ReadOnly, GetRange, Group, "Returns a substring from a string value.")
         {
-            Keys = new([KeySpec.At(1, KeySpecFlags.RO | KeySpecFlags.Access)]),
+            Keys = CommandKeys.FirstArgument(KeySpecFlags.RO | KeySpecFlags.Access),
             Acl = Category,
         });
         table.Add(new("setrange", 4, WriteOom, SetRange, Group, "Overwrites a part of a string value with another by an offset. Creates the key if it doesn't exist.")
         {
-            Keys = new([KeySpec.At(1, KeySpecFlags.RW | KeySpecFlags.Update)]),
+            Keys = CommandKeys.FirstArgument(KeySpecFlags.RW | KeySpecFlags.Update),
             Acl = Category,
         });
         table.Add(new("incr", 2, WriteOom | CommandFlags.Fast, Incr, Group, "Increments the integer value of a key by one. Uses 0 as initial value if the key doesn't exist.")
         {
-            Keys = new([KeySpec.At(1, KeySpecFlags.RW | KeySpecFlags.Access | KeySpecFlags.Update)]),
+            Keys = CommandKeys.FirstArgument(KeySpecFlags.RW | KeySpecFlags.Access | KeySpecFlags.Update),
             Acl = Category,
         });
         table.Add(new("decr", 2, WriteOom | CommandFlags.Fast, Decr, Group, "Decrements the integer value of a key by one. Uses 0 as initial value if the key doesn't exist.")
         {
-            Keys = new([KeySpec.At(1, KeySpecFlags.RW | KeySpecFlags.Access | KeySpecFlags.Update)]),
+            Keys = CommandKeys.FirstArgument(KeySpecFlags.RW | KeySpecFlags.Access | KeySpecFlags.Update),
             Acl = Category,
         });
         table.Add(new("incrby", 3, WriteOom | CommandFlags.Fast, IncrBy, Group, "Increments the integer value of a key by a number. Uses 0 as initial value if the key doesn't exist.")
         {
-            Keys = new([KeySpec.At(1, KeySpecFlags.RW | KeySpecFlags.Access | KeySpecFlags.Update)]),
+            Keys = CommandKeys.FirstArgument(KeySpecFlags.RW | KeySpecFlags.Access | KeySpecFlags.Update),
             Acl = Category,
         });
         table.Add(new("decrby", 3, WriteOom | CommandFlags.Fast, DecrBy, Group, "Decrements a number from the integer value of a key. Uses 0 as initial value if the key doesn't exist.")
         {
-            Keys = new([KeySpec.At(1, KeySpecFlags.RW | KeySpecFlags.Access | KeySpecFlags.Update)]),
+            Keys = CommandKeys.FirstArgument(KeySpecFlags.RW | KeySpecFlags.Access | KeySpecFlags.Update),
             Acl = Category,
         });
         table.Add(new("incrbyfloat", 3, WriteOom | CommandFlags.Fast, IncrByFloat, Group, "Increment the floating point value of a key by a number. Uses 0 as initial value if the key doesn't exist.")
         {
-            Keys = new([KeySpec.At(1, KeySpecFlags.RW | KeySpecFlags.Access | KeySpecFlags.Update)]),
+            Keys = CommandKeys.FirstArgument(KeySpecFlags.RW | KeySpecFlags.Access | KeySpecFlags.Update),
             Acl = Category,
         });
         LcsCommand.Register(table);

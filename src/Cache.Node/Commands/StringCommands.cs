@@ -14,7 +14,7 @@ internal static partial class StringCommands
     {
         table.Add(new("get", 2, CommandFlags.ReadOnly | CommandFlags.Fast, Get, Group, "Returns the string value of a key.")
         {
-            Keys = new([KeySpec.At(1, KeySpecFlags.RO | KeySpecFlags.Access)]),
+            Keys = CommandKeys.FirstArgument(KeySpecFlags.RO | KeySpecFlags.Access),
             Acl = Category,
         });
         table.Add(new("set", -3, CommandFlags.Write | CommandFlags.DenyOom, Set, Group, "Sets the string value of a key, ignoring its type. The key is created if it doesn't exist.")
