@@ -36,7 +36,7 @@ internal struct ReplicatedEntryReader
             case 2:
                 return TryNumber(bulk, out _node) && _node <= ushort.MaxValue;
             case 3:
-                return TryNumber(bulk, out _kind) && _kind is >= (long)ValueKind.String and <= (long)ValueKind.Tombstone;
+                return TryNumber(bulk, out _kind) && ValueKinds.IsWireKind(_kind);
             case 4:
                 return TryNumber(bulk, out _expiresAt);
             default:

@@ -30,7 +30,7 @@ internal static class ReplicationCodec
         entry = default;
         if (!RespNumbers.TryParseInt64(request[at + 1], out var clock)
             || !RespNumbers.TryParseInt64(request[at + 2], out var node) || node is < 0 or > ushort.MaxValue
-            || !RespNumbers.TryParseInt64(request[at + 3], out var kind) || kind is < (long)ValueKind.String or > (long)ValueKind.Tombstone
+            || !RespNumbers.TryParseInt64(request[at + 3], out var kind) || !ValueKinds.IsWireKind(kind)
             || !RespNumbers.TryParseInt64(request[at + 4], out var expiresAt) || expiresAt < 0)
         {
             return false;

@@ -33,6 +33,13 @@ internal static class ConfigParameters
         new("maxmemory-policy", s => EvictionPolicies.NameOf(s.Keys.Policy), v => EvictionPolicies.TryParse(v, out var policy)
             ? (null, s => s.Settings.MaxMemoryPolicy = policy)
             : ("argument(s) must be one of the following: " + EvictionPolicies.List, null)),
+        .. Limit("hash-max-listpack-entries", "hash-max-ziplist-entries", l => l.HashMaxListpackEntries, (l, n) => l.HashMaxListpackEntries = n),
+        .. Limit("hash-max-listpack-value", "hash-max-ziplist-value", l => l.HashMaxListpackValue, (l, n) => l.HashMaxListpackValue = n),
+        .. Limit("list-max-listpack-size", "list-max-ziplist-size", l => l.ListMaxListpackSize, (l, n) => l.ListMaxListpackSize = n, int.MinValue),
+        .. Limit("set-max-intset-entries", null, l => l.SetMaxIntsetEntries, (l, n) => l.SetMaxIntsetEntries = n),
+        .. Limit("set-max-listpack-entries", null, l => l.SetMaxListpackEntries, (l, n) => l.SetMaxListpackEntries = n),
+        .. Limit("zset-max-listpack-entries", "zset-max-ziplist-entries", l => l.ZSetMaxListpackEntries, (l, n) => l.ZSetMaxListpackEntries = n),
+        .. Limit("zset-max-listpack-value", "zset-max-ziplist-value", l => l.ZSetMaxListpackValue, (l, n) => l.ZSetMaxListpackValue = n),
         new("maxmemory-samples", s => Text(s.Settings.MaxMemorySamples), v => Integer(v, 1, int.MaxValue, n => s => s.Settings.MaxMemorySamples = (int)n)),
     ];
 
@@ -47,6 +54,13 @@ internal static class ConfigParameters
         }
 
         return null;
+    }
+
+    // An encoding threshold under its name and its older ziplist alias (both answer CONFIG GET, as in Redis 7.0).
+    private static ConfigParameter[] Limit(string name, string? alias, Func<EncodingLimits, int> get, Action<EncodingLimits, int> set, long min = 0)
+    {
+        ConfigParameter Make(string n) => new(n, s => Text(get(s.Keys.Limits)), v => Integer(v, min, int.MaxValue, x => s => set(s.Keys.Limits, (int)x)));
+        return alias is null ? [Make(name)] : [Make(name), Make(alias)];
     }
 
     private static string Text(long value) => value.ToString(CultureInfo.InvariantCulture);

@@ -72,6 +72,9 @@ internal static partial class KeyCommands
     {
         ValueKind.String => "string"u8,
         ValueKind.Hash => "hash"u8,
+        ValueKind.List => "list"u8,
+        ValueKind.Set => "set"u8,
+        ValueKind.SortedSet => "zset"u8,
         _ => "none"u8,
     };
 

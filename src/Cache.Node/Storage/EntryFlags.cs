@@ -6,8 +6,11 @@ internal enum EntryFlags : byte
 {
     None = 0,
 
-    /// <summary>A hash too big for one blob: the record holds an index into the key space's object table.</summary>
-    LargeHash = 1,
+    /// <summary>
+    /// A value too big for its record (a large hash, list, set or sorted set): the record holds an
+    /// index into its kind's <see cref="IValueStore"/>, which releases it.
+    /// </summary>
+    External = 1,
 
     /// <summary>Read since the eviction hand last passed (allkeys-sieve).</summary>
     Visited = 2,

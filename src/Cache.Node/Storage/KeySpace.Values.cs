@@ -6,6 +6,9 @@ internal sealed partial class KeySpace
     // The value types' codecs (replication's wire form), by ValueKind.
     private readonly IValueCodec?[] _codecs;
 
+    // The value types' stores (what large values hold outside their records), by ValueKind.
+    private readonly IValueStore?[] _stores;
+
     /// <summary>
     /// The value bytes of a live entry: a string's bytes. The span stays valid until the next
     /// write to the key space (the record may move or be reused): copy it to keep it longer.
@@ -37,12 +40,12 @@ internal sealed partial class KeySpace
     /// <summary>The codec of <paramref name="kind"/>, or null for a kind stored as raw bytes.</summary>
     internal IValueCodec? CodecFor(ValueKind kind) => (uint)kind < (uint)_codecs.Length ? _codecs[(int)kind] : null;
 
-    /// <summary>Drops what a value holds outside its record (a large hash's table).</summary>
+    /// <summary>Drops what a value holds outside its record (a large collection's structure).</summary>
     private void ReleaseValue(ref StoreEntry entry)
     {
-        if ((entry.Flags & EntryFlags.LargeHash) != 0)
+        if ((entry.Flags & EntryFlags.External) != 0)
         {
-            _hashes.Release(ref entry);
+            _stores[(int)entry.Kind]!.Release(ref entry);
         }
     }
 }

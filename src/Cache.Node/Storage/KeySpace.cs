@@ -46,6 +46,7 @@ internal sealed partial class KeySpace
         _table = new EntryTable(_memory, 1024);
         _observers = new EntryObservers(new SlotDigests(), new WatchRegistry(_table), new ReplicationCapture());
         _hashes = new HashStore(this, _table);
+        _stores = ValueStores.Create(_hashes);
         _codecs = ValueCodecs.Create(this, _hashes);
         _eviction = new EvictionSampler(this, _table);
         _walker = new EntryWalker(this, _table);
@@ -67,6 +68,9 @@ internal sealed partial class KeySpace
     public bool IsHeldByCurrentThread => _gate.IsHeldByCurrentThread;
 
     public TimeProvider Time => _time;
+
+    /// <summary>The packed-encoding thresholds the value stores read (CONFIG SET changes them).</summary>
+    public EncodingLimits Limits { get; } = new();
 
     /// <summary>Live keys (tombstones excluded).</summary>
     public int Count => _table.Count - _tombstoneCount;
@@ -273,7 +277,11 @@ internal sealed partial class KeySpace
         _observers.Raise(new EntryChange([], EntryVersion.None, EntryVersion.None, EntryChangeKind.Flushed));
         _table.Clear();
         _memory.Clear();
-        _hashes.Clear();
+        foreach (var store in _stores)
+        {
+            store?.Clear();
+        }
+
         _volatileCount = 0;
         _tombstoneCount = 0;
         _expiry.Reset();

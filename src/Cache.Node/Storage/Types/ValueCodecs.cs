@@ -6,7 +6,7 @@ internal static class ValueCodecs
     /// <summary>The codecs of one key space, indexed by <see cref="ValueKind"/>.</summary>
     public static IValueCodec?[] Create(KeySpace keys, HashStore hashes)
     {
-        var codecs = new IValueCodec?[(int)ValueKind.Tombstone + 1];
+        var codecs = new IValueCodec?[(int)ValueKinds.Last + 1];
         codecs[(int)ValueKind.String] = new StringCodec(keys);
         codecs[(int)ValueKind.Hash] = new HashCodec(hashes);
         return codecs;

@@ -3,14 +3,14 @@ using System.Runtime.CompilerServices;
 namespace Cache.Node.Storage;
 
 /// <summary>
-/// The hash module's store: a hash value's operations on its entry. Up to <see cref="HashBlob.MaxPairs"/> pairs of at most
-/// <see cref="HashBlob.MaxItemLength"/> bytes, a hash is one <see cref="HashBlob"/> in its key's
+/// The hash module's store: a hash value's operations on its entry. Up to hash-max-listpack-entries pairs of at most
+/// hash-max-listpack-value bytes (<see cref="EncodingLimits"/>), a hash is one <see cref="HashBlob"/> in its key's
 /// record (no object at all). Past that it becomes a <see cref="ByteKeyTable{TValue}"/> of
 /// <c>byte[]</c> held in the object table: one object per field, accepted because such hashes
 /// are few and large (Redis makes the same switch from listpack to hashtable). Positions are
 /// byte offsets in a blob and entry indices in a table.
 /// </summary>
-internal sealed class HashStore
+internal sealed class HashStore : IValueStore
 {
     // Estimated bytes per field of a large hash beyond its field and value: two array headers,
     // a table entry and a bucket.
@@ -38,7 +38,7 @@ internal sealed class HashStore
     public long ObjectBytes => _objectBytes;
 
     /// <summary>True when the hash is one packed blob (HSCAN then answers in one step, as Redis does for listpacks).</summary>
-    public static bool IsPacked(in StoreEntry entry) => (entry.Flags & EntryFlags.LargeHash) == 0;
+    public static bool IsPacked(in StoreEntry entry) => (entry.Flags & EntryFlags.External) == 0;
 
     public int Length(in StoreEntry entry) =>
         IsPacked(entry) ? HashBlob.Count(_table.ValueOf(entry)) : LargeHash(entry).Count;
@@ -76,7 +76,8 @@ internal sealed class HashStore
         var blob = (ReadOnlySpan<byte>)_table.ValueOf(entry);
         var start = HashBlob.Find(blob, field, out var end, out _);
         var isNew = start < 0;
-        if ((isNew && HashBlob.Count(blob) >= HashBlob.MaxPairs) || field.Length > HashBlob.MaxItemLength || value.Length > HashBlob.MaxItemLength)
+        var limits = _keys.Limits;
+        if ((isNew && HashBlob.Count(blob) >= limits.HashMaxListpackEntries) || field.Length > limits.HashMaxListpackValue || value.Length > limits.HashMaxListpackValue)
         {
             var table = ToLargeHash(blob);
             ReplaceWithLarge(ref entry, table);
@@ -195,7 +196,7 @@ internal sealed class HashStore
     public void Release(ref StoreEntry entry)
     {
         _objectBytes -= LargeHashBytes(_objects.Remove(ObjectIndex(entry)));
-        entry.Flags &= ~EntryFlags.LargeHash;
+        entry.Flags &= ~EntryFlags.External;
     }
 
     /// <summary>Forgets every large hash (the key space is being cleared).</summary>
@@ -233,7 +234,7 @@ internal sealed class HashStore
     {
         var index = _objects.Add(table);
         BitConverter.TryWriteBytes(_table.ResizeValue(ref entry, sizeof(int)), index);
-        entry.Flags |= EntryFlags.LargeHash;
+        entry.Flags |= EntryFlags.External;
     }
 
     private static long LargeHashBytes(ByteKeyTable<byte[]> table)
