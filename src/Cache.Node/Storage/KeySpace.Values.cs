@@ -37,6 +37,9 @@ internal sealed partial class KeySpace
         return value;
     }
 
+    /// <summary>The store of <paramref name="kind"/>, or null for a kind held in its record only (strings).</summary>
+    internal IValueStore? StoreFor(ValueKind kind) => (uint)kind < (uint)_stores.Length ? _stores[(int)kind] : null;
+
     /// <summary>The codec of <paramref name="kind"/>, or null for a kind stored as raw bytes.</summary>
     internal IValueCodec? CodecFor(ValueKind kind) => (uint)kind < (uint)_codecs.Length ? _codecs[(int)kind] : null;
 

@@ -14,6 +14,9 @@ internal interface IValueStore
     /// <summary>Bytes of managed objects this store holds (part of the committed footprint).</summary>
     long ObjectBytes { get; }
 
+    /// <summary>The encoding OBJECT ENCODING reports for a live entry of this kind, under Redis 7.0's name (listpack, hashtable, ...).</summary>
+    string EncodingOf(in StoreEntry entry);
+
     /// <summary>Drops what an <see cref="EntryFlags.External"/> entry of this kind holds outside its record and clears the flag.</summary>
     void Release(ref StoreEntry entry);
 
