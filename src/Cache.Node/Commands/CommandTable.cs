@@ -20,6 +20,9 @@ internal sealed class CommandTable
         ServerCommands.Register(table);
         StringCommands.Register(table);
         KeyCommands.Register(table);
+        CopyCommand.Register(table);
+        ObjectCommand.Register(table);
+        MemoryCommand.Register(table);
         HashCommands.Register(table);
         TransactionCommands.Register(table);
         ClusterCommand.Register(table);

@@ -17,6 +17,9 @@ internal interface IValueStore
     /// <summary>The encoding OBJECT ENCODING reports for a live entry of this kind, under Redis 7.0's name (listpack, hashtable, ...).</summary>
     string EncodingOf(in StoreEntry entry);
 
+    /// <summary>Bytes an <see cref="EntryFlags.External"/> entry of this kind holds outside its record (MEMORY USAGE).</summary>
+    long ExternalBytesOf(in StoreEntry entry);
+
     /// <summary>Drops what an <see cref="EntryFlags.External"/> entry of this kind holds outside its record and clears the flag.</summary>
     void Release(ref StoreEntry entry);
 

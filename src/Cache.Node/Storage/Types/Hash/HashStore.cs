@@ -192,6 +192,8 @@ internal sealed class HashStore : IValueStore
         ReplaceWithLarge(ref entry, ToLargeHash(blob));
     }
 
+    public long ExternalBytesOf(in StoreEntry entry) => LargeHashBytes(LargeHash(entry));
+
     public string EncodingOf(in StoreEntry entry) => IsPacked(entry) ? "listpack" : "hashtable";
 
     /// <summary>Drops a large hash's table (its entry is being overwritten or freed).</summary>

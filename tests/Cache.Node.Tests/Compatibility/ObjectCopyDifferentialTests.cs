@@ -1,0 +1,37 @@
+using Cache.Node.Tests.Infrastructure;
+
+namespace Cache.Node.Tests.Compatibility;
+
+/// <summary>COPY, OBJECT and MEMORY against redis-server, on the replies that must be identical.</summary>
+[Collection(DifferentialCollection.Name)]
+public sealed class ObjectCopyDifferentialTests(DifferentialFixture redis)
+{
+    [Fact]
+    public Task Copy_matches_redis() => redis.AssertSameAsync(
+        "SET a 1", "COPY a b", "GET b", "COPY a b", "SET a 2", "COPY a b REPLACE", "GET b", "COPY nokey b", "COPY a a",
+        "COPY a c DB 0", "GET c", "COPY a d DB x", "COPY a d BOGUS", "COPY a d DB", "COPY a", "COPY a d REPLACE REPLACE",
+        "HSET h f v g w", "COPY h h2", "HGETALL h2", "HSET h2 f changed", "HGET h f", "TYPE h2", "DBSIZE");
+
+    [Fact]
+    public Task Copy_keeps_the_expiry_like_redis() => redis.AssertSameAsync(
+        "SET a v EX 1000", "COPY a b", "TTL b", "SET c v", "COPY c b REPLACE", "TTL b");
+
+    [Fact]
+    public Task Object_encoding_matches_redis() => redis.AssertSameAsync(
+        "SET i 12345", "OBJECT ENCODING i", "SET neg -7", "OBJECT ENCODING neg", "SET pad 0123", "OBJECT ENCODING pad",
+        "SET s hello", "OBJECT ENCODING s", "SET long aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", "OBJECT ENCODING long",
+        "HSET h f v", "OBJECT ENCODING h", "OBJECT ENCODING nokey", "OBJECT ENCODING", "OBJECT BOGUS x", "OBJECT REFCOUNT s",
+        "OBJECT REFCOUNT nokey", "OBJECT FREQ s", "OBJECT FREQ nokey");
+
+    [Fact]
+    public Task Object_encoding_follows_the_hash_thresholds_like_redis() => redis.AssertSameAsync(
+        "CONFIG SET hash-max-listpack-entries 2", "HSET h a 1 b 2", "OBJECT ENCODING h", "HSET h c 3", "OBJECT ENCODING h",
+        "CONFIG GET hash-max-ziplist-entries", "CONFIG SET hash-max-listpack-entries 128",
+        "CONFIG SET hash-max-listpack-value 4", "HSET v f 12345", "OBJECT ENCODING v", "CONFIG SET hash-max-listpack-value 64",
+        "CONFIG GET list-max-listpack-size", "CONFIG GET set-max-intset-entries", "CONFIG GET zset-max-ziplist-value");
+
+    [Fact]
+    public Task Memory_usage_errors_and_misses_match_redis() => redis.AssertSameAsync(
+        "MEMORY USAGE nokey", "MEMORY USAGE", "MEMORY USAGE k SAMPLES", "MEMORY USAGE k SAMPLES x", "MEMORY USAGE k SAMPLES -1",
+        "MEMORY USAGE nokey SAMPLES 0", "MEMORY BOGUS", "MEMORY PURGE");
+}
