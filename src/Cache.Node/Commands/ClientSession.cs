@@ -87,7 +87,7 @@ internal sealed partial class ClientSession
             return;
         }
 
-        if (command.FirstKey > 0)
+        if (command.FirstKey > 0 || command.Keys.IsMovable)
         {
             var route = Server.Router.Route(command, request, Connection, Transaction);
             if (!route.IsPlainLocal && !Follow(route, command, request))

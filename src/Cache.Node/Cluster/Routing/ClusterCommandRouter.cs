@@ -23,6 +23,11 @@ internal sealed class ClusterCommandRouter(IRoutingTopology topology, int readQu
             return RouteDecision.Here;
         }
 
+        if (command.Keys.IsMovable)
+        {
+            return RouteMovable(command, request, connection, transaction, ring);
+        }
+
         var self = topology.IndexIn(ring);
         if (connection.IsPeer)
         {
@@ -51,6 +56,51 @@ internal sealed class ClusterCommandRouter(IRoutingTopology topology, int readQu
             }
         }
 
+        return RouteSlot(command, slot, command.FirstKey == command.LastKey, connection, transaction, ring, self);
+    }
+
+    /// <summary>
+    /// A command whose keys only its arguments tell (numkeys, a keyword: ZUNIONSTORE, LMPOP,
+    /// SINTERCARD, EVAL): every key its specs find must share one slot; never split.
+    /// </summary>
+    private RouteDecision RouteMovable(CommandDefinition command, in RespRequest request, ConnectionState connection, TransactionState transaction, SlotMap ring)
+    {
+        Span<int> positions = stackalloc int[16];
+        var count = command.Keys.GetKeyPositions(request, positions);
+        if (count <= 0)
+        {
+            // No key (EVAL with numkeys 0) or arguments the specs cannot read: the handler answers as on one node.
+            return RouteDecision.Here;
+        }
+
+        if (count > positions.Length)
+        {
+            positions = new int[count];
+            command.Keys.GetKeyPositions(request, positions);
+        }
+
+        var slot = HashSlot.ForKey(request[positions[0]]);
+        var self = topology.IndexIn(ring);
+        if (connection.IsPeer)
+        {
+            var flags = ring.OwnerIndices(slot).Contains(self) ? RouteFlags.None : RouteFlags.RingDisagreement;
+            return Here(slot, flags, transaction);
+        }
+
+        for (var i = 1; i < count; i++)
+        {
+            if (HashSlot.ForKey(request[positions[i]]) != slot)
+            {
+                return RouteDecision.CrossSlot(slot);
+            }
+        }
+
+        return RouteSlot(command, slot, singleKey: false, connection, transaction, ring, self);
+    }
+
+    /// <summary>Where a command whose keys all hash to <paramref name="slot"/> runs.</summary>
+    private RouteDecision RouteSlot(CommandDefinition command, int slot, bool singleKey, ConnectionState connection, TransactionState transaction, SlotMap ring, int self)
+    {
         if (transaction.InMulti && transaction.PinnedSlot >= 0 && transaction.PinnedSlot != slot)
         {
             return RouteDecision.CrossSlot(slot);
@@ -58,7 +108,7 @@ internal sealed class ClusterCommandRouter(IRoutingTopology topology, int readQu
 
         var owners = ring.OwnerIndices(slot);
         var reads = command.HasFlag(CommandFlags.ReadOnly);
-        if (owners[0] == self && readQuorum > 1 && owners.Length > 1 && !transaction.InMulti && reads && command.FirstKey == command.LastKey)
+        if (owners[0] == self && readQuorum > 1 && owners.Length > 1 && !transaction.InMulti && reads && singleKey)
         {
             return RouteDecision.QuorumRead(slot, QuorumPeers(ring, self, owners));
         }

@@ -211,6 +211,40 @@ public sealed class ClusterCommandRouterTests
         Assert.Equal(-1, route.Slot);
     }
 
+    // Shaped as ZUNIONSTORE: a destination, then numkeys and that many keys (a movable-keys command).
+    private static readonly CommandDefinition NumKeysCommand = new("numkeysstore", -4, CommandFlags.Write, null, "test", "A command whose keys numkeys counts.")
+    {
+        Keys = new([KeySpec.At(1, KeySpecFlags.OW | KeySpecFlags.Update), new KeySpec(KeySpecFlags.RO | KeySpecFlags.Access, KeyBeginSearch.AtIndex(2), KeyFindKeys.KeyNum(0, 1))]),
+    };
+
+    [Fact]
+    public void A_movable_keys_command_is_routed_by_every_key_its_specs_find()
+    {
+        Assert.True(NumKeysCommand.Keys.IsMovable);
+        var (here, elsewhere) = KeysOfTwoOwners();
+        var router = new ClusterCommandRouter(_topology, 1);
+
+        // The keys past the legacy first/last range decide: one foreign key makes it CROSSSLOT, never a split.
+        var cross = router.Route(NumKeysCommand, Request("NUMKEYSSTORE", here, "2", here, elsewhere).AsRequest(), _connection, _transaction);
+        Assert.Equal(RouteKind.CrossSlot, cross.Kind);
+
+        var tagged = KeyWhere(owners => owners[0] != Self);
+        var forwarded = router.Route(NumKeysCommand, Request("NUMKEYSSTORE", "{" + tagged + "}d", "2", "{" + tagged + "}a", "{" + tagged + "}b").AsRequest(), _connection, _transaction);
+        Assert.Equal(RouteKind.Forward, forwarded.Kind);
+        Assert.Equal(SlotOf(tagged), forwarded.Slot);
+
+        var local = router.Route(NumKeysCommand, Request("NUMKEYSSTORE", "{" + here + "}d", "1", "{" + here + "}a").AsRequest(), _connection, _transaction);
+        Assert.Equal(RouteKind.Local, local.Kind);
+    }
+
+    [Fact]
+    public void A_movable_keys_command_whose_arguments_name_no_readable_keys_runs_here_for_its_handler_to_refuse()
+    {
+        var router = new ClusterCommandRouter(_topology, 1);
+        var route = router.Route(NumKeysCommand, Request("NUMKEYSSTORE", "d", "notanumber", "a").AsRequest(), _connection, _transaction);
+        Assert.Equal(RouteKind.Local, route.Kind);
+    }
+
     private RouteDecision Route(string command, params string[] args) => Route(1, command, args);
 
     private RouteDecision Route(int readQuorum, string command, params string[] args)
