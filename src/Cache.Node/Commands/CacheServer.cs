@@ -44,6 +44,9 @@ internal sealed class CacheServer
 
     public ServerStats Stats { get; } = new();
 
+    /// <summary>Error replies by code, for INFO errorstats.</summary>
+    public Resp.ErrorReplyStats ErrorStats { get; } = new();
+
     public ConcurrentDictionary<long, ClientSession> Clients { get; } = new();
 
     public string RunId { get; }

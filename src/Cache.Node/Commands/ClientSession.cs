@@ -16,7 +16,7 @@ internal sealed partial class ClientSession
     public ClientSession(CacheServer server, IBufferWriter<byte> output, string remoteAddress, string localAddress, bool isLoopback)
     {
         Server = server;
-        Reply = new ReplyWriter(output);
+        Reply = new ReplyWriter(output) { ErrorStats = server.ErrorStats };
         Replies = new ReplyQueue(Reply, output);
         Parser = new RequestParser(server.Limits);
         Connection = new ConnectionState(server.NextClientId(), remoteAddress, localAddress, isLoopback, !server.RequiresPassword, server.Keys.NowMs);
@@ -130,7 +130,10 @@ internal sealed partial class ClientSession
     public void Run(CommandDefinition command, in RespRequest request)
     {
         LastCommand = command.FullName;
+        var errors = Reply.ErrorCount;
+        var start = System.Diagnostics.Stopwatch.GetTimestamp();
         command.Handler!(this, request);
+        command.Stats.Called(System.Diagnostics.Stopwatch.GetTimestamp() - start, Reply.ErrorCount != errors);
     }
 
     private bool RequireAuth()
@@ -173,6 +176,7 @@ internal sealed partial class ClientSession
     private void Reject(string error, CommandDefinition? command = null)
     {
         var bytes = System.Text.Encoding.Latin1.GetBytes(error);
+        command?.Stats.Refused();
         if (command?.Id == CommandId.Exec)
         {
             // As Redis: a rejected EXEC aborts the transaction (and its WATCHes), in MULTI or not.

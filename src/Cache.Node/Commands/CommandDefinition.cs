@@ -84,6 +84,9 @@ internal sealed class CommandDefinition
 
     public CommandDefinition? Parent { get; private set; }
 
+    /// <summary>INFO commandstats' counters for this command (a container's are its sub-commands').</summary>
+    public CommandCallStats Stats { get; } = new();
+
     public CommandTable? SubCommands { get; private set; }
 
     public bool HasFlag(CommandFlags flag) => (Flags & flag) != 0;

@@ -128,6 +128,16 @@ internal static class ConfigCommand
     private static void ResetStat(ClientSession client, in RespRequest request)
     {
         client.Server.Stats.Reset();
+        client.Server.ErrorStats.Reset();
+        foreach (var command in client.Server.Commands.All)
+        {
+            command.Stats.Reset();
+            foreach (var sub in command.SubCommands?.All ?? [])
+            {
+                sub.Stats.Reset();
+            }
+        }
+
         client.Keys.ResetStats();
         client.Reply.Ok();
     }

@@ -104,6 +104,7 @@ internal static partial class InfoCommand
         Line(text, "pubsub_channels", 0);
         Line(text, "pubsub_patterns", 0);
         Line(text, "protocol_errors", stats.ProtocolErrors);
+        Line(text, "total_error_replies", client.Server.ErrorStats.Total);
     }
 
     private static void Replication(StringBuilder text, ClientSession client)
@@ -123,6 +124,10 @@ internal static partial class InfoCommand
         using var process = Process.GetCurrentProcess();
         Line(text, "used_cpu_sys", process.PrivilegedProcessorTime.TotalSeconds.ToString("F6", CultureInfo.InvariantCulture));
         Line(text, "used_cpu_user", process.UserProcessorTime.TotalSeconds.ToString("F6", CultureInfo.InvariantCulture));
+
+        // The node forks no children (no RDB or AOF rewrite).
+        Line(text, "used_cpu_sys_children", "0.000000");
+        Line(text, "used_cpu_user_children", "0.000000");
     }
 
     private static void Keyspace(StringBuilder text, ClientSession client)

@@ -9,7 +9,9 @@ namespace Cache.Node.Commands;
 /// </summary>
 internal static partial class InfoCommand
 {
-    private static readonly string[] SectionNames = ["server", "clients", "memory", "persistence", "stats", "replication", "cpu", "cluster", "gossip", "keyspace"];
+    // In Redis' order; commandstats is only in "all" and "everything", as there.
+    private static readonly string[] SectionNames = ["server", "clients", "memory", "persistence", "stats", "replication", "cpu", "commandstats", "errorstats", "cluster", "gossip", "keyspace"];
+    private const int CommandStatsSection = 7;
 
     public static void Register(CommandTable table) =>
         table.Add(new("info", -1, CommandFlags.Loading | CommandFlags.Stale, Info, "server", "Returns information and statistics about the server.")
@@ -23,13 +25,19 @@ internal static partial class InfoCommand
         var wanted = new bool[SectionNames.Length];
         if (request.Count == 1)
         {
-            Array.Fill(wanted, true);
+            SelectDefault(wanted);
         }
 
         for (var i = 1; i < request.Count; i++)
         {
             var arg = request[i];
-            if (Args.Is(arg, "DEFAULT"u8) || Args.Is(arg, "ALL"u8) || Args.Is(arg, "EVERYTHING"u8))
+            if (Args.Is(arg, "DEFAULT"u8))
+            {
+                SelectDefault(wanted);
+                continue;
+            }
+
+            if (Args.Is(arg, "ALL"u8) || Args.Is(arg, "EVERYTHING"u8))
             {
                 Array.Fill(wanted, true);
                 continue;
@@ -63,12 +71,28 @@ internal static partial class InfoCommand
         client.Reply.Verbatim(Encoding.UTF8.GetBytes(text.ToString()));
     }
 
+    private static void SelectDefault(bool[] wanted)
+    {
+        for (var i = 0; i < wanted.Length; i++)
+        {
+            wanted[i] |= i != CommandStatsSection;
+        }
+    }
+
     private static void AppendSection(StringBuilder text, string name, ClientSession client)
     {
         // Headers are capitalised ("# Server"), except Redis' "# CPU".
         if (name == "cpu")
         {
             text.Append("# CPU\r\n");
+        }
+        else if (name == "commandstats")
+        {
+            text.Append("# Commandstats\r\n");
+        }
+        else if (name == "errorstats")
+        {
+            text.Append("# Errorstats\r\n");
         }
         else
         {
@@ -97,6 +121,12 @@ internal static partial class InfoCommand
                 break;
             case "cpu":
                 Cpu(text);
+                break;
+            case "commandstats":
+                CommandStats(text, client);
+                break;
+            case "errorstats":
+                ErrorStats(text, client);
                 break;
             case "cluster":
                 Cluster(text, client);

@@ -23,6 +23,12 @@ internal sealed class ReplyWriter
     /// <summary>Bytes written since the counter was last reset; lets callers bound buffered output.</summary>
     public long BytesWritten { get; set; }
 
+    /// <summary>Where error replies are counted (INFO errorstats); null counts nothing.</summary>
+    public ErrorReplyStats? ErrorStats { get; init; }
+
+    /// <summary>Error replies written on this connection: a command failed when its handler raised it.</summary>
+    public long ErrorCount { get; private set; }
+
     /// <summary>Redirects output (used by tests and benchmarks that run without sockets).</summary>
     public void Reset(IBufferWriter<byte> output) => _output = output;
 
@@ -47,6 +53,8 @@ internal sealed class ReplyWriter
     /// <summary>An error reply; <paramref name="message"/> includes its code, e.g. "ERR syntax error".</summary>
     public void Error(ReadOnlySpan<byte> message)
     {
+        ErrorCount++;
+        ErrorStats?.Record(message);
         var span = Reserve(message.Length + 3);
         span[0] = (byte)'-';
         message.CopyTo(span[1..]);

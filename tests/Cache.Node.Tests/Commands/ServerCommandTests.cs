@@ -53,6 +53,34 @@ public sealed class ServerCommandTests
     }
 
     [Fact]
+    public async Task Info_commandstats_counts_calls_failures_and_rejections_and_errorstats_counts_codes()
+    {
+        await using var node = await TestNode.StartAsync();
+        await using var client = await node.ConnectAsync();
+        await client.CallAsync("SET", "s", "v");
+        await client.CallAsync("SET", "s", "v");
+        await client.CallAsync("HSET", "s", "f", "v");   // WRONGTYPE: a failed call
+        await client.CallAsync("GET");                  // arity: a rejected call
+        await client.CallAsync("CONFIG", "GET", "port");
+        var stats = Body(await client.CallAsync("INFO", "commandstats"));
+        Assert.StartsWith("# Commandstats\r\n", stats);
+        Assert.Matches(new Regex("\r\ncmdstat_set:calls=2,usec=[0-9]+,usec_per_call=[0-9]+\\.[0-9]{2},rejected_calls=0,failed_calls=0\r\n"), stats);
+        Assert.Matches(new Regex("\r\ncmdstat_hset:calls=1,.*,rejected_calls=0,failed_calls=1\r\n"), stats);
+        Assert.Matches(new Regex("\r\ncmdstat_get:calls=0,.*,rejected_calls=1,failed_calls=0\r\n"), stats);
+        Assert.Contains("\r\ncmdstat_config|get:calls=1,", stats);
+
+        var errors = Body(await client.CallAsync("INFO", "errorstats"));
+        Assert.Contains("errorstat_ERR:count=1\r\n", errors);
+        Assert.Contains("errorstat_WRONGTYPE:count=1\r\n", errors);
+        Assert.DoesNotContain("rejected_calls", Body(await client.CallAsync("INFO")));
+        Assert.Contains("total_error_replies:2\r\n", Body(await client.CallAsync("INFO", "stats")));
+
+        await client.CallAsync("CONFIG", "RESETSTAT");
+        Assert.DoesNotContain("cmdstat_set:", Body(await client.CallAsync("INFO", "commandstats")));
+        Assert.DoesNotContain("errorstat_", Body(await client.CallAsync("INFO", "errorstats")));
+    }
+
+    [Fact]
     public async Task Info_is_a_verbatim_string_in_resp3()
     {
         await using var node = await TestNode.StartAsync();
