@@ -21,6 +21,7 @@ internal sealed class CommandTable
         StringCommands.Register(table);
         KeyCommands.Register(table);
         CopyCommand.Register(table);
+        DumpCommands.Register(table);
         ObjectCommand.Register(table);
         MemoryCommand.Register(table);
         HashCommands.Register(table);

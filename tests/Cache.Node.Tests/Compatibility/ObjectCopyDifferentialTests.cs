@@ -34,4 +34,52 @@ public sealed class ObjectCopyDifferentialTests(DifferentialFixture redis)
     public Task Memory_usage_errors_and_misses_match_redis() => redis.AssertSameAsync(
         "MEMORY USAGE nokey", "MEMORY USAGE", "MEMORY USAGE k SAMPLES", "MEMORY USAGE k SAMPLES x", "MEMORY USAGE k SAMPLES -1",
         "MEMORY USAGE nokey SAMPLES 0", "MEMORY BOGUS", "MEMORY PURGE");
+
+    [Fact]
+    public Task Restore_errors_and_option_checks_match_redis() => redis.AssertSameAsync(
+        "SET a 1", "RESTORE a 0 junk", "RESTORE b -1 junk", "RESTORE b x junk", "RESTORE b 0 junk", "RESTORE b 0 junk BOGUS",
+        "RESTORE b 0 junk IDLETIME -1", "RESTORE b 0 junk FREQ 256", "RESTORE b 0 junk IDLETIME 1 FREQ 1", "RESTORE b 0 junk IDLETIME x",
+        "DUMP nokey", "EXISTS b");
+
+    /// <summary>Payloads cross between redis-server and the node both ways: Redis loads our plain encodings, we load its.</summary>
+    [Theory]
+    [InlineData("string")]
+    [InlineData("int")]
+    [InlineData("long-string")]
+    [InlineData("hash")]
+    public async Task A_dump_from_either_side_restores_on_the_other(string shape)
+    {
+        await using var node = await Connect(redis.Node.Port);
+        await using var server = await Connect(redis.Redis.Port);
+        foreach (var (from, to) in new[] { (node, server), (server, node) })
+        {
+            var source = from.GetDatabase();
+            var target = to.GetDatabase();
+            await source.KeyDeleteAsync("k");
+            await target.KeyDeleteAsync("k2");
+            string expected;
+            switch (shape)
+            {
+                case "hash":
+                    await source.HashSetAsync("k", [new("f", "v"), new("g", new string('y', 200))]);
+                    expected = "f=v,g=" + new string('y', 200);
+                    break;
+                default:
+                    expected = shape switch { "int" => "12345", "long-string" => new string('z', 5000), _ => "hello world" };
+                    await source.StringSetAsync("k", expected);
+                    break;
+            }
+
+            var payload = await source.KeyDumpAsync("k");
+            Assert.NotNull(payload);
+            await target.KeyRestoreAsync("k2", payload);
+            var restored = shape == "hash"
+                ? string.Join(',', (await target.HashGetAllAsync("k2")).OrderBy(e => (string)e.Name!).Select(e => $"{e.Name}={e.Value}"))
+                : (string?)await target.StringGetAsync("k2");
+            Assert.Equal(expected, restored);
+        }
+    }
+
+    private static Task<StackExchange.Redis.ConnectionMultiplexer> Connect(int port) =>
+        StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(new StackExchange.Redis.ConfigurationOptions { EndPoints = { { "127.0.0.1", port } }, AllowAdmin = true });
 }

@@ -1,0 +1,168 @@
+using System.Buffers.Binary;
+
+namespace Cache.Node.Storage;
+
+/// <summary>
+/// DUMP's serialized value, in Redis' format so that a payload moves between this node and
+/// redis-server: an RDB object type byte, the object, the RDB version (2 bytes) and a CRC-64 of
+/// all that (8 bytes), little-endian. Written in RDB's plain encodings (string, list, set, zset2,
+/// hash), which every Redis loads; read in those and the ones a Redis 7.0 DUMP of a small value
+/// produces where supported. The value travels in its kind's codec wire form.
+/// </summary>
+internal static class DumpPayload
+{
+    /// <summary>Redis 7.0's RDB version; payloads from a newer one are refused, as 7.0 does.</summary>
+    public const ushort RdbVersion = 10;
+
+    private const byte TypeString = 0;
+    private const byte TypeHash = 4;
+    private const byte TypeHashListpack = 16;
+
+    /// <summary>The payload of a live entry's value; null for a kind DUMP cannot write.</summary>
+    public static byte[]? Serialize(KeySpace keys, in StoreEntry entry)
+    {
+        var writer = new RdbWriter();
+        switch (entry.Kind)
+        {
+            case ValueKind.String:
+                writer.Byte(TypeString);
+                writer.String(keys.ValueOf(entry));
+                break;
+            case ValueKind.Hash:
+                writer.Byte(TypeHash);
+                WriteHash(writer, keys.CodecFor(ValueKind.Hash)!.Export(entry));
+                break;
+            default:
+                return null;
+        }
+
+        Span<byte> version = stackalloc byte[2];
+        BinaryPrimitives.WriteUInt16LittleEndian(version, RdbVersion);
+        writer.Raw(version);
+        Span<byte> crc = stackalloc byte[8];
+        BinaryPrimitives.WriteUInt64LittleEndian(crc, Crc64.Compute(writer.Written));
+        writer.Raw(crc);
+        return writer.Written.ToArray();
+    }
+
+    /// <summary>True when the version and checksum hold (Redis' verifyDumpPayload).</summary>
+    public static bool IsIntact(ReadOnlySpan<byte> payload)
+    {
+        if (payload.Length < 10)
+        {
+            return false;
+        }
+
+        var version = BinaryPrimitives.ReadUInt16LittleEndian(payload[^10..]);
+        if (version > RdbVersion)
+        {
+            return false;
+        }
+
+        var crc = BinaryPrimitives.ReadUInt64LittleEndian(payload[^8..]);
+        return Crc64.Compute(payload[..^8]) == crc;
+    }
+
+    /// <summary>Reads an intact payload's value as a kind and its wire form; false when the object is malformed or of an unsupported type.</summary>
+    public static bool TryDeserialize(ReadOnlySpan<byte> payload, out ValueKind kind, out byte[] wire)
+    {
+        kind = ValueKind.None;
+        wire = [];
+        var reader = new RdbReader(payload[..^10]);
+        if (!reader.TryByte(out var type))
+        {
+            return false;
+        }
+
+        var ok = type switch
+        {
+            TypeString => reader.TryString(out wire) && (kind = ValueKind.String) != 0,
+            TypeHash => TryReadHash(ref reader, out wire) && (kind = ValueKind.Hash) != 0,
+            TypeHashListpack => TryReadHashListpack(ref reader, out wire) && (kind = ValueKind.Hash) != 0,
+            _ => false,
+        };
+        return ok && reader.AtEnd;
+    }
+
+    private static void WriteHash(RdbWriter writer, ReadOnlySpan<byte> blob)
+    {
+        writer.Length((ulong)HashBlob.Count(blob));
+        for (var position = HashBlob.Start; position < blob.Length;)
+        {
+            position = HashBlob.ReadAt(blob, position, out var field, out var value);
+            writer.String(field);
+            writer.String(value);
+        }
+    }
+
+    private static bool TryReadHash(ref RdbReader reader, out byte[] wire)
+    {
+        wire = [];
+        if (!reader.TryCount(out var count) || count == 0)
+        {
+            return false;
+        }
+
+        var items = new List<byte[]>(Math.Min(count, 1024) * 2);
+        for (var i = 0; i < count * 2; i++)
+        {
+            if (!reader.TryString(out var item))
+            {
+                return false;
+            }
+
+            items.Add(item);
+        }
+
+        return TryHashBlob(items, out wire);
+    }
+
+    private static bool TryReadHashListpack(ref RdbReader reader, out byte[] wire)
+    {
+        wire = [];
+        var items = new List<byte[]>();
+        return reader.TryString(out var listpack) && Listpack.TryRead(listpack, items) && items.Count > 0 && TryHashBlob(items, out wire);
+    }
+
+    // Fields and values alternating, into the hash's wire form; a duplicate field is corrupt data, as Redis' sanitizer finds it.
+    private static bool TryHashBlob(List<byte[]> items, out byte[] wire)
+    {
+        wire = [];
+        if ((items.Count & 1) != 0)
+        {
+            return false;
+        }
+
+        var fields = new HashSet<byte[]>(items.Count / 2, FieldComparer.Instance);
+        var pairs = new List<(byte[] Field, byte[] Value)>(items.Count / 2);
+        var size = HashBlob.Start;
+        for (var i = 0; i < items.Count; i += 2)
+        {
+            if (!fields.Add(items[i]))
+            {
+                return false;
+            }
+
+            pairs.Add((items[i], items[i + 1]));
+            size += HashBlob.PairSize(items[i].Length, items[i + 1].Length);
+        }
+
+        wire = new byte[size];
+        var length = 0;
+        foreach (var (field, value) in pairs)
+        {
+            length = HashBlob.Append(wire, length, field, value);
+        }
+
+        return true;
+    }
+
+    private sealed class FieldComparer : IEqualityComparer<byte[]>
+    {
+        public static readonly FieldComparer Instance = new();
+
+        public bool Equals(byte[]? x, byte[]? y) => x.AsSpan().SequenceEqual(y);
+
+        public int GetHashCode(byte[] obj) => (int)System.IO.Hashing.XxHash3.HashToUInt64(obj);
+    }
+}
