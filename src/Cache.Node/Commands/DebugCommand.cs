@@ -17,6 +17,9 @@ internal static class DebugCommand
         "POPULATE <count> [<prefix>] [<size>]",
         "    Create <count> string keys named key:<num> (or <prefix>:<num>) holding value:<num>, padded",
         "    with zero bytes or cut to <size> bytes when given. Existing keys are left alone.",
+        "SET-ACTIVE-EXPIRE <0|1>",
+        "    Setting it to 0 disables expiring keys in background when they are not accessed",
+        "    (otherwise the Redis behavior). Setting it to 1 reenables back the default.",
         "SLEEP <seconds>",
         "    Only 0 is accepted: the node never stops serving on request.",
     ];
@@ -42,6 +45,18 @@ internal static class DebugCommand
         else if (Args.Is(sub, "POPULATE"u8) && request.Count is >= 3 and <= 5)
         {
             Populate(client, request);
+        }
+        else if (Args.Is(sub, "SET-ACTIVE-EXPIRE"u8) && request.Count == 3)
+        {
+            // As Redis: any integer, non-zero meaning on.
+            if (!RespNumbers.TryParseInt64(request[2], out var on))
+            {
+                client.Reply.Error(Errors.NotInteger);
+                return;
+            }
+
+            client.Keys.ActiveExpiry = on != 0;
+            client.Reply.Ok();
         }
         else if (Args.Is(sub, "SLEEP"u8) && request.Count == 3)
         {

@@ -35,8 +35,11 @@ internal sealed partial class KeySpace
     public int ActiveExpireCycle(int maxEntries)
     {
         AssertHeld();
-        return _expiry.Step(maxEntries);
+        return ActiveExpiry ? _expiry.Step(maxEntries) : 0;
     }
+
+    /// <summary>Whether <see cref="ActiveExpireCycle"/> deletes anything (DEBUG SET-ACTIVE-EXPIRE 0 turns it off; reads still expire keys).</summary>
+    public bool ActiveExpiry { get; set; } = true;
 
     /// <summary>Deletes the key of entry <paramref name="index"/> if it has expired (as a read of it would).</summary>
     internal void ReclaimIfExpired(int index)

@@ -135,6 +135,24 @@ public sealed class KeySpaceStoreTests
     }
 
     [Fact]
+    public void With_active_expiry_off_only_a_read_expires_a_key()
+    {
+        _keys.SetString("a"u8, "v"u8);
+        _keys.SetString("b"u8, "v"u8);
+        _keys.SetExpiry(ref _keys.Lookup("a"u8), _keys.NowMs + 100);
+        _keys.SetExpiry(ref _keys.Lookup("b"u8), _keys.NowMs + 100);
+        _time.Advance(TimeSpan.FromMilliseconds(200));
+        _keys.ActiveExpiry = false;
+        Assert.Equal(0, _keys.ActiveExpireCycle(100));
+        Assert.Equal(2, _keys.Count);
+        Assert.False(_keys.Exists("a"u8));
+        Assert.Equal(1, _keys.Count);
+        _keys.ActiveExpiry = true;
+        Assert.Equal(1, _keys.ActiveExpireCycle(100));
+        Assert.Equal(0, _keys.Count);
+    }
+
+    [Fact]
     public void A_delete_leaves_an_invisible_tombstone_until_the_horizon()
     {
         _keys.TombstoneHorizonMs = 10_000;
