@@ -5,7 +5,8 @@ namespace Cache.Benchmarks;
 internal static class BenchmarkProgram
 {
     /// <summary>
-    /// Console modes: <c>store [sizes...]</c> (GC and memory of the store), <c>eviction</c> (hit
+    /// Console modes: <c>store [sizes...]</c> (GC and memory of the store), <c>collection-peers [n]</c> (the GC's peer for the
+    /// node's collections, <see cref="CollectionPeers"/>), <c>eviction</c> (hit
     /// ratios of the eviction policies), <c>gossip-sim</c> (the gossip simulation report), <c>client-load</c> (GossipCache vs
     /// RedisCache under concurrent callers, <see cref="ClientLoad"/>), <c>ring-compare</c> (the slot
     /// table vs virtual nodes, <see cref="RingCompare"/>), <c>antientropy-cost [keys]</c> (repair cost,
@@ -18,6 +19,9 @@ internal static class BenchmarkProgram
         {
             case ["store", ..]:
                 StoreMeasurements.Run(args[1..]);
+                return;
+            case ["collection-peers", ..]:
+                CollectionPeers.Run(args[1..]);
                 return;
             case ["eviction", ..]:
                 EvictionHitRatio.Run(args[1..]);
