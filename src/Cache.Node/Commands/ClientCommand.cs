@@ -20,6 +20,22 @@ internal static class ClientCommand
         "    Return the ID of the current connection.",
         "INFO",
         "    Return information about the current client connection.",
+        "KILL <ip:port>",
+        "    Kill connection made from <ip:port>.",
+        "KILL <option> <value> [<option> <value> [...]]",
+        "    Kill connections. Options are:",
+        "    * ADDR (<ip:port>|<unixsocket>:0)",
+        "      Kill connections made from the specified address",
+        "    * LADDR (<ip:port>|<unixsocket>:0)",
+        "      Kill connections made to specified local address",
+        "    * TYPE (NORMAL|MASTER|REPLICA|PUBSUB)",
+        "      Kill connections by type.",
+        "    * USER <username>",
+        "      Kill connections authenticated by <username>.",
+        "    * SKIPME (YES|NO)",
+        "      Skip killing current connection (default: yes).",
+        "    * ID <client-id>",
+        "      Kill connections by client id.",
         "LIST [options ...]",
         "    Return information about client connections. Options:",
         "    * TYPE (NORMAL|MASTER|REPLICA|PUBSUB)",
@@ -42,6 +58,10 @@ internal static class ClientCommand
             .AddSubCommand(new("id", 2, Flags, Id, Group, "Returns the unique client ID of the connection.") { Acl = Category })
             .AddSubCommand(new("info", 2, Flags, Info, Group, "Returns information about the connection.") { Acl = Category, Tips = [NondeterministicOutput] })
             .AddSubCommand(new("list", -2, Flags | CommandFlags.Admin, List, Group, "Lists open connections.") { Acl = Category, Tips = [NondeterministicOutput] })
+            .AddSubCommand(new("kill", -3, Flags | CommandFlags.Admin, ClientKillCommand.Kill, Group, "Terminates open connections.")
+            {
+                Acl = Category | AclCategories.Dangerous,
+            })
             .AddSubCommand(new("setinfo", 4, Flags, SetInfo, Group, "Sets information specific to the client or connection.") { Acl = Category })
             .AddSubCommand(new("help", 2, CommandFlags.Loading | CommandFlags.Stale, ShowHelp, Group, "Returns helpful text about the different subcommands.") { Acl = Category }));
     }

@@ -42,6 +42,7 @@ internal sealed partial class RespConnectionHandler(CacheServer server, ILogger<
             connection.LocalEndPoint?.ToString() ?? "unknown",
             remote is not IPEndPoint ip || IPAddress.IsLoopback(ip.Address));
         server.Clients[session.Connection.Id] = session;
+        session.Connection.Abort = () => connection.Abort(new ConnectionAbortedException("Killed by CLIENT KILL."));
         server.Stats.ConnectionReceived();
 
         var closing = connection.Features.Get<IConnectionLifetimeNotificationFeature>()?.ConnectionClosedRequested ?? default;

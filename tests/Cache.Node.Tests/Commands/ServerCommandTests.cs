@@ -81,6 +81,26 @@ public sealed class ServerCommandTests
     }
 
     [Fact]
+    public async Task Client_kill_closes_other_connections_by_filter_and_this_one_after_its_reply()
+    {
+        await using var node = await TestNode.StartAsync();
+        await using var me = await node.ConnectAsync();
+        await using var first = await node.ConnectAsync();
+        await using var second = await node.ConnectAsync();
+        var firstId = (await first.CallAsync("CLIENT", "ID")).Trim(':', '\r', '\n');
+        Assert.Equal(":1\r\n", await me.CallAsync("CLIENT", "KILL", "ID", firstId));
+        Assert.True(await first.IsClosedByServerAsync());
+        Assert.Equal(":0\r\n", await me.CallAsync("CLIENT", "KILL", "ID", firstId));
+        Assert.Equal("-ERR No such client\r\n", await me.CallAsync("CLIENT", "KILL", "127.0.0.1:1"));
+        Assert.Equal(":0\r\n", await me.CallAsync("CLIENT", "KILL", "TYPE", "pubsub"));
+        Assert.Contains("connected_clients:2\r\n", Body(await me.CallAsync("INFO", "clients")));
+
+        Assert.Equal(":2\r\n", await me.CallAsync("CLIENT", "KILL", "SKIPME", "no"));
+        Assert.True(await second.IsClosedByServerAsync());
+        Assert.True(await me.IsClosedByServerAsync());
+    }
+
+    [Fact]
     public async Task Info_is_a_verbatim_string_in_resp3()
     {
         await using var node = await TestNode.StartAsync();

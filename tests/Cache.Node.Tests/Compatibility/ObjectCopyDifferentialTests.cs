@@ -36,6 +36,12 @@ public sealed class ObjectCopyDifferentialTests(DifferentialFixture redis)
         "MEMORY USAGE nokey SAMPLES 0", "MEMORY BOGUS", "MEMORY PURGE");
 
     [Fact]
+    public Task Client_kill_argument_errors_match_redis() => redis.AssertSameAsync(
+        "CLIENT KILL", "CLIENT KILL id 10 wrong_arg", "CLIENT KILL id str", "CLIENT KILL id -1", "CLIENT KILL id 0",
+        "CLIENT KILL type wrong_type", "CLIENT KILL user wrong_user", "CLIENT KILL skipme yes_or_no", "CLIENT KILL 1.2.3.4:5",
+        "CLIENT KILL id 99999 skipme yes", "CLIENT KILL type master", "CLIENT KILL bogus value");
+
+    [Fact]
     public Task Restore_errors_and_option_checks_match_redis() => redis.AssertSameAsync(
         "SET a 1", "RESTORE a 0 junk", "RESTORE b -1 junk", "RESTORE b x junk", "RESTORE b 0 junk", "RESTORE b 0 junk BOGUS",
         "RESTORE b 0 junk IDLETIME -1", "RESTORE b 0 junk FREQ 256", "RESTORE b 0 junk IDLETIME 1 FREQ 1", "RESTORE b 0 junk IDLETIME x",

@@ -26,6 +26,9 @@ internal sealed class ConnectionState(long id, string remoteAddress, string loca
     /// <summary>Set by QUIT (and protocol errors): close once the reply is flushed.</summary>
     public bool CloseRequested { get; set; }
 
+    /// <summary>Closes the connection from another one (CLIENT KILL); set by whoever serves the socket.</summary>
+    public Action? Abort { get; set; }
+
     public long CreatedAtMs { get; } = createdAtMs;
 
     public long LastInteractionMs { get; set; } = createdAtMs;
