@@ -27,7 +27,7 @@ done
   unit/type/set unit/type/zset unit/keyspace unit/expire unit/protocol unit/multi unit/scan unit/info-command unit/querybuf
   unit/introspection unit/introspection-2 unit/other unit/quit)
 
-dotnet build src/Cache.Node -c Release -v quiet -nologo >/dev/null
+dotnet build src/Cache.Node -c Release -v quiet -nologo >/dev/null || { echo "redis-suite: the build failed (dotnet build src/Cache.Node -c Release shows why)"; exit 1; }
 dll=$root/src/Cache.Node/bin/Release/net10.0/Cache.Node.dll
 gossip=$((port + 10000))
 out=$("$suite/run" --port "$port" --timeout 300 ${tags:+--tags "$tags"} \
