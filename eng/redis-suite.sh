@@ -7,12 +7,12 @@
 # FILE is a suite name such as unit/type/list; the default is the files issue 13 targets.
 # The suites live outside this repository (REDIS_SUITE, default ../shared/redis-suite); they
 # need tclsh (apt-get install tcl) and redis-cli (apt-get install redis-tools). Builds
-# src/Cache.Node in Release first. Port 7611 (REDIS_SUITE_PORT) must be free.
+# src/Cache.Node in Release first. Port 7631 (REDIS_SUITE_PORT) and 17631 must be free.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
 suite=${REDIS_SUITE:-$root/../shared/redis-suite}
-port=${REDIS_SUITE_PORT:-7611}
+port=${REDIS_SUITE_PORT:-7631}
 tags=""
 files=()
 while [ $# -gt 0 ]; do
