@@ -141,7 +141,8 @@ internal static partial class SetCommands
         Span<byte> scratch = stackalloc byte[SetInteger.MaxDigits];
         if (SetStore.IsPacked(entry))
         {
-            var found = new List<int>();
+            var found = sets.Positions;
+            found.Clear();
             var members = sets.Members(entry, scratch);
             while (members.MoveNext())
             {
@@ -155,7 +156,8 @@ internal static partial class SetCommands
             return;
         }
 
-        var slots = new List<int>();
+        var slots = sets.Positions;
+        slots.Clear();
         var next = sets.ScanLarge(entry, cursor, count, slots);
         if (usePattern)
         {

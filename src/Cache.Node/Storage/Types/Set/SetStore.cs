@@ -35,6 +35,9 @@ internal sealed partial class SetStore : IValueStore
     /// </summary>
     public SetMemberList Results { get; } = new();
 
+    /// <summary>A reusable list of member positions for one command (SSCAN's page), as <see cref="Results"/>.</summary>
+    public List<int> Positions { get; } = [];
+
     /// <summary>The large sets' managed arrays.</summary>
     public long ObjectBytes => _tableBytes;
 
