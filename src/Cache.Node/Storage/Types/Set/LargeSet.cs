@@ -1,3 +1,5 @@
+using System.Buffers.Binary;
+using System.Diagnostics;
 using System.Numerics;
 
 namespace Cache.Node.Storage;
@@ -116,6 +118,7 @@ internal sealed class LargeSet
     /// <summary>A uniformly random occupied slot of a non-empty set (the load factor stays above 1/8).</summary>
     public int RandomSlot(Random random)
     {
+        Debug.Assert(_count > 0, "A random member of an empty set.");
         while (true)
         {
             var slot = random.Next(_handles.Length);
@@ -127,10 +130,32 @@ internal sealed class LargeSet
     }
 
     /// <summary>
+    /// One scan step from <paramref name="cursor"/>: adds the slots of the members of each home
+    /// bucket visited, in reverse-binary order (Redis' dictScan), until <paramref name="count"/>
+    /// are found or ten times that many buckets were seen. Returns the next cursor (0: done).
+    /// </summary>
+    public ulong Scan(ulong cursor, long count, List<int> slots)
+    {
+        var mask = (ulong)(_handles.Length - 1);
+        var budget = count * 10;
+        do
+        {
+            CollectBucket((int)(cursor & mask), slots);
+
+            // Add one to the reversed cursor: the order then stays valid when the table doubles or halves.
+            cursor |= ~mask;
+            cursor = ReverseBits(ReverseBits(cursor) + 1);
+        }
+        while (cursor != 0 && --budget > 0 && slots.Count < count);
+
+        return cursor;
+    }
+
+    /// <summary>
     /// Adds the slots of the members whose home is <paramref name="bucket"/> to <paramref name="slots"/>:
     /// they lie in the run of occupied slots that starts there.
     /// </summary>
-    public void CollectBucket(int bucket, List<int> slots)
+    private void CollectBucket(int bucket, List<int> slots)
     {
         var mask = _handles.Length - 1;
         for (var slot = bucket; _handles[slot] != 0; slot = (slot + 1) & mask)
@@ -155,6 +180,14 @@ internal sealed class LargeSet
         }
 
         _count = 0;
+    }
+
+    private static ulong ReverseBits(ulong value)
+    {
+        value = ((value >> 1) & 0x5555555555555555UL) | ((value & 0x5555555555555555UL) << 1);
+        value = ((value >> 2) & 0x3333333333333333UL) | ((value & 0x3333333333333333UL) << 2);
+        value = ((value >> 4) & 0x0F0F0F0F0F0F0F0FUL) | ((value & 0x0F0F0F0F0F0F0F0FUL) << 4);
+        return BinaryPrimitives.ReverseEndianness(value);
     }
 
     private static int CapacityFor(int count) => (int)Math.Max(MinCapacity, BitOperations.RoundUpToPowerOf2((uint)Math.Max(1, (count * 2) + 1)));

@@ -1,3 +1,5 @@
+using System.Buffers.Binary;
+
 namespace Cache.Node.Storage;
 
 /// <summary>The set store's encodings: writes to a packed record and the switches between encodings.</summary>
@@ -174,7 +176,7 @@ internal sealed partial class SetStore
         {
             if (i == 0 || values[i] != values[i - 1])
             {
-                System.Buffers.Binary.BinaryPrimitives.WriteInt64LittleEndian(scratch[IntSetBlob.SizeOf(count)..], values[i]);
+                BinaryPrimitives.WriteInt64LittleEndian(scratch[IntSetBlob.SizeOf(count)..], values[i]);
                 count++;
             }
         }

@@ -167,21 +167,7 @@ internal sealed partial class SetStore : IValueStore
     /// visits, in Redis' reverse-binary order, until <paramref name="count"/> are found or ten
     /// times that many buckets were seen. Returns the next cursor (0: done).
     /// </summary>
-    public ulong ScanLarge(in StoreEntry entry, ulong cursor, long count, List<int> slots)
-    {
-        var large = Large(entry);
-        var mask = (ulong)(large.Capacity - 1);
-        var budget = count * 10;
-        do
-        {
-            large.CollectBucket((int)(cursor & mask), slots);
-            cursor |= ~mask;
-            cursor = ReverseBits(ReverseBits(cursor) + 1);
-        }
-        while (cursor != 0 && --budget > 0 && slots.Count < count);
-
-        return cursor;
-    }
+    public ulong ScanLarge(in StoreEntry entry, ulong cursor, long count, List<int> slots) => Large(entry).Scan(cursor, count, slots);
 
     /// <summary>
     /// The member at a position a <see cref="SetMemberEnumerator"/> or <see cref="ScanLarge"/>
@@ -271,14 +257,6 @@ internal sealed partial class SetStore : IValueStore
     {
         _objects.Clear();
         _tableBytes = 0;
-    }
-
-    private static ulong ReverseBits(ulong value)
-    {
-        value = ((value >> 1) & 0x5555555555555555UL) | ((value & 0x5555555555555555UL) << 1);
-        value = ((value >> 2) & 0x3333333333333333UL) | ((value & 0x3333333333333333UL) << 2);
-        value = ((value >> 4) & 0x0F0F0F0F0F0F0F0FUL) | ((value & 0x0F0F0F0F0F0F0F0FUL) << 4);
-        return System.Buffers.Binary.BinaryPrimitives.ReverseEndianness(value);
     }
 
     private int ObjectIndex(in StoreEntry entry) => BitConverter.ToInt32(_table.ValueOf(entry));
