@@ -113,8 +113,14 @@ public sealed class SetStoreTests
         Assert.True(during - before > 5000 * 16, $"{during - before} bytes for 5000 members");
         Assert.True(keys.Sets.ObjectBytes < 5000 * 24, "the table: handles and hashes only");
 
+        var held = keys.Sets.ExternalBytes(keys.Lookup("s"u8));
+        Assert.InRange(keys.Sets.ExternalBytes(keys.Lookup("s"u8), samples: 5), held / 2, held * 2);
+
         Assert.True(keys.Delete("s"u8));
         Assert.Equal(before, keys.UsedMemory);
+
+        // All the set cost beyond what it holds outside: its key's one small record.
+        Assert.InRange(during - before - held, 1, 64);
         Assert.Equal(0, keys.Sets.ObjectBytes);
     }
 

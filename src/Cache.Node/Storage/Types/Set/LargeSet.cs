@@ -167,6 +167,26 @@ internal sealed class LargeSet
         }
     }
 
+    /// <summary>
+    /// Slab bytes of the members' chunks: exact when <paramref name="samples"/> is 0 or covers
+    /// the set, else the first that many members' average times the count (as MEMORY USAGE samples).
+    /// </summary>
+    public long MemberBytes(int samples)
+    {
+        long bytes = 0;
+        var seen = 0;
+        for (var slot = 0; slot < _handles.Length && (samples <= 0 || seen < samples); slot++)
+        {
+            if (_handles[slot] != 0)
+            {
+                bytes += _memory.ChunkSize(_handles[slot]);
+                seen++;
+            }
+        }
+
+        return seen == 0 || seen == _count ? bytes : bytes * _count / seen;
+    }
+
     /// <summary>Frees every member's chunk (the set is being dropped).</summary>
     public void FreeMembers()
     {

@@ -243,6 +243,21 @@ internal sealed partial class SetStore : IValueStore
         members.Clear();
     }
 
+    /// <summary>
+    /// Bytes a set holds outside its record (0 for a packed one): the table and the members'
+    /// chunks, exact or estimated from <paramref name="samples"/> members (0: all), for MEMORY USAGE.
+    /// </summary>
+    public long ExternalBytes(in StoreEntry entry, int samples = 0)
+    {
+        if (IsPacked(entry))
+        {
+            return 0;
+        }
+
+        var large = Large(entry);
+        return large.TableBytes + large.MemberBytes(samples);
+    }
+
     /// <summary>Drops a large set's table and frees its members' chunks (its entry is being overwritten or freed).</summary>
     public void Release(ref StoreEntry entry)
     {
