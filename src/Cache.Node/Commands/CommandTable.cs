@@ -28,6 +28,7 @@ internal sealed class CommandTable
         TransactionCommands.Register(table);
         ClusterCommand.Register(table);
         PeerCommands.Register(table);
+        SetCommands.Register(table);
         return table;
     }
 
