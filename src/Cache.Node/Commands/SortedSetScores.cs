@@ -24,6 +24,11 @@ internal static class SortedSetScores
             return true;
         }
 
+        if (unsigned.Length > 2 && unsigned[0] == (byte)'0' && (unsigned[1] | 0x20) == (byte)'x')
+        {
+            return TryParseHex(unsigned[2..], text[0] == (byte)'-', out value);
+        }
+
         // Letters other than an exponent would let .NET read "NaN" or "Infinity" spelled its way.
         foreach (var b in unsigned)
         {
@@ -35,6 +40,71 @@ internal static class SortedSetScores
 
         return double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out value) && double.IsFinite(value);
     }
+
+    /// <summary>strtod's hexadecimal form after "0x": hex digits, an optional fraction, an optional binary exponent "p±n".</summary>
+    private static bool TryParseHex(ReadOnlySpan<byte> text, bool negative, out double value)
+    {
+        value = 0;
+        ulong mantissa = 0;
+        var exponent = 0;
+        var digits = 0;
+        var fraction = false;
+        var at = 0;
+        for (; at < text.Length; at++)
+        {
+            var b = text[at];
+            if (b == (byte)'.' && !fraction)
+            {
+                fraction = true;
+                continue;
+            }
+
+            var digit = HexValue(b);
+            if (digit < 0)
+            {
+                break;
+            }
+
+            digits++;
+            if (mantissa >> 58 == 0)
+            {
+                mantissa = (mantissa << 4) | (uint)digit;
+                exponent -= fraction ? 4 : 0;
+            }
+            else
+            {
+                // Digits past 60 bits only scale (their value is below the double's precision).
+                exponent += fraction ? 0 : 4;
+            }
+        }
+
+        if (digits == 0)
+        {
+            return false;
+        }
+
+        if (at < text.Length)
+        {
+            if ((text[at] | 0x20) != (byte)'p' || !int.TryParse(text[(at + 1)..], NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var power))
+            {
+                return false;
+            }
+
+            exponent += power;
+        }
+
+        value = Math.ScaleB(mantissa, exponent);
+        value = negative ? -value : value;
+        return double.IsFinite(value);
+    }
+
+    private static int HexValue(byte b) => b switch
+    {
+        >= (byte)'0' and <= (byte)'9' => b - '0',
+        >= (byte)'a' and <= (byte)'f' => b - 'a' + 10,
+        >= (byte)'A' and <= (byte)'F' => b - 'A' + 10,
+        _ => -1,
+    };
 
     private static bool IsSpace(byte b) => b is (byte)' ' or (byte)'\t' or (byte)'\n' or (byte)'\r' or (byte)'\v' or (byte)'\f';
 }
