@@ -48,7 +48,7 @@ public sealed class SortedSetDifferentialTests(DifferentialFixture redis)
         "ZADD z 1 a 2 b 3 c 4 d", "ZPOPMIN z", "ZPOPMAX z", "ZPOPMIN z 0", "ZPOPMIN z -1", "ZPOPMIN z x", "ZPOPMIN z 1 2",
         "ZADD z 5 e 6 f", "ZPOPMAX z 2", "ZPOPMIN z 10", "EXISTS z", "ZPOPMIN nokey", "ZPOPMIN nokey 3",
         "ZADD a 1 x 2 y", "ZADD b 3 p", "ZMPOP 2 nokey a MIN", "ZMPOP 2 a b MAX COUNT 5", "ZMPOP 2 a b MIN COUNT 5", "ZMPOP 1 nokey MIN",
-        "ZMPOP 0 a MIN", "ZMPOP x a MIN", "ZMPOP 2 a MIN", "ZMPOP 1 b LEFT", "ZMPOP 1 b MIN COUNT 0", "ZMPOP 1 b MIN COUNT 1 COUNT 1",
+        "ZMPOP 0 a MIN", "ZMPOP 9223372036854775807 a MIN", "ZMPOP 3 a b MIN", "ZMPOP x a MIN", "ZMPOP 2 a MIN", "ZMPOP 1 b LEFT", "ZMPOP 1 b MIN COUNT 0", "ZMPOP 1 b MIN COUNT 1 COUNT 1",
         "ZMPOP 1 b MIN BOGUS", "SET s v", "ZMPOP 2 nokey s MIN", "ZPOPMIN s", "EXISTS a b",
     ];
 
