@@ -50,6 +50,24 @@ public sealed class SortedSetStoreTests
     }
 
     [Fact]
+    public void Appends_at_either_end_fill_whole_blocks()
+    {
+        var index = new ZSetOrderIndex();
+        var model = new List<long>();
+        for (var i = 0; i < 10 * ZSetOrderIndex.BlockSize; i++)
+        {
+            index.InsertAt(index.Count, i + 1);
+            model.Add(i + 1);
+            index.InsertAt(0, -(i + 1));
+            model.Insert(0, -(i + 1));
+        }
+
+        AssertSame(model, index);
+        // The first block holds the first 64 of each side; every other block is full.
+        Assert.Equal(21, index.BlockCount);
+    }
+
+    [Fact]
     public void A_large_set_finds_ranks_and_members_after_many_updates()
     {
         var set = new LargeSortedSet(new SlabAllocator(), 16);
