@@ -25,6 +25,7 @@ internal sealed class CommandTable
         ObjectCommand.Register(table);
         MemoryCommand.Register(table);
         HashCommands.Register(table);
+        SortedSetCommands.Register(table);
         TransactionCommands.Register(table);
         ClusterCommand.Register(table);
         PeerCommands.Register(table);

@@ -4,11 +4,12 @@ namespace Cache.Node.Storage;
 internal static class ValueStores
 {
     /// <summary>The stores of one key space, indexed by <see cref="ValueKind"/>.</summary>
-    public static IValueStore?[] Create(HashStore hashes, SetStore sets)
+    public static IValueStore?[] Create(HashStore hashes, SetStore sets, SortedSetStore sortedSets)
     {
         var stores = new IValueStore?[(int)ValueKinds.Last + 1];
         stores[(int)ValueKind.Hash] = hashes;
         stores[(int)ValueKind.Set] = sets;
+        stores[(int)ValueKind.SortedSet] = sortedSets;
         return stores;
     }
 

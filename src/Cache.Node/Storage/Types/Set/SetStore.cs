@@ -243,6 +243,8 @@ internal sealed partial class SetStore : IValueStore
         members.Clear();
     }
 
+    public long ExternalBytesOf(in StoreEntry entry) => ExternalBytes(entry);
+
     /// <summary>
     /// Bytes a set holds outside its record (0 for a packed one): the table and the members'
     /// chunks, exact or estimated from <paramref name="samples"/> members (0: all), for MEMORY USAGE.
