@@ -24,6 +24,7 @@ internal sealed class CommandTable
         TransactionCommands.Register(table);
         ClusterCommand.Register(table);
         PeerCommands.Register(table);
+        ListCommands.Register(table);
         return table;
     }
 
