@@ -35,6 +35,18 @@ internal sealed class ListNodes
     /// <summary>Bytes of the directory (this object and its arrays); the chunks count in the allocator.</summary>
     public long DirectoryBytes => FixedBytes + ((long)_handles.Length * BytesPerSlot);
 
+    /// <summary>Bytes of the nodes' chunks at their class size (MEMORY USAGE; used_memory counts them in the allocator).</summary>
+    public long ChunkBytes()
+    {
+        long bytes = 0;
+        for (var node = 0; node < NodeCount; node++)
+        {
+            bytes += _memory.ChunkSize(_handles[Slot(node)]);
+        }
+
+        return bytes;
+    }
+
     public ReadOnlySpan<byte> Content(int node)
     {
         var slot = Slot(node);

@@ -55,6 +55,13 @@ internal sealed partial class ListStore : IValueStore
     public long Length(in StoreEntry entry) =>
         IsPacked(entry) ? ListBlob.Count(_table.ValueOf(entry)) : Nodes(entry).Count;
 
+    /// <summary>What a large list holds outside its record: its directory and its nodes' chunks (MEMORY USAGE).</summary>
+    public long ExternalBytesOf(in StoreEntry entry)
+    {
+        var nodes = Nodes(entry);
+        return nodes.DirectoryBytes + nodes.ChunkBytes();
+    }
+
     /// <summary>Redis 7.0 reports every list as a quicklist, whatever its size.</summary>
     public string EncodingOf(in StoreEntry entry) => "quicklist";
 
