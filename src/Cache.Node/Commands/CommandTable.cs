@@ -25,6 +25,7 @@ internal sealed class CommandTable
         ClusterCommand.Register(table);
         PeerCommands.Register(table);
         ListCommands.Register(table);
+        SortCommand.Register(table);
         return table;
     }
 
