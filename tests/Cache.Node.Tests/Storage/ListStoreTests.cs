@@ -62,8 +62,8 @@ public sealed class ListStoreTests
         Assert.Equal(1, keys.Lists.LargeCount);
         Assert.Equal(1000, keys.Lists.Length(entry));
 
-        // 1000 elements of 62 bytes (63 with their length) in nodes capped at 8 KiB: 130 per node.
-        Assert.Equal((int)Math.Ceiling(1000 / 130.0), keys.Lists.NodeCount(entry));
+        // 1000 elements of 64 bytes (66 with their lengths before and after) in nodes capped at 8 KiB: 124 per node.
+        Assert.Equal((int)Math.Ceiling(1000 / 124.0), keys.Lists.NodeCount(entry));
         Assert.Equal(elements, Contents(keys, "l"));
         Assert.Equal(elements[737], Encoding.ASCII.GetString(keys.Lists.Get(entry, 737)));
     }
