@@ -165,8 +165,8 @@ internal sealed partial class ListStore : IValueStore, ISortableValues
 
     /// <summary>Walks the elements from the tail towards the head; valid until the next write.</summary>
     public ListReverseReader ReadBackwards(in StoreEntry entry) => IsPacked(entry)
-        ? new ListReverseReader(this, ListBlob.Elements(_table.ValueOf(entry)), ListBlob.Count(_table.ValueOf(entry)), null)
-        : new ListReverseReader(this, [], 0, Nodes(entry));
+        ? new ListReverseReader(ListBlob.Elements(_table.ValueOf(entry)), null)
+        : new ListReverseReader([], Nodes(entry));
 
     /// <summary>Appends copies of the elements, head first (SORT).</summary>
     public void CopyElements(in StoreEntry entry, List<byte[]> into)
