@@ -30,6 +30,8 @@ internal sealed class CommandTable
         ClusterCommand.Register(table);
         PeerCommands.Register(table);
         SetCommands.Register(table);
+        ListCommands.Register(table);
+        SortCommand.Register(table);
         return table;
     }
 
