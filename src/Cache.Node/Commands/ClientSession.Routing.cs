@@ -48,6 +48,9 @@ internal sealed partial class ClientSession
             case RouteKind.CrossSlot:
                 Reject("CROSSSLOT Keys in request don't hash to the same slot");
                 return false;
+            case RouteKind.Forward when command.HasFlag(CommandFlags.Blocking) && !Connection.IsPeer:
+                ForwardBlocking(route.Endpoint!, command, request);
+                return false;
             case RouteKind.Forward:
                 Forward(route.Endpoint!, request, route.Has(RouteFlags.FallBackHere) ? command : null);
                 return false;
