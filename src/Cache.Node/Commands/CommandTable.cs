@@ -21,6 +21,7 @@ internal sealed class CommandTable
         StringCommands.Register(table);
         KeyCommands.Register(table);
         HashCommands.Register(table);
+        SortedSetCommands.Register(table);
         TransactionCommands.Register(table);
         ClusterCommand.Register(table);
         PeerCommands.Register(table);

@@ -46,8 +46,9 @@ internal sealed partial class KeySpace
         _table = new EntryTable(_memory, 1024);
         _observers = new EntryObservers(new SlotDigests(), new WatchRegistry(_table), new ReplicationCapture());
         _hashes = new HashStore(this, _table);
-        _stores = ValueStores.Create(_hashes);
-        _codecs = ValueCodecs.Create(this, _hashes);
+        _sortedSets = new SortedSetStore(this, _table, _memory);
+        _stores = ValueStores.Create(_hashes, _sortedSets);
+        _codecs = ValueCodecs.Create(this, _hashes, _sortedSets);
         _eviction = new EvictionSampler(this, _table);
         _walker = new EntryWalker(this, _table);
         _expiry = new ExpirySweep(this, _table);
