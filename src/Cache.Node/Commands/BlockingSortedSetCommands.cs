@@ -6,7 +6,7 @@ namespace Cache.Node.Commands;
 /// <summary>
 /// BZPOPMIN BZPOPMAX BZMPOP: the sorted set pops of <see cref="SortedSetCommands"/> that wait
 /// for a ZADD when every key is empty, with the same blocking rules as the list pops
-/// (<see cref="BlockingListCommands"/>): inside EXEC they answer a null array at once.
+/// (BLPOP and the other list pops): inside EXEC they answer a null array at once.
 /// </summary>
 internal static class BlockingSortedSetCommands
 {

@@ -25,6 +25,7 @@ internal sealed class CommandTable
         TransactionCommands.Register(table);
         ClusterCommand.Register(table);
         PeerCommands.Register(table);
+        BlockingSortedSetCommands.Register(table);
         return table;
     }
 
