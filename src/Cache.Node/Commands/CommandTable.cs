@@ -25,6 +25,8 @@ internal sealed class CommandTable
         TransactionCommands.Register(table);
         ClusterCommand.Register(table);
         PeerCommands.Register(table);
+        ListCommands.Register(table);
+        BlockingListCommands.Register(table);
         BlockingSortedSetCommands.Register(table);
         return table;
     }

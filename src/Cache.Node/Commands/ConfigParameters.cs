@@ -27,7 +27,8 @@ internal static class ConfigParameters
         new("replica-read-only", _ => "yes"),
         new("slave-read-only", _ => "yes"),
         new("timeout", _ => "0"),
-        new("save", _ => ""),
+        // Nothing is persisted: SET is accepted (suites set save "" in their overrides) and ignored.
+        new("save", _ => "", _ => (null, _ => { })),
         new("appendonly", _ => "no"),
         new("maxmemory", s => Text(s.Settings.MaxMemory), v => Memory(v, 0, n => s => s.Settings.MaxMemory = n)),
         new("maxmemory-policy", s => EvictionPolicies.NameOf(s.Keys.Policy), v => EvictionPolicies.TryParse(v, out var policy)
@@ -40,6 +41,7 @@ internal static class ConfigParameters
         .. Limit("set-max-listpack-entries", null, l => l.SetMaxListpackEntries, (l, n) => l.SetMaxListpackEntries = n),
         .. Limit("zset-max-listpack-entries", "zset-max-ziplist-entries", l => l.ZSetMaxListpackEntries, (l, n) => l.ZSetMaxListpackEntries = n),
         .. Limit("zset-max-listpack-value", "zset-max-ziplist-value", l => l.ZSetMaxListpackValue, (l, n) => l.ZSetMaxListpackValue = n),
+        .. Limit("list-compress-depth", null, l => l.ListCompressDepth, (l, n) => l.ListCompressDepth = n),
         new("maxmemory-samples", s => Text(s.Settings.MaxMemorySamples), v => Integer(v, 1, int.MaxValue, n => s => s.Settings.MaxMemorySamples = (int)n)),
     ];
 

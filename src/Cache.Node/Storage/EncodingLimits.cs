@@ -31,6 +31,12 @@ internal sealed class EncodingLimits
     /// <summary>zset-max-listpack-value (alias zset-max-ziplist-value): bytes of a member.</summary>
     public int ZSetMaxListpackValue { get; set; } = 64;
 
+    /// <summary>
+    /// list-compress-depth: kept for CONFIG GET/SET; nodes are never compressed here (Redis'
+    /// LZF of inner nodes is not observable through commands).
+    /// </summary>
+    public int ListCompressDepth { get; set; }
+
     /// <summary>The byte cap of one packed list node for a negative <see cref="ListMaxListpackSize"/>; 0 when it counts entries.</summary>
     public int ListNodeMaxBytes => ListMaxListpackSize < 0 ? 4096 << (Math.Clamp(-ListMaxListpackSize, 1, 5) - 1) : 0;
 }

@@ -46,9 +46,10 @@ internal sealed partial class KeySpace
         _table = new EntryTable(_memory, 1024);
         _observers = new EntryObservers(new SlotDigests(), new WatchRegistry(_table), new ReplicationCapture());
         _hashes = new HashStore(this, _table);
+        _lists = new ListStore(this, _table, _memory);
         _sortedSets = new SortedSetStore(this, _table, _memory);
-        _stores = ValueStores.Create(_hashes, _sortedSets);
-        _codecs = ValueCodecs.Create(this, _hashes, _sortedSets);
+        _stores = ValueStores.Create(_hashes, _lists, _sortedSets);
+        _codecs = ValueCodecs.Create(this, _hashes, _lists, _sortedSets);
         _eviction = new EvictionSampler(this, _table);
         _walker = new EntryWalker(this, _table);
         _expiry = new ExpirySweep(this, _table);

@@ -4,11 +4,12 @@ namespace Cache.Node.Storage;
 internal static class ValueCodecs
 {
     /// <summary>The codecs of one key space, indexed by <see cref="ValueKind"/>.</summary>
-    public static IValueCodec?[] Create(KeySpace keys, HashStore hashes, SortedSetStore sortedSets)
+    public static IValueCodec?[] Create(KeySpace keys, HashStore hashes, ListStore lists, SortedSetStore sortedSets)
     {
         var codecs = new IValueCodec?[(int)ValueKinds.Last + 1];
         codecs[(int)ValueKind.String] = new StringCodec(keys);
         codecs[(int)ValueKind.Hash] = new HashCodec(hashes);
+        codecs[(int)ValueKind.List] = new ListCodec(lists);
         codecs[(int)ValueKind.SortedSet] = new SortedSetCodec(sortedSets);
         return codecs;
     }

@@ -4,10 +4,11 @@ namespace Cache.Node.Storage;
 internal static class ValueStores
 {
     /// <summary>The stores of one key space, indexed by <see cref="ValueKind"/>.</summary>
-    public static IValueStore?[] Create(HashStore hashes, SortedSetStore sortedSets)
+    public static IValueStore?[] Create(HashStore hashes, ListStore lists, SortedSetStore sortedSets)
     {
         var stores = new IValueStore?[(int)ValueKinds.Last + 1];
         stores[(int)ValueKind.Hash] = hashes;
+        stores[(int)ValueKind.List] = lists;
         stores[(int)ValueKind.SortedSet] = sortedSets;
         return stores;
     }

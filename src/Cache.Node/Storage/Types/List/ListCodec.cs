@@ -1,0 +1,9 @@
+namespace Cache.Node.Storage;
+
+/// <summary>Lists on the wire: the record form (count, then varint-length elements), whatever the encoding here; the receiver picks its own by size.</summary>
+internal sealed class ListCodec(ListStore lists) : IValueCodec
+{
+    public byte[] Export(in StoreEntry entry) => lists.ToBlob(entry);
+
+    public void Import(ref StoreEntry entry, ReadOnlySpan<byte> wire) => lists.FromBlob(ref entry, wire);
+}
