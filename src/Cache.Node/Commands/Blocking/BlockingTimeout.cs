@@ -17,13 +17,16 @@ internal static class BlockingTimeout
     public static bool TryParse(ClientSession client, ReadOnlySpan<byte> arg, out long deadlineMs)
     {
         deadlineMs = 0;
-        if (!LongDouble.TryParse(arg, out _)
-            || !double.TryParse(Encoding.Latin1.GetString(arg), NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds))
+        if (!LongDouble.TryParse(arg, out var value))
         {
             client.Reply.Error("ERR timeout is not a float or out of range"u8);
             return false;
         }
 
+        // Read through the long double's decimal form, so hex floats and 1e400 read as Redis reads them.
+        var seconds = value.IsInfinity
+            ? double.PositiveInfinity
+            : double.Parse(Encoding.ASCII.GetString(value.ToHumanBytes()), NumberStyles.Float, CultureInfo.InvariantCulture);
         var ms = Math.Ceiling(seconds * 1000.0);
         // Redis casts to long long: infinity and values past its range come out negative on x86-64.
         if (ms < 0 || double.IsInfinity(ms) || ms >= long.MaxValue)

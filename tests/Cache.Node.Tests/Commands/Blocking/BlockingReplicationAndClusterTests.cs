@@ -51,7 +51,7 @@ public sealed class BlockingReplicationAndClusterTests
 
             // Forwarded and woken by a push through either node.
             await blocker.SendAsync("BLPOP", key, "0");
-            await TestCluster.WaitUntilAsync(() => owner.Server.Blocking.BlockedCount == 1 && other.Server.Blocking.BlockedCount == 1, "the forwarded block");
+            await TestCluster.WaitUntilAsync(() => owner.Server.Blocking.BlockedCount == 1 && other.Server.Blocking.BlockedCount == 1, $"the forwarded block (owner {owner.Server.Blocking.BlockedCount}, other {other.Server.Blocking.BlockedCount})");
             Assert.Equal("+OK\r\n", await client.CallAsync("SET", busy, "v"));   // the shared link still serves others
             Assert.Equal("$1\r\nv\r\n", await client.CallAsync("GET", busy));
             Assert.Equal(":1\r\n", await client.CallAsync("RPUSH", key, "job"));
@@ -64,7 +64,7 @@ public sealed class BlockingReplicationAndClusterTests
             // Cancelled on the owner when the client goes away.
             await using (var leaving = await other.ConnectAsync())
             {
-                await leaving.SendAsync("BZPOPMIN", key + "z", "0");
+                await leaving.SendAsync("BZPOPMIN", KeyOwnedBy(owner, "zset"), "0");
                 await TestCluster.WaitUntilAsync(() => owner.Server.Blocking.BlockedCount == 1, "the second forwarded block");
             }
 
