@@ -30,6 +30,6 @@ internal readonly record struct ScoreRange(double Min, bool MinExclusive, double
             text = text[1..];
         }
 
-        return RespNumbers.TryParseDouble(text, out value);
+        return SortedSetScores.TryParse(text, out value);
     }
 }

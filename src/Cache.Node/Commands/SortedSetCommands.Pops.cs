@@ -93,12 +93,13 @@ internal static partial class SortedSetCommands
             return;
         }
 
-        var whereAt = 2 + keyCount;
-        if (whereAt >= request.Count)
+        if (keyCount >= request.Count - 2)
         {
             client.Reply.Error(Errors.Syntax);
             return;
         }
+
+        var whereAt = 2 + keyCount;
 
         bool max;
         if (Args.Is(request[(int)whereAt], "MIN"u8))

@@ -101,7 +101,7 @@ internal static partial class SortedSetCommands
             {
                 for (var i = 0; i < sources; i++)
                 {
-                    if (!RespNumbers.TryParseDouble(request[j + 1 + i], out weights[i]))
+                    if (!SortedSetScores.TryParse(request[j + 1 + i], out weights[i]))
                     {
                         client.Reply.Error(SortedSetErrors.WeightNotFloat);
                         return;

@@ -191,7 +191,7 @@ internal static partial class SortedSetCommands
         // Every score parses before anything changes: the command does all or nothing.
         for (var j = 0; j < elements; j++)
         {
-            if (!RespNumbers.TryParseDouble(request[first + (j * 2)], out _))
+            if (!SortedSetScores.TryParse(request[first + (j * 2)], out _))
             {
                 client.Reply.Error(Errors.NotFloat);
                 return;
@@ -220,7 +220,7 @@ internal static partial class SortedSetCommands
         double score = 0;
         for (var j = 0; j < elements; j++)
         {
-            RespNumbers.TryParseDouble(request[first + (j * 2)], out score);
+            SortedSetScores.TryParse(request[first + (j * 2)], out score);
             var member = request[first + (j * 2) + 1];
             if (set.Entry.Kind == ValueKind.SortedSet && set.TryGetScore(member, out var current))
             {

@@ -119,6 +119,9 @@ internal sealed class SortedSetStore : IValueStore
             return false;
         }
 
+        // A listpack keeps scores as text that reads -0 back as 0; Redis' skiplist keeps the sign.
+        score = score == 0 ? 0 : score;
+
         var at = ZSetBlob.InsertPosition(blob, score, member);
         var size = ZSetBlob.EntrySize(member.Length);
         var length = blob.Length + size - (isNew ? 0 : end - start);
@@ -242,7 +245,7 @@ internal sealed class SortedSetStore : IValueStore
         var at = ZSetBlob.Start;
         foreach (var (member, score) in members)
         {
-            at += ZSetBlob.WriteEntry(scratch[at..], member, score);
+            at += ZSetBlob.WriteEntry(scratch[at..], member, score == 0 ? 0 : score);
         }
 
         _keys.SetValue(ref entry, scratch, ValueKind.SortedSet);

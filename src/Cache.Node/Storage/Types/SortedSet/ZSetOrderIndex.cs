@@ -90,11 +90,25 @@ internal sealed class ZSetOrderIndex
 
         if (_lengths[block] == BlockSize)
         {
-            Split(block);
-            if (index > BlockSize / 2)
+            // Appends past either end open a fresh block, so rising (or falling) scores fill
+            // blocks whole instead of leaving a trail of half-full ones.
+            if (index == BlockSize && block == _blockCount - 1)
             {
-                block++;
-                index -= BlockSize / 2;
+                InsertBlock(++block, new long[BlockSize], 0);
+                index = 0;
+            }
+            else if (index == 0 && block == 0)
+            {
+                InsertBlock(0, new long[BlockSize], 0);
+            }
+            else
+            {
+                Split(block);
+                if (index > BlockSize / 2)
+                {
+                    block++;
+                    index -= BlockSize / 2;
+                }
             }
         }
 
