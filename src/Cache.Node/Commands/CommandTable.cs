@@ -28,6 +28,7 @@ internal sealed class CommandTable
         ListCommands.Register(table);
         BlockingListCommands.Register(table);
         BlockingSortedSetCommands.Register(table);
+        SortCommand.Register(table);
         return table;
     }
 

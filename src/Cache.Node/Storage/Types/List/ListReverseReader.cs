@@ -1,31 +1,29 @@
 namespace Cache.Node.Storage;
 
 /// <summary>
-/// Walks a list's elements from the tail towards the head, over either encoding. Runs are read
-/// forwards only, so each node's element positions are gathered first into the store's
-/// position buffer. Valid until the next write.
+/// Walks a list's elements from the tail towards the head, over either encoding, stepping back
+/// through each run by the lengths its elements end with (<see cref="ListBlob"/>). Valid until
+/// the next write.
 /// </summary>
 internal ref struct ListReverseReader
 {
-    private readonly ListStore _store;
     private readonly ListNodes? _nodes;
     private ReadOnlySpan<byte> _run;
-    private int[] _positions = [];
     private int _node;
-    private int _next;
+    private int _position;
 
-    internal ListReverseReader(ListStore store, ReadOnlySpan<byte> packed, int packedCount, ListNodes? nodes)
+    internal ListReverseReader(ReadOnlySpan<byte> packed, ListNodes? nodes)
     {
-        _store = store;
         _nodes = nodes;
         if (nodes is null)
         {
-            _node = 0;
-            Load(packed, packedCount);
+            _run = packed;
+            _position = packed.Length;
         }
         else
         {
             _node = nodes.NodeCount;
+            _run = [];
         }
     }
 
@@ -33,26 +31,20 @@ internal ref struct ListReverseReader
 
     public bool MoveNext()
     {
-        while (_next == 0)
+        while (_position == 0)
         {
             if (_nodes is null || _node == 0)
             {
                 return false;
             }
 
-            _node--;
-            Load(_nodes.Content(_node), _nodes.EntriesOf(_node));
+            _run = _nodes.Content(--_node);
+            _position = _run.Length;
         }
 
-        ListBlob.ReadAt(_run, _positions[--_next], out var element);
+        _position = ListBlob.PreviousPosition(_run, _position);
+        ListBlob.ReadAt(_run, _position, out var element);
         Current = element;
         return true;
-    }
-
-    private void Load(ReadOnlySpan<byte> run, int entries)
-    {
-        _run = run;
-        _positions = _store.PositionBuffer(entries);
-        _next = ListBlob.Positions(run, _positions);
     }
 }

@@ -15,7 +15,7 @@ namespace Cache.Node.Storage;
 /// into scratch and put it back with <see cref="ReplaceNode"/>, which splits it when it
 /// outgrows the limit (or turns the packed list into nodes).
 /// </remarks>
-internal sealed partial class ListStore : IValueStore
+internal sealed partial class ListStore : IValueStore, ISortableValues
 {
     private readonly KeySpace _keys;
     private readonly EntryTable _table;
@@ -165,8 +165,18 @@ internal sealed partial class ListStore : IValueStore
 
     /// <summary>Walks the elements from the tail towards the head; valid until the next write.</summary>
     public ListReverseReader ReadBackwards(in StoreEntry entry) => IsPacked(entry)
-        ? new ListReverseReader(this, ListBlob.Elements(_table.ValueOf(entry)), ListBlob.Count(_table.ValueOf(entry)), null)
-        : new ListReverseReader(this, [], 0, Nodes(entry));
+        ? new ListReverseReader(ListBlob.Elements(_table.ValueOf(entry)), null)
+        : new ListReverseReader([], Nodes(entry));
+
+    /// <summary>Appends copies of the elements, head first (SORT).</summary>
+    public void CopyElements(in StoreEntry entry, List<byte[]> into)
+    {
+        var reader = Read(entry);
+        while (reader.MoveNext())
+        {
+            into.Add(reader.Current.ToArray());
+        }
+    }
 
     /// <summary>The list in the record form (count then elements): replication's wire form.</summary>
     public byte[] ToBlob(in StoreEntry entry)
