@@ -23,6 +23,7 @@ internal sealed class CacheServer
         Keys = new KeySpace(time);
         AntiEntropyStats = new AntiEntropyStats(time);
         Commands = CommandTable.CreateDefault();
+        Blocking = new BlockingRegistry(Keys, time);
         StartedAtMs = time.GetUtcNow().ToUnixTimeMilliseconds();
         RunId = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(20));
         ApplyLimits();
@@ -39,6 +40,9 @@ internal sealed class CacheServer
     public KeySpace Keys { get; }
 
     public CommandTable Commands { get; }
+
+    /// <summary>Clients blocked on keys (BLPOP, BZPOPMIN, ...) and their timeouts.</summary>
+    public BlockingRegistry Blocking { get; }
 
     public ProtocolLimits Limits { get; } = new();
 

@@ -48,6 +48,8 @@ internal static class ClientCommand
         "    Set client meta attr. Options are:",
         "    * LIB-NAME: the client lib name.",
         "    * LIB-VER: the client lib version.",
+        "UNBLOCK <clientid> [TIMEOUT|ERROR]",
+        "    Unblock the specified blocked client.",
     ];
 
     public static void Register(CommandTable table)
@@ -63,6 +65,7 @@ internal static class ClientCommand
                 Acl = Category | AclCategories.Dangerous,
             })
             .AddSubCommand(new("setinfo", 4, Flags, SetInfo, Group, "Sets information specific to the client or connection.") { Acl = Category })
+            .AddSubCommand(new("unblock", -3, Flags | CommandFlags.Admin, ClientUnblock.Run, Group, "Unblocks a client blocked by a blocking command from a different connection.") { Acl = Category })
             .AddSubCommand(new("help", 2, CommandFlags.Loading | CommandFlags.Stale, ShowHelp, Group, "Returns helpful text about the different subcommands.") { Acl = Category }));
     }
 
@@ -205,7 +208,7 @@ internal static class ClientCommand
         var c = s.Connection;
         text.Append(inv, $"id={c.Id} addr={c.RemoteAddress} laddr={c.LocalAddress} fd=-1 name={c.Name}")
             .Append(inv, $" age={Math.Max(0, now - c.CreatedAtMs) / 1000} idle={Math.Max(0, now - c.LastInteractionMs) / 1000}")
-            .Append(" flags=").Append(multi is null ? "N" : "x")
+            .Append(" flags=").Append(multi is not null ? "x" : s.Blocked is not null ? "b" : "N")
             .Append(inv, $" db=0 sub=0 psub=0 ssub=0 multi={(multi is null ? -1 : multi.Count)}")
             .Append(" qbuf=0 qbuf-free=0 argv-mem=0 multi-mem=0 rbs=0 rbp=0 obl=0 oll=0 omem=0 tot-mem=0 events=r")
             .Append(" cmd=").Append(s.LastCommand)

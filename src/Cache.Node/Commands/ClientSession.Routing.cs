@@ -39,6 +39,9 @@ internal sealed partial class ClientSession
                 // The whole transaction goes to the owner at EXEC; here it is only queued.
                 Transaction.ForwardTo = route.Endpoint;
                 return true;
+            case RouteKind.WaitForHandOff when command.HasFlag(CommandFlags.Blocking) && !Connection.IsPeer:
+                // A blocking command blocks here at once: the pulled entries, when they land, wake it.
+                return true;
             case RouteKind.WaitForHandOff:
                 RunWhenHandedOff(route.HandOffReady!, command, request);
                 return false;
@@ -47,6 +50,9 @@ internal sealed partial class ClientSession
                 return false;
             case RouteKind.CrossSlot:
                 Reject("CROSSSLOT Keys in request don't hash to the same slot");
+                return false;
+            case RouteKind.Forward when command.HasFlag(CommandFlags.Blocking) && !Connection.IsPeer:
+                ForwardBlocking(route.Endpoint!, command, request);
                 return false;
             case RouteKind.Forward:
                 Forward(route.Endpoint!, request, route.Has(RouteFlags.FallBackHere) ? command : null);

@@ -123,7 +123,7 @@ internal sealed partial class ClientSession
             return;
         }
 
-        RunReplicated(command, request);
+        RunTopLevel(command, request);
     }
 
     /// <summary>Runs an already validated command (directly or from EXEC). Handlers see every argument, the name included.</summary>

@@ -31,6 +31,8 @@ internal sealed class CommandTable
         PeerCommands.Register(table);
         SetCommands.Register(table);
         ListCommands.Register(table);
+        BlockingListCommands.Register(table);
+        BlockingSortedSetCommands.Register(table);
         SortCommand.Register(table);
         return table;
     }

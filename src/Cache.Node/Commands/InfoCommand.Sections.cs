@@ -43,9 +43,9 @@ internal static partial class InfoCommand
         Line(text, "maxclients", client.Server.Settings.MaxClients);
         Line(text, "client_recent_max_input_buffer", 0);
         Line(text, "client_recent_max_output_buffer", 0);
-        Line(text, "blocked_clients", 0);
+        Line(text, "blocked_clients", client.Server.Blocking.BlockedCount);
         Line(text, "tracking_clients", 0);
-        Line(text, "clients_in_timeout_table", 0);
+        Line(text, "clients_in_timeout_table", client.Server.Blocking.TimedCount);
     }
 
     private static void Memory(StringBuilder text, ClientSession client)

@@ -50,6 +50,9 @@ internal sealed partial class RespConnectionHandler(CacheServer server, ILogger<
         // read, and a flush stuck on a client that does not read its replies.
         using var onClosing = closing.Register(static state => Wake((ConnectionContext)state!), connection);
         using var onClosed = connection.ConnectionClosed.Register(static state => Wake((ConnectionContext)state!), connection);
+        // A blocked client (BLPOP...) is not reading: its wait ends when the connection closes.
+        using var onClosedBlocked = connection.ConnectionClosed.Register(static state => ((ClientSession)state!).AbortBlock(), session);
+        using var onClosingBlocked = closing.Register(static state => ((ClientSession)state!).AbortBlock(), session);
         try
         {
             if (!await RunAsync(session, input, output).ConfigureAwait(false))
@@ -76,6 +79,10 @@ internal sealed partial class RespConnectionHandler(CacheServer server, ILogger<
             using (server.Keys.Enter())
             {
                 server.Keys.Unwatch(session.Transaction.Watch);
+                if (session.Blocked is { } blocked)
+                {
+                    server.Blocking.Abort(blocked);
+                }
             }
 
             await input.CompleteAsync().ConfigureAwait(false);
@@ -130,6 +137,24 @@ internal sealed partial class RespConnectionHandler(CacheServer server, ILogger<
                 return false;
             }
 
+            if (session.Blocked is { } blocked)
+            {
+                // A blocking command waits here, after the replies before it went out; the
+                // commands pipelined behind it stay in the input until it is answered.
+                if (await blocked.WaitAsync().ConfigureAwait(false) is not { } reply)
+                {
+                    return true;
+                }
+
+                session.Replies.Defer(reply);
+                await session.DrainAsync().ConfigureAwait(false);
+                flush = await output.FlushAsync().ConfigureAwait(false);
+                if (flush.IsCanceled)
+                {
+                    return false;
+                }
+            }
+
             if (outcome == BatchOutcome.Close || flush.IsCompleted || (result.IsCompleted && outcome != BatchOutcome.MoreBuffered))
             {
                 return true;
@@ -182,6 +207,8 @@ internal sealed partial class RespConnectionHandler(CacheServer server, ILogger<
                 try
                 {
                     session.Execute(request);
+                    // Clients blocked on keys this command wrote are served now, before the next command.
+                    server.Blocking.ServeReady();
                 }
                 catch (Exception ex) when (ex is not OutOfMemoryException)
                 {
