@@ -53,6 +53,12 @@ public sealed class ObjectCopyDifferentialTests(DifferentialFixture redis)
     [InlineData("int")]
     [InlineData("long-string")]
     [InlineData("hash")]
+    [InlineData("list")]
+    [InlineData("big-list")]
+    [InlineData("intset")]
+    [InlineData("set")]
+    [InlineData("zset")]
+    [InlineData("big-zset")]
     public async Task A_dump_from_either_side_restores_on_the_other(string shape)
     {
         await using var node = await Connect(redis.Node.Port);
@@ -66,6 +72,21 @@ public sealed class ObjectCopyDifferentialTests(DifferentialFixture redis)
             string expected;
             switch (shape)
             {
+                case "list" or "big-list":
+                    var elements = Enumerable.Range(0, shape == "list" ? 5 : 3000).Select(i => (StackExchange.Redis.RedisValue)(i % 3 == 0 ? i.ToString(System.Globalization.CultureInfo.InvariantCulture) : "e" + i)).ToArray();
+                    await source.ListRightPushAsync("k", elements);
+                    expected = string.Join(',', elements);
+                    break;
+                case "intset" or "set":
+                    var members = Enumerable.Range(0, 20).Select(i => (StackExchange.Redis.RedisValue)(shape == "intset" ? (i * 1000).ToString(System.Globalization.CultureInfo.InvariantCulture) : "m" + i)).ToArray();
+                    await source.SetAddAsync("k", members);
+                    expected = string.Join(',', members.Select(m => (string)m!).Order(StringComparer.Ordinal));
+                    break;
+                case "zset" or "big-zset":
+                    var scored = Enumerable.Range(0, shape == "zset" ? 10 : 300).Select(i => new StackExchange.Redis.SortedSetEntry("z" + i, i % 7 == 0 ? double.PositiveInfinity : i / 3.0)).ToArray();
+                    await source.SortedSetAddAsync("k", scored);
+                    expected = string.Join(',', (await source.SortedSetRangeByRankWithScoresAsync("k")).Select(e => $"{e.Element}={e.Score}"));
+                    break;
                 case "hash":
                     await source.HashSetAsync("k", [new("f", "v"), new("g", new string('y', 200))]);
                     expected = "f=v,g=" + new string('y', 200);
@@ -79,9 +100,14 @@ public sealed class ObjectCopyDifferentialTests(DifferentialFixture redis)
             var payload = await source.KeyDumpAsync("k");
             Assert.NotNull(payload);
             await target.KeyRestoreAsync("k2", payload);
-            var restored = shape == "hash"
-                ? string.Join(',', (await target.HashGetAllAsync("k2")).OrderBy(e => (string)e.Name!).Select(e => $"{e.Name}={e.Value}"))
-                : (string?)await target.StringGetAsync("k2");
+            var restored = shape switch
+            {
+                "hash" => string.Join(',', (await target.HashGetAllAsync("k2")).OrderBy(e => (string)e.Name!).Select(e => $"{e.Name}={e.Value}")),
+                "list" or "big-list" => string.Join(',', await target.ListRangeAsync("k2")),
+                "intset" or "set" => string.Join(',', (await target.SetMembersAsync("k2")).Select(m => (string)m!).Order(StringComparer.Ordinal)),
+                "zset" or "big-zset" => string.Join(',', (await target.SortedSetRangeByRankWithScoresAsync("k2")).Select(e => $"{e.Element}={e.Score}")),
+                _ => (string?)await target.StringGetAsync("k2"),
+            };
             Assert.Equal(expected, restored);
         }
     }

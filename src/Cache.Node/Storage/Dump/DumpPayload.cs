@@ -9,7 +9,7 @@ namespace Cache.Node.Storage;
 /// hash), which every Redis loads; read in those and the ones a Redis 7.0 DUMP of a small value
 /// produces where supported. The value travels in its kind's codec wire form.
 /// </summary>
-internal static class DumpPayload
+internal static partial class DumpPayload
 {
     /// <summary>Redis 7.0's RDB version; payloads from a newer one are refused, as 7.0 does.</summary>
     public const ushort RdbVersion = 10;
@@ -31,6 +31,15 @@ internal static class DumpPayload
             case ValueKind.Hash:
                 writer.Byte(TypeHash);
                 WriteHash(writer, keys.CodecFor(ValueKind.Hash)!.Export(entry));
+                break;
+            case ValueKind.List:
+                WriteList(writer, keys.CodecFor(ValueKind.List)!.Export(entry));
+                break;
+            case ValueKind.Set:
+                WriteSet(writer, keys.CodecFor(ValueKind.Set)!.Export(entry));
+                break;
+            case ValueKind.SortedSet:
+                WriteSortedSet(writer, keys.CodecFor(ValueKind.SortedSet)!.Export(entry));
                 break;
             default:
                 return null;
@@ -79,7 +88,7 @@ internal static class DumpPayload
             TypeString => reader.TryString(out wire) && (kind = ValueKind.String) != 0,
             TypeHash => TryReadHash(ref reader, out wire) && (kind = ValueKind.Hash) != 0,
             TypeHashListpack => TryReadHashListpack(ref reader, out wire) && (kind = ValueKind.Hash) != 0,
-            _ => false,
+            _ => TryReadCollection(type, ref reader, out kind, out wire),
         };
         return ok && reader.AtEnd;
     }

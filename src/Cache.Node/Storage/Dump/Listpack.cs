@@ -14,7 +14,7 @@ internal static class Listpack
     private const int HeaderSize = 6;
     private const byte End = 0xFF;
 
-    /// <summary>Every element in order; false when the listpack is malformed.</summary>
+    /// <summary>Appends every element in order to <paramref name="elements"/>; false when the listpack is malformed.</summary>
     public static bool TryRead(ReadOnlySpan<byte> listpack, List<byte[]> elements)
     {
         if (listpack.Length < HeaderSize + 1 || BinaryPrimitives.ReadUInt32LittleEndian(listpack) != listpack.Length)
@@ -22,6 +22,7 @@ internal static class Listpack
             return false;
         }
 
+        var before = elements.Count;
         var at = HeaderSize;
         while (at < listpack.Length && listpack[at] != End)
         {
@@ -40,7 +41,7 @@ internal static class Listpack
         }
 
         var count = BinaryPrimitives.ReadUInt16LittleEndian(listpack[4..]);
-        return at == listpack.Length - 1 && (count == ushort.MaxValue || count == elements.Count);
+        return at == listpack.Length - 1 && (count == ushort.MaxValue || count == elements.Count - before);
     }
 
     private static bool TryEntry(ReadOnlySpan<byte> lp, ref int at, out byte[] element)
