@@ -81,7 +81,8 @@ internal static partial class SortedSetCommands
         for (var i = 0; i < sources; i++)
         {
             ref var entry = ref client.Keys.LookupRead(request[firstKey + i]);
-            if (!Unsafe.IsNullRef(ref entry) && entry.Kind != ValueKind.SortedSet)
+            // A plain set is a source too, every member scored 1 (Redis' zsetConvert of a set input).
+            if (!Unsafe.IsNullRef(ref entry) && entry.Kind is not (ValueKind.SortedSet or ValueKind.Set))
             {
                 client.Reply.Error(Errors.WrongType);
                 return;
@@ -158,10 +159,11 @@ internal static partial class SortedSetCommands
         // Union and intersection walk the sources from the smallest, as Redis does.
         var order = new int[sources];
         var lengths = new long[sources];
+        var sets = PlainSetsOf(client, request, firstKey, sources);
         for (var i = 0; i < sources; i++)
         {
             order[i] = i;
-            lengths[i] = SourceOf(client, request[firstKey + i]).Count;
+            lengths[i] = sets[i]?.Count ?? SourceOf(client, request[firstKey + i]).Count;
         }
 
         if (operation != SetOperation.Diff)
@@ -171,9 +173,9 @@ internal static partial class SortedSetCommands
 
         var result = operation switch
         {
-            SetOperation.Union => Union(client, request, firstKey, order, weights, aggregate),
-            SetOperation.Inter => Intersect(client, request, firstKey, order, weights, aggregate, cardinality ? limit : -1),
-            _ => Subtract(client, request, firstKey, sources),
+            SetOperation.Union => Union(client, request, firstKey, sets, order, weights, aggregate),
+            SetOperation.Inter => Intersect(client, request, firstKey, sets, order, weights, aggregate, cardinality ? limit : -1),
+            _ => Subtract(client, request, firstKey, sets, sources),
         };
 
         if (cardinality)
@@ -204,11 +206,59 @@ internal static partial class SortedSetCommands
         return Unsafe.IsNullRef(ref entry) ? default : new SortedSetHandle(client.Keys.SortedSets, ref entry);
     }
 
-    private static List<KeyValuePair<byte[], double>> Union(ClientSession client, in RespRequest request, int firstKey, int[] order, double[] weights, Aggregate aggregate)
+    /// <summary>The members of each source that is a plain set (null for the others), read once.</summary>
+    private static HashSet<byte[]>?[] PlainSetsOf(ClientSession client, in RespRequest request, int firstKey, int sources)
+    {
+        var sets = new HashSet<byte[]>?[sources];
+        Span<byte> scratch = stackalloc byte[24];
+        for (var i = 0; i < sources; i++)
+        {
+            ref var entry = ref client.Keys.Lookup(request[firstKey + i]);
+            if (Unsafe.IsNullRef(ref entry) || entry.Kind != ValueKind.Set)
+            {
+                continue;
+            }
+
+            var members = new HashSet<byte[]>(KeyBytesComparer.Instance);
+            var walk = client.Keys.Sets.Members(entry, scratch);
+            while (walk.MoveNext())
+            {
+                members.Add(walk.Current.ToArray());
+            }
+
+            sets[i] = members;
+        }
+
+        return sets;
+    }
+
+    private static bool TryScoreIn(ClientSession client, ReadOnlySpan<byte> key, HashSet<byte[]>? set, byte[] member, out double score)
+    {
+        if (set is not null)
+        {
+            score = 1;
+            return set.Contains(member);
+        }
+
+        return SourceOf(client, key).TryGetScore(member, out score);
+    }
+
+    private static List<KeyValuePair<byte[], double>> Union(ClientSession client, in RespRequest request, int firstKey, HashSet<byte[]>?[] sets, int[] order, double[] weights, Aggregate aggregate)
     {
         var scores = new Dictionary<byte[], double>(KeyBytesComparer.Instance);
         foreach (var source in order)
         {
+            if (sets[source] is { } members)
+            {
+                foreach (var member in members)
+                {
+                    var weighted = Weighted(1, weights[source]);
+                    scores[member] = scores.TryGetValue(member, out var existing) ? Combine(existing, weighted, aggregate) : weighted;
+                }
+
+                continue;
+            }
+
             var set = SourceOf(client, request[firstKey + source]);
             if (set.IsMissing)
             {
@@ -227,9 +277,35 @@ internal static partial class SortedSetCommands
         return [.. scores];
     }
 
-    private static List<KeyValuePair<byte[], double>> Intersect(ClientSession client, in RespRequest request, int firstKey, int[] order, double[] weights, Aggregate aggregate, long limit)
+    private static List<KeyValuePair<byte[], double>> Intersect(ClientSession client, in RespRequest request, int firstKey, HashSet<byte[]>?[] sets, int[] order, double[] weights, Aggregate aggregate, long limit)
     {
         var result = new List<KeyValuePair<byte[], double>>();
+        if (sets[order[0]] is { } smallestSet)
+        {
+            foreach (var member in smallestSet)
+            {
+                if (limit > 0 && result.Count >= limit)
+                {
+                    break;
+                }
+
+                var score = Weighted(1, weights[order[0]]);
+                var everywhere = true;
+                for (var i = 1; i < order.Length && everywhere; i++)
+                {
+                    everywhere = TryScoreIn(client, request[firstKey + order[i]], sets[order[i]], member, out var otherScore);
+                    score = everywhere ? Combine(score, Weighted(otherScore, weights[order[i]]), aggregate) : score;
+                }
+
+                if (everywhere)
+                {
+                    result.Add(new(member, score));
+                }
+            }
+
+            return result;
+        }
+
         var smallest = SourceOf(client, request[firstKey + order[0]]);
         if (smallest.IsMissing)
         {
@@ -246,8 +322,7 @@ internal static partial class SortedSetCommands
             var everywhere = true;
             for (var i = 1; i < order.Length && everywhere; i++)
             {
-                var other = SourceOf(client, request[firstKey + order[i]]);
-                everywhere = other.TryGetScore(member, out var otherScore);
+                everywhere = TryScoreIn(client, request[firstKey + order[i]], sets[order[i]], member, out var otherScore);
                 score = everywhere ? Combine(score, Weighted(otherScore, weights[order[i]]), aggregate) : score;
             }
 
@@ -260,9 +335,28 @@ internal static partial class SortedSetCommands
         return result;
     }
 
-    private static List<KeyValuePair<byte[], double>> Subtract(ClientSession client, in RespRequest request, int firstKey, int sources)
+    private static List<KeyValuePair<byte[], double>> Subtract(ClientSession client, in RespRequest request, int firstKey, HashSet<byte[]>?[] sets, int sources)
     {
         var result = new List<KeyValuePair<byte[], double>>();
+        if (sets[0] is { } firstSet)
+        {
+            foreach (var member in firstSet)
+            {
+                var found = false;
+                for (var i = 1; i < sources && !found; i++)
+                {
+                    found = TryScoreIn(client, request[firstKey + i], sets[i], member, out _);
+                }
+
+                if (!found)
+                {
+                    result.Add(new(member, 1));
+                }
+            }
+
+            return result;
+        }
+
         var first = SourceOf(client, request[firstKey]);
         var count = first.Count;
         for (var rank = 0L; rank < count; rank++)
@@ -273,7 +367,7 @@ internal static partial class SortedSetCommands
             var elsewhere = false;
             for (var i = 1; i < sources && !elsewhere; i++)
             {
-                elsewhere = SourceOf(client, request[firstKey + i]).TryGetScore(member, out _);
+                elsewhere = TryScoreIn(client, request[firstKey + i], sets[i], member, out _);
             }
 
             if (!elsewhere)

@@ -93,6 +93,13 @@ public sealed class SortedSetDifferentialTests(DifferentialFixture redis)
     public Task Basic_writes_and_reads_match_redis() => redis.AssertSameAsync(Basics);
 
     [Fact]
+    public Task Plain_sets_are_sources_with_score_one_like_redis() => redis.AssertSameAsync(
+        "SADD {t}s a b c", "SADD {t}i 1 2 3", "ZADD {t}z 5 a 7 x", "ZUNIONSTORE {t}u 2 {t}s {t}z", "ZRANGE {t}u 0 -1 WITHSCORES",
+        "ZINTERSTORE {t}n 2 {t}z {t}s WEIGHTS 2 3", "ZRANGE {t}n 0 -1 WITHSCORES", "ZINTER 2 {t}s {t}i", "ZUNION 2 {t}s {t}i WITHSCORES",
+        "ZDIFF 2 {t}s {t}z WITHSCORES", "ZDIFFSTORE {t}d 2 {t}z {t}s", "ZRANGE {t}d 0 -1 WITHSCORES", "ZINTERCARD 2 {t}s {t}z",
+        "ZUNION 3 {t}s {t}z {t}i AGGREGATE MAX WITHSCORES", "SET {t}str v", "ZUNION 2 {t}s {t}str");
+
+    [Fact]
     public Task Ranges_match_redis() => redis.AssertSameAsync(Ranges);
 
     [Fact]
