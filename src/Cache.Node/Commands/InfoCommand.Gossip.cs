@@ -22,8 +22,17 @@ internal static partial class InfoCommand
         Line(text, "cluster_ring_hash", ring.Hash.ToString("x16", System.Globalization.CultureInfo.InvariantCulture));
         Line(text, "cluster_replicas_configured", cluster.ConfiguredReplicas);
         Line(text, "cluster_replicas", ring.Replicas);
-        Line(text, "cluster_write_quorum", server.Settings.QuorumFor(Math.Max(1, ring.Replicas)));
+        var quorum = replication.Quorum;
+        var required = quorum.Required;
+        Line(text, "cluster_voters", cluster.Voters.Nodes.Count);
+        Line(text, "cluster_voters_reachable", quorum.ReachableVoters());
+        Line(text, "cluster_write_quorum", required == int.MaxValue ? -1 : required);
+        Line(text, "cluster_quorum_reachable", quorum.Reachable(-1) ? 1 : 0);
+        Line(text, "cluster_minority_reads", server.Settings.AllowMinorityReads ? "allow" : "refuse");
         var stats = replication.Stats;
+        Line(text, "cluster_writes_refused_no_quorum", stats.WritesRefusedNoQuorum);
+        Line(text, "cluster_reads_refused_no_quorum", stats.ReadsRefusedNoQuorum);
+        Line(text, "cluster_refused_writes_dropped", stats.RefusedDropped);
         Line(text, "cluster_forwarded_commands", stats.Forwarded);
         Line(text, "cluster_ring_disagreements", stats.RingDisagreements);
         Line(text, "cluster_forward_failures", stats.ForwardFailed);
