@@ -28,6 +28,13 @@ internal sealed class ReplicationStats
 
     public void RefusedNoQuorum(bool write) => Interlocked.Increment(ref write ? ref _refusedNoQuorum : ref _readsRefusedNoQuorum);
 
+    private long _lateWrites;
+
+    /// <summary>Replicated writes that arrived after their primary's deadline and were refused.</summary>
+    public long LateWritesRefused => Interlocked.Read(ref _lateWrites);
+
+    public void LateWriteRefusedOnce() => Interlocked.Increment(ref _lateWrites);
+
     public void RefusedWritesDropped(int entries) => Interlocked.Add(ref _refusedDropped, entries);
 
     public long RingDisagreements => Interlocked.Read(ref _ringDisagreements);

@@ -13,7 +13,8 @@ namespace Cache.Node.Cluster;
 /// pipeline costs a round trip per batch, not per write. Collecting runs under the key space
 /// gate; sending and waiting happen off it.
 /// </summary>
-internal sealed class Replicator(ClusterMembership cluster, PeerLinks peers, WriteQuorum quorum, KeySpace keys, ReplicationStats stats, BackgroundFailures failures)
+internal sealed class Replicator(ClusterMembership cluster, PeerLinks peers, WriteQuorum quorum, KeySpace keys, ReplicationStats stats, BackgroundFailures failures,
+    TimeProvider time, TimeSpan timeout)
 {
     public ReplicationStats Stats => stats;
 
@@ -94,7 +95,7 @@ internal sealed class Replicator(ClusterMembership cluster, PeerLinks peers, Wri
 
         if (!batch.Targets.TryGetValue(target, out var args))
         {
-            args = ["GOSSIPCACHE"u8.ToArray(), "APPLY"u8.ToArray()];
+            args = ["GOSSIPCACHE"u8.ToArray(), "REPLICATE"u8.ToArray(), ReadOnlyMemory<byte>.Empty];
             batch.Targets[target] = args;
         }
 
@@ -103,12 +104,17 @@ internal sealed class Replicator(ClusterMembership cluster, PeerLinks peers, Wri
         return true;
     }
 
-    /// <summary>Sends a batch: one APPLY per target node; its <see cref="ReplicationBatch.Done"/> says whether every slot reached its quorum.</summary>
+    /// <summary>Sends a batch: one REPLICATE per target node; its <see cref="ReplicationBatch.Done"/> says whether every slot reached its quorum.</summary>
     public void Send(ReplicationBatch batch)
     {
         var sends = new List<(string Owner, Task<RespReply> Reply)>(batch.Targets.Count);
+        // Replicas refuse the write once half the wait has passed (by their clock), so an answer
+        // they give still arrives in time, and one that comes too late (after a heal, a pause)
+        // cannot land a write this node may already have refused.
+        var deadline = Encoding.ASCII.GetBytes((time.GetUtcNow() + (timeout / 2)).ToUnixTimeMilliseconds().ToString(System.Globalization.CultureInfo.InvariantCulture));
         foreach (var (owner, args) in batch.Targets)
         {
+            args[2] = deadline;
             var endpoint = cluster.RespEndpointOf(owner);
             var task = endpoint is null
                 ? Task.FromException<RespReply>(new RespConnectionException($"No RESP endpoint is known for node {owner}."))

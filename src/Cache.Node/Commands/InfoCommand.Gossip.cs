@@ -33,6 +33,7 @@ internal static partial class InfoCommand
         Line(text, "cluster_writes_refused_no_quorum", stats.WritesRefusedNoQuorum);
         Line(text, "cluster_reads_refused_no_quorum", stats.ReadsRefusedNoQuorum);
         Line(text, "cluster_refused_writes_dropped", stats.RefusedDropped);
+        Line(text, "cluster_late_writes_refused", stats.LateWritesRefused);
         Line(text, "cluster_forwarded_commands", stats.Forwarded);
         Line(text, "cluster_ring_disagreements", stats.RingDisagreements);
         Line(text, "cluster_forward_failures", stats.ForwardFailed);
