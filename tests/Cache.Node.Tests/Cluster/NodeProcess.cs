@@ -35,18 +35,30 @@ internal sealed partial class NodeProcess : IAsyncDisposable
     public static Task<NodeProcess> StartAsync(params string[] extraArgs) =>
         LaunchAsync(["--port", "0", "--gossip-port", "0", .. extraArgs], nodes: 1, readyAfter: null);
 
+    /// <summary>Starts a node inside network namespace <paramref name="ns"/> (<c>ip netns exec</c>, which execs the node: one process) and waits for its "ready" line.</summary>
+    public static Task<NodeProcess> StartInNamespaceAsync(string ns, params string[] args) =>
+        LaunchAsync(args, nodes: 1, readyAfter: null, ns);
+
     /// <summary>Starts <c>--local-cluster <paramref name="nodes"/> --port 0</c> and waits until it says the cluster is ready.</summary>
     public static Task<NodeProcess> StartLocalClusterAsync(int nodes, params string[] extraArgs) =>
         LaunchAsync(["--local-cluster", nodes.ToString(System.Globalization.CultureInfo.InvariantCulture), "--port", "0", .. extraArgs], nodes, "Local cluster of ");
 
-    private static async Task<NodeProcess> LaunchAsync(string[] args, int nodes, string? readyAfter)
+    private static async Task<NodeProcess> LaunchAsync(string[] args, int nodes, string? readyAfter, string? ns = null)
     {
-        var psi = new ProcessStartInfo("dotnet")
+        var psi = new ProcessStartInfo(ns is null ? "dotnet" : "ip")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
+        if (ns is not null)
+        {
+            foreach (var a in (string[])["netns", "exec", ns, "dotnet"])
+            {
+                psi.ArgumentList.Add(a);
+            }
+        }
+
         psi.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Cache.Node.dll"));
         foreach (var a in args)
         {
@@ -117,6 +129,6 @@ internal sealed partial class NodeProcess : IAsyncDisposable
         _process.Dispose();
     }
 
-    [GeneratedRegex(@"ready to accept connections on [^ ]+:(\d+) .*gossip on ([0-9.:]+)")]
+    [GeneratedRegex(@"ready to accept connections on [^(]*?:(\d+) .*gossip on ([0-9.:]+)")]
     private static partial Regex ReadyLine();
 }
