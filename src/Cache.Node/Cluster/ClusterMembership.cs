@@ -25,6 +25,7 @@ internal sealed class ClusterMembership : IAsyncDisposable
     private SlotMap _voters = SlotMap.Empty;
     private readonly Dictionary<string, RingNode> _known = new(StringComparer.Ordinal);
     private readonly HashSet<string> _forgotten = new(StringComparer.Ordinal);
+    private bool _metPeer;
     private int _pendingRebuilds;
     private readonly Lock _rebuildLock = new();
     private readonly int _replicas;
@@ -66,6 +67,9 @@ internal sealed class ClusterMembership : IAsyncDisposable
 
     /// <summary>True when the node was started with <c>--join</c>: until it has met another member, it has no quorum of its own.</summary>
     public bool HasSeeds { get; }
+
+    /// <summary>True once another member has been seen (it may have left or been forgotten since).</summary>
+    public bool HasMetPeer => Volatile.Read(ref _metPeer);
 
     /// <summary>
     /// Forgets a member that is not up (a crashed node that will not come back), so it no longer
@@ -296,6 +300,11 @@ internal sealed class ClusterMembership : IAsyncDisposable
         foreach (var name in _forgotten)
         {
             changed |= _known.Remove(name);
+        }
+
+        if (_known.Count > 1)
+        {
+            Volatile.Write(ref _metPeer, true);
         }
 
         if (changed || _voters.Nodes.Count != _known.Count)

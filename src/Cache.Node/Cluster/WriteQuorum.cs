@@ -10,9 +10,13 @@ namespace Cache.Node.Cluster;
 /// </summary>
 internal sealed class WriteQuorum(ClusterMembership cluster, PeerLinks peers, Func<int, int> quorumFor, TimeSpan linkWindow)
 {
-    /// <summary>Acknowledgements (this node's copy included) a write of a slot of <paramref name="voters"/> needs; <see cref="int.MaxValue"/> while a node given seeds has met no one.</summary>
+    /// <summary>
+    /// Acknowledgements (this node's copy included) a write of a slot of <paramref name="voters"/>
+    /// needs; <see cref="int.MaxValue"/> while a node given seeds has met no one (it cannot know its
+    /// cluster's size yet), unless the quorum asked for is one copy anyway.
+    /// </summary>
     public int RequiredIn(SlotMap voters) =>
-        cluster.HasSeeds && voters.Nodes.Count < 2 ? int.MaxValue : quorumFor(Math.Max(1, voters.Replicas));
+        cluster.HasSeeds && !cluster.HasMetPeer && quorumFor(cluster.ConfiguredReplicas) > 1 ? int.MaxValue : quorumFor(Math.Max(1, voters.Replicas));
 
     /// <summary>The acknowledgements a write needs now (INFO cluster's cluster_write_quorum).</summary>
     public int Required => RequiredIn(cluster.Voters);
