@@ -50,12 +50,12 @@ internal static class ConvergenceCheck
         }
 
         var byValue = writes.Where(w => w.Shared).ToDictionary(w => w.Value);
-        // A refusal that reached the client while the fault was on is the quorum rule at work: that
-        // write must never land. One that came back after the heal may have met its quorum after
-        // all (its acknowledgements late): NOREPLICAS means "not guaranteed", not "not done".
+        // A write sent and refused while the fault was on is the quorum rule at work: it must never
+        // land. One that straddled the fault's start or end may have reached its replicas and lost
+        // only its acknowledgements: NOREPLICAS means "not guaranteed", not "not done".
         var refusedFinals = sharedKeys.Where(k =>
             views[0][k] is { } final && byValue.TryGetValue(final, out var winner) && winner.Outcome == WriteOutcome.Refused).ToList();
-        var overwrittenKeys = refusedFinals.Where(k => byValue[views[0][k]!].RepliedIn == FaultPhase.During && acked.Any(a => a.Key == k)).ToList();
+        var overwrittenKeys = refusedFinals.Where(k => byValue[views[0][k]!] is { Phase: FaultPhase.During, RepliedIn: FaultPhase.During } && acked.Any(a => a.Key == k)).ToList();
         var overwritten = overwrittenKeys.Count;
         foreach (var key in refusedFinals)
         {

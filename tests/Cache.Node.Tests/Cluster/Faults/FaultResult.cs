@@ -21,7 +21,7 @@ internal sealed record FaultResult(
     double? ConvergedSeconds)
 {
     public static string Header =>
-        "| fault | sent | acked | via node 1: acked during the fault / sent | via node 3: acked during the fault / sent | acked lost | acked overwritten by a write refused during the fault | refused writes that landed anyway | stale reads (writer) | converged after heal |\n" +
+        "| fault | sent | acked | via node 1: acked during the fault / sent | via node 3: acked during the fault / sent | acked lost | acked overwritten by a write sent and refused during the fault | refused writes that landed anyway | stale reads (writer) | converged after heal |\n" +
         "|---|---|---|---|---|---|---|---|---|---|";
 
     public string Row => string.Create(CultureInfo.InvariantCulture,
