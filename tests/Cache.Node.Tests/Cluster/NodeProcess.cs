@@ -71,21 +71,30 @@ internal sealed partial class NodeProcess : IAsyncDisposable
         var ready = new List<(int, string)>();
         var output = new StringBuilder();
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        while (await process.StandardOutput.ReadLineAsync(timeout.Token) is { } line)
+        try
         {
-            output.AppendLine(line);
-            if (ReadyLine().Match(line) is { Success: true } match)
+            while (await process.StandardOutput.ReadLineAsync(timeout.Token) is { } line)
             {
-                ready.Add((int.Parse(match.Groups[1].Value), match.Groups[2].Value));
-            }
+                output.AppendLine(line);
+                if (ReadyLine().Match(line) is { Success: true } match)
+                {
+                    ready.Add((int.Parse(match.Groups[1].Value), match.Groups[2].Value));
+                }
 
-            if (ready.Count == nodes && (readyAfter is null || line.StartsWith(readyAfter, StringComparison.Ordinal)))
-            {
-                return new NodeProcess(process, ready, output.ToString());
+                if (ready.Count == nodes && (readyAfter is null || line.StartsWith(readyAfter, StringComparison.Ordinal)))
+                {
+                    return new NodeProcess(process, ready, output.ToString());
+                }
             }
         }
+        catch (OperationCanceledException)
+        {
+            // Never ready within the bound: the process must not outlive the test.
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"The node process was not ready within 30 s:\n{output}");
+        }
 
-        process.Kill();
+        process.Kill(entireProcessTree: true);
         throw new InvalidOperationException($"The node process exited before it was ready:\n{output}");
     }
 
