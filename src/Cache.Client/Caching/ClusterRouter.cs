@@ -152,10 +152,12 @@ internal sealed partial class ClusterRouter
         return new GossipCacheUnavailableException(message, lastFailure);
     }
 
-    // TRYAGAIN (a forwarded command's owner did not answer) and NOREPLICAS (the write quorum was
-    // missed): both pass once the cluster has noticed a dead node.
+    // TRYAGAIN (a forwarded command's owner did not answer), NOREPLICAS (the write quorum was
+    // missed) and CLUSTERDOWN (a node cut off from the key's other owners refuses to read): each
+    // passes once the cluster has noticed a dead node, or the partition healed.
     private static bool IsTransient(RespReply reply) =>
-        reply.Text is { } text && (text.StartsWith("TRYAGAIN", StringComparison.Ordinal) || text.StartsWith("NOREPLICAS", StringComparison.Ordinal));
+        reply.Text is { } text && (text.StartsWith("TRYAGAIN", StringComparison.Ordinal) || text.StartsWith("NOREPLICAS", StringComparison.Ordinal)
+            || text.StartsWith("CLUSTERDOWN", StringComparison.Ordinal));
 
     // "MOVED <slot> <host:port>"
     private static bool TryParseMoved(RespReply reply, out string endpoint)

@@ -152,6 +152,26 @@ internal sealed class RespConnection : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Resets the connection (RST, not FIN): bytes not yet sent are dropped instead of delivered
+    /// later, so a peer cut off by a partition never runs, after the heal, a request whose sender
+    /// already gave up on it. Requests still waiting fail as on <see cref="DisposeAsync"/>.
+    /// </summary>
+    public ValueTask AbortAsync()
+    {
+        try
+        {
+            _socket.LingerState = new LingerOption(true, 0);
+        }
+        catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
+        {
+            // Already closed: nothing left to drop.
+        }
+
+        _socket.Dispose();
+        return DisposeAsync();
+    }
+
     /// <summary>Closes the connection; requests still waiting fail with <see cref="RespConnectionException"/>.</summary>
     public async ValueTask DisposeAsync()
     {

@@ -13,23 +13,30 @@ namespace Cache.Node.Cluster;
 /// <summary>
 /// The node's place in the cluster: a gossip member that advertises this node's RESP endpoint,
 /// joins the seeds from <c>--join</c> (retrying with back-off until one answers) and leaves
-/// gracefully on shutdown.
+/// gracefully on shutdown. Besides the ring of the members that are up, it keeps the voters: every
+/// member it has seen that did not leave gracefully (nor was forgotten with CLUSTER FORGET), so a
+/// node cut off from the others still counts them when it asks whether a write has its quorum.
 /// </summary>
 internal sealed class ClusterMembership : IAsyncDisposable
 {
     private static readonly TimeSpan LeaveTimeout = TimeSpan.FromSeconds(2);
     private SlotMap _ring = SlotMap.Empty;
     private string[] _ringMembers = [];
+    private SlotMap _voters = SlotMap.Empty;
+    private readonly Dictionary<string, RingNode> _known = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _forgotten = new(StringComparer.Ordinal);
+    private bool _metPeer;
     private int _pendingRebuilds;
     private readonly Lock _rebuildLock = new();
     private readonly int _replicas;
     private readonly BackgroundFailures _failures;
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, (ReadOnlyMemory<byte> Metadata, string? Endpoint)> _endpoints = new(StringComparer.Ordinal);
 
-    private ClusterMembership(GossipNode gossip, string nodeName, int replicas, BackgroundFailures failures)
+    private ClusterMembership(GossipNode gossip, string nodeName, int replicas, bool hasSeeds, BackgroundFailures failures)
     {
         Gossip = gossip;
         _replicas = replicas;
+        HasSeeds = hasSeeds;
         _failures = failures;
         NodeId = IdOf(nodeName);
         // Subscribe before the first build: gossip is already running and may change meanwhile.
@@ -49,6 +56,57 @@ internal sealed class ClusterMembership : IAsyncDisposable
 
     /// <summary>Raised (on a pool thread) after a new <see cref="Ring"/> is published, with the previous one.</summary>
     public event Action<SlotMap, SlotMap>? RingChanged;
+
+    /// <summary>
+    /// The slot map of the voters: every member seen that neither left gracefully nor was
+    /// forgotten, up or not, with <c>--replicas</c> owners per slot. A slot's write quorum is counted
+    /// among its owners here, so a node that lost sight of the others (its <see cref="Ring"/> shrunk
+    /// to itself) still needs them; a member that left gracefully no longer counts.
+    /// </summary>
+    public SlotMap Voters => Volatile.Read(ref _voters);
+
+    /// <summary>True when the node was started with <c>--join</c>: until it has met another member, it has no quorum of its own.</summary>
+    public bool HasSeeds { get; }
+
+    /// <summary>True once another member has been seen (it may have left or been forgotten since).</summary>
+    public bool HasMetPeer => Volatile.Read(ref _metPeer);
+
+    /// <summary>
+    /// Forgets a member that is not up (a crashed node that will not come back), so it no longer
+    /// counts as a voter: how an operator shrinks a cluster whose node cannot leave gracefully.
+    /// Per node, as Redis' CLUSTER FORGET: send it to every node. False when the member is unknown or up.
+    /// </summary>
+    public bool Forget(string name)
+    {
+        lock (_rebuildLock)
+        {
+            if (name == Gossip.Name || Gossip.Members[name] is { State: MemberState.Alive or MemberState.Suspect } || !_known.ContainsKey(name))
+            {
+                return false;
+            }
+
+            _forgotten.Add(name);
+            RebuildRingLocked();
+            return true;
+        }
+    }
+
+    /// <summary>The name of the voter whose Redis-style id (<see cref="IdOf"/>) or name is <paramref name="idOrName"/>, or null.</summary>
+    public string? VoterNamed(string idOrName)
+    {
+        foreach (var node in Voters.Nodes)
+        {
+            if (node.Id == idOrName || IdOf(node.Id) == idOrName)
+            {
+                return node.Id;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>True when gossip sees <paramref name="memberName"/> alive (this node counts as alive).</summary>
+    public bool IsAlive(string memberName) => memberName == Gossip.Name || Gossip.Members[memberName] is { State: MemberState.Alive };
 
     /// <summary>The copies per key asked for (<c>--replicas</c>); the ring holds fewer while the cluster is smaller.</summary>
     public int ConfiguredReplicas => _replicas;
@@ -98,7 +156,7 @@ internal sealed class ClusterMembership : IAsyncDisposable
         var transport = new SocketTransport(gossipOptions.BindAddress, gossipOptions.Port, announce, logger);
         var gossip = new GossipNode(gossipOptions, transport, time, logger);
         await gossip.StartAsync(cancellationToken).ConfigureAwait(false);
-        return new ClusterMembership(gossip, nodeName, settings.Replicas, failures);
+        return new ClusterMembership(gossip, nodeName, settings.Replicas, settings.HasSeeds, failures);
     }
 
     /// <summary>True when gossip suspects <paramref name="memberName"/> (it stopped answering probes, not yet declared dead).</summary>
@@ -176,6 +234,7 @@ internal sealed class ClusterMembership : IAsyncDisposable
     private void RebuildRingLocked()
     {
         var up = Gossip.Members.Where(m => m.State is MemberState.Alive or MemberState.Suspect).Select(m => m.Name).Order(StringComparer.Ordinal).ToArray();
+        UpdateVoters();
         if (up.SequenceEqual(_ringMembers))
         {
             return;
@@ -201,6 +260,56 @@ internal sealed class ClusterMembership : IAsyncDisposable
             {
                 _failures.Report(BackgroundWork.RingRebuild, ex);
             }
+        }
+    }
+
+    /// <summary>
+    /// Left (a member's own goodbye) removes a voter; failed (dead: unreachable, perhaps only cut
+    /// off) does not, and neither does gossip reaping the dead member later. A forgotten member
+    /// counts again only once it is seen up.
+    /// </summary>
+    private void UpdateVoters()
+    {
+        var changed = false;
+        foreach (var member in Gossip.Members)
+        {
+            if (member.State is MemberState.Left)
+            {
+                changed |= _known.Remove(member.Name);
+                continue;
+            }
+
+            if (member.State is MemberState.Alive or MemberState.Suspect)
+            {
+                _forgotten.Remove(member.Name);
+            }
+
+            if (_forgotten.Contains(member.Name))
+            {
+                continue;
+            }
+
+            var node = RingNodeOf(member.Name);
+            if (!_known.TryGetValue(member.Name, out var had) || had != node)
+            {
+                _known[member.Name] = node;
+                changed = true;
+            }
+        }
+
+        foreach (var name in _forgotten)
+        {
+            changed |= _known.Remove(name);
+        }
+
+        if (_known.Count > 1)
+        {
+            Volatile.Write(ref _metPeer, true);
+        }
+
+        if (changed || _voters.Nodes.Count != _known.Count)
+        {
+            Volatile.Write(ref _voters, SlotMap.Build(_known.Values.OrderBy(n => n.Id, StringComparer.Ordinal), _replicas));
         }
     }
 

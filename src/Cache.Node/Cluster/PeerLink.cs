@@ -43,17 +43,51 @@ internal sealed class PeerLink : IAsyncDisposable
         return failedAt != 0 && _options.TimeProvider.GetElapsedTime(failedAt) < window;
     }
 
-    /// <summary>Sends a command; the reply comes back as the bytes the peer wrote.</summary>
+    /// <summary>Sends a command; the reply comes back as the bytes the peer wrote. A timeout resets the link (<see cref="AbortOnTimeout"/>).</summary>
     public Task<byte[]> SendRawAsync(ReadOnlyMemory<byte>[] args)
     {
         lock (_lock)
         {
             if (_connection is { IsConnected: true } ready && _waiting is null)
             {
-                return ready.ExecuteRawAsync(args).AsTask();
+                return AbortOnTimeout(ready.ExecuteRawAsync(args).AsTask());
             }
 
-            return Queue(args, static (connection, args) => connection.ExecuteRawAsync(args));
+            return AbortOnTimeout(Queue(args, static (connection, args) => connection.ExecuteRawAsync(args)));
+        }
+    }
+
+    /// <summary>
+    /// A forwarded command that timed out may still sit in this link's send buffer (a partition
+    /// drops the packets; TCP would deliver them after the heal), and the peer would then run a
+    /// write whose client was told it failed, possibly over one acknowledged since. Resetting the
+    /// connection drops those bytes; the link looks down until a new connection succeeds.
+    /// </summary>
+    private Task<T> AbortOnTimeout<T>(Task<T> reply)
+    {
+        _ = reply.ContinueWith(static (done, state) => ((PeerLink)state!).AbortIfTimedOut(done), this, CancellationToken.None,
+            TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        return reply;
+    }
+
+    private void AbortIfTimedOut(Task done)
+    {
+        if (done.Exception?.InnerException is not TimeoutException)
+        {
+            return;
+        }
+
+        RespConnection? connection;
+        lock (_lock)
+        {
+            connection = _connection;
+            _connection = null;
+            Volatile.Write(ref _failedAt, _options.TimeProvider.GetTimestamp());
+        }
+
+        if (connection is not null)
+        {
+            _ = connection.AbortAsync().AsTask();
         }
     }
 
@@ -72,7 +106,7 @@ internal sealed class PeerLink : IAsyncDisposable
             {
                 for (var i = 0; i < commands.Count; i++)
                 {
-                    replies[i] = ready.ExecuteRawAsync(commands[i]).AsTask();
+                    replies[i] = AbortOnTimeout(ready.ExecuteRawAsync(commands[i]).AsTask());
                 }
 
                 return replies;
@@ -82,7 +116,7 @@ internal sealed class PeerLink : IAsyncDisposable
             for (var i = 0; i < commands.Count; i++)
             {
                 var one = new Queued<ReadOnlyMemory<byte>[], byte[]>(commands[i], static (connection, args) => connection.ExecuteRawAsync(args));
-                (queued[i], replies[i]) = (one, one.Task);
+                (queued[i], replies[i]) = (one, AbortOnTimeout(one.Task));
             }
 
             Enqueue(queued);
@@ -90,17 +124,17 @@ internal sealed class PeerLink : IAsyncDisposable
         }
     }
 
-    /// <summary>Sends a command; the reply comes back parsed.</summary>
+    /// <summary>Sends a command; the reply comes back parsed. A timeout resets the link, as for forwarded commands: a replicated write held up by a partition must not arrive after the heal behind TCP's back-off.</summary>
     public Task<RespReply> SendAsync(ReadOnlyMemory<byte>[] args)
     {
         lock (_lock)
         {
             if (_connection is { IsConnected: true } ready && _waiting is null)
             {
-                return ready.ExecuteAsync(args).AsTask();
+                return AbortOnTimeout(ready.ExecuteAsync(args).AsTask());
             }
 
-            return Queue(args, static (connection, args) => connection.ExecuteAsync(args));
+            return AbortOnTimeout(Queue(args, static (connection, args) => connection.ExecuteAsync(args)));
         }
     }
 

@@ -1,20 +1,27 @@
 using Cache.Gossip.Ring;
+using Cache.Node.Storage;
 
 namespace Cache.Node.Cluster;
 
 /// <summary>The replicated writes of one batch of a client's commands, per target node, and whether they reached their quorum.</summary>
-internal sealed class ReplicationBatch(SlotMap ring)
+internal sealed class ReplicationBatch(SlotMap ring, SlotMap voters)
 {
     private readonly TaskCompletionSource<bool> _done = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    /// <summary>The ring the owners were taken from.</summary>
+    /// <summary>The ring of the members that were up: where the copies go.</summary>
     public SlotMap Ring => ring;
 
-    /// <summary>Per target node (index in <see cref="Ring"/>): the APPLY arguments.</summary>
-    public Dictionary<int, List<ReadOnlyMemory<byte>>> Targets { get; } = [];
+    /// <summary>The voters' ring: whose acknowledgements count toward a slot's quorum.</summary>
+    public SlotMap Voters => voters;
+
+    /// <summary>Per target node (member name): the APPLY arguments.</summary>
+    public Dictionary<string, List<ReadOnlyMemory<byte>>> Targets { get; } = new(StringComparer.Ordinal);
 
     /// <summary>Per slot written: acknowledgements still needed from other owners.</summary>
     public Dictionary<int, int> Needs { get; } = [];
+
+    /// <summary>What this node wrote, per key: a slot that misses its quorum drops the entries it still holds at these versions.</summary>
+    public List<(int Slot, byte[] Key, EntryVersion Version)> Written { get; } = [];
 
     /// <summary>Roughly how much the batch will send; a large one goes early.</summary>
     public long Bytes { get; set; }

@@ -13,6 +13,29 @@ internal sealed class ReplicationStats
     private long _readRepairs;
     private long _ranForUnreachablePrimary;
     private long _ringDisagreements;
+    private long _refusedNoQuorum;
+    private long _readsRefusedNoQuorum;
+    private long _refusedDropped;
+
+    /// <summary>Writes refused before they ran: this node reached fewer than W of the slot's voters.</summary>
+    public long WritesRefusedNoQuorum => Interlocked.Read(ref _refusedNoQuorum);
+
+    /// <summary>Clients' reads refused (--minority-reads refuse) for the same reason.</summary>
+    public long ReadsRefusedNoQuorum => Interlocked.Read(ref _readsRefusedNoQuorum);
+
+    /// <summary>Entries of writes that missed their quorum, dropped here again.</summary>
+    public long RefusedDropped => Interlocked.Read(ref _refusedDropped);
+
+    public void RefusedNoQuorum(bool write) => Interlocked.Increment(ref write ? ref _refusedNoQuorum : ref _readsRefusedNoQuorum);
+
+    private long _lateWrites;
+
+    /// <summary>Replicated writes that arrived after their primary's deadline and were refused.</summary>
+    public long LateWritesRefused => Interlocked.Read(ref _lateWrites);
+
+    public void LateWriteRefusedOnce() => Interlocked.Increment(ref _lateWrites);
+
+    public void RefusedWritesDropped(int entries) => Interlocked.Add(ref _refusedDropped, entries);
 
     public long RingDisagreements => Interlocked.Read(ref _ringDisagreements);
 

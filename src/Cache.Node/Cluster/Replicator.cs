@@ -13,12 +13,16 @@ namespace Cache.Node.Cluster;
 /// pipeline costs a round trip per batch, not per write. Collecting runs under the key space
 /// gate; sending and waiting happen off it.
 /// </summary>
-internal sealed class Replicator(ClusterMembership cluster, PeerLinks peers, Func<int, int> quorumFor, ReplicationStats stats, BackgroundFailures failures)
+internal sealed class Replicator(ClusterMembership cluster, PeerLinks peers, WriteQuorum quorum, KeySpace keys, ReplicationStats stats, BackgroundFailures failures,
+    TimeProvider time, TimeSpan timeout)
 {
     public ReplicationStats Stats => stats;
 
-    /// <summary>True when writes have anywhere to go (more than one copy per slot).</summary>
-    public bool Active => cluster.Ring.Replicas > 1;
+    /// <summary>Who must acknowledge a write, and whether this node can reach them.</summary>
+    public WriteQuorum Quorum => quorum;
+
+    /// <summary>True when writes need other nodes: the cluster has (or had, and may have again) more than one voter, or the node has not met its seeds.</summary>
+    public bool Active => cluster.Voters.Replicas > 1 || cluster.Ring.Replicas > 1 || quorum.Required == int.MaxValue;
 
     /// <summary>
     /// Adds the state of <paramref name="touched"/> to <paramref name="batch"/> (created on first
@@ -28,8 +32,10 @@ internal sealed class Replicator(ClusterMembership cluster, PeerLinks peers, Fun
     public bool Collect(ref ReplicationBatch? batch, KeySpace keys, List<byte[]> touched)
     {
         var ring = batch?.Ring ?? cluster.Ring;
-        var self = cluster.IndexIn(ring);
-        if (ring.Replicas <= 1 && self >= 0)
+        var voters = batch?.Voters ?? cluster.Voters;
+        var self = cluster.Gossip.Name;
+        var required = quorum.RequiredIn(voters);
+        if (required <= 1 && ring.Replicas <= 1)
         {
             return false;
         }
@@ -43,44 +49,75 @@ internal sealed class Replicator(ClusterMembership cluster, PeerLinks peers, Fun
                 continue;   // repeated, or already expired (replicas expire it themselves)
             }
 
-            batch ??= new ReplicationBatch(ring);
+            batch ??= new ReplicationBatch(ring, voters);
             var slot = HashSlot.ForKey(key);
-            var owners = ring.OwnerIndices(slot);
-            var quorum = quorumFor(owners.Length);
-            batch.Needs.TryAdd(slot, owners.Contains(self) ? quorum - 1 : quorum);
-            waits |= batch.Needs[slot] > 0;
-            foreach (var owner in owners)
+            if (!batch.Needs.ContainsKey(slot))
             {
-                if (owner == self)
-                {
-                    continue;
-                }
+                // Only the voters' owners count (a copy on a stand-in owner is a hint, never a vote);
+                // this node's own copy counts when it is one of them.
+                batch.Needs[slot] = OwnsIn(voters, slot, self) ? required - 1 : required;
+            }
 
-                if (!batch.Targets.TryGetValue(owner, out var args))
-                {
-                    args = ["GOSSIPCACHE"u8.ToArray(), "APPLY"u8.ToArray()];
-                    batch.Targets[owner] = args;
-                }
+            batch.Written.Add((slot, key, entry.Version));
+            waits |= batch.Needs[slot] > 0;
+            foreach (var owner in ring.OwnerIndices(slot))
+            {
+                waits |= AddTarget(batch, ring.Nodes[owner].Id, self, key, entry);
+            }
 
-                ReplicationCodec.Append(args, key, entry);
-                batch.Bytes += key.Length + entry.Value.Length + 64;
-                waits = true;
+            foreach (var owner in voters.OwnerIndices(slot))
+            {
+                // A voter the ring lost (failed, perhaps only cut off) is not sent to; one that is up
+                // but not an owner on the ring (the rings differ while a change spreads) still is.
+                var name = voters.Nodes[owner].Id;
+                if (ring.IndexOf(name) >= 0 && !OwnsIn(ring, slot, name))
+                {
+                    waits |= AddTarget(batch, name, self, key, entry);
+                }
             }
         }
 
         return waits;
     }
 
-    /// <summary>Sends a batch: one APPLY per target node; its <see cref="ReplicationBatch.Done"/> says whether every slot reached its quorum.</summary>
+    private static bool OwnsIn(SlotMap map, int slot, string name)
+    {
+        var index = map.IndexOf(name);
+        return index >= 0 && map.OwnerIndices(slot).Contains(index);
+    }
+
+    private static bool AddTarget(ReplicationBatch batch, string target, string self, byte[] key, ReplicatedEntry entry)
+    {
+        if (target == self)
+        {
+            return false;
+        }
+
+        if (!batch.Targets.TryGetValue(target, out var args))
+        {
+            args = ["GOSSIPCACHE"u8.ToArray(), "REPLICATE"u8.ToArray(), ReadOnlyMemory<byte>.Empty];
+            batch.Targets[target] = args;
+        }
+
+        ReplicationCodec.Append(args, key, entry);
+        batch.Bytes += key.Length + entry.Value.Length + 64;
+        return true;
+    }
+
+    /// <summary>Sends a batch: one REPLICATE per target node; its <see cref="ReplicationBatch.Done"/> says whether every slot reached its quorum.</summary>
     public void Send(ReplicationBatch batch)
     {
-        var ring = batch.Ring;
-        var sends = new List<(int Owner, Task<RespReply> Reply)>(batch.Targets.Count);
+        var sends = new List<(string Owner, Task<RespReply> Reply)>(batch.Targets.Count);
+        // Replicas refuse the write once half the wait has passed (by their clock), so an answer
+        // they give still arrives in time, and one that comes too late (after a heal, a pause)
+        // cannot land a write this node may already have refused.
+        var deadline = Encoding.ASCII.GetBytes((time.GetUtcNow() + (timeout / 2)).ToUnixTimeMilliseconds().ToString(System.Globalization.CultureInfo.InvariantCulture));
         foreach (var (owner, args) in batch.Targets)
         {
-            var endpoint = cluster.RespEndpointOf(ring.Nodes[owner].Id);
+            args[2] = deadline;
+            var endpoint = cluster.RespEndpointOf(owner);
             var task = endpoint is null
-                ? Task.FromException<RespReply>(new RespConnectionException($"No RESP endpoint is known for node {ring.Nodes[owner].Id}."))
+                ? Task.FromException<RespReply>(new RespConnectionException($"No RESP endpoint is known for node {owner}."))
                 : peers.ForReplication(endpoint).SendAsync([.. args]);
             sends.Add((owner, task));
         }
@@ -93,11 +130,17 @@ internal sealed class Replicator(ClusterMembership cluster, PeerLinks peers, Fun
     public static async Task<byte[]> ReplyAfterAsync(Task<bool> quorum, byte[] reply) =>
         await quorum.ConfigureAwait(false) ? reply : "-NOREPLICAS Not enough good replicas to write.\r\n"u8.ToArray();
 
-    private async Task CompleteAsync(ReplicationBatch batch, List<(int Owner, Task<RespReply> Reply)> sends)
+    private async Task CompleteAsync(ReplicationBatch batch, List<(string Owner, Task<RespReply> Reply)> sends)
     {
         try
         {
-            batch.Complete(await AwaitQuorumAsync(batch.Ring, batch.Needs, sends).ConfigureAwait(false));
+            var reached = await AwaitQuorumAsync(batch.Voters, batch.Needs, sends).ConfigureAwait(false);
+            if (!reached)
+            {
+                DropRefused(batch);
+            }
+
+            batch.Complete(reached);
         }
         catch (Exception ex)
         {
@@ -105,6 +148,30 @@ internal sealed class Replicator(ClusterMembership cluster, PeerLinks peers, Fun
             failures.Report(BackgroundWork.Replication, ex);
             batch.Fail(ex);
         }
+    }
+
+    /// <summary>
+    /// A write refused with NOREPLICAS must not come back later over a write the quorum did
+    /// acknowledge: this node drops its copy of each key of a slot that missed its quorum, if it
+    /// still holds the version written (no tombstone: an older acknowledged version lives on W
+    /// other owners, and repair brings it back). A copy that reached some owner stays there: the
+    /// refused write's outcome is unknown, as with Redis' WAIT.
+    /// </summary>
+    private void DropRefused(ReplicationBatch batch)
+    {
+        var dropped = 0;
+        using (keys.Enter())
+        {
+            foreach (var (slot, key, version) in batch.Written)
+            {
+                if (batch.Needs[slot] > 0 && keys.DropIfUnchanged(key, version))
+                {
+                    dropped++;
+                }
+            }
+        }
+
+        stats.RefusedWritesDropped(dropped);
     }
 
     private static async ValueTask<bool> Succeeded(Task<RespReply> reply)
@@ -127,7 +194,7 @@ internal sealed class Replicator(ClusterMembership cluster, PeerLinks peers, Fun
         }
     }
 
-    private async Task<bool> AwaitQuorumAsync(SlotMap ring, Dictionary<int, int> needs, List<(int Owner, Task<RespReply> Reply)> sends)
+    private async Task<bool> AwaitQuorumAsync(SlotMap voters, Dictionary<int, int> needs, List<(string Owner, Task<RespReply> Reply)> sends)
     {
         var pending = sends.ToList();
         while (needs.Values.Any(n => n > 0) && pending.Count > 0)
@@ -140,7 +207,7 @@ internal sealed class Replicator(ClusterMembership cluster, PeerLinks peers, Fun
             {
                 foreach (var slot in needs.Keys.ToList())
                 {
-                    if (ring.OwnerIndices(slot).Contains(owner))
+                    if (OwnsIn(voters, slot, owner))
                     {
                         needs[slot]--;
                     }

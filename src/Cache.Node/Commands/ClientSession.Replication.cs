@@ -26,10 +26,15 @@ internal sealed partial class ClientSession
     internal Task<byte[]> RunCaptured(CommandDefinition command, in RespRequest request)
     {
         var output = new ArrayBufferWriter<byte>();
-        Task<byte[]>? waiting;
+        Task<byte[]>? waiting = null;
         using (Replies.Redirect(output))
         {
-            waiting = RunAndReplicate(command, request);
+            // Run at drain time (a fallback for an unreachable primary, a hand-off wait, a split's
+            // part here): the quorum may have gone since the command was routed.
+            if (!RefusedWithoutQuorum(command, request))
+            {
+                waiting = RunAndReplicate(command, request);
+            }
         }
 
         return waiting ?? Task.FromResult(output.WrittenSpan.ToArray());
@@ -90,6 +95,39 @@ internal sealed partial class ClientSession
         }
 
         return waiting;
+    }
+
+    /// <summary>
+    /// Refuses, before it runs, a keyed write (or EXEC) of a slot whose write quorum this node
+    /// cannot reach among the slot's voters, and with <c>--minority-reads refuse</c> a client's
+    /// keyed read of it: NOREPLICAS for writes, CLUSTERDOWN for reads, as Redis Cluster. A write
+    /// refused this way leaves nothing behind to overwrite, after the heal, a write the majority
+    /// acknowledged. Peers' reads (quorum reads, forwarded reads) are served: the asking node
+    /// decides for its client.
+    /// </summary>
+    private bool RefusedWithoutQuorum(CommandDefinition command, in RespRequest request)
+    {
+        if (Server.Replication is not { } replication || (command.FirstKey <= 0 && command.Id != CommandId.Exec))
+        {
+            return false;
+        }
+
+        var write = command.HasFlag(CommandFlags.Write) || command.Id == CommandId.Exec;
+        if (!write && (!command.HasFlag(CommandFlags.ReadOnly) || Connection.IsPeer || Server.Settings.AllowMinorityReads || Transaction.InMulti))
+        {
+            return false;
+        }
+
+        var slot = command.Id == CommandId.Exec ? Transaction.PinnedSlot
+            : command.FirstKey < request.Count ? Gossip.Ring.HashSlot.ForKey(request[command.FirstKey]) : -1;
+        if (replication.Quorum.Reachable(slot))
+        {
+            return false;
+        }
+
+        replication.Stats.RefusedNoQuorum(write);
+        Reject(write ? "NOREPLICAS Not enough good replicas to write." : "CLUSTERDOWN The cluster is down", command);
+        return true;
     }
 
     /// <summary>Sends the writes collected in this batch to the other owners (the replies wait on it).</summary>

@@ -118,6 +118,11 @@ internal sealed partial class ClientSession
             return;
         }
 
+        if (Transaction.ForwardTo is null && RefusedWithoutQuorum(command, request))
+        {
+            return;
+        }
+
         if (TryForwardTransaction(command))
         {
             return;

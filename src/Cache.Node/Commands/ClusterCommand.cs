@@ -23,6 +23,7 @@ internal static partial class ClusterCommand
     {
         table.Add(new CommandDefinition("cluster", -2, CommandFlags.None, null, Group, "A container for Redis Cluster commands.")
             .AddSubCommand(new("countkeysinslot", 3, CommandFlags.Stale, CountKeysInSlot, Group, "Returns the number of keys in a hash slot."))
+            .AddSubCommand(new("forget", 3, CommandFlags.Admin | CommandFlags.Stale | CommandFlags.NoAsyncLoading, Forget, Group, "Removes a node from the nodes table.") { Acl = AclCategories.Dangerous })
             .AddSubCommand(new("getkeysinslot", 4, CommandFlags.Stale, GetKeysInSlot, Group, "Returns the key names in a hash slot.") { Tips = [NondeterministicOutput] })
             .AddSubCommand(new("help", 2, CommandFlags.Loading | CommandFlags.Stale, Help, Group, "Returns helpful text about the different subcommands."))
             .AddSubCommand(new("info", 2, CommandFlags.Stale, Info, Group, "Returns information about the state of a node.") { Tips = [NondeterministicOutput] })
@@ -40,6 +41,8 @@ internal static partial class ClusterCommand
     [
         "COUNTKEYSINSLOT <slot>",
         "    Return the number of keys in <slot>.",
+        "FORGET <node-id>",
+        "    Stop counting a failed node toward write quorums (send it to every node).",
         "GETKEYSINSLOT <slot> <count>",
         "    Return key names stored by current node in a slot.",
         "INFO",

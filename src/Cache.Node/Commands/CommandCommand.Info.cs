@@ -23,6 +23,7 @@ internal static partial class CommandCommand
         (CommandFlags.Fast, "fast"),
         (CommandFlags.NoAuth, "no_auth"),
         (CommandFlags.NoMandatoryKeys, "no_mandatory_keys"),
+        (CommandFlags.NoAsyncLoading, "no_async_loading"),
         (CommandFlags.NoMulti, "no_multi"),
     ];
 

@@ -54,4 +54,7 @@ internal enum CommandFlags
 
     /// <summary>Not shown to MONITOR clients.</summary>
     SkipMonitor = 1 << 18,
+
+    /// <summary>Refused while a replica loads asynchronously (Redis' flag; shown by COMMAND INFO only).</summary>
+    NoAsyncLoading = 1 << 19,
 }

@@ -17,6 +17,7 @@ internal static class PeerCommands
         table.Add(new CommandDefinition("gossipcache", -2, CommandFlags.None, null, "cluster", "Node-to-node commands of a GossipCache cluster.")
             .AddSubCommand(new("peer", 2, CommandFlags.Stale | CommandFlags.Fast, Peer, "cluster", "Marks this connection as another node's."))
             .AddSubCommand(new("apply", -8, CommandFlags.Stale, Apply, "cluster", "Merges replicated entries: key clock node kind expires-at value ..."))
+            .AddSubCommand(new("replicate", -9, CommandFlags.Stale, Replicate, "cluster", "Merges a primary's replicated write unless its deadline passed: deadline-ms key clock node kind expires-at value ..."))
             .AddSubCommand(new("handoff", -9, CommandFlags.Stale, HandOff, "cluster", "Merges entries handed on by a node that does not own them, if both rings agree: ring-hash key clock node kind expires-at value ..."))
             .AddSubCommand(new("entry", 3, CommandFlags.ReadOnly | CommandFlags.Stale | CommandFlags.Fast, Entry, "cluster", "A key's versioned state (tombstones included), for quorum reads."))
             .AddSubCommand(new("tree", 3, CommandFlags.ReadOnly | CommandFlags.Stale, Tree, "cluster", "The 128 segment digests of the slots a bitmap selects (8 bytes each, little-endian)."))
@@ -40,6 +41,35 @@ internal static class PeerCommands
         }
 
         ApplyFrom(client, request, 2);
+    }
+
+    // A primary's write, with the time (unix ms, the primary's clock) after which the primary no
+    // longer counts this node's answer. Arriving later (held in a partition's TCP buffers, or by a
+    // paused process) it is refused, not merged: the primary may have answered NOREPLICAS, and a
+    // refused write must not land later over one the quorum acknowledged. Repair brings the
+    // entries of writes that were acknowledged.
+    private static void Replicate(ClientSession client, in RespRequest request)
+    {
+        if ((request.Count - 3) % ReplicationCodec.ArgsPerEntry != 0)
+        {
+            client.Reply.Error("ERR wrong number of arguments for 'gossipcache|replicate' command"u8);
+            return;
+        }
+
+        if (!System.Buffers.Text.Utf8Parser.TryParse(request[2], out long deadline, out var used) || used != request[2].Length)
+        {
+            client.Reply.Error("ERR syntax error"u8);
+            return;
+        }
+
+        if (client.Server.Time.GetUtcNow().ToUnixTimeMilliseconds() > deadline)
+        {
+            client.Server.Replication?.Stats.LateWriteRefusedOnce();
+            client.Reply.Error("TIMEOUT the primary's deadline for this write passed; not applied"u8);
+            return;
+        }
+
+        ApplyFrom(client, request, 3);
     }
 
     // The sender drops its copies once every owner took them, so an owner must agree it owns

@@ -84,6 +84,14 @@ public sealed class NodeOptions
     /// </summary>
     public int ReadQuorum { get; set; } = 1;
 
+    /// <summary>
+    /// What a node serves clients' reads of a slot from when it reaches fewer than the write quorum
+    /// of the slot's owners (it is cut off, on the minority side): <c>refuse</c> (the default:
+    /// CLUSTERDOWN, no stale reads) or <c>allow</c> (its copy, possibly stale, as Redis Cluster's
+    /// cluster-allow-reads-when-down yes).
+    /// </summary>
+    public string MinorityReads { get; set; } = "refuse";
+
     /// <summary>How long (ms) a primary waits for its replicas' acknowledgements, and a node for a forwarded reply.</summary>
     public int ReplicationTimeout { get; set; } = 2000;
 

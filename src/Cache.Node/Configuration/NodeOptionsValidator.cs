@@ -166,6 +166,11 @@ internal static class NodeOptionsValidator
             return $"--read-quorum must be between 1 and --replicas ({options.Replicas}), not {options.ReadQuorum}";
         }
 
+        if (!string.Equals(options.MinorityReads, "refuse", StringComparison.OrdinalIgnoreCase) && !string.Equals(options.MinorityReads, "allow", StringComparison.OrdinalIgnoreCase))
+        {
+            return $"--minority-reads must be refuse or allow, not '{options.MinorityReads}'";
+        }
+
         if (options.ReplicationTimeout is < 10 or > 600_000)
         {
             return $"--replication-timeout must be between 10 and 600000 ms, not {options.ReplicationTimeout}";

@@ -41,6 +41,7 @@ internal sealed class NodeSettings
         Replicas = options.Replicas;
         WriteQuorum = options.WriteQuorum;
         ReadQuorum = options.ReadQuorum;
+        AllowMinorityReads = string.Equals(options.MinorityReads, "allow", StringComparison.OrdinalIgnoreCase);
         ReplicationTimeout = TimeSpan.FromMilliseconds(options.ReplicationTimeout);
         TombstoneHorizon = TimeSpan.FromMilliseconds(options.TombstoneHorizon);
         AntiEntropyInterval = TimeSpan.FromMilliseconds(options.AntiEntropyInterval);
@@ -118,6 +119,9 @@ internal sealed class NodeSettings
     public int WriteQuorum { get; }
 
     public int ReadQuorum { get; }
+
+    /// <summary>True with <c>--minority-reads allow</c>: a node that reaches fewer than W of a slot's owners still serves its (possibly stale) copy.</summary>
+    public bool AllowMinorityReads { get; }
 
     public TimeSpan ReplicationTimeout { get; }
 

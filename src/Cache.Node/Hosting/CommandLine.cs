@@ -34,6 +34,7 @@ internal static class CommandLine
         ["weight"] = nameof(NodeOptions.Weight),
         ["write-quorum"] = nameof(NodeOptions.WriteQuorum),
         ["read-quorum"] = nameof(NodeOptions.ReadQuorum),
+        ["minority-reads"] = nameof(NodeOptions.MinorityReads),
         ["replication-timeout"] = nameof(NodeOptions.ReplicationTimeout),
         ["tombstone-horizon"] = nameof(NodeOptions.TombstoneHorizon),
         ["anti-entropy-interval"] = nameof(NodeOptions.AntiEntropyInterval),
@@ -139,7 +140,10 @@ internal static class CommandLine
           --weight <n>                    relative share of slots (default 1)
           --replicas <n>                  copies of every key (default 3; fewer while the cluster is smaller)
           --write-quorum <n>              copies holding a write before it is acknowledged
-                                          (default 0: a majority of the copies)
+                                          (default 0: a majority of the copies); counted among
+                                          every member that has not left, reachable or not
+          --minority-reads <r>            reads on a node reaching fewer than the write quorum of
+                                          a key's owners: refuse (default, CLUSTERDOWN) or allow
           --read-quorum <n>               copies a read compares, repairing stale ones (default 1)
           --replication-timeout <ms>      wait for replicas and forwarded replies (default 2000)
           --anti-entropy-interval <ms>    time between replica digest comparisons (default 10000; 0 off)

@@ -84,7 +84,8 @@ internal static class NodeComposition
         }
 
         var stats = new ReplicationStats();
-        var replication = new Replicator(membership, peers, settings.QuorumFor, stats, failures);
+        var quorum = new WriteQuorum(membership, peers, settings.QuorumFor, settings.ReplicationTimeout);
+        var replication = new Replicator(membership, peers, quorum, server.Keys, stats, failures, server.Time, settings.ReplicationTimeout);
         var handOff = new SlotHandOff(membership, peers, server.Keys, stats, settings.TombstoneHorizon, settings.HasSeeds, server.Time,
             loggers.CreateLogger("Cache.Node.HandOff"), failures);
         var antiEntropy = new AntiEntropy(membership, peers, server.Keys, handOff, server.AntiEntropyStats, settings.AntiEntropyInterval, server.Time,

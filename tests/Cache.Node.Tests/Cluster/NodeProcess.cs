@@ -35,18 +35,30 @@ internal sealed partial class NodeProcess : IAsyncDisposable
     public static Task<NodeProcess> StartAsync(params string[] extraArgs) =>
         LaunchAsync(["--port", "0", "--gossip-port", "0", .. extraArgs], nodes: 1, readyAfter: null);
 
+    /// <summary>Starts a node inside network namespace <paramref name="ns"/> (<c>ip netns exec</c>, which execs the node: one process) and waits for its "ready" line.</summary>
+    public static Task<NodeProcess> StartInNamespaceAsync(string ns, params string[] args) =>
+        LaunchAsync(args, nodes: 1, readyAfter: null, ns);
+
     /// <summary>Starts <c>--local-cluster <paramref name="nodes"/> --port 0</c> and waits until it says the cluster is ready.</summary>
     public static Task<NodeProcess> StartLocalClusterAsync(int nodes, params string[] extraArgs) =>
         LaunchAsync(["--local-cluster", nodes.ToString(System.Globalization.CultureInfo.InvariantCulture), "--port", "0", .. extraArgs], nodes, "Local cluster of ");
 
-    private static async Task<NodeProcess> LaunchAsync(string[] args, int nodes, string? readyAfter)
+    private static async Task<NodeProcess> LaunchAsync(string[] args, int nodes, string? readyAfter, string? ns = null)
     {
-        var psi = new ProcessStartInfo("dotnet")
+        var psi = new ProcessStartInfo(ns is null ? "dotnet" : "ip")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
+        if (ns is not null)
+        {
+            foreach (var a in (string[])["netns", "exec", ns, "dotnet"])
+            {
+                psi.ArgumentList.Add(a);
+            }
+        }
+
         psi.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Cache.Node.dll"));
         foreach (var a in args)
         {
@@ -59,21 +71,30 @@ internal sealed partial class NodeProcess : IAsyncDisposable
         var ready = new List<(int, string)>();
         var output = new StringBuilder();
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        while (await process.StandardOutput.ReadLineAsync(timeout.Token) is { } line)
+        try
         {
-            output.AppendLine(line);
-            if (ReadyLine().Match(line) is { Success: true } match)
+            while (await process.StandardOutput.ReadLineAsync(timeout.Token) is { } line)
             {
-                ready.Add((int.Parse(match.Groups[1].Value), match.Groups[2].Value));
-            }
+                output.AppendLine(line);
+                if (ReadyLine().Match(line) is { Success: true } match)
+                {
+                    ready.Add((int.Parse(match.Groups[1].Value), match.Groups[2].Value));
+                }
 
-            if (ready.Count == nodes && (readyAfter is null || line.StartsWith(readyAfter, StringComparison.Ordinal)))
-            {
-                return new NodeProcess(process, ready, output.ToString());
+                if (ready.Count == nodes && (readyAfter is null || line.StartsWith(readyAfter, StringComparison.Ordinal)))
+                {
+                    return new NodeProcess(process, ready, output.ToString());
+                }
             }
         }
+        catch (OperationCanceledException)
+        {
+            // Never ready within the bound: the process must not outlive the test.
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"The node process was not ready within 30 s:\n{output}");
+        }
 
-        process.Kill();
+        process.Kill(entireProcessTree: true);
         throw new InvalidOperationException($"The node process exited before it was ready:\n{output}");
     }
 
@@ -117,6 +138,6 @@ internal sealed partial class NodeProcess : IAsyncDisposable
         _process.Dispose();
     }
 
-    [GeneratedRegex(@"ready to accept connections on [^ ]+:(\d+) .*gossip on ([0-9.:]+)")]
+    [GeneratedRegex(@"ready to accept connections on [^(]*?:(\d+) .*gossip on ([0-9.:]+)")]
     private static partial Regex ReadyLine();
 }

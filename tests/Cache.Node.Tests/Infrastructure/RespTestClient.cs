@@ -30,6 +30,9 @@ public sealed class RespTestClient : IAsyncDisposable
         return new RespTestClient(tcp);
     }
 
+    /// <summary>A client over a connection made elsewhere (from inside a network namespace).</summary>
+    public static RespTestClient Over(TcpClient tcp) => new(tcp);
+
     /// <summary>Sends one command as a RESP multibulk and returns its reply.</summary>
     public async Task<string> CallAsync(params string[] args)
     {
