@@ -26,6 +26,29 @@ public sealed class ClusterSameRepliesTests(ThreeNodeCluster cluster) : IClassFi
             "HSET {t}h f 1 g 2", "HINCRBY {t}h f 5", "HGET {t}h f", "HMGET {t}h f g x", "HDEL {t}h g", "HLEN {t}h", "HSET {t}s f v",
             "HEXISTS {t}h f", "HSTRLEN {t}h f", "TYPE {t}h", "SET {t}str v", "HGET {t}str f", "RENAME {t}h {t}h2", "HGET {t}h2 f",
         ],
+        ["lists"] =
+        [
+            "RPUSH {t}l a b c d", "LPUSH {t}l z", "LRANGE {t}l 0 -1", "LPOP {t}l 2", "RPOP {t}l", "LLEN {t}l", "LINDEX {t}l 0",
+            "LSET {t}l 0 q", "LINSERT {t}l BEFORE q p", "LPOS {t}l q", "LREM {t}l 0 p", "LTRIM {t}l 0 5", "LMOVE {t}l {t}m LEFT RIGHT",
+            "RPOPLPUSH {t}m {t}l", "LMPOP 2 {t}nope {t}l LEFT COUNT 1", "RPUSH {t}b x", "BLPOP {t}b 1", "BLMOVE {t}l {t}m RIGHT LEFT 1",
+            "BLMPOP 1 1 {t}m RIGHT", "SORT {t}l ALPHA", "DUMP {t}nope", "OBJECT ENCODING {t}l", "COPY {t}l {t}c", "LRANGE {t}c 0 -1",
+            "TYPE {t}l", "SET {t}s v", "LPUSH {t}s x",
+        ],
+        ["sets"] =
+        [
+            "SADD {t}a 1 2 3 x", "SADD {t}b 2 3 y", "SCARD {t}a", "SISMEMBER {t}a x", "SMISMEMBER {t}a 1 9", "SINTER {t}a {t}b",
+            "SINTERCARD 2 {t}a {t}b", "SUNIONSTORE {t}u {t}a {t}b", "SCARD {t}u", "SDIFFSTORE {t}d {t}a {t}b", "SMEMBERS {t}d",
+            "SMOVE {t}a {t}b x", "SREM {t}a 1", "SINTERSTORE {t}i {t}a {t}b", "SCARD {t}i", "OBJECT ENCODING {t}a", "TYPE {t}b",
+            "SPOP {t}nope", "SRANDMEMBER {t}nope", "SORT {t}d ALPHA",
+        ],
+        ["sorted-sets"] =
+        [
+            "ZADD {t}z 1 a 2 b 3 c", "ZINCRBY {t}z 2.5 a", "ZSCORE {t}z a", "ZRANK {t}z a", "ZRANGE {t}z 0 -1 WITHSCORES",
+            "ZRANGEBYSCORE {t}z (1 +inf", "ZRANGE {t}z (a + BYLEX", "ZCOUNT {t}z -inf +inf", "ZPOPMIN {t}z", "ZADD {t}y 5 c 6 d",
+            "ZUNIONSTORE {t}u 2 {t}z {t}y WEIGHTS 1 2", "ZRANGE {t}u 0 -1 WITHSCORES", "ZINTERCARD 2 {t}z {t}y", "ZMPOP 2 {t}z {t}y MAX",
+            "BZPOPMIN {t}u 1", "BZMPOP 1 1 {t}u MIN COUNT 2", "ZRANGESTORE {t}r {t}y 0 -1", "ZREMRANGEBYRANK {t}r 0 0",
+            "ZCARD {t}r", "OBJECT ENCODING {t}y", "ZMSCORE {t}y c nope",
+        ],
         ["keys"] =
         [
             "SET {t}k v", "EXPIRE {t}k 100", "TTL {t}k", "PERSIST {t}k", "TTL {t}k", "EXISTS {t}k {t}nope", "TYPE {t}k", "DEL {t}k",
