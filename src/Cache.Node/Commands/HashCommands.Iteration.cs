@@ -6,7 +6,6 @@ namespace Cache.Node.Commands;
 /// <summary>Hash commands that walk fields: HGETALL HKEYS HVALS HSCAN.</summary>
 internal static partial class HashCommands
 {
-    private const int DefaultScanCount = 10;
 
     private static void RegisterIteration(CommandTable table)
     {
@@ -96,7 +95,7 @@ internal static partial class HashCommands
     /// </summary>
     private static void HScan(ClientSession client, in RespRequest request)
     {
-        if (!TryParseCursor(request[2], out var cursor))
+        if (!ScanArguments.TryParseCursor(request[2], out var cursor))
         {
             client.Reply.Error(HashErrors.InvalidCursor);
             return;
@@ -113,36 +112,13 @@ internal static partial class HashCommands
             return;
         }
 
-        long count = DefaultScanCount;
-        var pattern = ReadOnlySpan<byte>.Empty;
-        var usePattern = false;
-        for (var i = 3; i < request.Count; i += 2)
+        if (!ScanArguments.TryParseOptions(client, request, out var count, out var patternAt))
         {
-            var hasValue = i + 1 < request.Count;
-            if (hasValue && Args.Is(request[i], "COUNT"u8))
-            {
-                if (!Args.TryInteger(client, request[i + 1], out count))
-                {
-                    return;
-                }
-
-                if (count < 1)
-                {
-                    client.Reply.Error(Errors.Syntax);
-                    return;
-                }
-            }
-            else if (hasValue && Args.Is(request[i], "MATCH"u8))
-            {
-                pattern = request[i + 1];
-                usePattern = !(pattern.Length == 1 && pattern[0] == (byte)'*');
-            }
-            else
-            {
-                client.Reply.Error(Errors.Syntax);
-                return;
-            }
+            return;
         }
+
+        var pattern = patternAt > 0 ? request[patternAt] : ReadOnlySpan<byte>.Empty;
+        var usePattern = patternAt > 0 && !(pattern.Length == 1 && pattern[0] == (byte)'*');
 
         // A packed hash answers whole, cursor 0, as Redis does for a listpack.
         var packed = hash.IsPacked;
@@ -172,47 +148,5 @@ internal static partial class HashCommands
             reply.Bulk(field);
             reply.Bulk(value);
         }
-    }
-
-    /// <summary>
-    /// Parses a SCAN cursor as Redis does with strtoul: optional sign, decimal digits, no
-    /// spaces, within 64 bits unsigned; a '-' wraps around as in C, and "" is cursor 0.
-    /// </summary>
-    private static bool TryParseCursor(ReadOnlySpan<byte> text, out ulong cursor)
-    {
-        cursor = 0;
-        if (text.IsEmpty)
-        {
-            return true;
-        }
-
-        var negative = false;
-        if (text[0] is (byte)'+' or (byte)'-')
-        {
-            negative = text[0] == (byte)'-';
-            text = text[1..];
-            if (text.IsEmpty)
-            {
-                return false;
-            }
-        }
-
-        foreach (var b in text)
-        {
-            var digit = (uint)(b - (byte)'0');
-            if (digit > 9 || cursor > (ulong.MaxValue - digit) / 10)
-            {
-                return false;
-            }
-
-            cursor = (cursor * 10) + digit;
-        }
-
-        if (negative)
-        {
-            cursor = 0 - cursor;
-        }
-
-        return true;
     }
 }

@@ -31,7 +31,7 @@ internal static partial class KeyCommands
     /// <summary>SCAN cursor [MATCH pattern] [COUNT count] [TYPE type]; the cursor is a slot index.</summary>
     private static void Scan(ClientSession client, in RespRequest request)
     {
-        if (!TryParseScanCursor(request[1], out var cursor))
+        if (!ScanArguments.TryParseCursor(request[1], out var cursor))
         {
             client.Reply.Error("ERR invalid cursor"u8);
             return;
@@ -122,51 +122,4 @@ internal static partial class KeyCommands
         }
     }
 
-    /// <summary>
-    /// The cursor is read as C's strtoul does in Redis: optional sign (a negative one wraps),
-    /// decimal digits, nothing after them (the text ends at a NUL byte), no leading space and
-    /// no overflow. An empty cursor is 0.
-    /// </summary>
-    internal static bool TryParseScanCursor(ReadOnlySpan<byte> text, out ulong cursor)
-    {
-        cursor = 0;
-        var nul = text.IndexOf((byte)0);
-        if (nul >= 0)
-        {
-            text = text[..nul];
-        }
-
-        if (text.IsEmpty)
-        {
-            return true;
-        }
-
-        var i = 0;
-        var negative = false;
-        if (text[0] is (byte)'+' or (byte)'-')
-        {
-            negative = text[0] == (byte)'-';
-            i = 1;
-        }
-
-        if (i == text.Length)
-        {
-            return false;
-        }
-
-        ulong value = 0;
-        for (; i < text.Length; i++)
-        {
-            var digit = (uint)(text[i] - (byte)'0');
-            if (digit > 9 || value > (ulong.MaxValue - digit) / 10)
-            {
-                return false;
-            }
-
-            value = (value * 10) + digit;
-        }
-
-        cursor = negative ? 0 - value : value;
-        return true;
-    }
 }

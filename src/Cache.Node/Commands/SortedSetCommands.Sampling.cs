@@ -6,7 +6,6 @@ namespace Cache.Node.Commands;
 /// <summary>ZRANDMEMBER and ZSCAN.</summary>
 internal static partial class SortedSetCommands
 {
-    private const int DefaultScanCount = 10;
 
     private static void RegisterSampling(CommandTable table)
     {
@@ -156,7 +155,7 @@ internal static partial class SortedSetCommands
     /// </summary>
     private static void ZScan(ClientSession client, in RespRequest request)
     {
-        if (!TryParseScanCursor(request[2], out var cursor))
+        if (!ScanArguments.TryParseCursor(request[2], out var cursor))
         {
             client.Reply.Error(HashErrors.InvalidCursor);
             return;
@@ -173,36 +172,13 @@ internal static partial class SortedSetCommands
             return;
         }
 
-        long count = DefaultScanCount;
-        var pattern = ReadOnlySpan<byte>.Empty;
-        var usePattern = false;
-        for (var i = 3; i < request.Count; i += 2)
+        if (!ScanArguments.TryParseOptions(client, request, out var count, out var patternAt))
         {
-            var hasValue = i + 1 < request.Count;
-            if (hasValue && Args.Is(request[i], "COUNT"u8))
-            {
-                if (!Args.TryInteger(client, request[i + 1], out count))
-                {
-                    return;
-                }
-
-                if (count < 1)
-                {
-                    client.Reply.Error(Errors.Syntax);
-                    return;
-                }
-            }
-            else if (hasValue && Args.Is(request[i], "MATCH"u8))
-            {
-                pattern = request[i + 1];
-                usePattern = !(pattern.Length == 1 && pattern[0] == (byte)'*');
-            }
-            else
-            {
-                client.Reply.Error(Errors.Syntax);
-                return;
-            }
+            return;
         }
+
+        var pattern = patternAt > 0 ? request[patternAt] : ReadOnlySpan<byte>.Empty;
+        var usePattern = patternAt > 0 && !(pattern.Length == 1 && pattern[0] == (byte)'*');
 
         var length = set.Count;
         var start = set.IsPacked ? 0 : (long)Math.Min(cursor, (ulong)length);
@@ -228,39 +204,5 @@ internal static partial class SortedSetCommands
             reply.Bulk(member);
             reply.Bulk(text[..RespNumbers.FormatDouble(score, text)]);
         }
-    }
-
-    /// <summary>A SCAN cursor as Redis parses one with strtoul: digits, an optional sign (a '-' wraps), "" is 0.</summary>
-    private static bool TryParseScanCursor(ReadOnlySpan<byte> text, out ulong cursor)
-    {
-        cursor = 0;
-        if (text.IsEmpty)
-        {
-            return true;
-        }
-
-        var negative = text[0] == (byte)'-';
-        if (text[0] is (byte)'+' or (byte)'-')
-        {
-            text = text[1..];
-            if (text.IsEmpty)
-            {
-                return false;
-            }
-        }
-
-        foreach (var b in text)
-        {
-            var digit = (uint)(b - (byte)'0');
-            if (digit > 9 || cursor > (ulong.MaxValue - digit) / 10)
-            {
-                return false;
-            }
-
-            cursor = (cursor * 10) + digit;
-        }
-
-        cursor = negative ? 0 - cursor : cursor;
-        return true;
     }
 }
