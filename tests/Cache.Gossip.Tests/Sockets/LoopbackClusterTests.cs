@@ -26,17 +26,15 @@ public sealed class LoopbackClusterTests(Xunit.Abstractions.ITestOutputHelper ou
         return o;
     }
 
-    /// <summary>Completes when the condition holds, re-checked on every membership event of the nodes.</summary>
+    /// <summary>
+    /// Completes when the condition holds, re-checked on every membership event of the nodes. It
+    /// may hold for a moment and then not (a restarted member is seen alive, then a rumour of its
+    /// death at the same incarnation arrives, then its refutation), so a wake-up only re-checks.
+    /// </summary>
     private async Task WaitUntil(IReadOnlyList<GossipNode> nodes, Func<bool> condition, string what)
     {
-        var tcs = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        void Check(object? sender, MembershipEvent e)
-        {
-            if (condition())
-            {
-                tcs.TrySetResult();
-            }
-        }
+        using var changed = new SemaphoreSlim(0);
+        void Check(object? sender, MembershipEvent e) => changed.Release();
 
         foreach (var n in nodes)
         {
@@ -45,15 +43,15 @@ public sealed class LoopbackClusterTests(Xunit.Abstractions.ITestOutputHelper ou
 
         try
         {
-            if (condition())
+            var deadline = System.Diagnostics.Stopwatch.StartNew();
+            var limit = TimeSpan.FromSeconds(20);
+            while (!condition())
             {
-                output.WriteLine($"{_watch.Elapsed.TotalSeconds:F2} s: {what}");
-                return;
+                var left = limit - deadline.Elapsed;
+                Assert.True(left > TimeSpan.Zero && await changed.WaitAsync(left) | condition(), $"timed out waiting for: {what}; views: " +
+                    string.Join(" | ", nodes.Select(n => n.Name + ": " + string.Join(",", n.Members.Select(m => $"{m.Name}={m.State}/{m.Incarnation}")))));
             }
 
-            var done = await Task.WhenAny(tcs.Task, Task.Delay(TimeSpan.FromSeconds(20)));
-            Assert.True(done == tcs.Task && condition(), $"timed out waiting for: {what}; views: " +
-                string.Join(" | ", nodes.Select(n => n.Name + ": " + string.Join(",", n.Members.Select(m => $"{m.Name}={m.State}/{m.Incarnation}")))));
             output.WriteLine($"{_watch.Elapsed.TotalSeconds:F2} s: {what}");
         }
         finally
