@@ -92,40 +92,40 @@ internal static class ObjectCommand
 
     private static void Freq(ClientSession client, in RespRequest request)
     {
-        ref var entry = ref client.Keys.Lookup(request[2]);
-        if (Unsafe.IsNullRef(ref entry))
-        {
-            client.Reply.Null();
-            return;
-        }
-
         // No LFU policy exists here, so frequency is never tracked: Redis' answer when LFU is off.
-        client.Reply.Error("ERR An LFU maxmemory policy is not selected, access frequency not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust."u8);
+        if (Exists(client, request))
+        {
+            client.Reply.Error("ERR An LFU maxmemory policy is not selected, access frequency not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust."u8);
+        }
     }
 
     private static void IdleTime(ClientSession client, in RespRequest request)
     {
-        ref var entry = ref client.Keys.Lookup(request[2]);
-        if (Unsafe.IsNullRef(ref entry))
-        {
-            client.Reply.Null();
-            return;
-        }
-
         // The store's access clock counts lookups, not seconds (see StoreEntry.LastAccess): no idle time in seconds to report.
-        client.Reply.Integer(0);
+        if (Exists(client, request))
+        {
+            client.Reply.Integer(0);
+        }
     }
 
     private static void RefCount(ClientSession client, in RespRequest request)
     {
-        ref var entry = ref client.Keys.Lookup(request[2]);
-        if (Unsafe.IsNullRef(ref entry))
+        // Values are never shared between keys here.
+        if (Exists(client, request))
         {
-            client.Reply.Null();
-            return;
+            client.Reply.Integer(1);
+        }
+    }
+
+    /// <summary>True when the key (argument 2) exists; otherwise replies null, as OBJECT does for a missing key.</summary>
+    private static bool Exists(ClientSession client, in RespRequest request)
+    {
+        if (!Unsafe.IsNullRef(ref client.Keys.Lookup(request[2])))
+        {
+            return true;
         }
 
-        // Values are never shared between keys here.
-        client.Reply.Integer(1);
+        client.Reply.Null();
+        return false;
     }
 }

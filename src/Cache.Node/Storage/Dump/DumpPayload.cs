@@ -83,13 +83,26 @@ internal static partial class DumpPayload
             return false;
         }
 
-        var ok = type switch
+        bool ok;
+        switch (type)
         {
-            TypeString => reader.TryString(out wire) && (kind = ValueKind.String) != 0,
-            TypeHash => TryReadHash(ref reader, out wire) && (kind = ValueKind.Hash) != 0,
-            TypeHashListpack => TryReadHashListpack(ref reader, out wire) && (kind = ValueKind.Hash) != 0,
-            _ => TryReadCollection(type, ref reader, out kind, out wire),
-        };
+            case TypeString:
+                kind = ValueKind.String;
+                ok = reader.TryString(out wire);
+                break;
+            case TypeHash:
+                kind = ValueKind.Hash;
+                ok = TryReadHash(ref reader, out wire);
+                break;
+            case TypeHashListpack:
+                kind = ValueKind.Hash;
+                ok = TryReadHashListpack(ref reader, out wire);
+                break;
+            default:
+                ok = TryReadCollection(type, ref reader, out kind, out wire);
+                break;
+        }
+
         return ok && reader.AtEnd;
     }
 
