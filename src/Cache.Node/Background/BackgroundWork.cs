@@ -9,4 +9,6 @@ internal enum BackgroundWork
     RingRebuild,
     MembershipStart,
     Replication,
+    ClientsCron,
+    Save,
 }

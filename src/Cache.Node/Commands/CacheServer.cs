@@ -24,6 +24,7 @@ internal sealed class CacheServer
         AntiEntropyStats = new AntiEntropyStats(time);
         Commands = CommandTable.CreateDefault();
         Blocking = new BlockingRegistry(Keys, time);
+        Monitors = new MonitorRegistry(time);
         StartedAtMs = time.GetUtcNow().ToUnixTimeMilliseconds();
         RunId = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(20));
         ApplyLimits();
@@ -45,6 +46,9 @@ internal sealed class CacheServer
     public BlockingRegistry Blocking { get; }
 
     public ProtocolLimits Limits { get; } = new();
+
+    /// <summary>The MONITOR clients, fed every command as it runs.</summary>
+    public MonitorRegistry Monitors { get; }
 
     public ServerStats Stats { get; } = new();
 

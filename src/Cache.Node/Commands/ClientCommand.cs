@@ -4,7 +4,7 @@ using Cache.Node.Resp;
 
 namespace Cache.Node.Commands;
 
-/// <summary>CLIENT and its sub-commands: SETNAME GETNAME ID INFO LIST SETINFO HELP.</summary>
+/// <summary>CLIENT and its sub-commands: SETNAME GETNAME ID INFO LIST REPLY NO-EVICT SETINFO HELP.</summary>
 internal static class ClientCommand
 {
     private const string Group = "connection";
@@ -42,6 +42,10 @@ internal static class ClientCommand
         "      Return clients of specified type.",
         "    * ID <client-id> [<client-id> ...]",
         "      Return clients with the given ids.",
+        "NO-EVICT (ON|OFF)",
+        "    Protect current client connection from eviction.",
+        "REPLY (ON|OFF|SKIP)",
+        "    Control the replies sent to the current connection.",
         "SETNAME <name>",
         "    Assign the name <name> to the current connection.",
         "SETINFO <option> <value>",
@@ -61,6 +65,11 @@ internal static class ClientCommand
             .AddSubCommand(new("info", 2, Flags, Info, Group, "Returns information about the connection.") { Acl = Category, Tips = [NondeterministicOutput] })
             .AddSubCommand(new("list", -2, Flags | CommandFlags.Admin, List, Group, "Lists open connections.") { Acl = Category, Tips = [NondeterministicOutput] })
             .AddSubCommand(new("kill", -3, Flags | CommandFlags.Admin, ClientKillCommand.Kill, Group, "Terminates open connections.")
+            {
+                Acl = Category | AclCategories.Dangerous,
+            })
+            .AddSubCommand(new("reply", 3, Flags, Reply, Group, "Instructs the server whether to reply to commands.") { Acl = Category })
+            .AddSubCommand(new("no-evict", 3, Flags | CommandFlags.Admin, NoEvict, Group, "Sets the client eviction mode of the connection.")
             {
                 Acl = Category | AclCategories.Dangerous,
             })
@@ -99,10 +108,44 @@ internal static class ClientCommand
 
     private static void Id(ClientSession client, in RespRequest request) => client.Reply.Integer(client.Connection.Id);
 
+    private static void Reply(ClientSession client, in RespRequest request)
+    {
+        var mode = request[2];
+        if (Args.Is(mode, "ON"u8))
+        {
+            client.RepliesOn();
+        }
+        else if (Args.Is(mode, "OFF"u8))
+        {
+            client.RepliesOff();
+        }
+        else if (Args.Is(mode, "SKIP"u8))
+        {
+            client.SkipNextReply();
+        }
+        else
+        {
+            client.Reply.Error(Errors.Syntax);
+        }
+    }
+
+    private static void NoEvict(ClientSession client, in RespRequest request)
+    {
+        var on = Args.Is(request[2], "ON"u8);
+        if (!on && !Args.Is(request[2], "OFF"u8))
+        {
+            client.Reply.Error(Errors.Syntax);
+            return;
+        }
+
+        client.Connection.NoEvict = on;
+        client.Reply.Ok();
+    }
+
     private static void Info(ClientSession client, in RespRequest request)
     {
         var text = new StringBuilder();
-        AppendLine(text, client, client.Keys.NowMs);
+        ClientInfoLine.Append(text, client, client.Keys.NowMs, request);
         client.Reply.Verbatim(Encoding.UTF8.GetBytes(text.ToString()));
     }
 
@@ -123,7 +166,7 @@ internal static class ClientCommand
             // Every client of ours is a normal one: no replicas, masters or subscribers yet.
             if (normal)
             {
-                AppendAll(text, client.Server, now);
+                AppendAll(text, client, now, request);
             }
         }
         else if (request.Count > 3 && Args.Is(request[2], "ID"u8))
@@ -143,7 +186,7 @@ internal static class ClientCommand
             {
                 if (client.Server.Clients.TryGetValue(id, out var other))
                 {
-                    AppendLine(text, other, now);
+                    ClientInfoLine.Append(text, other, now, other == client ? request : default);
                 }
             }
         }
@@ -154,7 +197,7 @@ internal static class ClientCommand
         }
         else
         {
-            AppendAll(text, client.Server, now);
+            AppendAll(text, client, now, request);
         }
 
         client.Reply.Verbatim(Encoding.UTF8.GetBytes(text.ToString()));
@@ -190,29 +233,13 @@ internal static class ClientCommand
         client.Reply.Ok();
     }
 
-    private static void AppendAll(StringBuilder text, CacheServer server, long now)
+    private static void AppendAll(StringBuilder text, ClientSession self, long now, in RespRequest request)
     {
-        var sessions = server.Clients.Values.ToList();
+        var sessions = self.Server.Clients.Values.ToList();
         sessions.Sort((a, b) => a.Connection.Id.CompareTo(b.Connection.Id));
         foreach (var session in sessions)
         {
-            AppendLine(text, session, now);
+            ClientInfoLine.Append(text, session, now, session == self ? request : default);
         }
-    }
-
-    /// <summary>One line of CLIENT LIST in Redis 7.2's layout; buffer figures we do not track are 0.</summary>
-    private static void AppendLine(StringBuilder text, ClientSession s, long now)
-    {
-        var inv = CultureInfo.InvariantCulture;
-        var multi = s.Transaction.Queue;
-        var c = s.Connection;
-        text.Append(inv, $"id={c.Id} addr={c.RemoteAddress} laddr={c.LocalAddress} fd=-1 name={c.Name}")
-            .Append(inv, $" age={Math.Max(0, now - c.CreatedAtMs) / 1000} idle={Math.Max(0, now - c.LastInteractionMs) / 1000}")
-            .Append(" flags=").Append(multi is not null ? "x" : s.Blocked is not null ? "b" : "N")
-            .Append(inv, $" db=0 sub=0 psub=0 ssub=0 multi={(multi is null ? -1 : multi.Count)}")
-            .Append(" qbuf=0 qbuf-free=0 argv-mem=0 multi-mem=0 rbs=0 rbp=0 obl=0 oll=0 omem=0 tot-mem=0 events=r")
-            .Append(" cmd=").Append(s.LastCommand)
-            .Append(inv, $" user=default redir=-1 resp={s.Reply.Protocol} lib-name={c.LibraryName} lib-ver={c.LibraryVersion}")
-            .Append('\n');
     }
 }

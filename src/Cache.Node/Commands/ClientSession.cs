@@ -44,7 +44,7 @@ internal sealed partial class ClientSession
     public bool EndBatch { get; set; }
 
     /// <summary>Runs one parsed request: lookup, arity, auth, MULTI queuing, then the handler.</summary>
-    public void Execute(in RespRequest request)
+    private void ExecuteCore(in RespRequest request)
     {
         if (request.Count == 0)
         {
@@ -139,6 +139,10 @@ internal sealed partial class ClientSession
         var start = System.Diagnostics.Stopwatch.GetTimestamp();
         command.Handler!(this, request);
         command.Stats.Called(System.Diagnostics.Stopwatch.GetTimestamp() - start, Reply.ErrorCount != errors);
+        if (Server.Monitors.Active)
+        {
+            FeedMonitors(command, request);
+        }
     }
 
     private bool RequireAuth()

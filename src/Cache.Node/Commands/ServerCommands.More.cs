@@ -13,6 +13,7 @@ internal static partial class ServerCommands
         ConfigCommand.Register(table);
         CommandCommand.Register(table);
         DebugCommand.Register(table);
+        MonitorCommand.Register(table);
     }
 
     private static void Time(ClientSession client, in RespRequest request)

@@ -42,6 +42,7 @@ internal static class NodeComposition
                 services.AddHostedService<PeerLinksService>();
                 services.AddSingleton<ActiveExpiryService>();
                 services.AddHostedService(sp => sp.GetRequiredService<ActiveExpiryService>());
+                services.AddHostedService<ClientsCronService>();
             })
             .ConfigureWebHost(web => web
                 .UseKestrel(kestrel =>

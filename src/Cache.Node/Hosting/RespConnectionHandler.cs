@@ -41,8 +41,10 @@ internal sealed partial class RespConnectionHandler(CacheServer server, ILogger<
             remote?.ToString() ?? "unknown",
             connection.LocalEndPoint?.ToString() ?? "unknown",
             remote is not IPEndPoint ip || IPAddress.IsLoopback(ip.Address));
-        server.Clients[session.Connection.Id] = session;
+        session.Connection.Fd = connection.Features.Get<IConnectionSocketFeature>()?.Socket is { } socket ? (long)socket.Handle : -1;
         session.Connection.Abort = () => connection.Abort(new ConnectionAbortedException("Killed by CLIENT KILL."));
+        session.Wake = input.CancelPendingRead;
+        server.Clients[session.Connection.Id] = session;
         server.Stats.ConnectionReceived();
 
         var closing = connection.Features.Get<IConnectionLifetimeNotificationFeature>()?.ConnectionClosedRequested ?? default;
@@ -55,7 +57,7 @@ internal sealed partial class RespConnectionHandler(CacheServer server, ILogger<
         using var onClosingBlocked = closing.Register(static state => ((ClientSession)state!).AbortBlock(), session);
         try
         {
-            if (!await RunAsync(session, input, output).ConfigureAwait(false))
+            if (!await RunAsync(session, input, output, closing, connection.ConnectionClosed).ConfigureAwait(false))
             {
                 // Replies are stuck behind a client that does not read them: drop them rather than
                 // let Kestrel wait out its shutdown timeout trying to send them.
@@ -79,6 +81,7 @@ internal sealed partial class RespConnectionHandler(CacheServer server, ILogger<
             using (server.Keys.Enter())
             {
                 server.Keys.Unwatch(session.Transaction.Watch);
+                session.StopMonitoring();
                 if (session.Blocked is { } blocked)
                 {
                     server.Blocking.Abort(blocked);
@@ -97,17 +100,31 @@ internal sealed partial class RespConnectionHandler(CacheServer server, ILogger<
     }
 
     /// <summary>Serves the connection; false when it ended with replies that could not be flushed.</summary>
-    private async Task<bool> RunAsync(ClientSession session, PipeReader input, PipeWriter output)
+    private async Task<bool> RunAsync(ClientSession session, PipeReader input, PipeWriter output, CancellationToken closing, CancellationToken closed)
     {
+        long held = 0;
         while (true)
         {
             var result = await input.ReadAsync().ConfigureAwait(false);
             if (result.IsCanceled)
             {
-                return true;
+                if (closing.IsCancellationRequested || closed.IsCancellationRequested || session.Monitor is null)
+                {
+                    return true;
+                }
+
+                // Woken for monitor lines: write them and go back to reading.
+                session.WritePushes();
+                if ((await output.FlushAsync().ConfigureAwait(false)).IsCanceled)
+                {
+                    return false;
+                }
+
+                continue;
             }
 
             var buffer = result.Buffer;
+            session.QueryBuffer.Read(held, buffer.Length);
             if (buffer.Length > server.Limits.QueryBufferLimit)
             {
                 // As Redis: no reply, the client is closed and everyone else keeps being served.
@@ -116,6 +133,7 @@ internal sealed partial class RespConnectionHandler(CacheServer server, ILogger<
             }
 
             var outcome = ProcessBatch(session, ref buffer);
+            held = buffer.Length;
             if (outcome == BatchOutcome.MoreBuffered)
             {
                 input.AdvanceTo(buffer.Start);
@@ -131,6 +149,7 @@ internal sealed partial class RespConnectionHandler(CacheServer server, ILogger<
                 await session.DrainAsync().ConfigureAwait(false);
             }
 
+            session.WritePushes();
             var flush = await output.FlushAsync().ConfigureAwait(false);
             if (flush.IsCanceled)
             {
@@ -204,6 +223,7 @@ internal sealed partial class RespConnectionHandler(CacheServer server, ILogger<
                     held = true;
                 }
 
+                session.QueryBuffer.Buffered(buffer.Length);
                 try
                 {
                     session.Execute(request);
@@ -251,6 +271,8 @@ internal sealed partial class RespConnectionHandler(CacheServer server, ILogger<
         }
 
         session.Connection.LastInteractionMs = server.Keys.NowMs;
+        session.QueryBuffer.Buffered(buffer.Length);
+        session.ReplyPeak = Math.Max(session.ReplyPeak, session.Reply.BytesWritten);
         session.Parser.TrimBuffers();
         server.Stats.CommandsExecuted(executed);
         server.Stats.Traffic(consumed, session.Reply.BytesWritten);

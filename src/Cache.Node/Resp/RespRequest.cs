@@ -65,6 +65,9 @@ internal sealed class QueuedRequest(byte[] data, ArgRange[] args)
 {
     public RespRequest AsRequest() => new(data, args);
 
+    /// <summary>Bytes held for this request (CLIENT LIST's multi-mem counts them).</summary>
+    public long Size => data.Length + ((long)args.Length * 8);
+
     /// <summary>A request made of <paramref name="args"/> (the command name first), as if a client had sent them.</summary>
     public static QueuedRequest From(ReadOnlyMemory<byte>[] args)
     {

@@ -31,6 +31,12 @@ internal sealed class ConnectionState(long id, string remoteAddress, string loca
 
     public long CreatedAtMs { get; } = createdAtMs;
 
+    /// <summary>The socket's descriptor for CLIENT LIST's fd, or -1 when the transport does not expose one.</summary>
+    public long Fd { get; set; } = -1;
+
+    /// <summary>CLIENT NO-EVICT ON: CLIENT LIST shows the e flag (client eviction itself is not built).</summary>
+    public bool NoEvict { get; set; }
+
     public long LastInteractionMs { get; set; } = createdAtMs;
 
     /// <summary>

@@ -77,6 +77,9 @@ internal sealed class ReplyQueue
         Point(_output);
     }
 
+    /// <summary>Writes bytes that are no command's reply (monitor lines) straight to the connection's output.</summary>
+    public void WriteOut(ReadOnlySpan<byte> bytes) => _output.Write(bytes);
+
     /// <summary>An exception message as one RESP error line.</summary>
     public static string OneLine(string text) => text.Replace('\r', ' ').Replace('\n', ' ');
 
