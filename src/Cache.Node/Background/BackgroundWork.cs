@@ -9,6 +9,5 @@ internal enum BackgroundWork
     RingRebuild,
     MembershipStart,
     Replication,
-    ClientsCron,
-    Save,
+    ServerCron,
 }

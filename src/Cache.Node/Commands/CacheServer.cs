@@ -26,6 +26,7 @@ internal sealed class CacheServer
         Blocking = new BlockingRegistry(Keys, time);
         Monitors = new MonitorRegistry(time);
         StartedAtMs = time.GetUtcNow().ToUnixTimeMilliseconds();
+        Persistence = new Persistence(this);
         RunId = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(20));
         ApplyLimits();
     }
@@ -46,6 +47,9 @@ internal sealed class CacheServer
     public BlockingRegistry Blocking { get; }
 
     public ProtocolLimits Limits { get; } = new();
+
+    /// <summary>SAVE, BGSAVE, the save points and the RDB file.</summary>
+    public Persistence Persistence { get; }
 
     /// <summary>The MONITOR clients, fed every command as it runs.</summary>
     public MonitorRegistry Monitors { get; }

@@ -16,6 +16,8 @@ internal static class ConfigCommand
         "    Set the configuration <directive> to <value>.",
         "RESETSTAT",
         "    Reset statistics reported by the INFO command.",
+        "REWRITE",
+        "    Rewrite the configuration file.",
     ];
 
     public static void Register(CommandTable table)
@@ -27,6 +29,7 @@ internal static class ConfigCommand
                 Tips = ["request_policy:all_nodes", "response_policy:all_succeeded"],
             })
             .AddSubCommand(new("resetstat", 2, Flags, ResetStat, Group, "Resets the server's statistics."))
+            .AddSubCommand(new("rewrite", 2, Flags, Rewrite, Group, "Persists the effective configuration to file."))
             .AddSubCommand(new("help", 2, CommandFlags.Loading | CommandFlags.Stale, ShowHelp, Group, "Returns helpful text about the different subcommands.")));
     }
 
@@ -52,7 +55,7 @@ internal static class ConfigCommand
 
             foreach (var parameter in ConfigParameters.All)
             {
-                if (Glob.IsMatch(pattern, System.Text.Encoding.ASCII.GetBytes(parameter.Name), ignoreCase: true)
+                if (!parameter.Hidden && Glob.IsMatch(pattern, System.Text.Encoding.ASCII.GetBytes(parameter.Name), ignoreCase: true)
                     && !matches.Exists(m => string.Equals(m.Name, parameter.Name, StringComparison.OrdinalIgnoreCase)))
                 {
                     matches.Add((parameter.Name, parameter));
@@ -94,6 +97,12 @@ internal static class ConfigCommand
                 return;
             }
 
+            if (parameter.Protected)
+            {
+                client.Reply.Error(Failed(name, "can't set protected config"));
+                return;
+            }
+
             if (pairs.Exists(p => p.Parameter == parameter))
             {
                 client.Reply.Error(Failed(name, "duplicate parameter"));
@@ -106,6 +115,12 @@ internal static class ConfigCommand
         var changes = new List<Action<CacheServer>>();
         foreach (var (name, parameter, value) in pairs)
         {
+            if (string.Equals(parameter.Get(client.Server), value, StringComparison.Ordinal))
+            {
+                // The value it has: nothing to check or apply (Redis skips the apply step too).
+                continue;
+            }
+
             var (error, apply) = parameter.Parse!(value);
             if (error is not null)
             {
@@ -141,6 +156,10 @@ internal static class ConfigCommand
         client.Keys.ResetStats();
         client.Reply.Ok();
     }
+
+    // The node reads no configuration file (its settings come from the command line, appsettings.json and the environment).
+    private static void Rewrite(ClientSession client, in RespRequest request) =>
+        client.Reply.Error("ERR The server is running without a config file"u8);
 
     private static string Failed(string name, string detail) => $"ERR CONFIG SET failed (possibly related to argument '{name}') - {detail}";
 }

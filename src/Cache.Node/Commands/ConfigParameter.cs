@@ -11,6 +11,12 @@ internal sealed class ConfigParameter(string name, Func<CacheServer, string> get
 
     public Func<CacheServer, string> Get { get; } = get;
 
+    /// <summary>Answered only when asked by its exact name, never for a pattern (Redis' HIDDEN_CONFIG).</summary>
+    public bool Hidden { get; init; }
+
+    /// <summary>Refused by CONFIG SET as Redis refuses a PROTECTED_CONFIG while enable-protected-configs is no.</summary>
+    public bool Protected { get; init; }
+
     /// <summary>Null for an immutable parameter.</summary>
     public Func<string, (string? Error, Action<CacheServer>? Apply)>? Parse { get; } = parse;
 }

@@ -13,8 +13,8 @@ internal static class ConfigParameters
 {
     public static IReadOnlyList<ConfigParameter> All { get; } =
     [
-        new("port", s => Text(s.BoundPort)),
-        new("bind", s => s.Settings.Bind),
+        new("port", s => Text(s.BoundPort), v => Integer(v, 0, 65535, n => s => { }, n => PortChange((int)n))),
+        new("bind", s => s.Settings.Bind, v => (Unchangeable("bind"), null)),
         new("requirepass", s => s.Settings.RequirePass ?? "", v => (null, s => s.Settings.RequirePass = v.Length == 0 ? null : v)),
         new("maxclients", s => Text(s.Settings.MaxClients), v => Integer(v, 1, uint.MaxValue, n => s => s.Settings.MaxClients = (int)Math.Min(n, int.MaxValue))),
         new("proto-max-bulk-len", s => Text(s.Settings.ProtoMaxBulkLen), v => Memory(v, 1024 * 1024, n => s => s.Settings.ProtoMaxBulkLen = n, ProtocolLimits.MaxValueLength)),
@@ -24,12 +24,23 @@ internal static class ConfigParameters
         new("hz", s => Text(s.Settings.Hz), v => Integer(v, 0, int.MaxValue, n => s => s.Settings.Hz = (int)Math.Clamp(n, 1, 500))),
         new("enable-debug-command", s => s.Settings.EnableDebugCommandName),
         new("databases", _ => "1"),
-        new("replica-read-only", _ => "yes"),
-        new("slave-read-only", _ => "yes"),
-        new("timeout", _ => "0"),
-        // Nothing is persisted: SET is accepted (suites set save "" in their overrides) and ignored.
-        new("save", _ => "", _ => (null, _ => { })),
-        new("appendonly", _ => "no"),
+        new("daemonize", _ => "no"),
+        Fixed("replica-read-only", "yes"),
+        Fixed("slave-read-only", "yes"),
+        // Idle clients are never closed here.
+        Fixed("timeout", "0"),
+        Fixed("appendonly", "no"),
+        new("save", s => SavePoint.Format(s.Settings.SavePoints), v => SavePoint.TryParse(v, out var points)
+            ? (null, s => s.Settings.SavePoints = points)
+            : ("Invalid save parameters", null)),
+        new("dir", s => s.Settings.Dir, v => (null, null)) { Protected = true },
+        new("dbfilename", s => s.Settings.DbFilename, v => (null, null)) { Protected = true },
+        new("replicaof", _ => ""),
+        new("slaveof", _ => ""),
+        // Kept and shown for clients that set them; replication here keeps no backlog and clients are never evicted.
+        new("repl-backlog-size", s => Text(s.Settings.ReplBacklogSize), v => Memory(v, 1, n => s => s.Settings.ReplBacklogSize = n)),
+        new("maxmemory-clients", s => s.Settings.MaxMemoryClients, v => ClientsMemory(v) is { } error ? (error, null) : (null, s => s.Settings.MaxMemoryClients = v)),
+        new("key-load-delay", _ => "0", v => Integer(v, int.MinValue, int.MaxValue, _ => _ => { })) { Hidden = true },
         new("maxmemory", s => Text(s.Settings.MaxMemory), v => Memory(v, 0, n => s => s.Settings.MaxMemory = n)),
         new("maxmemory-policy", s => EvictionPolicies.NameOf(s.Keys.Policy), v => EvictionPolicies.TryParse(v, out var policy)
             ? (null, s => s.Settings.MaxMemoryPolicy = policy)
@@ -44,6 +55,41 @@ internal static class ConfigParameters
         .. Limit("list-compress-depth", null, l => l.ListCompressDepth, (l, n) => l.ListCompressDepth = n),
         new("maxmemory-samples", s => Text(s.Settings.MaxMemorySamples), v => Integer(v, 1, int.MaxValue, n => s => s.Settings.MaxMemorySamples = (int)n)),
     ];
+
+    // A parameter this node runs with one value only: CONFIG SET of that value succeeds, any other is refused.
+    private static ConfigParameter Fixed(string name, string value) =>
+        new(name, _ => value, v => string.Equals(v, value, StringComparison.OrdinalIgnoreCase) ? (null, _ => { }) : ($"this node only runs with {name} {value}", null));
+
+    private static string Unchangeable(string name) => $"{name} cannot change while the node runs; restart it with --{name}";
+
+    // Redis re-binds at once; a Kestrel listener cannot move, so the new port is only checked, then refused.
+    private static string? PortChange(int port)
+    {
+        try
+        {
+            using var probe = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, port);
+            probe.Start();
+        }
+        catch (System.Net.Sockets.SocketException ex)
+        {
+            return "Unable to listen on this port: " + ex.Message;
+        }
+
+        return Unchangeable("port");
+    }
+
+    // maxmemory-clients: a memory value, or a percentage of maxmemory up to 100%.
+    private static string? ClientsMemory(string value)
+    {
+        if (value.EndsWith('%'))
+        {
+            return !long.TryParse(value.AsSpan(0, value.Length - 1), NumberStyles.None, CultureInfo.InvariantCulture, out var percent)
+                ? "argument must be a memory or percent value"
+                : percent > 100 ? "percentage argument must be less or equal to 100" : null;
+        }
+
+        return MemorySize.TryParse(value, out _) ? null : "argument must be a memory or percent value";
+    }
 
     public static ConfigParameter? Find(string name)
     {
@@ -67,14 +113,19 @@ internal static class ConfigParameters
 
     private static string Text(long value) => value.ToString(CultureInfo.InvariantCulture);
 
-    private static (string?, Action<CacheServer>?) Integer(string value, long min, long max, Func<long, Action<CacheServer>> apply)
+    private static (string?, Action<CacheServer>?) Integer(string value, long min, long max, Func<long, Action<CacheServer>> apply, Func<long, string?>? check = null)
     {
         if (!RespNumbers.TryParseInt64(System.Text.Encoding.UTF8.GetBytes(value), out var n))
         {
             return ("argument couldn't be parsed into an integer", null);
         }
 
-        return n < min || n > max ? (OutOfRange(min, max), null) : (null, apply(n));
+        if (n < min || n > max)
+        {
+            return (OutOfRange(min, max), null);
+        }
+
+        return check?.Invoke(n) is { } error ? (error, null) : (null, apply(n));
     }
 
     private static (string?, Action<CacheServer>?) Memory(string value, long min, Func<long, Action<CacheServer>> apply, long max = long.MaxValue)

@@ -17,6 +17,11 @@ internal static class DebugCommand
         "POPULATE <count> [<prefix>] [<size>]",
         "    Create <count> string keys named key:<num> (or <prefix>:<num>) holding value:<num>, padded",
         "    with zero bytes or cut to <size> bytes when given. Existing keys are left alone.",
+        "RELOAD [option ...]",
+        "    Save the RDB on disk and reload it back to memory. Options:",
+        "    * MERGE: Merge the content of the RDB instead of replacing it.",
+        "    * NOFLUSH: Do not empty the dataset before loading the RDB file.",
+        "    * NOSAVE: Do not save the current dataset before loading it back.",
         "SET-ACTIVE-EXPIRE <0|1>",
         "    Setting it to 0 disables expiring keys in background when they are not accessed",
         "    (otherwise the Redis behavior). Setting it to 1 reenables back the default.",
@@ -45,6 +50,10 @@ internal static class DebugCommand
         else if (Args.Is(sub, "POPULATE"u8) && request.Count is >= 3 and <= 5)
         {
             Populate(client, request);
+        }
+        else if (Args.Is(sub, "RELOAD"u8))
+        {
+            Reload(client, request);
         }
         else if (Args.Is(sub, "SET-ACTIVE-EXPIRE"u8) && request.Count == 3)
         {
@@ -75,6 +84,49 @@ internal static class DebugCommand
     }
 
     /// <summary>DEBUG POPULATE as Redis 7.0: key:N / value:N, the value padded or cut to the size.</summary>
+    // DEBUG RELOAD: SAVE, empty the store, load the file back, all in this command (Redis does the same in-process).
+    private static void Reload(ClientSession client, in RespRequest request)
+    {
+        bool save = true, flush = true;
+        for (var i = 2; i < request.Count; i++)
+        {
+            if (Args.Is(request[i], "NOSAVE"u8))
+            {
+                save = false;
+            }
+            else if (Args.Is(request[i], "NOFLUSH"u8))
+            {
+                flush = false;
+            }
+            else if (!Args.Is(request[i], "MERGE"u8))
+            {
+                // MERGE lets a loaded key replace one already there, which is what loading always does here.
+                client.Reply.Error("ERR DEBUG RELOAD only supports the MERGE, NOFLUSH and NOSAVE options."u8);
+                return;
+            }
+        }
+
+        var persistence = client.Server.Persistence;
+        if (save && persistence.Save() is { } error)
+        {
+            client.Reply.Error("ERR " + ReplyQueue.OneLine(error));
+            return;
+        }
+
+        if (flush)
+        {
+            client.Keys.Clear();
+        }
+
+        if (!persistence.TryLoad(out _))
+        {
+            client.Reply.Error("ERR Error trying to load the RDB dump, check server logs."u8);
+            return;
+        }
+
+        client.Reply.Ok();
+    }
+
     private static void Populate(ClientSession client, in RespRequest request)
     {
         if (!TryPositive(client, request[2], out var count))

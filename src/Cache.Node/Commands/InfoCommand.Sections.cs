@@ -76,15 +76,25 @@ internal static partial class InfoCommand
 
     private static void Persistence(StringBuilder text, ClientSession client)
     {
-        // Nothing is persisted: report an idle Redis with saving and AOF off.
+        // RDB snapshots only (no AOF); a BGSAVE is a task, not a forked child, so there is no copy-on-write to report.
+        var persistence = client.Server.Persistence;
         Line(text, "loading", 0);
         Line(text, "async_loading", 0);
-        Line(text, "rdb_changes_since_last_save", 0);
-        Line(text, "rdb_bgsave_in_progress", 0);
-        Line(text, "rdb_last_save_time", client.Server.StartedAtMs / 1000);
-        Line(text, "rdb_last_bgsave_status", "ok");
+        Line(text, "rdb_changes_since_last_save", persistence.Dirty);
+        Line(text, "rdb_bgsave_in_progress", persistence.BackgroundSaveInProgress ? 1 : 0);
+        Line(text, "rdb_last_save_time", persistence.LastSaveSeconds);
+        Line(text, "rdb_last_bgsave_status", persistence.LastBackgroundSaveOk ? "ok" : "err");
+        Line(text, "rdb_last_bgsave_time_sec", persistence.LastSaveDurationSeconds);
+        Line(text, "rdb_current_bgsave_time_sec", -1);
+        Line(text, "rdb_saves", persistence.Saves);
+        Line(text, "rdb_last_cow_size", 0);
+        Line(text, "rdb_last_load_keys_expired", 0);
+        Line(text, "rdb_last_load_keys_loaded", persistence.LastLoadedKeys);
         Line(text, "aof_enabled", 0);
         Line(text, "aof_rewrite_in_progress", 0);
+        Line(text, "aof_rewrite_scheduled", 0);
+        Line(text, "aof_last_bgrewrite_status", "ok");
+        Line(text, "aof_last_write_status", "ok");
     }
 
     private static void Stats(StringBuilder text, ClientSession client)

@@ -209,7 +209,7 @@ internal static partial class KeyCommands
     private static void TtlGeneric(ClientSession client, in RespRequest request, bool milliseconds, bool absolute)
     {
         var keys = client.Keys;
-        ref var entry = ref keys.LookupRead(request[1]);
+        ref var entry = ref keys.LookupRead(request[1], touch: false);
         if (Unsafe.IsNullRef(ref entry))
         {
             client.Reply.Integer(-2);

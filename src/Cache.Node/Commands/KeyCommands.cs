@@ -37,7 +37,7 @@ internal static partial class KeyCommands
             Acl = Category,
             Tips = ["request_policy:multi_shard", "response_policy:agg_sum"],
         });
-        table.Add(new("touch", -2, readFast, Exists, Group, "Returns the number of existing keys out of those specified after updating the time they were last accessed.")
+        table.Add(new("touch", -2, readFast, Touch, Group, "Returns the number of existing keys out of those specified after updating the time they were last accessed.")
         {
             Keys = new([KeySpec.ToEnd(1, KeySpecFlags.RO)]),
             Acl = Category,
@@ -94,14 +94,18 @@ internal static partial class KeyCommands
         client.Reply.Integer(deleted);
     }
 
-    /// <summary>EXISTS and TOUCH: a key named twice is counted twice.</summary>
-    private static void Exists(ClientSession client, in RespRequest request)
+    private static void Exists(ClientSession client, in RespRequest request) => Count(client, request, touch: false);
+
+    private static void Touch(ClientSession client, in RespRequest request) => Count(client, request, touch: true);
+
+    /// <summary>EXISTS and TOUCH: a key named twice is counted twice; only TOUCH changes the keys' access time.</summary>
+    private static void Count(ClientSession client, in RespRequest request, bool touch)
     {
         var keys = client.Keys;
         var found = 0;
         for (var i = 1; i < request.Count; i++)
         {
-            if (!Unsafe.IsNullRef(ref keys.LookupRead(request[i])))
+            if (!Unsafe.IsNullRef(ref keys.LookupRead(request[i], touch)))
             {
                 found++;
             }
@@ -112,7 +116,7 @@ internal static partial class KeyCommands
 
     private static void Type(ClientSession client, in RespRequest request)
     {
-        ref var entry = ref client.Keys.LookupRead(request[1]);
+        ref var entry = ref client.Keys.LookupRead(request[1], touch: false);
         client.Reply.SimpleString(Unsafe.IsNullRef(ref entry) ? "none"u8 : TypeName(entry.Kind));
     }
 

@@ -53,7 +53,7 @@ internal static class ObjectCommand
     private static void Encoding(ClientSession client, in RespRequest request)
     {
         var keys = client.Keys;
-        ref var entry = ref keys.Lookup(request[2]);
+        ref var entry = ref keys.Lookup(request[2], touch: false);
         if (Unsafe.IsNullRef(ref entry))
         {
             client.Reply.Null();
@@ -101,11 +101,15 @@ internal static class ObjectCommand
 
     private static void IdleTime(ClientSession client, in RespRequest request)
     {
-        // The store's access clock counts lookups, not seconds (see StoreEntry.LastAccess): no idle time in seconds to report.
-        if (Exists(client, request))
+        // OBJECT looks the key up without touching it (Redis' LOOKUP_NOTOUCH), so the age is the one before this call.
+        ref var entry = ref client.Keys.Lookup(request[2], touch: false);
+        if (Unsafe.IsNullRef(ref entry))
         {
-            client.Reply.Integer(0);
+            client.Reply.Null();
+            return;
         }
+
+        client.Reply.Integer(client.Keys.IdleSeconds(entry));
     }
 
     private static void RefCount(ClientSession client, in RespRequest request)
@@ -120,7 +124,7 @@ internal static class ObjectCommand
     /// <summary>True when the key (argument 2) exists; otherwise replies null, as OBJECT does for a missing key.</summary>
     private static bool Exists(ClientSession client, in RespRequest request)
     {
-        if (!Unsafe.IsNullRef(ref client.Keys.Lookup(request[2])))
+        if (!Unsafe.IsNullRef(ref client.Keys.Lookup(request[2], touch: false)))
         {
             return true;
         }

@@ -14,6 +14,7 @@ internal static partial class ServerCommands
         CommandCommand.Register(table);
         DebugCommand.Register(table);
         MonitorCommand.Register(table);
+        PersistenceCommands.Register(table);
     }
 
     private static void Time(ClientSession client, in RespRequest request)

@@ -19,7 +19,7 @@ internal static partial class ServerCommands
             Acl = AclCategories.Keyspace | AclCategories.Dangerous,
             Tips = ["request_policy:all_shards", "response_policy:all_succeeded"],
         });
-        table.Add(new("flushall", -1, CommandFlags.Write, Flush, Group, "Removes all keys from all databases.")
+        table.Add(new("flushall", -1, CommandFlags.Write, FlushAll, Group, "Removes all keys from all databases.")
         {
             Acl = AclCategories.Keyspace | AclCategories.Dangerous,
             Tips = ["request_policy:all_shards", "response_policy:all_succeeded"],
@@ -31,16 +31,41 @@ internal static partial class ServerCommands
 
     private static void DbSize(ClientSession client, in RespRequest request) => client.Reply.Integer(client.Keys.Count);
 
+    private static void FlushAll(ClientSession client, in RespRequest request)
+    {
+        if (!Flushed(client, request))
+        {
+            return;
+        }
+
+        var persistence = client.Server.Persistence;
+        if (client.Server.Settings.SavePoints.Count > 0 && !persistence.BackgroundSaveInProgress)
+        {
+            // As Redis' FLUSHALL with save points: the empty data set is saved at once, and nothing is dirty.
+            persistence.Save();
+        }
+
+        client.Reply.Ok();
+    }
+
     private static void Flush(ClientSession client, in RespRequest request)
+    {
+        if (Flushed(client, request))
+        {
+            client.Reply.Ok();
+        }
+    }
+
+    private static bool Flushed(ClientSession client, in RespRequest request)
     {
         // ASYNC and SYNC are accepted; freeing is immediate either way.
         if (request.Count > 2 || (request.Count == 2 && !Args.Is(request[1], "ASYNC"u8) && !Args.Is(request[1], "SYNC"u8)))
         {
             client.Reply.Error(Errors.Syntax);
-            return;
+            return false;
         }
 
         client.Keys.Clear();
-        client.Reply.Ok();
+        return true;
     }
 }

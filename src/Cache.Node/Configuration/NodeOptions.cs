@@ -42,6 +42,15 @@ public sealed class NodeOptions
     /// <summary>Keys sampled per eviction round (Redis' maxmemory-samples, 5).</summary>
     public int MaxMemorySamples { get; set; } = 5;
 
+    /// <summary>Where SAVE and BGSAVE write the RDB file and where it is loaded from at start (Redis' dir, default the working folder).</summary>
+    public string Dir { get; set; } = ".";
+
+    /// <summary>The RDB file's name in <see cref="Dir"/> (Redis' dbfilename, dump.rdb).</summary>
+    public string DbFilename { get; set; } = "dump.rdb";
+
+    /// <summary>Automatic snapshots, as Redis' save: "seconds changes" pairs; empty (default) saves only on SAVE/BGSAVE.</summary>
+    public string Save { get; set; } = "";
+
     /// <summary>Gossip port (UDP and TCP). Default: the RESP port + 10000, as Redis Cluster's bus; 0 when the RESP port is 0.</summary>
     public int? GossipPort { get; set; }
 

@@ -32,6 +32,16 @@ internal static class NodeOptionsValidator
             return $"--client-query-buffer-limit must be a size of at least 1mb (e.g. 1gb), not '{options.ClientQueryBufferLimit}'";
         }
 
+        if (!SavePoint.TryParse(options.Save ?? "", out _))
+        {
+            return $"--save must be \"<seconds> <changes>\" pairs (e.g. \"3600 1 300 100\") or \"\", not '{options.Save}'";
+        }
+
+        if (string.IsNullOrEmpty(options.DbFilename) || options.DbFilename.IndexOfAny(['/', '\\']) >= 0)
+        {
+            return $"--dbfilename must be a file name without a folder, not '{options.DbFilename}'";
+        }
+
         if (options.MaxClients < 1)
         {
             return $"--maxclients must be at least 1, not {options.MaxClients}";

@@ -29,6 +29,9 @@ internal sealed class NodeSettings
         EvictionPolicies.TryParse(options.MaxMemoryPolicy, out var policy);
         MaxMemoryPolicy = policy;
         MaxMemorySamples = options.MaxMemorySamples;
+        Dir = Path.GetFullPath(options.Dir);
+        DbFilename = options.DbFilename;
+        SavePoints = SavePoint.TryParse(options.Save, out var points) ? points : throw new ArgumentException($"'{options.Save}' is not a save schedule", nameof(options));
         GossipPort = options.EffectiveGossipPort;
         Seeds = NodeOptionsValidator.SplitSeeds(options.Join);
         HasSeeds = !string.IsNullOrWhiteSpace(options.Join);
@@ -90,6 +93,20 @@ internal sealed class NodeSettings
     public EvictionPolicy MaxMemoryPolicy { get; set; }
 
     public int MaxMemorySamples { get; set; }
+
+    /// <summary>repl-backlog-size as set; replication here keeps no backlog.</summary>
+    public long ReplBacklogSize { get; set; } = 1024 * 1024;
+
+    /// <summary>maxmemory-clients as set (a size or a percentage); clients are never evicted here.</summary>
+    public string MaxMemoryClients { get; set; } = "0";
+
+    /// <summary>The RDB file's folder, absolute (CONFIG SET dir changes it).</summary>
+    public string Dir { get; set; }
+
+    public string DbFilename { get; set; }
+
+    /// <summary>When BGSAVE runs on its own (Redis' save points); empty: never.</summary>
+    public IReadOnlyList<SavePoint> SavePoints { get; set; }
 
     /// <summary>The gossip port to bind (<c>--gossip-port</c>, else the RESP port + 10000, 0 with RESP port 0).</summary>
     public int GossipPort { get; }

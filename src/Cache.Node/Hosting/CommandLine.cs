@@ -23,6 +23,9 @@ internal static class CommandLine
         ["maxmemory"] = nameof(NodeOptions.MaxMemory),
         ["maxmemory-policy"] = nameof(NodeOptions.MaxMemoryPolicy),
         ["maxmemory-samples"] = nameof(NodeOptions.MaxMemorySamples),
+        ["dir"] = nameof(NodeOptions.Dir),
+        ["dbfilename"] = nameof(NodeOptions.DbFilename),
+        ["save"] = nameof(NodeOptions.Save),
         ["gossip-port"] = nameof(NodeOptions.GossipPort),
         ["join"] = nameof(NodeOptions.Join),
         ["gossip-key"] = nameof(NodeOptions.GossipKey),
@@ -130,6 +133,10 @@ internal static class CommandLine
                                           volatile-lru | volatile-random | volatile-ttl |
                                           allkeys-sieve (not in Redis; best hit ratio measured)
           --maxmemory-samples <n>         keys sampled per eviction round (default 5)
+          --dir <path>                    folder of the RDB file (default: the working folder)
+          --dbfilename <name>             RDB file name (default dump.rdb); loaded at start when
+                                          present, on a node that joins no cluster
+          --save "<secs> <changes> ..."   automatic BGSAVE points (default "": none)
           --gossip-port <n>               gossip port, UDP+TCP (default: port + 10000)
           --join <host:port,...>          gossip seeds to join (default: none, a cluster of one)
           --gossip-key <base64>           AES key (16/24/32 bytes) encrypting gossip

@@ -20,10 +20,32 @@ namespace Cache.Node.Hosting;
 /// </summary>
 internal static class NodeComposition
 {
+    /// <summary>
+    /// A node that joins no cluster starts from the RDB file in dir, when there is one, as Redis
+    /// does. A cluster member does not: its replicas hold newer data and deletes a file knows
+    /// nothing of (tombstones), and hand-off and anti-entropy give it its slots back.
+    /// </summary>
+    private static void LoadSnapshot(CacheServer server)
+    {
+        if (server.Settings.HasSeeds)
+        {
+            return;
+        }
+
+        using (server.Keys.Enter())
+        {
+            if (!server.Persistence.TryLoad(out var error))
+            {
+                throw new IOException($"cannot load the RDB file {server.Persistence.FilePath}: {error}. Move it away, or fix --dir/--dbfilename.");
+            }
+        }
+    }
+
     /// <summary>The host of one node: store and settings, listener, background services. Not started.</summary>
     public static IHost Build(NodeSettings settings, TimeProvider time, Action<ILoggingBuilder>? logging)
     {
         var server = new CacheServer(settings, time);
+        LoadSnapshot(server);
         var peers = new PeerLinks(settings.RequirePass, settings.ReplicationTimeout, time);
         return new HostBuilder()
             .UseConsoleLifetime(o => o.SuppressStatusMessages = true)
@@ -42,7 +64,7 @@ internal static class NodeComposition
                 services.AddHostedService<PeerLinksService>();
                 services.AddSingleton<ActiveExpiryService>();
                 services.AddHostedService(sp => sp.GetRequiredService<ActiveExpiryService>());
-                services.AddHostedService<ClientsCronService>();
+                services.AddHostedService<ServerCronService>();
             })
             .ConfigureWebHost(web => web
                 .UseKestrel(kestrel =>

@@ -65,5 +65,10 @@ internal sealed partial class KeySpace
     /// <summary>Lower evicts first: minus the age, computed modulo 2^32 so the clock may wrap.</summary>
     internal static long LruScore(uint lastAccess, uint clock) => -(long)unchecked(clock - lastAccess);
 
-    private uint NextAccessTick() => (uint)(++_lookups >> AccessTickShift);
+    private uint NextAccessTick() => AccessClock;
+
+    private uint ReadAccessClock() => (uint)_time.GetUtcNow().ToUnixTimeSeconds();
+
+    /// <summary>Seconds since the entry was last used (OBJECT IDLETIME).</summary>
+    internal long IdleSeconds(in StoreEntry entry) => unchecked(AccessClock - entry.LastAccess);
 }

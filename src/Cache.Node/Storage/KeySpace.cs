@@ -29,15 +29,17 @@ internal sealed partial class KeySpace
     private readonly TimeProvider _time;
     private int _volatileCount;
     private int _tombstoneCount;
-    // Counts lookups; the LRU clock is it divided by 1024, so a 32-bit age wraps only after
-    // 2^42 lookups (months at full load) instead of 2^31 (hours).
-    private long _lookups;
+    // The LRU clock in seconds, read once per Enter (as Redis caches its clock per event-loop
+    // cycle); a key space not yet shared (tests, start-up) reads the time provider each time.
+    private uint _accessClock;
     // Set by the first Enter: from then on the key space is shared and the lock is asserted.
     private bool _shared;
 
-    internal uint AccessClock => (uint)(_lookups >> AccessTickShift);
-
-    private const int AccessTickShift = 10;
+    /// <summary>
+    /// The LRU clock: Unix seconds from the time provider, 32 bits (ages are taken modulo 2^32, so
+    /// it wraps harmlessly in 2106). Redis' resolution is the same second (LRU_CLOCK_RESOLUTION).
+    /// </summary>
+    internal uint AccessClock => _shared ? _accessClock : ReadAccessClock();
 
     public KeySpace(TimeProvider time)
     {
@@ -64,7 +66,9 @@ internal sealed partial class KeySpace
     public Lock.Scope Enter()
     {
         _shared = true;
-        return _gate.EnterScope();
+        var scope = _gate.EnterScope();
+        _accessClock = ReadAccessClock();
+        return scope;
     }
 
     /// <summary>True when the calling thread holds the lock <see cref="Enter"/> takes.</summary>
@@ -115,9 +119,15 @@ internal sealed partial class KeySpace
     public long NowMs => _time.GetUtcNow().ToUnixTimeMilliseconds();
 
     /// <summary>Finds a live key for reading and counts the hit or miss.</summary>
-    public ref StoreEntry LookupRead(ReadOnlySpan<byte> key)
+    public ref StoreEntry LookupRead(ReadOnlySpan<byte> key) => ref LookupRead(key, touch: true);
+
+    /// <summary>
+    /// As <see cref="LookupRead(ReadOnlySpan{byte})"/>, leaving the key's access time alone when
+    /// <paramref name="touch"/> is false (Redis' LOOKUP_NOTOUCH: TTL, TYPE, EXISTS).
+    /// </summary>
+    public ref StoreEntry LookupRead(ReadOnlySpan<byte> key, bool touch)
     {
-        ref var entry = ref Lookup(key);
+        ref var entry = ref Lookup(key, touch);
         if (Unsafe.IsNullRef(ref entry))
         {
             Misses++;
@@ -130,8 +140,11 @@ internal sealed partial class KeySpace
         return ref entry;
     }
 
-    /// <summary>Finds a live key; an expired one is deleted and reported missing.</summary>
-    public ref StoreEntry Lookup(ReadOnlySpan<byte> key)
+    /// <summary>Finds a live key and marks it used now; an expired one is deleted and reported missing.</summary>
+    public ref StoreEntry Lookup(ReadOnlySpan<byte> key) => ref Lookup(key, touch: true);
+
+    /// <summary>Finds a live key, marking it used now only when <paramref name="touch"/>; an expired one is deleted and reported missing.</summary>
+    public ref StoreEntry Lookup(ReadOnlySpan<byte> key, bool touch)
     {
         AssertHeld();
         var index = _table.IndexOf(key);
@@ -152,8 +165,12 @@ internal sealed partial class KeySpace
             return ref Unsafe.NullRef<StoreEntry>();
         }
 
-        entry.LastAccess = NextAccessTick();
-        entry.Flags |= EntryFlags.Visited;
+        if (touch)
+        {
+            entry.LastAccess = NextAccessTick();
+            entry.Flags |= EntryFlags.Visited;
+        }
+
         return ref entry;
     }
 

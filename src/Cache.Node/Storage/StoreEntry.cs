@@ -25,7 +25,7 @@ internal struct StoreEntry
     /// <summary>Next entry in the bucket chain, or in the free list; -1 ends it.</summary>
     internal int Next;
 
-    /// <summary>LRU clock at the last access (one tick per 1024 lookups; ages are taken modulo 2^32).</summary>
+    /// <summary>LRU clock at the last access (<see cref="KeySpace.AccessClock"/>: Unix seconds; ages are taken modulo 2^32).</summary>
     public uint LastAccess;
 
     /// <summary>Node id that wrote <see cref="Version"/>: the tiebreak between equal clocks.</summary>

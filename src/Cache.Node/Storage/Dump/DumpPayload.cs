@@ -22,6 +22,23 @@ internal static partial class DumpPayload
     public static byte[]? Serialize(KeySpace keys, in StoreEntry entry)
     {
         var writer = new RdbWriter();
+        if (!WriteObject(writer, keys, entry))
+        {
+            return null;
+        }
+
+        Span<byte> version = stackalloc byte[2];
+        BinaryPrimitives.WriteUInt16LittleEndian(version, RdbVersion);
+        writer.Raw(version);
+        Span<byte> crc = stackalloc byte[8];
+        BinaryPrimitives.WriteUInt64LittleEndian(crc, Crc64.Compute(writer.Written));
+        writer.Raw(crc);
+        return writer.Written.ToArray();
+    }
+
+    /// <summary>Writes the value as an RDB object (type byte, then the object), as DUMP and an RDB file hold it; false for a kind RDB cannot hold.</summary>
+    public static bool WriteObject(RdbWriter writer, KeySpace keys, in StoreEntry entry)
+    {
         switch (entry.Kind)
         {
             case ValueKind.String:
@@ -42,16 +59,10 @@ internal static partial class DumpPayload
                 WriteSortedSet(writer, keys.CodecFor(ValueKind.SortedSet)!.Export(entry));
                 break;
             default:
-                return null;
+                return false;
         }
 
-        Span<byte> version = stackalloc byte[2];
-        BinaryPrimitives.WriteUInt16LittleEndian(version, RdbVersion);
-        writer.Raw(version);
-        Span<byte> crc = stackalloc byte[8];
-        BinaryPrimitives.WriteUInt64LittleEndian(crc, Crc64.Compute(writer.Written));
-        writer.Raw(crc);
-        return writer.Written.ToArray();
+        return true;
     }
 
     /// <summary>True when the version and checksum hold (Redis' verifyDumpPayload).</summary>
@@ -75,35 +86,34 @@ internal static partial class DumpPayload
     /// <summary>Reads an intact payload's value as a kind and its wire form; false when the object is malformed or of an unsupported type.</summary>
     public static bool TryDeserialize(ReadOnlySpan<byte> payload, out ValueKind kind, out byte[] wire)
     {
-        kind = ValueKind.None;
-        wire = [];
         var reader = new RdbReader(payload[..^10]);
         if (!reader.TryByte(out var type))
         {
+            kind = ValueKind.None;
+            wire = [];
             return false;
         }
 
-        bool ok;
+        return TryReadObject(type, ref reader, out kind, out wire) && reader.AtEnd;
+    }
+
+    /// <summary>Reads the object of RDB type <paramref name="type"/> (already read) at the reader's position.</summary>
+    public static bool TryReadObject(byte type, ref RdbReader reader, out ValueKind kind, out byte[] wire)
+    {
         switch (type)
         {
             case TypeString:
                 kind = ValueKind.String;
-                ok = reader.TryString(out wire);
-                break;
+                return reader.TryString(out wire);
             case TypeHash:
                 kind = ValueKind.Hash;
-                ok = TryReadHash(ref reader, out wire);
-                break;
+                return TryReadHash(ref reader, out wire);
             case TypeHashListpack:
                 kind = ValueKind.Hash;
-                ok = TryReadHashListpack(ref reader, out wire);
-                break;
+                return TryReadHashListpack(ref reader, out wire);
             default:
-                ok = TryReadCollection(type, ref reader, out kind, out wire);
-                break;
+                return TryReadCollection(type, ref reader, out kind, out wire);
         }
-
-        return ok && reader.AtEnd;
     }
 
     private static void WriteHash(RdbWriter writer, ReadOnlySpan<byte> blob)

@@ -17,6 +17,12 @@ internal ref struct RdbReader(ReadOnlySpan<byte> data)
 
     public readonly bool AtEnd => _at == _data.Length;
 
+    /// <summary>Bytes read so far.</summary>
+    public readonly int Position => _at;
+
+    /// <summary>The next <paramref name="count"/> bytes as they are (an RDB file's expiry times and checksum).</summary>
+    public bool TryFixed(int count, out ReadOnlySpan<byte> bytes) => Take(count, out bytes);
+
     public bool TryByte(out byte value)
     {
         if (_at >= _data.Length)

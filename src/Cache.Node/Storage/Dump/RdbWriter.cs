@@ -10,6 +10,12 @@ internal sealed class RdbWriter
 
     public ReadOnlySpan<byte> Written => _buffer.AsSpan(0, _length);
 
+    /// <summary>The buffer and how much of it is written, for a caller that keeps the bytes (an RDB file).</summary>
+    public ArraySegment<byte> WrittenSegment => new(_buffer, 0, _length);
+
+    /// <summary>Starts over, keeping the buffer.</summary>
+    public void Clear() => _length = 0;
+
     public void Byte(byte value) => Reserve(1)[0] = value;
 
     /// <summary>RDB's length: 6 bits, 14 bits, or a marker and a 32- or 64-bit big-endian number.</summary>

@@ -5,11 +5,12 @@ using Microsoft.Extensions.Hosting;
 namespace Cache.Node.Hosting;
 
 /// <summary>
-/// Redis' clientsCron, once a second: each client's query buffer accounting is resized as Redis
-/// resizes its query buffer (idle for more than 2 s: spare room freed; far above its recent
-/// peak: trimmed to it), and the reply peak restarts.
+/// The parts of Redis' serverCron that run once a second: clientsCron (each client's query
+/// buffer accounting is resized as Redis resizes its query buffer: idle for more than 2 s, spare
+/// room freed; far above its recent peak, trimmed to it; and the reply peak restarts), and the
+/// BGSAVEs that save points or BGSAVE SCHEDULE ask for.
 /// </summary>
-internal sealed class ClientsCronService(CacheServer server, BackgroundFailures failures) : BackgroundService
+internal sealed class ServerCronService(CacheServer server, BackgroundFailures failures) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -22,13 +23,18 @@ internal sealed class ClientsCronService(CacheServer server, BackgroundFailures 
             }
             catch (Exception ex)
             {
-                failures.Report(BackgroundWork.ClientsCron, ex);
+                failures.Report(BackgroundWork.ServerCron, ex);
             }
         }
     }
 
     internal static void RunOnce(CacheServer server)
     {
+        using (server.Keys.Enter())
+        {
+            server.Persistence.Cron();
+        }
+
         var now = server.Time.GetUtcNow().ToUnixTimeMilliseconds();
         foreach (var session in server.Clients.Values)
         {
