@@ -5,21 +5,32 @@ using Microsoft.Extensions.Hosting;
 namespace Cache.Node.Hosting;
 
 /// <summary>
-/// The parts of Redis' serverCron that run once a second: clientsCron (each client's query
-/// buffer accounting is resized as Redis resizes its query buffer: idle for more than 2 s, spare
-/// room freed; far above its recent peak, trimmed to it; and the reply peak restarts), and the
-/// BGSAVEs that save points or BGSAVE SCHEDULE ask for.
+/// The parts of Redis' serverCron this node has: <c>hz</c> times a second clientsCron (each
+/// client's query buffer accounting is resized as Redis resizes its query buffer: idle for more
+/// than 2 s, spare room freed; far above its recent peak, trimmed to it; the reply peak restarts).
+/// Redis visits at least 5 clients a tick, so with few clients each is seen every tick, as here.
+/// Once a second, the BGSAVEs that save points or BGSAVE SCHEDULE ask for.
 /// </summary>
 internal sealed class ServerCronService(CacheServer server, BackgroundFailures failures) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1), server.Time);
+        var hz = Math.Clamp(server.Settings.Hz, 1, 500);
+        using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(1000.0 / hz), server.Time);
+        var tick = 0L;
         while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
         {
             try
             {
-                RunOnce(server);
+                var second = tick++ % hz == 0;
+                ResizeClients(server, resetPeaks: second);
+                if (second)
+                {
+                    using (server.Keys.Enter())
+                    {
+                        server.Persistence.Cron();
+                    }
+                }
             }
             catch (Exception ex)
             {
@@ -28,20 +39,18 @@ internal sealed class ServerCronService(CacheServer server, BackgroundFailures f
         }
     }
 
-    internal static void RunOnce(CacheServer server)
+    internal static void ResizeClients(CacheServer server, bool resetPeaks)
     {
-        using (server.Keys.Enter())
-        {
-            server.Persistence.Cron();
-        }
-
         var now = server.Time.GetUtcNow().ToUnixTimeMilliseconds();
         foreach (var session in server.Clients.Values)
         {
             // Whole seconds, as Redis' server.unixtime - lastinteraction.
             var idle = (now / 1000) - (session.Connection.LastInteractionMs / 1000);
             session.QueryBuffer.Resize(idle);
-            session.ReplyPeak = 0;
+            if (resetPeaks)
+            {
+                session.ReplyPeak = 0;
+            }
         }
     }
 }

@@ -24,7 +24,9 @@ public sealed class TestNode : IAsyncDisposable
     /// <summary>Starts a node; <paramref name="configure"/> adjusts options, <paramref name="time"/> replaces the clock.</summary>
     public static async Task<TestNode> StartAsync(Action<NodeOptions>? configure = null, TimeProvider? time = null)
     {
-        var options = new NodeOptions { Port = 0, Bind = "127.0.0.1", EnableDebugCommand = "local" };
+        // Each node its own folder: a SAVE must not leave a dump.rdb that the next node loads at start.
+        var dir = Directory.CreateTempSubdirectory("gossipcache-node-").FullName;
+        var options = new NodeOptions { Port = 0, Bind = "127.0.0.1", EnableDebugCommand = "local", Dir = dir };
         configure?.Invoke(options);
         var host = await NodeHost.StartAsync(options, time, logging => logging.SetMinimumLevel(LogLevel.Warning).AddFilter("Microsoft", LogLevel.None));
         return new TestNode(host);
@@ -34,5 +36,16 @@ public sealed class TestNode : IAsyncDisposable
 
     public string Endpoint => $"127.0.0.1:{Port}";
 
-    public ValueTask DisposeAsync() => _host.DisposeAsync();
+    public async ValueTask DisposeAsync()
+    {
+        await _host.DisposeAsync();
+        try
+        {
+            Directory.Delete(Server.Settings.Dir, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A folder a test still uses (or shares) is left for the temp cleaner.
+        }
+    }
 }

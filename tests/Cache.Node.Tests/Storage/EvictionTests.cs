@@ -22,6 +22,7 @@ public sealed class EvictionTests
         }
 
         keys.MaxMemory = keys.UsedMemory - 400_000;   // about a third of the keys must go
+        _time.Advance(TimeSpan.FromSeconds(1));       // the LRU clock counts seconds, as Redis' does
         for (var i = 0; i < 1000; i++)
         {
             Assert.True(keys.Exists(B($"key:{i}")));   // the first thousand are now the recently used
