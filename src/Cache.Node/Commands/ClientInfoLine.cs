@@ -6,7 +6,8 @@ namespace Cache.Node.Commands;
 
 /// <summary>
 /// One line of CLIENT LIST / CLIENT INFO, with the fields Redis 7.0 prints in its order
-/// (networking.c catClientInfoString). Figures that have no counterpart here are 0: we keep
+/// (networking.c catClientInfoString), then Redis 7.2's lib-name and lib-ver, since CLIENT
+/// SETINFO (7.2) is served and they are its only trace. Figures that have no counterpart here are 0: we keep
 /// no reply buffer between batches (rbs, obl, oll) and no output list (omem counts only the
 /// monitor lines still waiting). tot-mem is the query buffer, the running command's arguments,
 /// the queued transaction and waiting monitor lines, plus a fixed estimate of a session's own
@@ -46,11 +47,12 @@ internal static class ClientInfoLine
             .Append(inv, $" age={Math.Max(0, now - c.CreatedAtMs) / 1000} idle={Math.Max(0, now - c.LastInteractionMs) / 1000}")
             .Append(" flags=");
         AppendFlags(text, s);
-        text.Append(inv, $" db=0 sub=0 psub=0 ssub=0 multi={(multi is null ? -1 : multi.Count)}")
+        text.Append(inv, $" db=0 sub=0 psub=0 ssub=0 multi={multi?.Count ?? s.Transaction.ExecutingCount}")
             .Append(inv, $" qbuf={qbuf} qbuf-free={qbufFree} argv-mem={argvMem} multi-mem={multiMem}")
             .Append(inv, $" rbs=0 rbp={s.ReplyPeak} obl=0 oll=0 omem={omem} tot-mem={totMem} events=r")
             .Append(" cmd=").Append(s.LastCommand)
             .Append(inv, $" user=default redir=-1 resp={s.Reply.Protocol}")
+            .Append(inv, $" lib-name={c.LibraryName} lib-ver={c.LibraryVersion}")
             .Append('\n');
     }
 
@@ -63,7 +65,7 @@ internal static class ClientInfoLine
             text.Append('O');
         }
 
-        if (s.Transaction.InMulti)
+        if (s.Transaction.InTransaction)
         {
             text.Append('x');
         }

@@ -37,7 +37,7 @@ internal sealed partial class ClientSession
 
     public TransactionState Transaction { get; } = new();
 
-    /// <summary>Full name of the last command run, for CLIENT LIST's cmd field.</summary>
+    /// <summary>Full name of the last command the client sent, for CLIENT LIST's cmd field.</summary>
     public string LastCommand { get; private set; } = "NULL";
 
     /// <summary>Set when the connection loop must stop the batch here and drain before the next command.</summary>
@@ -70,6 +70,8 @@ internal sealed partial class ClientSession
             command = sub;
         }
 
+        // As Redis' lastcmd: the command as the client sent it (EXEC while EXEC runs its queue).
+        LastCommand = command.FullName;
         if (!command.AcceptsArgumentCount(request.Count))
         {
             Reject($"ERR wrong number of arguments for '{command.FullName}' command", command);
@@ -134,7 +136,6 @@ internal sealed partial class ClientSession
     /// <summary>Runs an already validated command (directly or from EXEC). Handlers see every argument, the name included.</summary>
     public void Run(CommandDefinition command, in RespRequest request)
     {
-        LastCommand = command.FullName;
         var errors = Reply.ErrorCount;
         var start = System.Diagnostics.Stopwatch.GetTimestamp();
         command.Handler!(this, request);

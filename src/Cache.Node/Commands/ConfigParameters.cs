@@ -28,15 +28,15 @@ internal static class ConfigParameters
         Fixed("replica-read-only", "yes"),
         Fixed("slave-read-only", "yes"),
         // Idle clients are never closed here.
-        Fixed("timeout", "0"),
+        new("timeout", _ => "0", v => Integer(v, 0, int.MaxValue, _ => _ => { }, _ => "this node only runs with timeout 0")),
         Fixed("appendonly", "no"),
         new("save", s => SavePoint.Format(s.Settings.SavePoints), v => SavePoint.TryParse(v, out var points)
             ? (null, s => s.Settings.SavePoints = points)
             : ("Invalid save parameters", null)),
         new("dir", s => s.Settings.Dir, v => (null, null)) { Protected = true },
         new("dbfilename", s => s.Settings.DbFilename, v => (null, null)) { Protected = true },
-        new("replicaof", _ => ""),
         new("slaveof", _ => ""),
+        new("replicaof", _ => ""),
         // Kept and shown for clients that set them; replication here keeps no backlog and clients are never evicted.
         new("repl-backlog-size", s => Text(s.Settings.ReplBacklogSize), v => Memory(v, 1, n => s => s.Settings.ReplBacklogSize = n)),
         new("maxmemory-clients", s => s.Settings.MaxMemoryClients, v => ClientsMemory(v) is { } error ? (error, null) : (null, s => s.Settings.MaxMemoryClients = v)),

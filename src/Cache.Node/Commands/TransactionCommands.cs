@@ -72,10 +72,18 @@ internal static class TransactionCommands
         var queue = transaction.Queue!;
         transaction.End(client.Keys);
         client.Reply.ArrayHeader(queue.Count);
-        for (var i = 0; i < queue.Count; i++)
+        transaction.ExecutingCount = queue.Count;
+        try
         {
-            var (command, queued) = queue[i];
-            client.Run(command, queued.AsRequest());
+            for (var i = 0; i < queue.Count; i++)
+            {
+                var (command, queued) = queue[i];
+                client.Run(command, queued.AsRequest());
+            }
+        }
+        finally
+        {
+            transaction.ExecutingCount = -1;
         }
     }
 

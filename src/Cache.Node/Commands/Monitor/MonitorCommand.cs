@@ -10,7 +10,7 @@ internal static class MonitorCommand
 
     private static void Monitor(ClientSession client, in RespRequest request)
     {
-        if (client.Transaction.InMulti)
+        if (client.Transaction.InTransaction)
         {
             // Inside MULTI a client expects one reply per command (Redis' CLIENT_DENY_BLOCKING).
             client.Reply.Error("ERR MONITOR isn't allowed for DENY BLOCKING client"u8);

@@ -17,6 +17,12 @@ internal sealed class TransactionState
 
     public bool InMulti => _queue is not null;
 
+    /// <summary>While EXEC runs its commands, how many it runs (Redis keeps the MULTI flag until EXEC ends); -1 otherwise.</summary>
+    public int ExecutingCount { get; set; } = -1;
+
+    /// <summary>In MULTI, or running its EXEC: what CLIENT LIST shows as flag x, and what MONITOR refuses.</summary>
+    public bool InTransaction => _queue is not null || ExecutingCount >= 0;
+
     /// <summary>A command was rejected while queuing: EXEC must answer EXECABORT.</summary>
     public bool Failed { get; private set; }
 
