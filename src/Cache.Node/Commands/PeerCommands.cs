@@ -69,7 +69,7 @@ internal static class PeerCommands
             return;
         }
 
-        ApplyFrom(client, request, 3);
+        ApplyFrom(client, request, 3, deltas: true);
     }
 
     // The sender drops its copies once every owner took them, so an owner must agree it owns
@@ -97,12 +97,18 @@ internal static class PeerCommands
         ApplyFrom(client, request, 3);
     }
 
-    private static void ApplyFrom(ClientSession client, in RespRequest request, int first)
+    // Deltas (REPLICATE only) apply when this node holds their base version. The reply is the
+    // number of entries applied, or, when some deltas were refused, the keys refused: the primary
+    // then sends their full values and counts this node's acknowledgement after those.
+    private static void ApplyFrom(ClientSession client, in RespRequest request, int first, bool deltas = false)
     {
         // Validate everything first, so a malformed request changes nothing.
         for (var at = first; at < request.Count; at += ReplicationCodec.ArgsPerEntry)
         {
-            if (!ReplicationCodec.TryRead(request, at, out _))
+            var valid = deltas && ReplicationDeltaCodec.IsDelta(request, at)
+                ? ReplicationDeltaCodec.TryRead(request, at, out _)
+                : ReplicationCodec.TryRead(request, at, out _);
+            if (!valid)
             {
                 client.Reply.Error("ERR malformed replicated entry"u8);
                 return;
@@ -110,8 +116,32 @@ internal static class PeerCommands
         }
 
         var applied = 0;
+        List<byte[]>? refused = null;
+        var stats = client.Server.Replication?.Stats;
         for (var at = first; at < request.Count; at += ReplicationCodec.ArgsPerEntry)
         {
+            if (deltas && ReplicationDeltaCodec.IsDelta(request, at))
+            {
+                ReplicationDeltaCodec.TryRead(request, at, out var delta);
+                if (DeltaReplication.TryApply(client, request[at], delta))
+                {
+                    applied++;
+                    stats?.DeltaAppliedOnce();
+                }
+                else
+                {
+                    stats?.DeltaRefusedOnce();
+                    var key = request[at].ToArray();
+                    refused ??= [];
+                    if (!refused.Exists(k => k.AsSpan().SequenceEqual(key)))
+                    {
+                        refused.Add(key);
+                    }
+                }
+
+                continue;
+            }
+
             ReplicationCodec.TryRead(request, at, out var entry);
             if (client.Keys.Apply(request[at], entry))
             {
@@ -119,8 +149,18 @@ internal static class PeerCommands
             }
         }
 
-        client.Server.Replication?.Stats.AppliedEntries(applied);
-        client.Reply.Integer(applied);
+        stats?.AppliedEntries(applied);
+        if (refused is null)
+        {
+            client.Reply.Integer(applied);
+            return;
+        }
+
+        client.Reply.ArrayHeader(refused.Count);
+        foreach (var key in refused)
+        {
+            client.Reply.Bulk(key);
+        }
     }
 
     private static void Entry(ClientSession client, in RespRequest request)
