@@ -16,6 +16,8 @@ namespace Cache.Node.Cluster;
 internal sealed class Replicator(ClusterMembership cluster, PeerLinks peers, WriteQuorum quorum, KeySpace keys, ReplicationStats stats, BackgroundFailures failures,
     TimeProvider time, TimeSpan timeout)
 {
+    private readonly DeltaFallbacks _fallbacks = new(keys, stats.Traffic);
+
     public ReplicationStats Stats => stats;
 
     /// <summary>Who must acknowledge a write, and whether this node can reach them.</summary>
@@ -149,37 +151,14 @@ internal sealed class Replicator(ClusterMembership cluster, PeerLinks peers, Wri
     }
 
     // One REPLICATE, counted; when the replica refused deltas (it held another version), their
-    // keys go again whole, under the same deadline, and that reply is the peer's answer.
+    // keys go again whole, under the same deadline, and that is the peer's answer.
     private async Task<RespReply> SendAsync(string owner, PeerLink link, ReadOnlyMemory<byte>[] args)
     {
         Count(owner, args);
         var reply = await link.SendAsync(args).ConfigureAwait(false);
-        if (reply.Kind != RespReplyKind.Array || reply.Items is not { Count: > 0 } refused)
-        {
-            return reply;
-        }
-
-        stats.Traffic.FellBack(owner, refused.Count);
-        var full = new List<ReadOnlyMemory<byte>>(3 + (refused.Count * ReplicationCodec.ArgsPerEntry)) { args[0], args[1], args[2] };
-        using (keys.Enter())
-        {
-            foreach (var item in refused)
-            {
-                if (item.Bytes is { } key && keys.Export(key) is { } entry)
-                {
-                    ReplicationCodec.Append(full, key, entry);
-                }
-            }
-        }
-
-        if (full.Count == 3)
-        {
-            return RespReply.Number(0);   // gone here since (expired, evicted): nothing left to send
-        }
-
-        ReadOnlyMemory<byte>[] again = [.. full];
-        Count(owner, again);
-        return await link.SendAsync(again).ConfigureAwait(false);
+        return reply.Kind == RespReplyKind.Array && reply.Items is { Count: > 0 } refused
+            ? await _fallbacks.ResendAsync(owner, link, args, refused, Count).ConfigureAwait(false)
+            : reply;
     }
 
     private void Count(string owner, ReadOnlyMemory<byte>[] args)

@@ -77,13 +77,19 @@ internal static class DeltaReplication
 
     /// <summary>
     /// Applies a primary's delta to <paramref name="key"/> on this replica: true when it held the
-    /// base version and now holds the primary's. False, changing nothing, when it holds anything
-    /// else (the primary then sends the full value); if running the command went wrong, this
-    /// copy is dropped so the full value lands.
+    /// base version and now holds the primary's, or already held a version at least the delta's
+    /// (a repair overtook it: a full entry of the delta's version would lose the merge too).
+    /// False, changing nothing, when it holds anything else (the primary then sends the full
+    /// value); if running the command went wrong, this copy is dropped so the full value lands.
     /// </summary>
     public static bool TryApply(ClientSession client, ReadOnlySpan<byte> key, in ReplicatedDelta delta)
     {
         var keys = client.Keys;
+        if (keys.VersionOf(key) >= delta.Version)
+        {
+            return true;
+        }
+
         if (!keys.TryPeek(key, out var current, out _) || current.Version != delta.Base || current.Kind != delta.Kind
             || (current.ExpiresAt != 0 && current.ExpiresAt - keys.NowMs < ExpiryMarginMs)
             || !ReplicationDeltaCodec.TryDecodeCommand(delta.Command.Span, out var ranges))

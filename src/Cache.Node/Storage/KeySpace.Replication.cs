@@ -60,6 +60,14 @@ internal sealed partial class KeySpace
         return _replication.TryPeek(key, out header, out bytes);
     }
 
+    /// <summary>The version of the entry of <paramref name="key"/> (live, expired or a tombstone), or none when absent.</summary>
+    public EntryVersion VersionOf(ReadOnlySpan<byte> key)
+    {
+        AssertHeld();
+        var index = _table.IndexOf(key);
+        return index < 0 ? EntryVersion.None : new EntryVersion(_table.EntryAt(index).Version, _table.EntryAt(index).Node);
+    }
+
     /// <summary>
     /// From here to <see cref="EndForcedMerge"/>, every version stamped is <paramref name="version"/>,
     /// reported as <see cref="EntryChangeKind.Merged"/>: a replica re-running its primary's command
