@@ -11,7 +11,7 @@ namespace Cache.Node.Commands;
 /// DIGESTS, LEAVES and FETCH walk the digest tree anti-entropy compares down to the entries that
 /// differ. Entries merge by version, so repeats and reordering are harmless.
 /// </summary>
-internal static class PeerCommands
+internal static partial class PeerCommands
 {
     public static void Register(CommandTable table) =>
         table.Add(new CommandDefinition("gossipcache", -2, CommandFlags.None, null, "cluster", "Node-to-node commands of a GossipCache cluster.")
@@ -24,7 +24,9 @@ internal static class PeerCommands
             .AddSubCommand(new("digests", 3, CommandFlags.ReadOnly | CommandFlags.Stale, Digests, "cluster", "The digest of each slot a bitmap selects, in slot order (8 bytes each, little-endian)."))
             .AddSubCommand(new("pull", 5, CommandFlags.ReadOnly | CommandFlags.Stale, Pull, "cluster", "Exports the entries of a set of slots: cursor count slot-bitmap."))
             .AddSubCommand(new("leaves", 5, CommandFlags.ReadOnly | CommandFlags.Stale, Leaves, "cluster", "The leaves (key, 8-byte entry hash) of a set of slots: cursor count slots."))
-            .AddSubCommand(new("fetch", -3, CommandFlags.ReadOnly | CommandFlags.Stale, Fetch, "cluster", "The versioned entries of the keys named (those this node holds): [names answered, entries].")));
+            .AddSubCommand(new("fetch", -3, CommandFlags.ReadOnly | CommandFlags.Stale, Fetch, "cluster", "The versioned entries of the keys named (those this node holds): [names answered, entries]."))
+            .AddSubCommand(new("piece", 6, CommandFlags.ReadOnly | CommandFlags.Stale, Piece, "cluster", "A piece of a large value a page offered as a stub: key clock node offset."))
+            .AddSubCommand(new("putpiece", 11, CommandFlags.Stale, PutPiece, "cluster", "A piece of a large pushed value, merged once whole: apply|ring-hash key clock node kind expires-at length offset bytes.")));
 
     private static void Peer(ClientSession client, in RespRequest request)
     {
@@ -216,7 +218,7 @@ internal static class PeerCommands
         var page = ReplicaDigests.Export(client.Keys, cursor, count, slots);
         client.Reply.ArrayHeader(2);
         client.Reply.BulkInteger(page.Next);
-        WriteEntries(client, page.Entries);
+        WriteEntries(client, client.Pieces.Offer(page.Entries));
     }
 
     private static void Leaves(ClientSession client, in RespRequest request)
@@ -257,7 +259,7 @@ internal static class PeerCommands
         var (answered, entries) = ReplicaDigests.Fetch(client.Keys, names);
         client.Reply.ArrayHeader(2);
         client.Reply.BulkInteger(answered);
-        WriteEntries(client, entries);
+        WriteEntries(client, client.Pieces.Offer(entries));
     }
 
     // cursor count slots: the paging arguments PULL and LEAVES share.
