@@ -35,9 +35,10 @@ internal static class DeltaReplication
     /// <summary>
     /// The delta of a top-level command that changed <paramref name="touched"/> (as captured), or
     /// null when the keys go whole: not a qualifying command, more than one key, no base version,
-    /// or a value too small for a delta to pay.
+    /// or a value too small for a delta to pay (below <paramref name="minValueBytes"/>, or not twice
+    /// the command's size; 0 sends every qualifying write as a delta, as the simulation does).
     /// </summary>
-    public static ReplicatedDelta? Of(CommandDefinition command, in RespRequest request, KeySpace keys, List<byte[]> touched)
+    public static ReplicatedDelta? Of(CommandDefinition command, in RespRequest request, KeySpace keys, List<byte[]> touched, long minValueBytes = MinValueBytes)
     {
         if (!Replicates(command) || touched.Count == 0 || command.FirstKey <= 0 || command.FirstKey >= request.Count)
         {
@@ -56,7 +57,7 @@ internal static class DeltaReplication
 
         var before = bases[0];
         if (before == EntryVersion.None || !request[command.FirstKey].SequenceEqual(key)
-            || !keys.TryPeek(key, out var after, out var bytes) || after.Version == before || bytes < MinValueBytes)
+            || !keys.TryPeek(key, out var after, out var bytes) || after.Version == before || bytes < minValueBytes)
         {
             return null;
         }
@@ -67,7 +68,7 @@ internal static class DeltaReplication
             size += request[i].Length + 2;
         }
 
-        if (size * 2 > bytes)
+        if (minValueBytes > 0 && size * 2 > bytes)
         {
             return null;   // the command is about as big as the value: the value is the safer message
         }
