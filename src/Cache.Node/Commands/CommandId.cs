@@ -95,6 +95,7 @@ internal enum CommandId
     Setex,
     Setnx,
     Setrange,
+    Spop,
     Srem,
     Strlen,
     Substr,

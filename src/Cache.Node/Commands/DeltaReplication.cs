@@ -38,9 +38,29 @@ internal static class DeltaReplication
     /// or a value too small for a delta to pay (below <paramref name="minValueBytes"/>, or not twice
     /// the command's size; 0 sends every qualifying write as a delta, as the simulation does).
     /// </summary>
-    public static ReplicatedDelta? Of(CommandDefinition command, in RespRequest request, KeySpace keys, List<byte[]> touched, long minValueBytes = MinValueBytes)
+    public static ReplicatedDelta? Of(CommandDefinition command, in RespRequest request, KeySpace keys, List<byte[]> touched, long minValueBytes = MinValueBytes) =>
+        Of(command, request, keys, touched, ReadOnlySpan<byte>.Empty, minValueBytes);
+
+    /// <summary>
+    /// As the other overload; <paramref name="reply"/> is the command's reply, from which SPOP (random)
+    /// is rewritten as the SREM of the members it popped, which a replica can re-run.
+    /// </summary>
+    public static ReplicatedDelta? Of(CommandDefinition command, in RespRequest request, KeySpace keys, List<byte[]> touched, ReadOnlySpan<byte> reply,
+        long minValueBytes = MinValueBytes)
     {
-        if (!Replicates(command) || touched.Count == 0 || command.FirstKey <= 0 || command.FirstKey >= request.Count)
+        if (command.Id == CommandId.Spop)
+        {
+            return touched.Count > 0 && PoppedMembers(reply) is { Count: > 0 } popped
+                ? Build(command, request, keys, touched, ["SREM"u8.ToArray(), touched[0], .. popped], minValueBytes)
+                : null;
+        }
+
+        return Replicates(command) ? Build(command, request, keys, touched, null, minValueBytes) : null;
+    }
+
+    private static ReplicatedDelta? Build(CommandDefinition command, in RespRequest request, KeySpace keys, List<byte[]> touched, byte[][]? rewritten, long minValueBytes)
+    {
+        if (touched.Count == 0 || command.FirstKey <= 0 || command.FirstKey >= request.Count)
         {
             return null;
         }
@@ -62,18 +82,57 @@ internal static class DeltaReplication
             return null;
         }
 
-        var size = 0L;
-        for (var i = 0; i < request.Count; i++)
-        {
-            size += request[i].Length + 2;
-        }
-
-        if (minValueBytes > 0 && size * 2 > bytes)
+        var encoded = rewritten is null
+            ? ReplicationDeltaCodec.EncodeCommand(request)
+            : ReplicationDeltaCodec.EncodeCommand(QueuedRequest.From([.. rewritten.Select(a => (ReadOnlyMemory<byte>)a)]).AsRequest());
+        if (minValueBytes > 0 && encoded.Length * 2 > bytes)
         {
             return null;   // the command is about as big as the value: the value is the safer message
         }
 
-        return new ReplicatedDelta(before, after.Version, after.Kind, after.ExpiresAt, ReplicationDeltaCodec.EncodeCommand(request));
+        return new ReplicatedDelta(before, after.Version, after.Kind, after.ExpiresAt, encoded);
+    }
+
+    // The members in SPOP's reply: one bulk, or an array (a RESP3 set) of bulks; null if anything else.
+    private static List<byte[]>? PoppedMembers(ReadOnlySpan<byte> reply)
+    {
+        var members = new List<byte[]>();
+        var at = 0;
+        var count = 1L;
+        if (reply.Length > 0 && reply[0] is (byte)'*' or (byte)'~')
+        {
+            if (!TryReadLine(reply, ref at, out count))
+            {
+                return null;
+            }
+        }
+
+        for (var i = 0L; i < count; i++)
+        {
+            if (at >= reply.Length || reply[at] != (byte)'$' || !TryReadLine(reply, ref at, out var length) || length < 0 || at + length + 2 > reply.Length)
+            {
+                return null;
+            }
+
+            members.Add(reply.Slice(at, (int)length).ToArray());
+            at += (int)length + 2;
+        }
+
+        return at == reply.Length ? members : null;
+    }
+
+    // A type byte, a decimal number and CRLF, from at.
+    private static bool TryReadLine(ReadOnlySpan<byte> reply, ref int at, out long number)
+    {
+        number = 0;
+        var end = reply[at..].IndexOf("\r\n"u8);
+        if (end < 2 || !RespNumbers.TryParseInt64(reply.Slice(at + 1, end - 1), out number))
+        {
+            return false;
+        }
+
+        at += end + 2;
+        return true;
     }
 
     /// <summary>

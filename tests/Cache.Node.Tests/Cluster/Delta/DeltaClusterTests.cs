@@ -73,7 +73,7 @@ public sealed class DeltaClusterTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Large_sets_and_sorted_sets_replicate_by_change_and_random_pops_whole()
+    public async Task Large_sets_and_sorted_sets_replicate_by_change_random_pops_as_the_members_they_popped()
     {
         var (primary, _) = Owners("{types}set");
         await using var client = await primary.ConnectAsync();
@@ -92,10 +92,17 @@ public sealed class DeltaClusterTests : IAsyncLifetime
         Assert.Equal(2 * 6, traffic.Deltas - deltas);   // two replicas each
         Assert.Equal(full, traffic.FullEntries);
 
+        // SPOP is random: it goes as the SREM of what it popped. EXEC goes whole.
         Assert.StartsWith("$", await client.CallAsync("SPOP", "{types}set"), StringComparison.Ordinal);
+        Assert.StartsWith("*3\r\n", await client.CallAsync("SPOP", "{types}set", "3"), StringComparison.Ordinal);
+        Assert.Equal(2 * 8, traffic.Deltas - deltas);
+        Assert.Equal(full, traffic.FullEntries);
+        Assert.Equal("+OK\r\n", await client.CallAsync("MULTI"));
+        Assert.Equal("+QUEUED\r\n", await client.CallAsync("SADD", "{types}set", "in-exec"));
+        Assert.Equal("*1\r\n:1\r\n", await client.CallAsync("EXEC"));
         Assert.Equal(full + 2, traffic.FullEntries);
 
-        await WaitForCopiesAsync("{types}set", "SCARD", $":{Elements - 1}\r\n");
+        await WaitForCopiesAsync("{types}set", "SCARD", $":{Elements - 3}\r\n");
         await AssertCopiesEqualAsync("{types}set", "SMEMBERS");
         await AssertCopiesEqualAsync("{types}zset", "ZRANGE", "0", "-1", "WITHSCORES");
     }

@@ -91,7 +91,7 @@ internal abstract record HistoryStep
         public override string ToString() => $"SET {KeyName(Key)} v{Value}{(TtlMs > 0 ? $" PX {TtlMs}" : "")} via owner #{Via}";
     }
 
-    /// <summary>A command on a collection key, run through its handler: deterministic ones replicate as deltas, SPOP whole.</summary>
+    /// <summary>A command on a collection key, run through its handler: replicated as deltas (SPOP as the SREM of what it popped).</summary>
     public sealed record CollectionOp(int Key, int Op, int Member, int Via) : HistoryStep
     {
         public string[] Arguments()

@@ -41,6 +41,7 @@ internal sealed partial class ReplicaSimulation
             coordinator.Keys.BeginCapture();
             coordinator.Session.Run(command, request.AsRequest());
             var touched = coordinator.Keys.EndCapture();
+            var reply = coordinator.Output.WrittenSpan.ToArray();
             coordinator.Output.Clear();
             if (touched.Count == 0 || coordinator.Keys.Export(bytes) is not { } written)
             {
@@ -48,7 +49,7 @@ internal sealed partial class ReplicaSimulation
             }
 
             entry = written;
-            delta = DeltaReplication.Of(command, request.AsRequest(), coordinator.Keys, touched, minValueBytes: 0);
+            delta = DeltaReplication.Of(command, request.AsRequest(), coordinator.Keys, touched, reply, minValueBytes: 0);
         }
 
         coordinator.Observe(key, entry);
