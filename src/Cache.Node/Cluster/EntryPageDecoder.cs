@@ -3,11 +3,14 @@ using Cache.Node.Storage;
 
 namespace Cache.Node.Cluster;
 
-/// <summary>A PULL or FETCH page, [cursor or names answered, [six bulks per entry, …]], decoded as it is scanned.</summary>
+/// <summary>
+/// A PULL or FETCH page, [cursor or names answered, [six bulks per entry, …]], decoded as it is
+/// scanned. An entry may be a stub for a large value, read after in pieces (<see cref="ValuePieces"/>).
+/// </summary>
 internal sealed class EntryPageDecoder : PeerPageDecoder
 {
     private List<(byte[] Key, ReplicatedEntry Entry)> _entries = [];
-    private ReplicatedEntryReader _entry;
+    private ReplicatedEntryReader _entry = new() { AllowStubs = true };
 
     /// <summary>The entries; null when the reply was not a whole, well-formed page.</summary>
     public List<(byte[] Key, ReplicatedEntry Entry)>? Entries => IsWhole ? _entries : null;

@@ -16,6 +16,9 @@ internal struct ReplicatedEntryReader
     private long _kind;
     private long _expiresAt;
 
+    /// <summary>When set, an entry may be a stub for a value sent in pieces (<see cref="ValuePieces"/>): PULL and FETCH pages.</summary>
+    public bool AllowStubs { get; init; }
+
     /// <summary>True when no entry is half read.</summary>
     public readonly bool AtEntryStart => _field == 0;
 
@@ -36,7 +39,7 @@ internal struct ReplicatedEntryReader
             case 2:
                 return TryNumber(bulk, out _node) && _node <= ushort.MaxValue;
             case 3:
-                return TryNumber(bulk, out _kind) && ValueKinds.IsWireKind(_kind);
+                return TryNumber(bulk, out _kind) && (ValueKinds.IsWireKind(_kind) || (AllowStubs && _kind == ValuePieces.StubKind));
             case 4:
                 return TryNumber(bulk, out _expiresAt);
             default:

@@ -16,6 +16,21 @@ internal sealed class ReplicationStats
     private long _refusedNoQuorum;
     private long _readsRefusedNoQuorum;
     private long _refusedDropped;
+    private long _deltasApplied;
+    private long _deltasRefused;
+
+    /// <summary>What this node sent as a primary, per peer: bytes, deltas, full entries, fallbacks.</summary>
+    public ReplicationTraffic Traffic { get; } = new();
+
+    /// <summary>As a replica: deltas applied (this node held their base version).</summary>
+    public long DeltasApplied => Interlocked.Read(ref _deltasApplied);
+
+    /// <summary>As a replica: deltas refused (another version here); the primary sent those keys whole.</summary>
+    public long DeltasRefused => Interlocked.Read(ref _deltasRefused);
+
+    public void DeltaAppliedOnce() => Interlocked.Increment(ref _deltasApplied);
+
+    public void DeltaRefusedOnce() => Interlocked.Increment(ref _deltasRefused);
 
     /// <summary>Writes refused before they ran: this node reached fewer than W of the slot's voters.</summary>
     public long WritesRefusedNoQuorum => Interlocked.Read(ref _refusedNoQuorum);

@@ -16,6 +16,8 @@ namespace Cache.Node.Cluster;
 internal sealed class Replicator(ClusterMembership cluster, PeerLinks peers, WriteQuorum quorum, KeySpace keys, ReplicationStats stats, BackgroundFailures failures,
     TimeProvider time, TimeSpan timeout)
 {
+    private readonly DeltaFallbacks _fallbacks = new(keys, stats.Traffic);
+
     public ReplicationStats Stats => stats;
 
     /// <summary>Who must acknowledge a write, and whether this node can reach them.</summary>
@@ -26,10 +28,11 @@ internal sealed class Replicator(ClusterMembership cluster, PeerLinks peers, Wri
 
     /// <summary>
     /// Adds the state of <paramref name="touched"/> to <paramref name="batch"/> (created on first
-    /// use), to go to the other owners when the batch is sent. False when there is nothing to wait
-    /// for: the reply can go now. Runs under the key space gate.
+    /// use), to go to the other owners when the batch is sent: each key's full entry, or, given
+    /// <paramref name="delta"/> (the command's one key, a large value), the delta. False when there
+    /// is nothing to wait for: the reply can go now. Runs under the key space gate.
     /// </summary>
-    public bool Collect(ref ReplicationBatch? batch, KeySpace keys, List<byte[]> touched)
+    public bool Collect(ref ReplicationBatch? batch, KeySpace keys, List<byte[]> touched, ReplicatedDelta? delta = null)
     {
         var ring = batch?.Ring ?? cluster.Ring;
         var voters = batch?.Voters ?? cluster.Voters;
@@ -44,9 +47,15 @@ internal sealed class Replicator(ClusterMembership cluster, PeerLinks peers, Wri
         var seen = touched.Count > 1 ? new HashSet<string>(StringComparer.Ordinal) : null;
         foreach (var key in touched)
         {
-            if (seen?.Add(Encoding.Latin1.GetString(key)) == false || keys.Export(key) is not { } entry)
+            if (seen?.Add(Encoding.Latin1.GetString(key)) == false)
             {
-                continue;   // repeated, or already expired (replicas expire it themselves)
+                continue;
+            }
+
+            var change = delta is { } d ? new Change(default, d) : keys.Export(key) is { } full ? new Change(full, null) : (Change?)null;
+            if (change is not { } entry)
+            {
+                continue;   // already expired (replicas expire it themselves)
             }
 
             batch ??= new ReplicationBatch(ring, voters);
@@ -86,7 +95,13 @@ internal sealed class Replicator(ClusterMembership cluster, PeerLinks peers, Wri
         return index >= 0 && map.OwnerIndices(slot).Contains(index);
     }
 
-    private static bool AddTarget(ReplicationBatch batch, string target, string self, byte[] key, ReplicatedEntry entry)
+    // What goes for one key: its full entry, or a delta.
+    private readonly record struct Change(ReplicatedEntry Full, ReplicatedDelta? Delta)
+    {
+        public EntryVersion Version => Delta?.Version ?? Full.Version;
+    }
+
+    private static bool AddTarget(ReplicationBatch batch, string target, string self, byte[] key, Change entry)
     {
         if (target == self)
         {
@@ -99,8 +114,17 @@ internal sealed class Replicator(ClusterMembership cluster, PeerLinks peers, Wri
             batch.Targets[target] = args;
         }
 
-        ReplicationCodec.Append(args, key, entry);
-        batch.Bytes += key.Length + entry.Value.Length + 64;
+        if (entry.Delta is { } delta)
+        {
+            ReplicationDeltaCodec.Append(args, key, delta);
+            batch.Bytes += key.Length + delta.Command.Length + 64;
+        }
+        else
+        {
+            ReplicationCodec.Append(args, key, entry.Full);
+            batch.Bytes += key.Length + entry.Full.Value.Length + 64;
+        }
+
         return true;
     }
 
@@ -118,13 +142,48 @@ internal sealed class Replicator(ClusterMembership cluster, PeerLinks peers, Wri
             var endpoint = cluster.RespEndpointOf(owner);
             var task = endpoint is null
                 ? Task.FromException<RespReply>(new RespConnectionException($"No RESP endpoint is known for node {owner}."))
-                : peers.ForReplication(endpoint).SendAsync([.. args]);
+                : SendAsync(owner, peers.ForReplication(endpoint), [.. args]);
             sends.Add((owner, task));
         }
 
         stats.BatchesSent(sends.Count);
         _ = CompleteAsync(batch, sends);
     }
+
+    // One REPLICATE, counted; when the replica refused deltas (it held another version), their
+    // keys go again whole, under the same deadline, and that is the peer's answer.
+    private async Task<RespReply> SendAsync(string owner, PeerLink link, ReadOnlyMemory<byte>[] args)
+    {
+        Count(owner, args);
+        var reply = await link.SendAsync(args).ConfigureAwait(false);
+        return reply.Kind == RespReplyKind.Array && reply.Items is { Count: > 0 } refused
+            ? await _fallbacks.ResendAsync(owner, link, args, refused, Count).ConfigureAwait(false)
+            : reply;
+    }
+
+    private void Count(string owner, ReadOnlyMemory<byte>[] args)
+    {
+        // The request's bytes as RESP puts them on the wire.
+        long bytes = 1 + Digits(args.Length) + 2;
+        int deltas = 0, entries = 0;
+        foreach (var arg in args)
+        {
+            bytes += 1 + Digits(arg.Length) + 2 + arg.Length + 2;
+        }
+
+        for (var at = 3; at + ReplicationCodec.ArgsPerEntry <= args.Length; at += ReplicationCodec.ArgsPerEntry)
+        {
+            entries++;
+            if (args[at + 3].Span.SequenceEqual(ReplicationDeltaCodec.DeltaKindBytes))
+            {
+                deltas++;
+            }
+        }
+
+        stats.Traffic.Sent(owner, bytes, deltas, entries - deltas);
+    }
+
+    private static int Digits(long value) => value < 10 ? 1 : (int)Math.Floor(Math.Log10(value)) + 1;
 
     /// <summary>The reply to send once the batch holding the write was acknowledged: <paramref name="reply"/>, or NOREPLICAS.</summary>
     public static async Task<byte[]> ReplyAfterAsync(Task<bool> quorum, byte[] reply) =>

@@ -82,7 +82,7 @@ internal sealed partial class ClientSession
 
         var touched = Keys.EndCapture();
         var reply = _scratch.WrittenSpan;
-        if (touched.Count == 0 || !replication.Collect(ref _replication, Keys, touched))
+        if (touched.Count == 0 || !replication.Collect(ref _replication, Keys, touched, DeltaReplication.Of(command, request, Keys, touched, reply)))
         {
             Reply.WriteRaw(reply);
             return null;

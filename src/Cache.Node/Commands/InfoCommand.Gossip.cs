@@ -42,6 +42,20 @@ internal static partial class InfoCommand
         Line(text, "cluster_replication_failures", stats.FailedSends);
         Line(text, "cluster_write_quorum_missed", stats.QuorumMissed);
         Line(text, "cluster_replicated_entries_applied", stats.Applied);
+        var traffic = stats.Traffic;
+        Line(text, "cluster_replication_bytes_sent", traffic.Bytes);
+        Line(text, "cluster_replication_deltas_sent", traffic.Deltas);
+        Line(text, "cluster_replication_full_entries_sent", traffic.FullEntries);
+        Line(text, "cluster_replication_delta_fallbacks", traffic.Fallbacks);
+        Line(text, "cluster_replication_deltas_applied", stats.DeltasApplied);
+        Line(text, "cluster_replication_deltas_refused", stats.DeltasRefused);
+        var p = 0;
+        foreach (var (peer, bytes, deltas, full, fallbacks) in traffic.Peers())
+        {
+            text.Append(System.Globalization.CultureInfo.InvariantCulture,
+                $"cluster_replication_peer{p++}:id={peer},bytes_sent={bytes},deltas={deltas},full={full},fallbacks={fallbacks}\r\n");
+        }
+
         Line(text, "cluster_read_quorum", server.Settings.ReadQuorum);
         Line(text, "cluster_read_repairs", stats.ReadRepairs);
         Line(text, "cluster_read_quorum_missed", stats.ReadQuorumMissed);

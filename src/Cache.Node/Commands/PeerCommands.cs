@@ -11,7 +11,7 @@ namespace Cache.Node.Commands;
 /// DIGESTS, LEAVES and FETCH walk the digest tree anti-entropy compares down to the entries that
 /// differ. Entries merge by version, so repeats and reordering are harmless.
 /// </summary>
-internal static class PeerCommands
+internal static partial class PeerCommands
 {
     public static void Register(CommandTable table) =>
         table.Add(new CommandDefinition("gossipcache", -2, CommandFlags.None, null, "cluster", "Node-to-node commands of a GossipCache cluster.")
@@ -24,7 +24,9 @@ internal static class PeerCommands
             .AddSubCommand(new("digests", 3, CommandFlags.ReadOnly | CommandFlags.Stale, Digests, "cluster", "The digest of each slot a bitmap selects, in slot order (8 bytes each, little-endian)."))
             .AddSubCommand(new("pull", 5, CommandFlags.ReadOnly | CommandFlags.Stale, Pull, "cluster", "Exports the entries of a set of slots: cursor count slot-bitmap."))
             .AddSubCommand(new("leaves", 5, CommandFlags.ReadOnly | CommandFlags.Stale, Leaves, "cluster", "The leaves (key, 8-byte entry hash) of a set of slots: cursor count slots."))
-            .AddSubCommand(new("fetch", -3, CommandFlags.ReadOnly | CommandFlags.Stale, Fetch, "cluster", "The versioned entries of the keys named (those this node holds): [names answered, entries].")));
+            .AddSubCommand(new("fetch", -3, CommandFlags.ReadOnly | CommandFlags.Stale, Fetch, "cluster", "The versioned entries of the keys named (those this node holds): [names answered, entries]."))
+            .AddSubCommand(new("piece", 6, CommandFlags.ReadOnly | CommandFlags.Stale, Piece, "cluster", "A piece of a large value a page offered as a stub: key clock node offset."))
+            .AddSubCommand(new("putpiece", 11, CommandFlags.Stale, PutPiece, "cluster", "A piece of a large pushed value, merged once whole: apply|ring-hash key clock node kind expires-at length offset bytes.")));
 
     private static void Peer(ClientSession client, in RespRequest request)
     {
@@ -69,7 +71,7 @@ internal static class PeerCommands
             return;
         }
 
-        ApplyFrom(client, request, 3);
+        ApplyFrom(client, request, 3, deltas: true);
     }
 
     // The sender drops its copies once every owner took them, so an owner must agree it owns
@@ -97,12 +99,18 @@ internal static class PeerCommands
         ApplyFrom(client, request, 3);
     }
 
-    private static void ApplyFrom(ClientSession client, in RespRequest request, int first)
+    // Deltas (REPLICATE only) apply when this node holds their base version. The reply is the
+    // number of entries applied, or, when some deltas were refused, the keys refused: the primary
+    // then sends their full values and counts this node's acknowledgement after those.
+    private static void ApplyFrom(ClientSession client, in RespRequest request, int first, bool deltas = false)
     {
         // Validate everything first, so a malformed request changes nothing.
         for (var at = first; at < request.Count; at += ReplicationCodec.ArgsPerEntry)
         {
-            if (!ReplicationCodec.TryRead(request, at, out _))
+            var valid = deltas && ReplicationDeltaCodec.IsDelta(request, at)
+                ? ReplicationDeltaCodec.TryRead(request, at, out _)
+                : ReplicationCodec.TryRead(request, at, out _);
+            if (!valid)
             {
                 client.Reply.Error("ERR malformed replicated entry"u8);
                 return;
@@ -110,8 +118,32 @@ internal static class PeerCommands
         }
 
         var applied = 0;
+        List<byte[]>? refused = null;
+        var stats = client.Server.Replication?.Stats;
         for (var at = first; at < request.Count; at += ReplicationCodec.ArgsPerEntry)
         {
+            if (deltas && ReplicationDeltaCodec.IsDelta(request, at))
+            {
+                ReplicationDeltaCodec.TryRead(request, at, out var delta);
+                if (DeltaReplication.TryApply(client, request[at], delta))
+                {
+                    applied++;
+                    stats?.DeltaAppliedOnce();
+                }
+                else
+                {
+                    stats?.DeltaRefusedOnce();
+                    var key = request[at].ToArray();
+                    refused ??= [];
+                    if (!refused.Exists(k => k.AsSpan().SequenceEqual(key)))
+                    {
+                        refused.Add(key);
+                    }
+                }
+
+                continue;
+            }
+
             ReplicationCodec.TryRead(request, at, out var entry);
             if (client.Keys.Apply(request[at], entry))
             {
@@ -119,8 +151,18 @@ internal static class PeerCommands
             }
         }
 
-        client.Server.Replication?.Stats.AppliedEntries(applied);
-        client.Reply.Integer(applied);
+        stats?.AppliedEntries(applied);
+        if (refused is null)
+        {
+            client.Reply.Integer(applied);
+            return;
+        }
+
+        client.Reply.ArrayHeader(refused.Count);
+        foreach (var key in refused)
+        {
+            client.Reply.Bulk(key);
+        }
     }
 
     private static void Entry(ClientSession client, in RespRequest request)
@@ -176,7 +218,7 @@ internal static class PeerCommands
         var page = ReplicaDigests.Export(client.Keys, cursor, count, slots);
         client.Reply.ArrayHeader(2);
         client.Reply.BulkInteger(page.Next);
-        WriteEntries(client, page.Entries);
+        WriteEntries(client, client.Pieces.Offer(page.Entries));
     }
 
     private static void Leaves(ClientSession client, in RespRequest request)
@@ -217,7 +259,7 @@ internal static class PeerCommands
         var (answered, entries) = ReplicaDigests.Fetch(client.Keys, names);
         client.Reply.ArrayHeader(2);
         client.Reply.BulkInteger(answered);
-        WriteEntries(client, entries);
+        WriteEntries(client, client.Pieces.Offer(entries));
     }
 
     // cursor count slots: the paging arguments PULL and LEAVES share.

@@ -47,6 +47,68 @@ internal sealed partial class KeySpace
     /// <summary>Stops recording; the keys changed since <see cref="BeginCapture"/>, possibly repeated.</summary>
     public List<byte[]> EndCapture() => _observers.Capture.End();
 
+    /// <summary>Per key <see cref="EndCapture"/> returned: its version before the command (a delta's base), or none.</summary>
+    public IReadOnlyList<EntryVersion> CapturedBases => _observers.Capture.Bases;
+
+    /// <summary>
+    /// The version, kind and expiry of the live entry of <paramref name="key"/> (the value left
+    /// empty, not exported) and its size as MEMORY USAGE counts it; false when missing or expired.
+    /// </summary>
+    public bool TryPeek(ReadOnlySpan<byte> key, out ReplicatedEntry header, out long bytes)
+    {
+        AssertHeld();
+        return _replication.TryPeek(key, out header, out bytes);
+    }
+
+    /// <summary>The version of the entry of <paramref name="key"/> (live, expired or a tombstone), or none when absent.</summary>
+    public EntryVersion VersionOf(ReadOnlySpan<byte> key)
+    {
+        AssertHeld();
+        var index = _table.IndexOf(key);
+        return index < 0 ? EntryVersion.None : new EntryVersion(_table.EntryAt(index).Version, _table.EntryAt(index).Node);
+    }
+
+    /// <summary>
+    /// From here to <see cref="EndForcedMerge"/>, every version stamped is <paramref name="version"/>,
+    /// reported as <see cref="EntryChangeKind.Merged"/>: a replica re-running its primary's command
+    /// (a delta) ends with the primary's version. Later local writes get higher versions.
+    /// </summary>
+    public void BeginForcedMerge(EntryVersion version)
+    {
+        AssertHeld();
+        _clock.Observe(version.Clock);
+        ForcedVersion = version;
+        StampKind = EntryChangeKind.Merged;
+    }
+
+    /// <summary>Ends what <see cref="BeginForcedMerge"/> began.</summary>
+    public void EndForcedMerge()
+    {
+        ForcedVersion = null;
+        StampKind = EntryChangeKind.Written;
+    }
+
+    /// <summary>Sets the absolute expiry of a live entry under a version forced by <see cref="BeginForcedMerge"/>.</summary>
+    public void SetExpiryOf(ReadOnlySpan<byte> key, long expiresAt)
+    {
+        ref var entry = ref Lookup(key);
+        if (!System.Runtime.CompilerServices.Unsafe.IsNullRef(ref entry))
+        {
+            SetExpiry(ref entry, expiresAt);
+        }
+    }
+
+    /// <summary>Removes <paramref name="key"/> outright, live or tombstone (a delta that went wrong: the full value follows).</summary>
+    public void Forget(ReadOnlySpan<byte> key)
+    {
+        AssertHeld();
+        var index = _table.IndexOf(key);
+        if (index >= 0)
+        {
+            RemoveEntry(index, EntryChangeKind.Merged);
+        }
+    }
+
     /// <summary>Starts the index by cluster hash slot (a cluster node's exports then visit only the slots asked for).</summary>
     public void EnableSlotIndex() => _table.EnableSlotIndex();
 

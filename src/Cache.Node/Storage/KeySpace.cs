@@ -335,7 +335,19 @@ internal sealed partial class KeySpace
         _observers.Raise(new EntryChange(key, EntryVersion.None, EntryVersion.None, EntryChangeKind.Written));
 
     /// <summary>Gives an entry a fresh version from this node's clock.</summary>
-    internal void Stamp(ref StoreEntry entry) => SetVersion(ref entry, _clock.Next(), NodeId, StampKind);
+    internal void Stamp(ref StoreEntry entry)
+    {
+        if (ForcedVersion is { } forced)
+        {
+            SetVersion(ref entry, forced.Clock, forced.Node, StampKind);
+            return;
+        }
+
+        SetVersion(ref entry, _clock.Next(), NodeId, StampKind);
+    }
+
+    /// <summary>While set, every stamp gives this version: a replica re-running a primary's command (a delta) ends at the primary's version.</summary>
+    internal EntryVersion? ForcedVersion { get; set; }
 
     /// <summary>The kind a version stamp reports: Merged while a peer's state is applied, else Written.</summary>
     internal EntryChangeKind StampKind { get; set; }

@@ -10,12 +10,21 @@ namespace Cache.Node.Storage;
 internal sealed class ReplicationCapture
 {
     private readonly List<byte[]> _keys = [];
+    private readonly List<EntryVersion> _bases = [];
     private bool _capturing;
+
+    /// <summary>
+    /// Per key of the last <see cref="End"/>, in order: its version before the command's first
+    /// change to it (<see cref="EntryVersion.None"/> when new, or when that change was a
+    /// <see cref="KeySpace.Touch"/>, which carries no version): the base a delta applies to.
+    /// </summary>
+    public IReadOnlyList<EntryVersion> Bases => _bases;
 
     /// <summary>Starts recording (clearing what the last command recorded).</summary>
     public void Begin()
     {
         _keys.Clear();
+        _bases.Clear();
         _capturing = true;
     }
 
@@ -49,5 +58,6 @@ internal sealed class ReplicationCapture
         }
 
         _keys.Add(change.Key.ToArray());
+        _bases.Add(change.Before);
     }
 }

@@ -48,21 +48,16 @@ internal sealed class EntryReplication
 
     /// <summary>
     /// Merges a peer's state of <paramref name="key"/> into this node; true when it replaced ours.
-    /// Later local writes get versions above the one applied.
+    /// Later local writes get versions above the one applied. Ours is compared by its version,
+    /// not exported: only a tie between two live values of the same kind and expiry reads the
+    /// value, and then only a packed one (a large collection at the same version is the same
+    /// write; exporting it to break a tie that cannot differ would cost the whole value).
     /// </summary>
     public bool Apply(ReadOnlySpan<byte> key, in ReplicatedEntry incoming)
     {
         _clock.Observe(incoming.Version.Clock);
-        var current = Export(key);
-        if (current is { } existing && !EntryMerge.Replaces(incoming, existing))
-        {
-            return false;
-        }
-
-        // An entry that expired here but is not reclaimed yet still holds its version: an older
-        // write arriving late must not bring back the value the newer one replaced.
         var index = _table.IndexOf(key);
-        if (current is null && index >= 0 && new EntryVersion(_table.EntryAt(index).Version, _table.EntryAt(index).Node) >= incoming.Version)
+        if (index >= 0 && !Replaces(index, incoming))
         {
             return false;
         }
@@ -78,6 +73,68 @@ internal sealed class EntryReplication
             _keys.StampKind = EntryChangeKind.Written;
         }
 
+        return true;
+    }
+
+    // EntryMerge.Replaces against what Export would give for entry index, without the export.
+    private bool Replaces(int index, in ReplicatedEntry incoming)
+    {
+        ref var entry = ref _table.EntryAt(index);
+        var order = incoming.Version.CompareTo(new EntryVersion(entry.Version, entry.Node));
+        if (order != 0)
+        {
+            return order > 0;
+        }
+
+        var expired = entry.Kind != ValueKind.Tombstone && entry.ExpiresAt != 0 && entry.ExpiresAt <= _keys.NowMs;
+        if (expired && !_keys.KeepsTombstones)
+        {
+            return false;   // an expired entry still holds its version: the same write must not bring it back
+        }
+
+        var kind = expired ? ValueKind.Tombstone : entry.Kind;
+        var expiresAt = kind == ValueKind.Tombstone ? 0 : entry.ExpiresAt;
+        order = incoming.Kind.CompareTo(kind);
+        if (order == 0)
+        {
+            order = incoming.ExpiresAt.CompareTo(expiresAt);
+        }
+
+        if (order != 0 || kind == ValueKind.Tombstone)
+        {
+            return order > 0;
+        }
+
+        if ((entry.Flags & EntryFlags.External) != 0)
+        {
+            return false;
+        }
+
+        var value = _keys.CodecFor(entry.Kind)?.Export(entry) ?? _keys.ValueOf(entry).ToArray();
+        return incoming.Value.Span.SequenceCompareTo(value) > 0;
+    }
+
+    /// <summary>
+    /// The version, kind and expiry of the live entry of <paramref name="key"/> (not expired), and
+    /// its size as MEMORY USAGE counts it; false when there is none.
+    /// </summary>
+    public bool TryPeek(ReadOnlySpan<byte> key, out ReplicatedEntry header, out long bytes)
+    {
+        (header, bytes) = (default, 0);
+        var index = _table.IndexOf(key);
+        if (index < 0)
+        {
+            return false;
+        }
+
+        ref var entry = ref _table.EntryAt(index);
+        if (entry.Kind == ValueKind.Tombstone || (entry.ExpiresAt != 0 && entry.ExpiresAt <= _keys.NowMs))
+        {
+            return false;
+        }
+
+        header = new ReplicatedEntry(new EntryVersion(entry.Version, entry.Node), entry.Kind, entry.ExpiresAt, ReadOnlyMemory<byte>.Empty);
+        bytes = _keys.MemoryUsageOf(entry);
         return true;
     }
 

@@ -11,13 +11,25 @@ namespace Cache.Node.Tests.Cluster.Simulation;
 internal abstract record HistoryStep
 {
     public const int Keys = 8;
+
+    /// <summary>After the string keys: a list (sharing the first keys' slot), a set and a sorted set.</summary>
+    public const int CollectionKeys = 3;
+
+    public const int AllKeys = Keys + CollectionKeys;
     /// <summary>Nodes n0..n4; n0..n3 start as members, n4 can join.</summary>
     public const int Nodes = 5;
 
     public const int FirstMembers = 4;
 
     /// <summary>The first four keys share one hash slot (a hash tag), so slots hold several keys and differ in some of them.</summary>
-    public static string KeyName(int key) => key < 4 ? $"{{t}}k{key}" : $"k{key}";
+    public static string KeyName(int key) => key switch
+    {
+        < 4 => $"{{t}}k{key}",
+        < Keys => $"k{key}",
+        Keys => "{t}list",
+        Keys + 1 => "set",
+        _ => "zset",
+    };
 
     /// <summary>FsCheck's generator and shrinker for whole histories.</summary>
     public static Arbitrary<HistoryStep[]> Histories(int maxSteps) =>
@@ -26,6 +38,7 @@ internal abstract record HistoryStep
     private static Gen<HistoryStep> Step()
     {
         var key = Gen.Choose(0, Keys - 1);
+        var anyKey = Gen.Choose(0, AllKeys - 1);
         var node = Gen.Choose(0, Nodes - 1);
         var via = Gen.Choose(0, 5);
         return Gen.Frequency(
@@ -34,9 +47,14 @@ internal abstract record HistoryStep
                  from ttl in Gen.Frequency((3, Gen.Constant(0)), (1, Gen.Choose(100, 4000)))
                  from p in via
                  select (HistoryStep)new Write(k, v, ttl, p)),
-            (8, from k in key from p in via select (HistoryStep)new Delete(k, p)),
-            (4, from k in key from ttl in Gen.Choose(100, 4000) from p in via select (HistoryStep)new Expire(k, ttl, p)),
-            (2, from k in key from p in via select (HistoryStep)new Persist(k, p)),
+            (24, from k in Gen.Choose(Keys, AllKeys - 1)
+                 from op in Gen.Choose(0, 34)
+                 from m in Gen.Choose(0, 11)
+                 from p in via
+                 select (HistoryStep)new CollectionOp(k, op, m, p)),
+            (8, from k in anyKey from p in via select (HistoryStep)new Delete(k, p)),
+            (4, from k in anyKey from ttl in Gen.Choose(100, 4000) from p in via select (HistoryStep)new Expire(k, ttl, p)),
+            (2, from k in anyKey from p in via select (HistoryStep)new Persist(k, p)),
             (16, Gen.Choose(1, 2500).Select(ms => (HistoryStep)new Wait(ms))),
             (4, from drop in Gen.Choose(0, 60) from dup in Gen.Choose(0, 30) from delay in Gen.Choose(0, 800) select (HistoryStep)new Faults(drop, dup, delay)),
             (3, Gen.Choose(1, (1 << Nodes) - 2).Select(side => (HistoryStep)new Partition(side))),
@@ -71,6 +89,45 @@ internal abstract record HistoryStep
     public sealed record Write(int Key, int Value, int TtlMs, int Via) : HistoryStep
     {
         public override string ToString() => $"SET {KeyName(Key)} v{Value}{(TtlMs > 0 ? $" PX {TtlMs}" : "")} via owner #{Via}";
+    }
+
+    /// <summary>A command on a collection key, run through its handler: replicated as deltas (SPOP as the SREM of what it popped).</summary>
+    public sealed record CollectionOp(int Key, int Op, int Member, int Via) : HistoryStep
+    {
+        public string[] Arguments()
+        {
+            var (key, m, m2) = (KeyName(Key), $"m{Member}", $"m{(Member + 5) % 12}");
+            return Key switch
+            {
+                HistoryStep.Keys => (Op % 7) switch
+                {
+                    0 => ["LPUSH", key, m],
+                    1 => ["RPUSH", key, m, m2],
+                    2 => ["LPOP", key],
+                    3 => ["RPOP", key, "2"],
+                    4 => ["LREM", key, "0", m],
+                    5 => ["LTRIM", key, "0", "5"],
+                    _ => ["LSET", key, "0", m],
+                },
+                HistoryStep.Keys + 1 => (Op % 5) switch
+                {
+                    0 or 1 => ["SADD", key, m, m2],
+                    2 => ["SREM", key, m],
+                    3 => ["SADD", key, m],
+                    _ => ["SPOP", key],
+                },
+                _ => (Op % 5) switch
+                {
+                    0 => ["ZADD", key, $"{Member % 4}", m],
+                    1 => ["ZINCRBY", key, "1.5", m],
+                    2 => ["ZREM", key, m],
+                    3 => ["ZPOPMIN", key],
+                    _ => ["ZREMRANGEBYRANK", key, "0", "0"],
+                },
+            };
+        }
+
+        public override string ToString() => $"{string.Join(' ', Arguments())} via owner #{Via}";
     }
 
     public sealed record Delete(int Key, int Via) : HistoryStep

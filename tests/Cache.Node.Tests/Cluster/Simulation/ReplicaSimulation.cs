@@ -111,6 +111,9 @@ internal sealed partial class ReplicaSimulation
                     return true;
                 });
                 break;
+            case HistoryStep.CollectionOp c:
+                CoordinateCommand(c.Key, c.Via, c.Arguments());
+                break;
             case HistoryStep.Delete d:
                 Coordinate(d.Key, d.Via, (keys, key) => keys.Delete(key));
                 break;

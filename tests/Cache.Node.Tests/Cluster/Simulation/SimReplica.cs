@@ -1,3 +1,6 @@
+using System.Buffers;
+using Cache.Node.Commands;
+using Cache.Node.Configuration;
 using Cache.Node.Storage;
 
 namespace Cache.Node.Tests.Cluster.Simulation;
@@ -18,7 +21,7 @@ internal sealed class SimReplica
         Id = id;
         VersionId = versionId;
         _time = time;
-        Keys = NewKeySpace();
+        (Keys, Session) = NewServer();
     }
 
     public string Id { get; }
@@ -26,6 +29,12 @@ internal sealed class SimReplica
     public ushort VersionId { get; }
 
     public KeySpace Keys { get; private set; }
+
+    /// <summary>A client of the node's own server: collection commands run through their handlers, and deltas are re-run, as on a server.</summary>
+    public ClientSession Session { get; private set; }
+
+    /// <summary>Where <see cref="Session"/>'s replies go.</summary>
+    public ArrayBufferWriter<byte> Output { get; } = new();
 
     /// <summary>Per key, the highest-versioned entry delivered here (by version only, not by <see cref="EntryMerge"/>).</summary>
     public Dictionary<string, ReplicatedEntry> Shadow { get; } = new(StringComparer.Ordinal);
@@ -75,7 +84,7 @@ internal sealed class SimReplica
     /// <summary>A restart with nothing in memory.</summary>
     public void Wipe()
     {
-        Keys = NewKeySpace();
+        (Keys, Session) = NewServer();
         Shadow.Clear();
         HandedOff.Clear();
         Incarnation++;
@@ -84,15 +93,20 @@ internal sealed class SimReplica
 
     // n1 and n3 list a slot's keys through the hash-slot index (as a server does), the others walk
     // the whole table: both kinds of export meet in the exchanges.
-    private KeySpace NewKeySpace()
+    // Collections turn large after a few elements, so deltas meet both encodings.
+    private (KeySpace, ClientSession) NewServer()
     {
-        var keys = new KeySpace(_time) { NodeId = VersionId, TombstoneHorizonMs = TombstoneHorizonMs };
+        var server = new CacheServer(NodeSettings.From(new NodeOptions()), _time);
+        var keys = server.Keys;
+        (keys.NodeId, keys.TombstoneHorizonMs) = (VersionId, TombstoneHorizonMs);
+        (keys.Limits.SetMaxListpackEntries, keys.Limits.SetMaxIntsetEntries, keys.Limits.ZSetMaxListpackEntries) = (3, 3, 3);
+        keys.Limits.ListMaxListpackSize = 2;
         if (VersionId % 2 == 0)
         {
             keys.EnableSlotIndex();
         }
 
-        return keys;
+        return (keys, new ClientSession(server, Output, $"sim:{Id}", "sim:server", isLoopback: true));
     }
 
     public override string ToString() => Id;
