@@ -24,6 +24,7 @@ internal sealed class CacheServer
         AntiEntropyStats = new AntiEntropyStats(time);
         Commands = CommandTable.CreateDefault();
         Blocking = new BlockingRegistry(Keys, time);
+        Scripts = new ScriptEngine(time);
         StartedAtMs = time.GetUtcNow().ToUnixTimeMilliseconds();
         RunId = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(20));
         ApplyLimits();
@@ -31,6 +32,9 @@ internal sealed class CacheServer
 
     /// <summary>The node's settings; CONFIG SET changes the settable ones, then calls <see cref="ApplyLimits"/>.</summary>
     public NodeSettings Settings { get; }
+
+    /// <summary>The Lua engine and script cache (EVAL, SCRIPT).</summary>
+    public ScriptEngine Scripts { get; }
 
     /// <summary>The most unexecuted input the transport will ever buffer for one client (see <see cref="NodeSettings.QueryBufferCeiling"/>).</summary>
     public long QueryBufferCeiling => Settings.QueryBufferCeiling;
