@@ -65,6 +65,7 @@ internal static unsafe partial class LuaNative
     public static delegate* unmanaged<nint, int, int> Ref;
     public static delegate* unmanaged<nint, int, int, void> Unref;
     public static delegate* unmanaged<nint, int, void> Concat;
+    public static delegate* unmanaged<nint, int, int, void> CallFunction;
     public static delegate* unmanaged<nint, int> OpenBase;
     public static delegate* unmanaged<nint, int> OpenTable;
     public static delegate* unmanaged<nint, int> OpenString;
@@ -139,6 +140,7 @@ internal static unsafe partial class LuaNative
         SetFEnv = (delegate* unmanaged<nint, int, int>)NativeLibrary.GetExport(lib, "lua_setfenv");
         Ref = (delegate* unmanaged<nint, int, int>)NativeLibrary.GetExport(lib, "luaL_ref");
         Unref = (delegate* unmanaged<nint, int, int, void>)NativeLibrary.GetExport(lib, "luaL_unref");
+        CallFunction = (delegate* unmanaged<nint, int, int, void>)NativeLibrary.GetExport(lib, "lua_call");
         Concat = (delegate* unmanaged<nint, int, void>)NativeLibrary.GetExport(lib, "lua_concat");
         OpenBase = (delegate* unmanaged<nint, int>)NativeLibrary.GetExport(lib, "luaopen_base");
         OpenTable = (delegate* unmanaged<nint, int>)NativeLibrary.GetExport(lib, "luaopen_table");

@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
 using System.Security.Cryptography;
+using Cache.Node.Scripting;
 using static Cache.Node.Scripting.LuaNative;
 
 namespace Cache.Node.Commands;
@@ -42,6 +43,19 @@ internal sealed unsafe partial class ScriptEngine
         {
             engine._memory!.Unbounded = false;
         }
+    }
+
+    /// <summary>Returns its Lua function argument wrapped in <see cref="LuaTrampoline"/> (unchanged where there is none).</summary>
+    [UnmanagedCallersOnly]
+    private static int WrapCallback(nint state)
+    {
+        SetTop(state, 1);
+        if (LuaTrampoline.Entry != 0)
+        {
+            PushCClosure(state, (delegate* unmanaged<nint, int>)LuaTrampoline.Entry, 1);
+        }
+
+        return 1;
     }
 
     [UnmanagedCallersOnly]

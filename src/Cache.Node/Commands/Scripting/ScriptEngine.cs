@@ -187,9 +187,10 @@ internal sealed unsafe partial class ScriptEngine
             PushCClosure(state, &SeedCallback, 0);
             PushCClosure(state, &TickCallback, 0);
             PushCClosure(state, &LogCallback, 0);
+            PushCClosure(state, &WrapCallback, 0);
             PushBytes(state, ServerInfo.RedisVersion);
             PushNumber(state, VersionNumber(ServerInfo.RedisVersionText));
-            status = PCall(state, 9, 4, 0);
+            status = PCall(state, 10, 4, 0);
         }
 
         if (status != 0)

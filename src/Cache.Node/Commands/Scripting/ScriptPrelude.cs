@@ -12,7 +12,7 @@ internal static class ScriptPrelude
     public const string ChunkName = "=redis";
 
     public const string Source = """
-local c_call, c_sha1, c_setresp, c_random, c_seed, c_tick, c_log, version, version_num = ...
+local c_call, c_sha1, c_setresp, c_random, c_seed, c_tick, c_log, c_wrap, version, version_num = ...
 local G = _G
 local error, type, select, tostring, tonumber, rawget, rawset, next = error, type, select, tostring, tonumber, rawget, rawset, next
 local setmetatable, getfenv, setfenv, loadstring, load = setmetatable, getfenv, setfenv, loadstring, load
@@ -100,7 +100,7 @@ G.pcall = function(...) return pcall_result(raw_pcall(...)) end
 
 local function checkint(v, i, name)
   local n = tonumber(v)
-  if n == nil then error("bad argument #" .. i .. " to '" .. name .. "' (number expected, got " .. type(v) .. ")", 0) end
+  if n == nil then error("bad argument #" .. i .. " to '" .. name .. "' (number expected, got " .. type(v) .. ")", 4) end
   return n >= 0 and floor(n) or -floor(-n)
 end
 math.random = function(...)
@@ -110,14 +110,14 @@ math.random = function(...)
   local a, b = ...
   if n == 1 then
     local u = checkint(a, 1, 'random')
-    if u < 1 then error("bad argument #1 to 'random' (interval is empty)", 0) end
+    if u < 1 then error("bad argument #1 to 'random' (interval is empty)", 3) end
     return floor(r * u) + 1
   elseif n == 2 then
     local l, u = checkint(a, 1, 'random'), checkint(b, 2, 'random')
-    if l > u then error("bad argument #2 to 'random' (interval is empty)", 0) end
+    if l > u then error("bad argument #2 to 'random' (interval is empty)", 3) end
     return floor(r * (u - l + 1)) + l
   end
-  error('wrong number of arguments', 0)
+  error('wrong number of arguments', 3)
 end
 math.randomseed = function(s) c_seed(checkint(s, 1, 'randomseed')) end
 
@@ -155,9 +155,12 @@ local function readonly(t)
   return p
 end
 local function missing(_, k)
-  error("Script attempted to access nonexistent global variable '" .. tostring(k) .. "'", 0)
+  error("Script attempted to access nonexistent global variable '" .. tostring(k) .. "'", 2)
 end
 
+-- As C functions (see LuaTrampoline), so a script's "return redis.call(...)" keeps its frame for error positions.
+for _, name in ipairs({ 'call', 'pcall', 'sha1hex', 'log', 'setresp', 'set_repl' }) do redis[name] = c_wrap(redis[name]) end
+math.random, math.randomseed = c_wrap(math.random), c_wrap(math.randomseed)
 G.redis = redis
 for _, name in ipairs({ 'redis', 'string', 'math', 'table', 'cjson', 'bit', 'coroutine' }) do
   G[name] = readonly(G[name])
