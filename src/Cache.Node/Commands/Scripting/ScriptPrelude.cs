@@ -148,10 +148,20 @@ end
 -- Read-only views: scripts read the libraries and globals through proxies that refuse writes
 -- (Redis 7 marks those tables read-only); a rawset into a proxy is swept after each script.
 local proxies = {}
+local protected = setmetatable({}, { __mode = 'k' })
 local function readonly_error() error('Attempt to modify a readonly table', 2) end
-local function readonly(t)
+local function view(t)
   local p = setmetatable({}, { __index = t, __newindex = readonly_error, __metatable = false })
   proxies[#proxies + 1] = p
+  protected[p] = true
+  return p
+end
+local function readonly(t)
+  local meta = { __index = t, __newindex = readonly_error }
+  meta.__metatable = view(meta)
+  local p = setmetatable({}, meta)
+  proxies[#proxies + 1] = p
+  protected[p] = true
   return p
 end
 local function missing(_, k)
@@ -168,12 +178,20 @@ end
 local string_meta = getmetatable('')
 string_meta.__metatable = readonly({ __index = G.string })
 
+-- Binary chunks are refused, as Redis 7 does: bytecode can break out of the sandbox.
+local function binary(s) return type(s) == 'string' and ssub(s, 1, 1) == '\27' end
+G.setmetatable = c_wrap(function(t, m)
+  if protected[t] then error('Attempt to modify a readonly table', 3) end
+  return setmetatable(t, m)
+end)
 G.loadstring = function(s, name)
+  if binary(s) then return nil, 'binary chunks are not allowed' end
   local f, e = loadstring(s, name)
   if f then setfenv(f, G._G) end
   return f, e
 end
 G.load = function(fn, name)
+  if binary(fn) then return nil, 'binary chunks are not allowed' end
   local f, e = load(fn, name)
   if f then setfenv(f, G._G) end
   return f, e
@@ -195,6 +213,7 @@ G.print, G.dofile, G.loadfile, G.require, G.module, G.debug, G.os, G.io, G.packa
 local env = readonly(G)
 rawset(G, '_G', env)
 setmetatable(G, { __index = missing, __newindex = readonly_error, __metatable = false })
+protected[G] = true
 
 local function handler(err)
   local level = 2
