@@ -25,6 +25,7 @@ internal sealed class CacheServer
         Commands = CommandTable.CreateDefault();
         Blocking = new BlockingRegistry(Keys, time);
         Monitors = new MonitorRegistry(time);
+        Scripts = new ScriptEngine(time);
         StartedAtMs = time.GetUtcNow().ToUnixTimeMilliseconds();
         Persistence = new Persistence(this);
         RunId = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(20));
@@ -33,6 +34,9 @@ internal sealed class CacheServer
 
     /// <summary>The node's settings; CONFIG SET changes the settable ones, then calls <see cref="ApplyLimits"/>.</summary>
     public NodeSettings Settings { get; }
+
+    /// <summary>The Lua engine and script cache (EVAL, SCRIPT).</summary>
+    public ScriptEngine Scripts { get; }
 
     /// <summary>The most unexecuted input the transport will ever buffer for one client (see <see cref="NodeSettings.QueryBufferCeiling"/>).</summary>
     public long QueryBufferCeiling => Settings.QueryBufferCeiling;

@@ -66,7 +66,7 @@ internal sealed partial class ClientSession
     private Task<byte[]>? RunAndReplicate(CommandDefinition command, in RespRequest request)
     {
         if (Server.Replication is not { Active: true } replication
-            || !(command.HasFlag(CommandFlags.Write) || command.Id == CommandId.Exec))
+            || !(command.HasFlag(CommandFlags.Write | CommandFlags.MayReplicate) || command.Id == CommandId.Exec))
         {
             Run(command, request);
             return null;

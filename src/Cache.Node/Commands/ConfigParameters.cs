@@ -53,6 +53,9 @@ internal static class ConfigParameters
         .. Limit("zset-max-listpack-entries", "zset-max-ziplist-entries", l => l.ZSetMaxListpackEntries, (l, n) => l.ZSetMaxListpackEntries = n),
         .. Limit("zset-max-listpack-value", "zset-max-ziplist-value", l => l.ZSetMaxListpackValue, (l, n) => l.ZSetMaxListpackValue = n),
         .. Limit("list-compress-depth", null, l => l.ListCompressDepth, (l, n) => l.ListCompressDepth = n),
+        // Both names of the script time limit, as Redis 7.0 (lua-time-limit is the older alias).
+        new("busy-reply-threshold", s => Text(s.Scripts.BusyThresholdMs), v => Integer(v, 0, long.MaxValue, n => s => s.Scripts.BusyThresholdMs = n)),
+        new("lua-time-limit", s => Text(s.Scripts.BusyThresholdMs), v => Integer(v, 0, long.MaxValue, n => s => s.Scripts.BusyThresholdMs = n)),
         new("maxmemory-samples", s => Text(s.Settings.MaxMemorySamples), v => Integer(v, 1, int.MaxValue, n => s => s.Settings.MaxMemorySamples = (int)n)),
     ];
 

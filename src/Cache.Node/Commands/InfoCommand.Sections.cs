@@ -60,6 +60,9 @@ internal static partial class InfoCommand
         Line(text, "used_memory_rss", rss);
         Line(text, "used_memory_rss_human", BytesToHuman(rss));
         Line(text, "used_memory_dataset_committed", keys.CommittedMemory);
+        Line(text, "used_memory_lua", client.Server.Scripts.UsedMemory);
+        Line(text, "used_memory_lua_human", BytesToHuman(client.Server.Scripts.UsedMemory));
+        Line(text, "number_of_cached_scripts", client.Server.Scripts.Count);
         Line(text, "slab_pages", keys.SlabPages);
         Line(text, "maxmemory", keys.MaxMemory);
         Line(text, "maxmemory_human", BytesToHuman(keys.MaxMemory));

@@ -22,6 +22,8 @@ internal sealed partial class RespConnectionHandler(CacheServer server, ILogger<
     private const long ParseOutsideGateBytes = 256 * 1024;
     // Replies waiting for other nodes are buffered whole until their turn: bound how many one batch holds.
     private const int MaxDeferredPerBatch = 256;
+    // How often a connection waiting for the lock looks whether a script became busy.
+    private const int BusyPollMs = 10;
 
     public override async Task OnConnectedAsync(ConnectionContext connection)
     {
@@ -187,7 +189,6 @@ internal sealed partial class RespConnectionHandler(CacheServer server, ILogger<
         long consumed = 0;
         session.Reply.BytesWritten = 0;
         var outcome = BatchOutcome.NeedMoreInput;
-        Lock.Scope gate = default;
         var held = false;
         try
         {
@@ -197,7 +198,7 @@ internal sealed partial class RespConnectionHandler(CacheServer server, ILogger<
                 // much buffered, parse outside the gate; small pipelined frames share one acquisition.
                 if (held && buffer.Length > ParseOutsideGateBytes)
                 {
-                    gate.Dispose();
+                    server.Keys.Exit();
                     held = false;
                 }
 
@@ -219,16 +220,23 @@ internal sealed partial class RespConnectionHandler(CacheServer server, ILogger<
 
                 if (!held)
                 {
-                    gate = server.Keys.Enter();
-                    held = true;
+                    held = EnterUnlessBusy();
                 }
 
                 session.QueryBuffer.Buffered(buffer.Length);
                 try
                 {
-                    session.Execute(request);
-                    // Clients blocked on keys this command wrote are served now, before the next command.
-                    server.Blocking.ServeReady();
+                    if (held)
+                    {
+                        session.Execute(request);
+                        // Clients blocked on keys this command wrote are served now, before the next command.
+                        server.Blocking.ServeReady();
+                    }
+                    else
+                    {
+                        // A script runs past its busy threshold: answered without the lock (BUSY, or SCRIPT KILL).
+                        session.ExecuteWhileBusy(request);
+                    }
                 }
                 catch (Exception ex) when (ex is not OutOfMemoryException)
                 {
@@ -266,7 +274,7 @@ internal sealed partial class RespConnectionHandler(CacheServer server, ILogger<
         {
             if (held)
             {
-                gate.Dispose();
+                server.Keys.Exit();
             }
         }
 
@@ -277,6 +285,25 @@ internal sealed partial class RespConnectionHandler(CacheServer server, ILogger<
         server.Stats.CommandsExecuted(executed);
         server.Stats.Traffic(consumed, session.Reply.BytesWritten);
         return outcome;
+    }
+
+    /// <summary>Takes the key-space lock, unless a script holds it past its busy threshold (then false, without it).</summary>
+    private bool EnterUnlessBusy()
+    {
+        if (server.Keys.TryEnter(0))
+        {
+            return true;
+        }
+
+        while (!server.Scripts.IsBusy)
+        {
+            if (server.Keys.TryEnter(BusyPollMs))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private enum BatchOutcome

@@ -71,6 +71,19 @@ internal sealed partial class KeySpace
         return scope;
     }
 
+    /// <summary>
+    /// Takes the same lock unless it stays held for <paramref name="timeoutMs"/>; release it with
+    /// <see cref="Exit"/>. For the connection loop, which must not wait behind a busy script.
+    /// </summary>
+    public bool TryEnter(int timeoutMs)
+    {
+        _shared = true;
+        return _gate.TryEnter(timeoutMs);
+    }
+
+    /// <summary>Releases the lock <see cref="TryEnter"/> took.</summary>
+    public void Exit() => _gate.Exit();
+
     /// <summary>True when the calling thread holds the lock <see cref="Enter"/> takes.</summary>
     public bool IsHeldByCurrentThread => _gate.IsHeldByCurrentThread;
 
