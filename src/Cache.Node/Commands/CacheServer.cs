@@ -24,6 +24,7 @@ internal sealed class CacheServer
         AntiEntropyStats = new AntiEntropyStats(time);
         Commands = CommandTable.CreateDefault();
         Blocking = new BlockingRegistry(Keys, time);
+        Keys.Observe(Feed);
         StartedAtMs = time.GetUtcNow().ToUnixTimeMilliseconds();
         RunId = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(20));
         ApplyLimits();
@@ -45,6 +46,15 @@ internal sealed class CacheServer
     public BlockingRegistry Blocking { get; }
 
     public ProtocolLimits Limits { get; } = new();
+
+    /// <summary>The Redis-compatible replication stream sent to clients that sent SYNC or PSYNC.</summary>
+    public ReplicationFeed Feed { get; } = new();
+
+    /// <summary>How far a SYNC client may fall behind before it is dropped (tests lower it).</summary>
+    public long ReplicaBufferLimit { get; set; } = ReplicaLink.DefaultLimit;
+
+    /// <summary>Values of the replication and scripting parameters CONFIG SET stores without acting on (repl-ping-replica-period, lua-time-limit, ...).</summary>
+    public ConcurrentDictionary<string, string> StoredConfig { get; } = new(StringComparer.OrdinalIgnoreCase);
 
     public ServerStats Stats { get; } = new();
 

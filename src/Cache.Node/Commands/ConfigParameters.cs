@@ -42,6 +42,18 @@ internal static class ConfigParameters
         .. Limit("zset-max-listpack-entries", "zset-max-ziplist-entries", l => l.ZSetMaxListpackEntries, (l, n) => l.ZSetMaxListpackEntries = n),
         .. Limit("zset-max-listpack-value", "zset-max-ziplist-value", l => l.ZSetMaxListpackValue, (l, n) => l.ZSetMaxListpackValue = n),
         .. Limit("list-compress-depth", null, l => l.ListCompressDepth, (l, n) => l.ListCompressDepth = n),
+        // Replication and scripting parameters the suites set around the replication stream: stored
+        // and answered, with Redis' ranges and defaults; the feed has no backlog or ping to tune.
+        Stored("repl-ping-replica-period", "10", 1, int.MaxValue),
+        Stored("repl-ping-slave-period", "10", 1, int.MaxValue),
+        Stored("repl-timeout", "60", 1, int.MaxValue),
+        Stored("repl-backlog-ttl", "3600", 0, int.MaxValue),
+        Stored("repl-diskless-sync-delay", "5", 0, int.MaxValue),
+        Stored("repl-diskless-sync-max-replicas", "0", 0, int.MaxValue),
+        Stored("min-replicas-max-lag", "10", 0, int.MaxValue),
+        Stored("min-slaves-max-lag", "10", 0, int.MaxValue),
+        Stored("lua-time-limit", "5000", 0, long.MaxValue),
+        Stored("busy-reply-threshold", "5000", 0, long.MaxValue),
         new("maxmemory-samples", s => Text(s.Settings.MaxMemorySamples), v => Integer(v, 1, int.MaxValue, n => s => s.Settings.MaxMemorySamples = (int)n)),
     ];
 
@@ -64,6 +76,9 @@ internal static class ConfigParameters
         ConfigParameter Make(string n) => new(n, s => Text(get(s.Keys.Limits)), v => Integer(v, min, int.MaxValue, x => s => set(s.Keys.Limits, (int)x)));
         return alias is null ? [Make(name)] : [Make(name), Make(alias)];
     }
+
+    private static ConfigParameter Stored(string name, string initial, long min, long max) =>
+        new(name, s => s.StoredConfig.TryGetValue(name, out var v) ? v : initial, v => Integer(v, min, max, n => s => s.StoredConfig[name] = Text(n)));
 
     private static string Text(long value) => value.ToString(CultureInfo.InvariantCulture);
 

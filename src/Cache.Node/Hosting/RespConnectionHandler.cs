@@ -79,6 +79,12 @@ internal sealed partial class RespConnectionHandler(CacheServer server, ILogger<
             using (server.Keys.Enter())
             {
                 server.Keys.Unwatch(session.Transaction.Watch);
+                if (session.Replica is { } replica)
+                {
+                    replica.Close();
+                    server.Feed.Detach(replica);
+                }
+
                 if (session.Blocked is { } blocked)
                 {
                     server.Blocking.Abort(blocked);
@@ -137,6 +143,13 @@ internal sealed partial class RespConnectionHandler(CacheServer server, ILogger<
                 return false;
             }
 
+            if (session.Replica is { } replica)
+            {
+                // SYNC/PSYNC answered: from here the connection only receives the replication stream.
+                await ServeReplicaAsync(replica, input, output).ConfigureAwait(false);
+                return true;
+            }
+
             if (session.Blocked is { } blocked)
             {
                 // A blocking command waits here, after the replies before it went out; the
@@ -160,6 +173,36 @@ internal sealed partial class RespConnectionHandler(CacheServer server, ILogger<
                 return true;
             }
         }
+    }
+
+    /// <summary>
+    /// Pumps the replication stream to a replica until it closes (or is dropped for falling
+    /// behind); what the replica sends (REPLCONF ACK) is read and ignored.
+    /// </summary>
+    private static async Task ServeReplicaAsync(ReplicaLink replica, PipeReader input, PipeWriter output)
+    {
+        var pump = replica.PumpAsync(output);
+        while (!pump.IsCompleted)
+        {
+            var read = input.ReadAsync().AsTask();
+            if (await Task.WhenAny(read, pump).ConfigureAwait(false) == pump)
+            {
+                input.CancelPendingRead();
+                var last = await read.ConfigureAwait(false);
+                input.AdvanceTo(last.Buffer.End);
+                break;
+            }
+
+            var result = await read.ConfigureAwait(false);
+            input.AdvanceTo(result.Buffer.End);
+            if (result.IsCompleted || result.IsCanceled)
+            {
+                break;
+            }
+        }
+
+        replica.Close();
+        await pump.ConfigureAwait(false);
     }
 
     private BatchOutcome ProcessBatch(ClientSession session, ref ReadOnlySequence<byte> buffer)
