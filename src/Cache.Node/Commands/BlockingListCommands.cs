@@ -107,7 +107,16 @@ internal static class BlockingListCommands
 
         if (ListCommands.TryMove(client, request[1], request[2], fromHead, toHead))
         {
-            PropagateMove(client, request, fromHead, toHead);
+            // Served at once: BLMOVE replicates as LMOVE with its own ends (Redis' lmoveGenericCommand).
+            if (request.Count == 4)
+            {
+                client.Feed.Rewrite(3).Arg("RPOPLPUSH"u8).Arg(request[1]).Arg(request[2]);
+            }
+            else
+            {
+                client.Feed.Rewrite(5).Arg("LMOVE"u8).Arg(request[1]).Arg(request[2]).Arg(request[3]).Arg(request[4]);
+            }
+
             return;
         }
 
@@ -135,7 +144,7 @@ internal static class BlockingListCommands
         return true;
     }
 
-    /// <summary>BRPOPLPUSH replicates as RPOPLPUSH, BLMOVE as LMOVE (Redis' lmoveGenericCommand and serveClientBlockedOnList).</summary>
+    /// <summary>A served waiter: BRPOPLPUSH replicates as RPOPLPUSH, BLMOVE as LMOVE with Redis' "left"/"right" (serveClientBlockedOnList).</summary>
     private static void PropagateMove(ClientSession client, in RespRequest request, bool fromHead, bool toHead)
     {
         if (request.Count == 4)
@@ -144,7 +153,7 @@ internal static class BlockingListCommands
         }
         else
         {
-            client.Feed.Rewrite(5).Arg("LMOVE"u8).Arg(request[1]).Arg(request[2]).Arg(fromHead ? "LEFT"u8 : "RIGHT"u8).Arg(toHead ? "LEFT"u8 : "RIGHT"u8);
+            client.Feed.Rewrite(5).Arg("LMOVE"u8).Arg(request[1]).Arg(request[2]).Arg(fromHead ? "left"u8 : "right"u8).Arg(toHead ? "left"u8 : "right"u8);
         }
     }
 

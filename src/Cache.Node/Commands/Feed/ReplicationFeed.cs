@@ -15,8 +15,9 @@ namespace Cache.Node.Commands;
 /// argv), <see cref="Also"/> (adds a command now, in order), <see cref="Prevent"/> (nothing of
 /// its own) or <see cref="Force"/> (its argv even though nothing changed: PUBLISH, FLUSHALL).
 /// Everything a top-level command (or an EXEC, or a script run through <see cref="ClientSession.Run"/>)
-/// propagates is one unit, wrapped in MULTI/EXEC when it holds more than one command. Keys that
-/// expire or are evicted propagate as DEL: inside the running unit, or at once outside commands.
+/// propagates is one unit, wrapped in MULTI/EXEC when it holds more than one command (not for
+/// SCAN and RANDOMKEY). Keys that expire or are evicted propagate as DEL: a key a command finds
+/// expired joins its unit, ahead of its write; active expiry and eviction send it at once.
 /// </para>
 /// Everything here runs under the key-space gate, as the commands do.
 /// </summary>
@@ -90,8 +91,8 @@ internal sealed class ReplicationFeed : IEntryObserver
         {
             _unit.Clear();
             _unitCommands = 0;
-            // As Redis: a command that may touch arbitrary keys (lazily expiring them) is not wrapped.
-            _unitUnwrapped = command?.Id is CommandId.Scan or CommandId.Keys or CommandId.Randomkey;
+            // As Redis: SCAN and RANDOMKEY may expire any number of keys; those DELs are not wrapped.
+            _unitUnwrapped = command?.Id is CommandId.Scan or CommandId.Randomkey;
         }
 
         _rewriteDepth = _preventDepth = _forceDepth = -1;
@@ -141,6 +142,8 @@ internal sealed class ReplicationFeed : IEntryObserver
                 _changes++;
                 break;
             case EntryChangeKind.Expired or EntryChangeKind.Evicted when Active:
+                // Inside a command, part of its unit (a lazily expired key before the command's own
+                // write); outside one (active expiry, eviction), sent at once.
                 Also(2).Arg("DEL"u8).Arg(change.Key);
                 if (_depth == 0)
                 {
@@ -160,13 +163,19 @@ internal sealed class ReplicationFeed : IEntryObserver
             return;
         }
 
-        var wrap = _unitCommands > 1 && !_unitUnwrapped;
+        Send(_unit.WrittenSpan, wrap: _unitCommands > 1 && !_unitUnwrapped);
+        _unit.Clear();
+        _unitCommands = 0;
+    }
+
+    private void Send(ReadOnlySpan<byte> commands, bool wrap)
+    {
         for (var i = _replicas.Count - 1; i >= 0; i--)
         {
             var replica = _replicas[i];
             var sent = (!replica.NeedsSelect || replica.Push(SelectCommand))
                 && (!wrap || replica.Push(MultiCommand))
-                && replica.Push(_unit.WrittenSpan)
+                && replica.Push(commands)
                 && (!wrap || replica.Push(ExecCommand));
             replica.NeedsSelect = false;
             if (!sent)
@@ -176,8 +185,6 @@ internal sealed class ReplicationFeed : IEntryObserver
             }
         }
 
-        Offset += _unit.WrittenCount + (wrap ? MultiCommand.Length + ExecCommand.Length : 0);
-        _unit.Clear();
-        _unitCommands = 0;
+        Offset += commands.Length + (wrap ? MultiCommand.Length + ExecCommand.Length : 0);
     }
 }
