@@ -100,9 +100,23 @@ internal static class BlockingListCommands
 
     private static void MoveOrBlock(ClientSession client, in RespRequest request, ReadOnlySpan<byte> timeout, bool fromHead, bool toHead)
     {
-        if (!BlockingTimeout.TryParse(client, timeout, out var deadline)
-            || ListCommands.TryMove(client, request[1], request[2], fromHead, toHead))
+        if (!BlockingTimeout.TryParse(client, timeout, out var deadline))
         {
+            return;
+        }
+
+        if (ListCommands.TryMove(client, request[1], request[2], fromHead, toHead))
+        {
+            // Served at once: BLMOVE replicates as LMOVE with its own ends (Redis' lmoveGenericCommand).
+            if (request.Count == 4)
+            {
+                client.Feed.Rewrite(3).Arg("RPOPLPUSH"u8).Arg(request[1]).Arg(request[2]);
+            }
+            else
+            {
+                client.Feed.Rewrite(5).Arg("LMOVE"u8).Arg(request[1]).Arg(request[2]).Arg(request[3]).Arg(request[4]);
+            }
+
             return;
         }
 
@@ -121,7 +135,26 @@ internal static class BlockingListCommands
         var brpoplpush = request.Count == 4;
         var fromHead = !brpoplpush && Args.Is(request[3], "LEFT"u8);
         var toHead = brpoplpush || Args.Is(request[4], "LEFT"u8);
-        return IsList(client, key) && ListCommands.TryMove(client, request[1], request[2], fromHead, toHead);
+        if (!IsList(client, key) || !ListCommands.TryMove(client, request[1], request[2], fromHead, toHead))
+        {
+            return false;
+        }
+
+        PropagateMove(client, request, fromHead, toHead);
+        return true;
+    }
+
+    /// <summary>A served waiter: BRPOPLPUSH replicates as RPOPLPUSH, BLMOVE as LMOVE with Redis' "left"/"right" (serveClientBlockedOnList).</summary>
+    private static void PropagateMove(ClientSession client, in RespRequest request, bool fromHead, bool toHead)
+    {
+        if (request.Count == 4)
+        {
+            client.Feed.Rewrite(3).Arg("RPOPLPUSH"u8).Arg(request[1]).Arg(request[2]);
+        }
+        else
+        {
+            client.Feed.Rewrite(5).Arg("LMOVE"u8).Arg(request[1]).Arg(request[2]).Arg(fromHead ? "left"u8 : "right"u8).Arg(toHead ? "left"u8 : "right"u8);
+        }
     }
 
     private static void BLMPop(ClientSession client, in RespRequest request)

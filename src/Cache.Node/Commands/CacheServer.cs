@@ -26,6 +26,7 @@ internal sealed class CacheServer
         Blocking = new BlockingRegistry(Keys, time);
         Monitors = new MonitorRegistry(time);
         Scripts = new ScriptEngine(time);
+        Keys.Observe(Feed);
         StartedAtMs = time.GetUtcNow().ToUnixTimeMilliseconds();
         Persistence = new Persistence(this);
         RunId = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(20));
@@ -57,6 +58,15 @@ internal sealed class CacheServer
 
     /// <summary>The MONITOR clients, fed every command as it runs.</summary>
     public MonitorRegistry Monitors { get; }
+
+    /// <summary>The Redis-compatible replication stream sent to clients that sent SYNC or PSYNC.</summary>
+    public ReplicationFeed Feed { get; } = new();
+
+    /// <summary>How far a SYNC client may fall behind before it is dropped (tests lower it).</summary>
+    public long ReplicaBufferLimit { get; set; } = ReplicaLink.DefaultLimit;
+
+    /// <summary>Values of the replication parameters CONFIG SET stores without acting on (repl-ping-replica-period, repl-timeout, ...).</summary>
+    public ConcurrentDictionary<string, string> StoredConfig { get; } = new(StringComparer.OrdinalIgnoreCase);
 
     public ServerStats Stats { get; } = new();
 

@@ -97,7 +97,25 @@ internal sealed partial class ClientSession
         bool served;
         using (Replies.Redirect(output))
         {
-            served = blocked.Serve!(this, blocked.Request!.AsRequest(), readyKey);
+            var request = blocked.Request!.AsRequest();
+            var feed = Server.Feed;
+            if (feed.Active)
+            {
+                // Its own unit: the serve rewrites itself as the non-blocking form (no default argv).
+                var mark = feed.BeginCommand(null);
+                try
+                {
+                    served = blocked.Serve!(this, request, readyKey);
+                }
+                finally
+                {
+                    feed.EndCommand(mark, null, request);
+                }
+            }
+            else
+            {
+                served = blocked.Serve!(this, request, readyKey);
+            }
         }
 
         var touched = replication is null ? null : Keys.EndCapture();

@@ -138,7 +138,7 @@ internal sealed partial class ClientSession
     {
         var errors = Reply.ErrorCount;
         var start = System.Diagnostics.Stopwatch.GetTimestamp();
-        command.Handler!(this, request);
+        RunPropagated(command, request);
         command.Stats.Called(System.Diagnostics.Stopwatch.GetTimestamp() - start, Reply.ErrorCount != errors);
         if (Server.Monitors.Active)
         {

@@ -35,6 +35,8 @@ internal sealed class CommandTable
         BlockingSortedSetCommands.Register(table);
         SortCommand.Register(table);
         ScriptCommands.Register(table);
+        SyncCommands.Register(table);
+        BitmapCommands.Register(table);
         return table;
     }
 

@@ -56,6 +56,16 @@ internal static class ConfigParameters
         // Both names of the script time limit, as Redis 7.0 (lua-time-limit is the older alias).
         new("busy-reply-threshold", s => Text(s.Scripts.BusyThresholdMs), v => Integer(v, 0, long.MaxValue, n => s => s.Scripts.BusyThresholdMs = n)),
         new("lua-time-limit", s => Text(s.Scripts.BusyThresholdMs), v => Integer(v, 0, long.MaxValue, n => s => s.Scripts.BusyThresholdMs = n)),
+        // Replication parameters the suites set around the replication stream: stored
+        // and answered, with Redis' ranges and defaults; the feed has no backlog or ping to tune.
+        Stored("repl-ping-replica-period", "10", 1, int.MaxValue),
+        Stored("repl-ping-slave-period", "10", 1, int.MaxValue),
+        Stored("repl-timeout", "60", 1, int.MaxValue),
+        Stored("repl-backlog-ttl", "3600", 0, int.MaxValue),
+        Stored("repl-diskless-sync-delay", "5", 0, int.MaxValue),
+        Stored("repl-diskless-sync-max-replicas", "0", 0, int.MaxValue),
+        Stored("min-replicas-max-lag", "10", 0, int.MaxValue),
+        Stored("min-slaves-max-lag", "10", 0, int.MaxValue),
         new("maxmemory-samples", s => Text(s.Settings.MaxMemorySamples), v => Integer(v, 1, int.MaxValue, n => s => s.Settings.MaxMemorySamples = (int)n)),
     ];
 
@@ -113,6 +123,9 @@ internal static class ConfigParameters
         ConfigParameter Make(string n) => new(n, s => Text(get(s.Keys.Limits)), v => Integer(v, min, int.MaxValue, x => s => set(s.Keys.Limits, (int)x)));
         return alias is null ? [Make(name)] : [Make(name), Make(alias)];
     }
+
+    private static ConfigParameter Stored(string name, string initial, long min, long max) =>
+        new(name, s => s.StoredConfig.TryGetValue(name, out var v) ? v : initial, v => Integer(v, min, max, n => s => s.StoredConfig[name] = Text(n)));
 
     private static string Text(long value) => value.ToString(CultureInfo.InvariantCulture);
 

@@ -137,6 +137,7 @@ internal static class DumpCommands
             if (replace)
             {
                 keys.Delete(key);
+                client.Feed.Rewrite(2).Arg("DEL"u8).Arg(key);
             }
 
             client.Reply.Ok();
@@ -155,6 +156,25 @@ internal static class DumpCommands
 
         keys.SetExpiry(ref entry, expiresAt);
         keys.Touch(key);
+        if (expiresAt != 0 && !absolute)
+        {
+            // A relative TTL replicates as the absolute time it gave, with ABSTTL added (Redis' restoreCommand).
+            var propagated = client.Feed.Rewrite(request.Count + 1);
+            for (var i = 0; i < request.Count; i++)
+            {
+                if (i == 2)
+                {
+                    propagated.Arg(expiresAt);
+                }
+                else
+                {
+                    propagated.Arg(request[i]);
+                }
+            }
+
+            propagated.Arg("ABSTTL"u8);
+        }
+
         client.Reply.Ok();
     }
 }

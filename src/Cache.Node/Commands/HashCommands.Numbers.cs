@@ -99,6 +99,8 @@ internal static partial class HashCommands
 
         var value = result.ToHumanBytes();
         Store(client, key, hash, request[2], value);
+        // Replicated as the value it produced (Redis' hincrbyfloatCommand).
+        client.Feed.Rewrite(4).Arg("HSET"u8).Arg(key).Arg(request[2]).Arg(value);
         client.Reply.Bulk(value);
     }
 

@@ -122,12 +122,23 @@ internal static partial class InfoCommand
 
     private static void Replication(StringBuilder text, ClientSession client)
     {
+        // Replicas are the clients that sent SYNC or PSYNC (the replication stream), not cluster peers.
+        var feed = client.Server.Feed;
         Line(text, "role", "master");
-        Line(text, "connected_slaves", 0);
+        Line(text, "connected_slaves", feed.Replicas.Count);
+        for (var i = 0; i < feed.Replicas.Count; i++)
+        {
+            var replica = feed.Replicas[i];
+            var separator = replica.Address.LastIndexOf(':');
+            var ip = separator > 0 ? replica.Address[..separator] : replica.Address;
+            var port = separator > 0 ? replica.Address[(separator + 1)..] : "0";
+            Line(text, "slave" + i.ToString(CultureInfo.InvariantCulture), $"ip={ip},port={port},state=online,offset={feed.Offset},lag=0");
+        }
+
         Line(text, "master_failover_state", "no-failover");
         Line(text, "master_replid", client.Server.RunId);
         Line(text, "master_replid2", new string('0', 40));
-        Line(text, "master_repl_offset", 0);
+        Line(text, "master_repl_offset", feed.Offset);
         Line(text, "second_repl_offset", -1);
         Line(text, "repl_backlog_active", 0);
     }

@@ -122,11 +122,18 @@ internal static partial class KeyCommands
         if (when <= keys.NowMs)
         {
             keys.Delete(key);
+            client.Feed.Rewrite(2).Arg("DEL"u8).Arg(key);
         }
         else
         {
             keys.SetExpiry(ref entry, when);
             keys.Touch(key);
+            // Replicated as PEXPIREAT key <absolute ms> with the same options (Redis' expireGenericCommand).
+            var propagated = client.Feed.Rewrite(request.Count).Arg("PEXPIREAT"u8).Arg(key).Arg(when);
+            for (var i = 3; i < request.Count; i++)
+            {
+                propagated.Arg(request[i]);
+            }
         }
 
         client.Reply.Integer(1);

@@ -73,6 +73,8 @@ internal static partial class ListCommands
         }
 
         var element = client.Keys.Lists.Pop(ref entry, head);
+        // BLPOP / BRPOP replicate as the plain pop (Redis' serveClientBlockedOnList).
+        client.Feed.Rewrite(2).Arg(head ? "LPOP"u8 : "RPOP"u8).Arg(key);
         client.Reply.ArrayHeader(2);
         client.Reply.Bulk(key);
         client.Reply.Bulk(element);
@@ -93,6 +95,8 @@ internal static partial class ListCommands
             return wrongType;
         }
 
+        // LMPOP / BLMPOP replicate as the pop with the count actually popped.
+        client.Feed.Rewrite(3).Arg(head ? "LPOP"u8 : "RPOP"u8).Arg(key).Arg(Math.Min(count, client.Keys.Lists.Length(entry)));
         client.Reply.ArrayHeader(2);
         client.Reply.Bulk(key);
         PopRange(client, ref entry, key, head, count);

@@ -66,13 +66,13 @@ internal static class ObjectCommand
             return;
         }
 
-        client.Reply.Bulk(StringEncoding(keys.ValueOf(entry)));
+        client.Reply.Bulk((entry.Flags & EntryFlags.RawString) != 0 ? "raw"u8 : StringEncoding(keys.ValueOf(entry)));
     }
 
     /// <summary>
     /// Redis' name for how it would hold these string bytes: a canonical 64-bit integer is "int", a
-    /// short string "embstr", a longer one "raw". (Redis also turns a string that APPEND or SETRANGE
-    /// grew into "raw"; the bytes alone cannot tell that.)
+    /// short string "embstr", a longer one "raw". (A string edited in place is "raw" whatever its
+    /// bytes: <see cref="EntryFlags.RawString"/>.)
     /// </summary>
     internal static ReadOnlySpan<byte> StringEncoding(ReadOnlySpan<byte> value)
     {

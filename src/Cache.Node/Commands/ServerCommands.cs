@@ -66,6 +66,8 @@ internal static partial class ServerCommands
         }
 
         client.Keys.Clear();
+        // As Redis: a flush replicates even when there was nothing to flush.
+        client.Feed.Force();
         return true;
     }
 }

@@ -212,6 +212,7 @@ internal static partial class SetCommands
         {
             WriteWholeSet(client, entry);
             client.Keys.Delete(key);
+            client.Feed.Rewrite(2).Arg("DEL"u8).Arg(key);
             return;
         }
 
@@ -227,12 +228,27 @@ internal static partial class SetCommands
         {
             var member = sets.RandomMember(entry, random, scratch);
             client.Reply.Bulk(member);
+            // Replicated as SREM of what was drawn: one rewrite without a count, one SREM each with one.
+            if (withCount)
+            {
+                client.Feed.Also(3).Arg("SREM"u8).Arg(key).Arg(member);
+            }
+            else
+            {
+                client.Feed.Rewrite(3).Arg("SREM"u8).Arg(key).Arg(member);
+            }
+
             popped.Clear();
             popped.Add(member);
             sets.Remove(ref entry, popped[0]);
         }
 
         popped.Clear();
+        if (withCount)
+        {
+            client.Feed.Prevent();
+        }
+
         if (sets.Count(entry) == 0)
         {
             client.Keys.Delete(key);

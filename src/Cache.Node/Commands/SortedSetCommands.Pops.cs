@@ -47,6 +47,17 @@ internal static partial class SortedSetCommands
             return false;
         }
 
+        // BZPOPMIN/BZPOPMAX replicate as ZPOPMIN/ZPOPMAX key, BZMPOP as ZPOPMIN/ZPOPMAX key taken.
+        var pop = max ? "ZPOPMAX"u8 : "ZPOPMIN"u8;
+        if (count < 0)
+        {
+            client.Feed.Rewrite(2).Arg(pop).Arg(key);
+        }
+        else
+        {
+            client.Feed.Rewrite(3).Arg(pop).Arg(key).Arg(Math.Min(count, set.Count));
+        }
+
         Pop(client, key, set, max, count < 0 ? 1 : count, withKey: true, nested: count >= 0);
         return true;
     }
@@ -145,6 +156,8 @@ internal static partial class SortedSetCommands
 
             if (!set.IsMissing)
             {
+                // ZMPOP replicates as ZPOPMIN/ZPOPMAX key taken.
+                client.Feed.Rewrite(3).Arg(max ? "ZPOPMAX"u8 : "ZPOPMIN"u8).Arg(key).Arg(Math.Min(count < 0 ? 1 : count, set.Count));
                 Pop(client, key, set, max, count < 0 ? 1 : count, withKey: true, nested: true);
                 return;
             }

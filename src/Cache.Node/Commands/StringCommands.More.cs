@@ -143,6 +143,7 @@ internal static partial class StringCommands
         }
 
         client.Keys.SetString(request[1], request[3], expiresAt);
+        client.Feed.Rewrite(5).Arg("SET"u8).Arg(request[1]).Arg(request[3]).Arg("PXAT"u8).Arg(expiresAt);
         client.Reply.Ok();
     }
 
@@ -175,19 +176,23 @@ internal static partial class StringCommands
         }
 
         client.Reply.Bulk(client.Keys.ValueOf(entry));
+        // Never replicated as sent: as DEL, PEXPIREAT key <absolute ms> or PERSIST (Redis' getexCommand).
         if (options.AbsoluteExpiry && expiresAt <= keys.NowMs)
         {
             keys.Delete(key);
+            client.Feed.Rewrite(2).Arg("DEL"u8).Arg(key);
         }
         else if (expiresAt != 0)
         {
             keys.SetExpiry(ref entry, expiresAt);
             keys.Touch(key);
+            client.Feed.Rewrite(3).Arg("PEXPIREAT"u8).Arg(key).Arg(expiresAt);
         }
         else if (options.Persist && entry.ExpiresAt != 0)
         {
             keys.SetExpiry(ref entry, 0);
             keys.Touch(key);
+            client.Feed.Rewrite(2).Arg("PERSIST"u8).Arg(key);
         }
     }
 
@@ -208,6 +213,7 @@ internal static partial class StringCommands
 
         client.Reply.Bulk(client.Keys.ValueOf(entry));
         client.Keys.Delete(request[1]);
+        client.Feed.Rewrite(2).Arg("DEL"u8).Arg(request[1]);
     }
 
     private static void GetSet(ClientSession client, in RespRequest request)
@@ -230,5 +236,6 @@ internal static partial class StringCommands
 
         // Like SET without KEEPTTL: the old time to live is dropped.
         keys.SetString(request[1], request[2]);
+        client.Feed.Rewrite(3).Arg("SET"u8).Arg(request[1]).Arg(request[2]);
     }
 }

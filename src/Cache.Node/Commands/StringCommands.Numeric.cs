@@ -101,6 +101,8 @@ internal static partial class StringCommands
 
         var text = sum.ToHumanBytes();
         Store(keys, ref entry, exists, key, text);
+        // Replicated as the value it produced, so replicas cannot round differently.
+        client.Feed.Rewrite(4).Arg("SET"u8).Arg(key).Arg(text).Arg("KEEPTTL"u8);
         client.Reply.Bulk(text);
     }
 

@@ -78,6 +78,7 @@ internal static partial class StringCommands
             keys.SetString(key, request[2], options.ExpiresAt, options.KeepTtl);
         }
 
+        PropagateSet(client, request, options);
         if (options.Get)
         {
             ReplyOldOrNull(client, true, old);
@@ -85,6 +86,39 @@ internal static partial class StringCommands
         else
         {
             client.Reply.Ok();
+        }
+    }
+
+    /// <summary>
+    /// Redis' setGenericCommand: with an expiry, SET key value PXAT &lt;absolute ms&gt; (the other
+    /// options dropped); with GET and no expiry, the command without its GET.
+    /// </summary>
+    private static void PropagateSet(ClientSession client, in RespRequest request, in SetOptions options)
+    {
+        if (options.ExpiresAt != 0)
+        {
+            client.Feed.Rewrite(5).Arg("SET"u8).Arg(request[1]).Arg(request[2]).Arg("PXAT"u8).Arg(options.ExpiresAt);
+            return;
+        }
+
+        if (!options.Get)
+        {
+            return;
+        }
+
+        var count = 0;
+        for (var i = 0; i < request.Count; i++)
+        {
+            count += i >= 3 && Args.Is(request[i], "GET"u8) ? 0 : 1;
+        }
+
+        var propagated = client.Feed.Rewrite(count);
+        for (var i = 0; i < request.Count; i++)
+        {
+            if (i < 3 || !Args.Is(request[i], "GET"u8))
+            {
+                propagated.Arg(request[i]);
+            }
         }
     }
 

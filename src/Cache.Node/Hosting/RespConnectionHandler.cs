@@ -84,6 +84,12 @@ internal sealed partial class RespConnectionHandler(CacheServer server, ILogger<
             {
                 server.Keys.Unwatch(session.Transaction.Watch);
                 session.StopMonitoring();
+                if (session.Replica is { } replica)
+                {
+                    replica.Close();
+                    server.Feed.Detach(replica);
+                }
+
                 if (session.Blocked is { } blocked)
                 {
                     server.Blocking.Abort(blocked);
@@ -158,6 +164,13 @@ internal sealed partial class RespConnectionHandler(CacheServer server, ILogger<
                 return false;
             }
 
+            if (session.Replica is { } replica)
+            {
+                // SYNC/PSYNC answered: from here the connection only receives the replication stream.
+                await ServeReplicaAsync(replica, input, output).ConfigureAwait(false);
+                return true;
+            }
+
             if (session.Blocked is { } blocked)
             {
                 // A blocking command waits here, after the replies before it went out; the
@@ -181,6 +194,36 @@ internal sealed partial class RespConnectionHandler(CacheServer server, ILogger<
                 return true;
             }
         }
+    }
+
+    /// <summary>
+    /// Pumps the replication stream to a replica until it closes (or is dropped for falling
+    /// behind); what the replica sends (REPLCONF ACK) is read and ignored.
+    /// </summary>
+    private static async Task ServeReplicaAsync(ReplicaLink replica, PipeReader input, PipeWriter output)
+    {
+        var pump = replica.PumpAsync(output);
+        while (!pump.IsCompleted)
+        {
+            var read = input.ReadAsync().AsTask();
+            if (await Task.WhenAny(read, pump).ConfigureAwait(false) == pump)
+            {
+                input.CancelPendingRead();
+                var last = await read.ConfigureAwait(false);
+                input.AdvanceTo(last.Buffer.End);
+                break;
+            }
+
+            var result = await read.ConfigureAwait(false);
+            input.AdvanceTo(result.Buffer.End);
+            if (result.IsCompleted || result.IsCanceled)
+            {
+                break;
+            }
+        }
+
+        replica.Close();
+        await pump.ConfigureAwait(false);
     }
 
     private BatchOutcome ProcessBatch(ClientSession session, ref ReadOnlySequence<byte> buffer)

@@ -14,4 +14,10 @@ internal enum EntryFlags : byte
 
     /// <summary>Read since the eviction hand last passed (allkeys-sieve).</summary>
     Visited = 2,
+
+    /// <summary>
+    /// A string edited in place (APPEND, SETRANGE, SETBIT, BITFIELD): Redis holds such a string
+    /// as "raw" whatever its bytes, so OBJECT ENCODING says raw until the value is replaced.
+    /// </summary>
+    RawString = 4,
 }

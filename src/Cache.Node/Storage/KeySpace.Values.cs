@@ -21,18 +21,21 @@ internal sealed partial class KeySpace
         ReleaseValue(ref entry);
         value.CopyTo(_table.ResizeValue(ref entry, value.Length));
         entry.Kind = kind;
+        entry.Flags &= ~EntryFlags.RawString;
         Stamp(ref entry);
     }
 
     /// <summary>
     /// Gives a string entry a value of <paramref name="length"/> bytes keeping its first
-    /// <paramref name="keep"/> bytes, and returns it for the caller to fill (APPEND, SETRANGE).
+    /// <paramref name="keep"/> bytes, and returns it for the caller to fill (APPEND, SETRANGE,
+    /// the bitmaps); the string is then "raw" (<see cref="EntryFlags.RawString"/>).
     /// </summary>
     public Span<byte> ResizeValue(ref StoreEntry entry, int length, int keep)
     {
         ReleaseValue(ref entry);
         var value = _table.ResizeValue(ref entry, length, keep);
         entry.Kind = ValueKind.String;
+        entry.Flags |= EntryFlags.RawString;
         Stamp(ref entry);
         return value;
     }

@@ -1,0 +1,76 @@
+using System.Buffers.Binary;
+using System.Globalization;
+using System.Text;
+using Cache.Node.Resp;
+using Cache.Node.Storage;
+
+namespace Cache.Node.Commands;
+
+/// <summary>
+/// SYNC, PSYNC and REPLCONF: a client asking for the replication stream gets an RDB payload
+/// (<c>$&lt;length&gt;\r\n</c> then the bytes, no CRLF after, as Redis sends a disk-less payload),
+/// then every command the node propagates (see <see cref="ReplicationFeed"/>). PSYNC always
+/// answers <c>+FULLRESYNC</c>: there is no backlog to continue from.
+/// </summary>
+internal static class SyncCommands
+{
+    private const string Group = "server";
+    private const CommandFlags SyncFlags = CommandFlags.Admin | CommandFlags.NoScript | CommandFlags.NoAsyncLoading | CommandFlags.NoMulti;
+
+    public static void Register(CommandTable table)
+    {
+        table.Add(new("sync", 1, SyncFlags, Sync, Group, "An internal command used in replication."));
+        table.Add(new("psync", -3, SyncFlags, Psync, Group, "An internal command used in replication."));
+        table.Add(new("replconf", -1, CommandFlags.Admin | CommandFlags.NoScript | CommandFlags.Loading | CommandFlags.Stale | CommandFlags.AllowBusy, Replconf, Group, "An internal command for configuring the replication stream."));
+    }
+
+    /// <summary>An RDB with no keys: the header, the end opcode and the CRC64 of what came before.</summary>
+    internal static byte[] EmptyRdb()
+    {
+        var header = System.Text.Encoding.ASCII.GetBytes("REDIS" + DumpPayload.RdbVersion.ToString("D4", CultureInfo.InvariantCulture));
+        var rdb = new byte[header.Length + 1 + 8];
+        header.CopyTo(rdb, 0);
+        rdb[header.Length] = 0xFF;
+        BinaryPrimitives.WriteUInt64LittleEndian(rdb.AsSpan(header.Length + 1), Crc64.Compute(rdb.AsSpan(0, header.Length + 1)));
+        return rdb;
+    }
+
+    private static void Sync(ClientSession client, in RespRequest request) => Attach(client, fullResync: false);
+
+    private static void Psync(ClientSession client, in RespRequest request) => Attach(client, fullResync: true);
+
+    private static void Attach(ClientSession client, bool fullResync)
+    {
+        if (client.Replica is not null)
+        {
+            // As Redis: a connection already in replica mode ignores another sync request.
+            return;
+        }
+
+        var feed = client.Server.Feed;
+        if (fullResync)
+        {
+            client.Reply.WriteRaw(System.Text.Encoding.ASCII.GetBytes($"+FULLRESYNC {client.Server.RunId} {feed.Offset}\r\n"));
+        }
+
+        var rdb = EmptyRdb();
+        client.Reply.WriteRaw(System.Text.Encoding.ASCII.GetBytes($"${rdb.Length}\r\n"));
+        client.Reply.WriteRaw(rdb);
+        var replica = new ReplicaLink(client.Connection.Id, client.Connection.RemoteAddress, client.Server.ReplicaBufferLimit);
+        client.Replica = replica;
+        feed.Attach(replica);
+        // The connection loop sends this reply, then serves the connection as a replica.
+        client.EndBatch = true;
+    }
+
+    private static void Replconf(ClientSession client, in RespRequest request)
+    {
+        // REPLCONF ACK and GETACK expect no reply; the rest (listening-port, capa, ...) are noted and accepted.
+        if (request.Count >= 2 && (Ascii.EqualsIgnoreCase(request[1], "ack"u8) || Ascii.EqualsIgnoreCase(request[1], "getack"u8)))
+        {
+            return;
+        }
+
+        client.Reply.Ok();
+    }
+}
