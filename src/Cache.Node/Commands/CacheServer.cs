@@ -24,6 +24,10 @@ internal sealed class CacheServer
         AntiEntropyStats = new AntiEntropyStats(time);
         Commands = CommandTable.CreateDefault();
         Blocking = new BlockingRegistry(Keys, time);
+        PubSub = new PubSubRegistry(() => OutputLimits.PubSub, () => Keys.NowMs);
+        FanOut = new PubSubFanOut(this);
+        Notifications = new KeyspaceNotifier(this);
+        Keys.Observe(Notifications);
         StartedAtMs = time.GetUtcNow().ToUnixTimeMilliseconds();
         RunId = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(20));
         ApplyLimits();
@@ -45,6 +49,18 @@ internal sealed class CacheServer
     public BlockingRegistry Blocking { get; }
 
     public ProtocolLimits Limits { get; } = new();
+
+    /// <summary>Channel, pattern and shard-channel subscribers on this node.</summary>
+    public PubSubRegistry PubSub { get; }
+
+    /// <summary>Sends what is published here to the other nodes.</summary>
+    public PubSubFanOut FanOut { get; }
+
+    /// <summary>Keyspace notifications (notify-keyspace-events).</summary>
+    public KeyspaceNotifier Notifications { get; }
+
+    /// <summary>client-output-buffer-limit, by client class.</summary>
+    public ClientOutputLimits OutputLimits { get; } = new();
 
     public ServerStats Stats { get; } = new();
 

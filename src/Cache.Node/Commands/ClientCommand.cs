@@ -208,8 +208,8 @@ internal static class ClientCommand
         var c = s.Connection;
         text.Append(inv, $"id={c.Id} addr={c.RemoteAddress} laddr={c.LocalAddress} fd=-1 name={c.Name}")
             .Append(inv, $" age={Math.Max(0, now - c.CreatedAtMs) / 1000} idle={Math.Max(0, now - c.LastInteractionMs) / 1000}")
-            .Append(" flags=").Append(multi is not null ? "x" : s.Blocked is not null ? "b" : "N")
-            .Append(inv, $" db=0 sub=0 psub=0 ssub=0 multi={(multi is null ? -1 : multi.Count)}")
+            .Append(" flags=").Append(multi is not null ? "x" : s.Blocked is not null ? "b" : s.IsSubscriber ? "P" : "N")
+            .Append(inv, $" db=0 sub={s.SubscriptionsOf(PubSubKind.Channel)} psub={s.SubscriptionsOf(PubSubKind.Pattern)} ssub={s.SubscriptionsOf(PubSubKind.Shard)} multi={(multi is null ? -1 : multi.Count)}")
             .Append(" qbuf=0 qbuf-free=0 argv-mem=0 multi-mem=0 rbs=0 rbp=0 obl=0 oll=0 omem=0 tot-mem=0 events=r")
             .Append(" cmd=").Append(s.LastCommand)
             .Append(inv, $" user=default redir=-1 resp={s.Reply.Protocol} lib-name={c.LibraryName} lib-ver={c.LibraryVersion}")

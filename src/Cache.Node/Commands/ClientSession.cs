@@ -51,6 +51,8 @@ internal sealed partial class ClientSession
             return;
         }
 
+        // Messages published to this client since its last command go out before this reply, as in Redis.
+        WritePendingPushes();
         var command = Server.Commands.Find(request[0]);
         if (command is null)
         {
@@ -78,6 +80,12 @@ internal sealed partial class ClientSession
 
         if (!command.HasFlag(CommandFlags.NoAuth) && !RequireAuth())
         {
+            return;
+        }
+
+        if (Reply.Protocol == 2 && IsSubscriber && !AllowedWhileSubscribed(command))
+        {
+            Reject($"ERR Can't execute '{command.FullName}': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context", command);
             return;
         }
 
@@ -140,6 +148,10 @@ internal sealed partial class ClientSession
         command.Handler!(this, request);
         command.Stats.Called(System.Diagnostics.Stopwatch.GetTimestamp() - start, Reply.ErrorCount != errors);
     }
+
+    private static bool AllowedWhileSubscribed(CommandDefinition command) =>
+        command.Id is CommandId.Ping or CommandId.Subscribe or CommandId.Ssubscribe or CommandId.Unsubscribe or CommandId.Sunsubscribe
+            or CommandId.Psubscribe or CommandId.Punsubscribe or CommandId.Quit or CommandId.Reset;
 
     private bool RequireAuth()
     {

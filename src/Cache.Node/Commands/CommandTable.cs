@@ -34,6 +34,7 @@ internal sealed class CommandTable
         BlockingListCommands.Register(table);
         BlockingSortedSetCommands.Register(table);
         SortCommand.Register(table);
+        PubSubCommands.Register(table);
         return table;
     }
 

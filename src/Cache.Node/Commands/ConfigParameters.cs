@@ -42,6 +42,10 @@ internal static class ConfigParameters
         .. Limit("zset-max-listpack-entries", "zset-max-ziplist-entries", l => l.ZSetMaxListpackEntries, (l, n) => l.ZSetMaxListpackEntries = n),
         .. Limit("zset-max-listpack-value", "zset-max-ziplist-value", l => l.ZSetMaxListpackValue, (l, n) => l.ZSetMaxListpackValue = n),
         .. Limit("list-compress-depth", null, l => l.ListCompressDepth, (l, n) => l.ListCompressDepth = n),
+        new("client-output-buffer-limit", s => s.OutputLimits.ToString(), ClientOutputLimits.Parse),
+        new("notify-keyspace-events", s => KeyspaceEventFlags.Format(s.Notifications.Flags), v => KeyspaceEventFlags.TryParse(v, out var flags)
+            ? (null, s => s.Notifications.Flags = flags)
+            : ("Invalid event class character. Use 'Ag$lshzxeKEtmdn'.", null)),
         new("maxmemory-samples", s => Text(s.Settings.MaxMemorySamples), v => Integer(v, 1, int.MaxValue, n => s => s.Settings.MaxMemorySamples = (int)n)),
     ];
 

@@ -22,6 +22,9 @@ internal sealed partial class RespConnectionHandler(CacheServer server, ILogger<
     private const long ParseOutsideGateBytes = 256 * 1024;
     // Replies waiting for other nodes are buffered whole until their turn: bound how many one batch holds.
     private const int MaxDeferredPerBatch = 256;
+    // Pushes go to the socket in chunks, each flushed: a subscriber that does not read holds at most
+    // one chunk in the transport; the rest waits in its push queue, which the output limit bounds.
+    private const long PushChunkBytes = 64 * 1024;
 
     public override async Task OnConnectedAsync(ConnectionContext connection)
     {
@@ -43,6 +46,14 @@ internal sealed partial class RespConnectionHandler(CacheServer server, ILogger<
             remote is not IPEndPoint ip || IPAddress.IsLoopback(ip.Address));
         server.Clients[session.Connection.Id] = session;
         session.Connection.Abort = () => connection.Abort(new ConnectionAbortedException("Killed by CLIENT KILL."));
+        // Another connection published to this one: wake the loop's pending read so it writes the pushes.
+        session.Pushes.Wake = input.CancelPendingRead;
+        session.Pushes.Overflow = () =>
+        {
+            server.Stats.OutputBufferLimitDisconnection();
+            LogOutputBufferLimit(logger, session.Connection.Id, session.Connection.RemoteAddress);
+            connection.Abort(new ConnectionAbortedException("The client passed its output buffer limit."));
+        };
         server.Stats.ConnectionReceived();
 
         var closing = connection.Features.Get<IConnectionLifetimeNotificationFeature>()?.ConnectionClosedRequested ?? default;
@@ -55,7 +66,7 @@ internal sealed partial class RespConnectionHandler(CacheServer server, ILogger<
         using var onClosingBlocked = closing.Register(static state => ((ClientSession)state!).AbortBlock(), session);
         try
         {
-            if (!await RunAsync(session, input, output).ConfigureAwait(false))
+            if (!await RunAsync(session, input, output, () => closing.IsCancellationRequested || connection.ConnectionClosed.IsCancellationRequested).ConfigureAwait(false))
             {
                 // Replies are stuck behind a client that does not read them: drop them rather than
                 // let Kestrel wait out its shutdown timeout trying to send them.
@@ -79,6 +90,8 @@ internal sealed partial class RespConnectionHandler(CacheServer server, ILogger<
             using (server.Keys.Enter())
             {
                 server.Keys.Unwatch(session.Transaction.Watch);
+                session.LeavePubSub();
+                session.Pushes.Close();
                 if (session.Blocked is { } blocked)
                 {
                     server.Blocking.Abort(blocked);
@@ -97,14 +110,26 @@ internal sealed partial class RespConnectionHandler(CacheServer server, ILogger<
     }
 
     /// <summary>Serves the connection; false when it ended with replies that could not be flushed.</summary>
-    private async Task<bool> RunAsync(ClientSession session, PipeReader input, PipeWriter output)
+    private async Task<bool> RunAsync(ClientSession session, PipeReader input, PipeWriter output, Func<bool> closing)
     {
         while (true)
         {
             var result = await input.ReadAsync().ConfigureAwait(false);
             if (result.IsCanceled)
             {
-                return true;
+                input.AdvanceTo(result.Buffer.Start);
+                if (closing())
+                {
+                    return true;
+                }
+
+                // Woken by a push (a message another connection published to this one).
+                if (!await WritePushesAsync(session, output).ConfigureAwait(false))
+                {
+                    return false;
+                }
+
+                continue;
             }
 
             var buffer = result.Buffer;
@@ -132,7 +157,7 @@ internal sealed partial class RespConnectionHandler(CacheServer server, ILogger<
             }
 
             var flush = await output.FlushAsync().ConfigureAwait(false);
-            if (flush.IsCanceled)
+            if (flush.IsCanceled || !await WritePushesAsync(session, output).ConfigureAwait(false))
             {
                 return false;
             }
@@ -160,6 +185,27 @@ internal sealed partial class RespConnectionHandler(CacheServer server, ILogger<
                 return true;
             }
         }
+    }
+
+    /// <summary>Writes the pushes waiting for this connection, a chunk per flush; false when the flush was cancelled.</summary>
+    private static async ValueTask<bool> WritePushesAsync(ClientSession session, PipeWriter output)
+    {
+        while (session.Pushes.HasPending)
+        {
+            session.Pushes.DrainTo(session.Reply, PushChunkBytes);
+            var flush = await output.FlushAsync().ConfigureAwait(false);
+            if (flush.IsCanceled)
+            {
+                return false;
+            }
+
+            if (flush.IsCompleted)
+            {
+                return true;
+            }
+        }
+
+        return true;
     }
 
     private BatchOutcome ProcessBatch(ClientSession session, ref ReadOnlySequence<byte> buffer)
@@ -272,6 +318,9 @@ internal sealed partial class RespConnectionHandler(CacheServer server, ILogger<
 
     [LoggerMessage(EventId = 102, Level = LogLevel.Error, Message = "A command failed on client {ClientId}; the connection was closed")]
     private static partial void LogCommandFailed(ILogger logger, Exception exception, long clientId);
+
+    [LoggerMessage(EventId = 104, Level = LogLevel.Warning, Message = "Client {ClientId} ({Remote}) passed client-output-buffer-limit pubsub and was closed; it does not read its messages fast enough")]
+    private static partial void LogOutputBufferLimit(ILogger logger, long clientId, string remote);
 
     [LoggerMessage(EventId = 103, Level = LogLevel.Debug, Message = "Client {ClientId} connection error: {Message}")]
     private static partial void LogConnectionError(ILogger logger, long clientId, string message);
