@@ -65,6 +65,7 @@ internal static class ClientCommand
                 Acl = Category | AclCategories.Dangerous,
             })
             .AddSubCommand(new("setinfo", 4, Flags, SetInfo, Group, "Sets information specific to the client or connection.") { Acl = Category })
+            .AddSubCommand(ClientReplyCommand.Definition)
             .AddSubCommand(new("unblock", -3, Flags | CommandFlags.Admin, ClientUnblock.Run, Group, "Unblocks a client blocked by a blocking command from a different connection.") { Acl = Category })
             .AddSubCommand(new("help", 2, CommandFlags.Loading | CommandFlags.Stale, ShowHelp, Group, "Returns helpful text about the different subcommands.") { Acl = Category }));
     }

@@ -103,8 +103,22 @@ internal sealed partial class ClientSession
 
     private void WriteSubscription(PubSubKind kind, bool subscribe, ReadOnlySpan<byte> name, bool isNull)
     {
-        PubSubRegistry.PushHeader(Reply, 3);
-        Reply.Bulk((kind, subscribe) switch
+        if (Connection.ReplyMode != ClientReplyMode.On)
+        {
+            // As Redis: CLIENT REPLY OFF/SKIP drops replies, not pushes; this one goes out through the push queue.
+            var scratch = new System.Buffers.ArrayBufferWriter<byte>();
+            WriteSubscription(new ReplyWriter(scratch) { Protocol = Reply.Protocol }, kind, subscribe, name, isNull);
+            Pushes.Enqueue(scratch.WrittenSpan, Server.OutputLimits.PubSub, Keys.NowMs);
+            return;
+        }
+
+        WriteSubscription(Reply, kind, subscribe, name, isNull);
+    }
+
+    private void WriteSubscription(ReplyWriter reply, PubSubKind kind, bool subscribe, ReadOnlySpan<byte> name, bool isNull)
+    {
+        PubSubRegistry.PushHeader(reply, 3);
+        reply.Bulk((kind, subscribe) switch
         {
             (PubSubKind.Channel, true) => "subscribe"u8,
             (PubSubKind.Channel, false) => "unsubscribe"u8,
@@ -115,13 +129,13 @@ internal sealed partial class ClientSession
         });
         if (isNull)
         {
-            Reply.Null();
+            reply.Null();
         }
         else
         {
-            Reply.Bulk(name);
+            reply.Bulk(name);
         }
 
-        Reply.Integer(kind == PubSubKind.Shard ? ShardSubscriptionCount : SubscriptionCount);
+        reply.Integer(kind == PubSubKind.Shard ? ShardSubscriptionCount : SubscriptionCount);
     }
 }

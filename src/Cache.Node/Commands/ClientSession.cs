@@ -13,6 +13,8 @@ namespace Cache.Node.Commands;
 /// </summary>
 internal sealed partial class ClientSession
 {
+    private ArrayBufferWriter<byte>? _droppedReplies;
+
     public ClientSession(CacheServer server, IBufferWriter<byte> output, string remoteAddress, string localAddress, bool isLoopback)
     {
         Server = server;
@@ -45,6 +47,23 @@ internal sealed partial class ClientSession
 
     /// <summary>Runs one parsed request: lookup, arity, auth, MULTI queuing, then the handler.</summary>
     public void Execute(in RespRequest request)
+    {
+        if (Connection.ReplyMode == ClientReplyMode.On)
+        {
+            ExecuteCommand(request);
+            if (Connection.ReplyMode == ClientReplyMode.SkipNext)
+            {
+                Connection.ReplyMode = ClientReplyMode.Skip;
+            }
+
+            return;
+        }
+
+        ClientReplyCommand.RunSilently(this, request, _droppedReplies ??= new());
+    }
+
+    /// <summary><see cref="Execute"/> whatever CLIENT REPLY says.</summary>
+    public void ExecuteCommand(in RespRequest request)
     {
         if (request.Count == 0)
         {

@@ -62,6 +62,7 @@ internal static class CopyCommand
         }
 
         keys.Copy(source, target);
+        client.Notify(KeyspaceEvents.Generic, "copy_to"u8, target);
         client.Reply.Integer(1);
     }
 }

@@ -134,9 +134,9 @@ internal static class DumpCommands
         if (expiresAt != 0 && expiresAt <= keys.NowMs)
         {
             // Already expired: Redis replaces nothing but deletes what REPLACE would have replaced.
-            if (replace)
+            if (replace && keys.Delete(key))
             {
-                keys.Delete(key);
+                client.Notify(KeyspaceEvents.Generic, "del"u8, key);
             }
 
             client.Reply.Ok();
@@ -155,6 +155,7 @@ internal static class DumpCommands
 
         keys.SetExpiry(ref entry, expiresAt);
         keys.Touch(key);
+        client.Notify(KeyspaceEvents.Generic, "restore"u8, key);
         client.Reply.Ok();
     }
 }

@@ -56,6 +56,7 @@ internal static partial class HashCommands
         Span<byte> digits = stackalloc byte[24];
         var length = RespNumbers.Format(result, digits);
         Store(client, key, hash, request[2], digits[..length]);
+        client.Notify(KeyspaceEvents.Hash, "hincrby"u8, key);
         client.Reply.Integer(result);
     }
 
@@ -99,6 +100,7 @@ internal static partial class HashCommands
 
         var value = result.ToHumanBytes();
         Store(client, key, hash, request[2], value);
+        client.Notify(KeyspaceEvents.Hash, "hincrbyfloat"u8, key);
         client.Reply.Bulk(value);
     }
 

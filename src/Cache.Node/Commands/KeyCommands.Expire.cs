@@ -122,11 +122,13 @@ internal static partial class KeyCommands
         if (when <= keys.NowMs)
         {
             keys.Delete(key);
+            client.Notify(KeyspaceEvents.Generic, "del"u8, key);
         }
         else
         {
             keys.SetExpiry(ref entry, when);
             keys.Touch(key);
+            client.Notify(KeyspaceEvents.Generic, "expire"u8, key);
         }
 
         client.Reply.Integer(1);
@@ -240,6 +242,7 @@ internal static partial class KeyCommands
 
         keys.SetExpiry(ref entry, 0);
         keys.Touch(key);
+        client.Notify(KeyspaceEvents.Generic, "persist"u8, key);
         client.Reply.Integer(1);
     }
 }

@@ -88,6 +88,7 @@ internal static partial class KeyCommands
             if (keys.Delete(request[i]))
             {
                 deleted++;
+                client.Notify(KeyspaceEvents.Generic, "del"u8, request[i]);
             }
         }
 
@@ -147,6 +148,8 @@ internal static partial class KeyCommands
         }
 
         keys.Rename(source, target);
+        client.Notify(KeyspaceEvents.Generic, "rename_from"u8, source);
+        client.Notify(KeyspaceEvents.Generic, "rename_to"u8, target);
         if (nx)
         {
             client.Reply.Integer(1);

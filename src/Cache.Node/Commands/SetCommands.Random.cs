@@ -212,6 +212,8 @@ internal static partial class SetCommands
         {
             WriteWholeSet(client, entry);
             client.Keys.Delete(key);
+            client.Notify(KeyspaceEvents.Set, "spop"u8, key);
+            client.Notify(KeyspaceEvents.Generic, "del"u8, key);
             return;
         }
 
@@ -233,13 +235,20 @@ internal static partial class SetCommands
         }
 
         popped.Clear();
-        if (sets.Count(entry) == 0)
+        var emptied = sets.Count(entry) == 0;
+        if (emptied)
         {
             client.Keys.Delete(key);
         }
         else
         {
             client.Keys.Touch(key);
+        }
+
+        client.Notify(KeyspaceEvents.Set, "spop"u8, key);
+        if (emptied)
+        {
+            client.Notify(KeyspaceEvents.Generic, "del"u8, key);
         }
     }
 }

@@ -122,6 +122,7 @@ internal static partial class StringCommands
         }
 
         keys.SetString(request[1], request[2]);
+        client.Notify(KeyspaceEvents.String, "set"u8, request[1]);
         client.Reply.Integer(1);
     }
 
@@ -143,6 +144,8 @@ internal static partial class StringCommands
         }
 
         client.Keys.SetString(request[1], request[3], expiresAt);
+        client.Notify(KeyspaceEvents.String, "set"u8, request[1]);
+        client.Notify(KeyspaceEvents.Generic, "expire"u8, request[1]);
         client.Reply.Ok();
     }
 
@@ -178,16 +181,19 @@ internal static partial class StringCommands
         if (options.AbsoluteExpiry && expiresAt <= keys.NowMs)
         {
             keys.Delete(key);
+            client.Notify(KeyspaceEvents.Generic, "del"u8, key);
         }
         else if (expiresAt != 0)
         {
             keys.SetExpiry(ref entry, expiresAt);
             keys.Touch(key);
+            client.Notify(KeyspaceEvents.Generic, "expire"u8, key);
         }
         else if (options.Persist && entry.ExpiresAt != 0)
         {
             keys.SetExpiry(ref entry, 0);
             keys.Touch(key);
+            client.Notify(KeyspaceEvents.Generic, "persist"u8, key);
         }
     }
 
@@ -208,6 +214,7 @@ internal static partial class StringCommands
 
         client.Reply.Bulk(client.Keys.ValueOf(entry));
         client.Keys.Delete(request[1]);
+        client.Notify(KeyspaceEvents.Generic, "del"u8, request[1]);
     }
 
     private static void GetSet(ClientSession client, in RespRequest request)
@@ -230,5 +237,6 @@ internal static partial class StringCommands
 
         // Like SET without KEEPTTL: the old time to live is dropped.
         keys.SetString(request[1], request[2]);
+        client.Notify(KeyspaceEvents.String, "set"u8, request[1]);
     }
 }

@@ -70,6 +70,7 @@ internal static partial class StringCommands
         Span<byte> digits = stackalloc byte[24];
         var text = digits[..RespNumbers.Format(value, digits)].ToArray();
         Store(keys, ref entry, exists, key, text);
+        client.Notify(KeyspaceEvents.String, "incrby"u8, key);
         client.Reply.Integer(value);
     }
 
@@ -101,6 +102,7 @@ internal static partial class StringCommands
 
         var text = sum.ToHumanBytes();
         Store(keys, ref entry, exists, key, text);
+        client.Notify(KeyspaceEvents.String, "incrbyfloat"u8, key);
         client.Reply.Bulk(text);
     }
 

@@ -78,6 +78,12 @@ internal static partial class StringCommands
             keys.SetString(key, request[2], options.ExpiresAt, options.KeepTtl);
         }
 
+        client.Notify(KeyspaceEvents.String, "set"u8, key);
+        if (options.ExpiresAt != 0)
+        {
+            client.Notify(KeyspaceEvents.Generic, "expire"u8, key);
+        }
+
         if (options.Get)
         {
             ReplyOldOrNull(client, true, old);
