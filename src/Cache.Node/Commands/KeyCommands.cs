@@ -147,6 +147,12 @@ internal static partial class KeyCommands
             return;
         }
 
+        if (keys.Exists(target))
+        {
+            // Redis deletes the target and adds it again: an overwritten target is a new key too.
+            client.Notify(KeyspaceEvents.New, "new"u8, target);
+        }
+
         keys.Rename(source, target);
         client.Notify(KeyspaceEvents.Generic, "rename_from"u8, source);
         client.Notify(KeyspaceEvents.Generic, "rename_to"u8, target);

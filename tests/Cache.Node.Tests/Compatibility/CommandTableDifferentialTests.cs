@@ -17,7 +17,7 @@ public sealed class CommandTableDifferentialTests(DifferentialFixture redis)
     private static readonly string[] OursOnly =
     [
         "gossipcache", "gossipcache|peer", "gossipcache|apply", "gossipcache|replicate", "gossipcache|handoff", "gossipcache|entry", "gossipcache|tree",
-        "gossipcache|digests", "gossipcache|pull", "gossipcache|leaves", "gossipcache|fetch", "cluster|ring", "client|setinfo",
+        "gossipcache|digests", "gossipcache|pull", "gossipcache|leaves", "gossipcache|fetch", "gossipcache|publish", "cluster|ring", "client|setinfo",
     ];
 
     // The fields of a COMMAND INFO entry, by index, that must be equal.

@@ -51,7 +51,7 @@ internal sealed class KeyspaceNotifier(CacheServer server) : IEntryObserver
 
         switch (change.Kind)
         {
-            case EntryChangeKind.Written when change.Before == EntryVersion.None:
+            case EntryChangeKind.Written when change.Before == EntryVersion.None && change.After != EntryVersion.None:
                 Raise(KeyspaceEvents.New, "new"u8, change.Key);
                 break;
             case EntryChangeKind.Expired:

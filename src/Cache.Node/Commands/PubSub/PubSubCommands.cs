@@ -81,6 +81,8 @@ internal static class PubSubCommands
     {
         var receivers = client.Server.PubSub.Publish(request[1], request[2]);
         client.Server.FanOut.Send(PubSubFanOut.Publish, request[1], request[2]);
+        // A RESP3 client subscribed to its own channel gets the message before the reply, as from Redis.
+        client.WritePendingPushes();
         client.Reply.Integer(receivers);
     }
 
@@ -88,6 +90,7 @@ internal static class PubSubCommands
     {
         var receivers = client.Server.PubSub.PublishShard(request[1], request[2]);
         client.Server.FanOut.Send(PubSubFanOut.PublishShard, request[1], request[2]);
+        client.WritePendingPushes();
         client.Reply.Integer(receivers);
     }
 
