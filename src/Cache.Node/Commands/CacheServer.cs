@@ -27,6 +27,10 @@ internal sealed class CacheServer
         Monitors = new MonitorRegistry(time);
         Scripts = new ScriptEngine(time);
         Keys.Observe(Feed);
+        PubSub = new PubSubRegistry(() => OutputLimits.PubSub, () => Keys.NowMs);
+        FanOut = new PubSubFanOut(this);
+        Notifications = new KeyspaceNotifier(this);
+        Keys.Observe(Notifications);
         StartedAtMs = time.GetUtcNow().ToUnixTimeMilliseconds();
         Persistence = new Persistence(this);
         RunId = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(20));
@@ -67,6 +71,18 @@ internal sealed class CacheServer
 
     /// <summary>Values of the replication parameters CONFIG SET stores without acting on (repl-ping-replica-period, repl-timeout, ...).</summary>
     public ConcurrentDictionary<string, string> StoredConfig { get; } = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>Channel, pattern and shard-channel subscribers on this node.</summary>
+    public PubSubRegistry PubSub { get; }
+
+    /// <summary>Sends what is published here to the other nodes.</summary>
+    public PubSubFanOut FanOut { get; }
+
+    /// <summary>Keyspace notifications (notify-keyspace-events).</summary>
+    public KeyspaceNotifier Notifications { get; }
+
+    /// <summary>client-output-buffer-limit, by client class.</summary>
+    public ClientOutputLimits OutputLimits { get; } = new();
 
     public ServerStats Stats { get; } = new();
 

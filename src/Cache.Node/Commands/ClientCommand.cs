@@ -68,12 +68,12 @@ internal static class ClientCommand
             {
                 Acl = Category | AclCategories.Dangerous,
             })
-            .AddSubCommand(new("reply", 3, Flags, Reply, Group, "Instructs the server whether to reply to commands.") { Acl = Category })
             .AddSubCommand(new("no-evict", 3, Flags | CommandFlags.Admin, NoEvict, Group, "Sets the client eviction mode of the connection.")
             {
                 Acl = Category | AclCategories.Dangerous,
             })
             .AddSubCommand(new("setinfo", 4, Flags, SetInfo, Group, "Sets information specific to the client or connection.") { Acl = Category })
+            .AddSubCommand(ClientReplyCommand.Definition)
             .AddSubCommand(new("unblock", -3, Flags | CommandFlags.Admin, ClientUnblock.Run, Group, "Unblocks a client blocked by a blocking command from a different connection.") { Acl = Category })
             .AddSubCommand(new("help", 2, CommandFlags.Loading | CommandFlags.Stale, ShowHelp, Group, "Returns helpful text about the different subcommands.") { Acl = Category }));
     }
@@ -107,27 +107,6 @@ internal static class ClientCommand
     }
 
     private static void Id(ClientSession client, in RespRequest request) => client.Reply.Integer(client.Connection.Id);
-
-    private static void Reply(ClientSession client, in RespRequest request)
-    {
-        var mode = request[2];
-        if (Args.Is(mode, "ON"u8))
-        {
-            client.RepliesOn();
-        }
-        else if (Args.Is(mode, "OFF"u8))
-        {
-            client.RepliesOff();
-        }
-        else if (Args.Is(mode, "SKIP"u8))
-        {
-            client.SkipNextReply();
-        }
-        else
-        {
-            client.Reply.Error(Errors.Syntax);
-        }
-    }
 
     private static void NoEvict(ClientSession client, in RespRequest request)
     {

@@ -41,13 +41,13 @@ internal static class ClientInfoLine
 
         var qbuf = s.QueryBuffer.Pending;
         var qbufFree = s.QueryBuffer.Free;
-        var omem = s.Monitor?.PendingBytes ?? 0;
+        var omem = (s.Monitor?.PendingBytes ?? 0) + s.Pushes.PendingBytes;
         var totMem = SessionOverhead + qbuf + qbufFree + argvMem + multiMem + omem;
         text.Append(inv, $"id={c.Id} addr={c.RemoteAddress} laddr={c.LocalAddress} fd={c.Fd} name={c.Name}")
             .Append(inv, $" age={Math.Max(0, now - c.CreatedAtMs) / 1000} idle={Math.Max(0, now - c.LastInteractionMs) / 1000}")
             .Append(" flags=");
         AppendFlags(text, s);
-        text.Append(inv, $" db=0 sub=0 psub=0 ssub=0 multi={multi?.Count ?? s.Transaction.ExecutingCount}")
+        text.Append(inv, $" db=0 sub={s.SubscriptionsOf(PubSubKind.Channel)} psub={s.SubscriptionsOf(PubSubKind.Pattern)} ssub={s.SubscriptionsOf(PubSubKind.Shard)} multi={multi?.Count ?? s.Transaction.ExecutingCount}")
             .Append(inv, $" qbuf={qbuf} qbuf-free={qbufFree} argv-mem={argvMem} multi-mem={multiMem}")
             .Append(inv, $" rbs=0 rbp={s.ReplyPeak} obl=0 oll=0 omem={omem} tot-mem={totMem} events=r")
             .Append(" cmd=").Append(s.LastCommand)
@@ -63,6 +63,11 @@ internal static class ClientInfoLine
         if (s.Monitor is not null)
         {
             text.Append('O');
+        }
+
+        if (s.IsSubscriber)
+        {
+            text.Append('P');
         }
 
         if (s.Transaction.InTransaction)

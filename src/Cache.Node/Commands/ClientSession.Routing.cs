@@ -51,6 +51,10 @@ internal sealed partial class ClientSession
             case RouteKind.CrossSlot:
                 Reject("CROSSSLOT Keys in request don't hash to the same slot");
                 return false;
+            case RouteKind.Forward when command.Id is CommandId.Ssubscribe or CommandId.Sunsubscribe:
+                // A subscription belongs to this connection and cannot be forwarded: a plain client
+                // subscribes here, and SPUBLISH reaches every node (see PubSubFanOut).
+                return true;
             case RouteKind.Forward when command.HasFlag(CommandFlags.Blocking) && !Connection.IsPeer:
                 ForwardBlocking(route.Endpoint!, command, request);
                 return false;

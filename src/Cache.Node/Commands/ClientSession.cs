@@ -13,6 +13,8 @@ namespace Cache.Node.Commands;
 /// </summary>
 internal sealed partial class ClientSession
 {
+    private ArrayBufferWriter<byte>? _droppedReplies;
+
     public ClientSession(CacheServer server, IBufferWriter<byte> output, string remoteAddress, string localAddress, bool isLoopback)
     {
         Server = server;
@@ -46,11 +48,30 @@ internal sealed partial class ClientSession
     /// <summary>Runs one parsed request: lookup, arity, auth, MULTI queuing, then the handler.</summary>
     private void ExecuteCore(in RespRequest request)
     {
+        if (Connection.ReplyMode == ClientReplyMode.On)
+        {
+            ExecuteCommand(request);
+            if (Connection.ReplyMode == ClientReplyMode.SkipNext)
+            {
+                Connection.ReplyMode = ClientReplyMode.Skip;
+            }
+
+            return;
+        }
+
+        ClientReplyCommand.RunSilently(this, request, _droppedReplies ??= new());
+    }
+
+    /// <summary><see cref="Execute"/> whatever CLIENT REPLY says.</summary>
+    public void ExecuteCommand(in RespRequest request)
+    {
         if (request.Count == 0)
         {
             return;
         }
 
+        // Messages published to this client since its last command go out before this reply, as in Redis.
+        WritePendingPushes();
         var command = Server.Commands.Find(request[0]);
         if (command is null)
         {
@@ -80,6 +101,12 @@ internal sealed partial class ClientSession
 
         if (!command.HasFlag(CommandFlags.NoAuth) && !RequireAuth())
         {
+            return;
+        }
+
+        if (Reply.Protocol == 2 && IsSubscriber && !AllowedWhileSubscribed(command))
+        {
+            Reject($"ERR Can't execute '{command.FullName}': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context", command);
             return;
         }
 
@@ -145,6 +172,10 @@ internal sealed partial class ClientSession
             FeedMonitors(command, request);
         }
     }
+
+    private static bool AllowedWhileSubscribed(CommandDefinition command) =>
+        command.Id is CommandId.Ping or CommandId.Subscribe or CommandId.Ssubscribe or CommandId.Unsubscribe or CommandId.Sunsubscribe
+            or CommandId.Psubscribe or CommandId.Punsubscribe or CommandId.Quit or CommandId.Reset;
 
     private bool RequireAuth()
     {

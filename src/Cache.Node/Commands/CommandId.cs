@@ -84,6 +84,14 @@ internal enum CommandId
 
     /// <summary>Not served yet (pub/sub brings it); named so MULTI rules can already list it.</summary>
     Reset,
+    Subscribe,
+    Unsubscribe,
+    Psubscribe,
+    Punsubscribe,
+    Ssubscribe,
+    Sunsubscribe,
+    Publish,
+    Spublish,
 
     Rpop,
     Rpush,

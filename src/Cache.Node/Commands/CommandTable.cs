@@ -37,6 +37,7 @@ internal sealed class CommandTable
         ScriptCommands.Register(table);
         SyncCommands.Register(table);
         BitmapCommands.Register(table);
+        PubSubCommands.Register(table);
         return table;
     }
 

@@ -66,6 +66,10 @@ internal static class ConfigParameters
         Stored("repl-diskless-sync-max-replicas", "0", 0, int.MaxValue),
         Stored("min-replicas-max-lag", "10", 0, int.MaxValue),
         Stored("min-slaves-max-lag", "10", 0, int.MaxValue),
+        new("client-output-buffer-limit", s => s.OutputLimits.ToString(), ClientOutputLimits.Parse),
+        new("notify-keyspace-events", s => KeyspaceEventFlags.Format(s.Notifications.Flags), v => KeyspaceEventFlags.TryParse(v, out var flags)
+            ? (null, s => s.Notifications.Flags = flags)
+            : ("Invalid event class character. Use 'Ag$lshzxeKEtmdn'.", null)),
         new("maxmemory-samples", s => Text(s.Settings.MaxMemorySamples), v => Integer(v, 1, int.MaxValue, n => s => s.Settings.MaxMemorySamples = (int)n)),
     ];
 

@@ -22,6 +22,11 @@ internal static class ConnectionCommands
         table.Add(new("quit", -1, handshake | CommandFlags.Transaction, Quit, Group, "Closes the connection.") { Acl = Category });
         table.Add(new("auth", -2, handshake, Auth, Group, "Authenticates the connection.") { Acl = Category });
         table.Add(new("hello", -1, handshake, Hello, Group, "Handshakes with the Redis server.") { Acl = Category });
+        table.Add(new("reset", 1, CommandFlags.NoScript | CommandFlags.Loading | CommandFlags.Stale | CommandFlags.Fast | CommandFlags.NoAuth | CommandFlags.AllowBusy, Reset, Group, "Resets the connection.")
+        {
+            Acl = Category,
+            Since = "6.2.0",
+        });
         table.Add(new("select", 2, CommandFlags.Fast | CommandFlags.Loading | CommandFlags.Stale, Select, Group, "Changes the selected database.") { Acl = Category });
     }
 
@@ -31,6 +36,13 @@ internal static class ConnectionCommands
         {
             client.Reply.Error("ERR wrong number of arguments for 'ping' command"u8);
         }
+        else if (client.Reply.Protocol == 2 && client.IsSubscriber)
+        {
+            // RESP2 subscriber mode: ["pong", argument or ""], as Redis.
+            client.Reply.ArrayHeader(2);
+            client.Reply.Bulk("pong"u8);
+            client.Reply.Bulk(request.Count == 2 ? request[1] : default);
+        }
         else if (request.Count == 2)
         {
             client.Reply.Bulk(request[1]);
@@ -39,6 +51,19 @@ internal static class ConnectionCommands
         {
             client.Reply.Pong();
         }
+    }
+
+    // As Redis' clearClientConnectionState: out of MULTI, WATCH and pub/sub, back to RESP2, no
+    // name, no READONLY or cluster-aware routing, and signed out when a password is required.
+    private static void Reset(ClientSession client, in RespRequest request)
+    {
+        client.Transaction.End(client.Keys);
+        client.LeavePubSub();
+        client.Reply.Protocol = 2;
+        client.Connection.Name = null;
+        client.Connection.ReadFromReplica = false;
+        client.Connection.Authenticated = !client.Server.RequiresPassword;
+        client.Reply.SimpleString("RESET"u8);
     }
 
     private static void Echo(ClientSession client, in RespRequest request) => client.Reply.Bulk(request[1]);

@@ -61,7 +61,14 @@ internal static class CopyCommand
             return;
         }
 
+        if (replace && keys.Exists(target))
+        {
+            // As RENAME: Redis replaces by deleting and adding, so the target is a new key.
+            client.Notify(KeyspaceEvents.New, "new"u8, target);
+        }
+
         keys.Copy(source, target);
+        client.Notify(KeyspaceEvents.Generic, "copy_to"u8, target);
         client.Reply.Integer(1);
     }
 }

@@ -134,10 +134,10 @@ internal static class DumpCommands
         if (expiresAt != 0 && expiresAt <= keys.NowMs)
         {
             // Already expired: Redis replaces nothing but deletes what REPLACE would have replaced.
-            if (replace)
+            if (replace && keys.Delete(key))
             {
-                keys.Delete(key);
                 client.Feed.Rewrite(2).Arg("DEL"u8).Arg(key);
+                client.Notify(KeyspaceEvents.Generic, "del"u8, key);
             }
 
             client.Reply.Ok();
@@ -175,6 +175,7 @@ internal static class DumpCommands
             propagated.Arg("ABSTTL"u8);
         }
 
+        client.Notify(KeyspaceEvents.Generic, "restore"u8, key);
         client.Reply.Ok();
     }
 }

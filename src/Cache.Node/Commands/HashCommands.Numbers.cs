@@ -56,6 +56,7 @@ internal static partial class HashCommands
         Span<byte> digits = stackalloc byte[24];
         var length = RespNumbers.Format(result, digits);
         Store(client, key, hash, request[2], digits[..length]);
+        client.Notify(KeyspaceEvents.Hash, "hincrby"u8, key);
         client.Reply.Integer(result);
     }
 
@@ -101,6 +102,7 @@ internal static partial class HashCommands
         Store(client, key, hash, request[2], value);
         // Replicated as the value it produced (Redis' hincrbyfloatCommand).
         client.Feed.Rewrite(4).Arg("HSET"u8).Arg(key).Arg(request[2]).Arg(value);
+        client.Notify(KeyspaceEvents.Hash, "hincrbyfloat"u8, key);
         client.Reply.Bulk(value);
     }
 

@@ -158,6 +158,7 @@ internal static partial class HashCommands
         }
 
         client.Keys.Touch(key);
+        client.Notify(KeyspaceEvents.Hash, "hset"u8, key);
         return added;
     }
 
@@ -177,6 +178,7 @@ internal static partial class HashCommands
 
         hash.Set(request[2], request[3]);
         client.Keys.Touch(key);
+        client.Notify(KeyspaceEvents.Hash, "hset"u8, key);
         client.Reply.Integer(1);
     }
 
@@ -239,13 +241,24 @@ internal static partial class HashCommands
             }
         }
 
-        if (hash.Count == 0)
+        var removed = hash.Count == 0;
+        if (removed)
         {
             client.Keys.Delete(key);
         }
         else if (deleted > 0)
         {
             client.Keys.Touch(key);
+        }
+
+        if (deleted > 0)
+        {
+            client.Notify(KeyspaceEvents.Hash, "hdel"u8, key);
+        }
+
+        if (removed)
+        {
+            client.Notify(KeyspaceEvents.Generic, "del"u8, key);
         }
 
         client.Reply.Integer(deleted);

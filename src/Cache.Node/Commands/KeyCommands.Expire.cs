@@ -123,6 +123,7 @@ internal static partial class KeyCommands
         {
             keys.Delete(key);
             client.Feed.Rewrite(2).Arg("DEL"u8).Arg(key);
+            client.Notify(KeyspaceEvents.Generic, "del"u8, key);
         }
         else
         {
@@ -134,6 +135,7 @@ internal static partial class KeyCommands
             {
                 propagated.Arg(request[i]);
             }
+            client.Notify(KeyspaceEvents.Generic, "expire"u8, key);
         }
 
         client.Reply.Integer(1);
@@ -247,6 +249,7 @@ internal static partial class KeyCommands
 
         keys.SetExpiry(ref entry, 0);
         keys.Touch(key);
+        client.Notify(KeyspaceEvents.Generic, "persist"u8, key);
         client.Reply.Integer(1);
     }
 }

@@ -88,6 +88,7 @@ internal static partial class KeyCommands
             if (keys.Delete(request[i]))
             {
                 deleted++;
+                client.Notify(KeyspaceEvents.Generic, "del"u8, request[i]);
             }
         }
 
@@ -150,7 +151,15 @@ internal static partial class KeyCommands
             return;
         }
 
+        if (keys.Exists(target))
+        {
+            // Redis deletes the target and adds it again: an overwritten target is a new key too.
+            client.Notify(KeyspaceEvents.New, "new"u8, target);
+        }
+
         keys.Rename(source, target);
+        client.Notify(KeyspaceEvents.Generic, "rename_from"u8, source);
+        client.Notify(KeyspaceEvents.Generic, "rename_to"u8, target);
         if (nx)
         {
             client.Reply.Integer(1);

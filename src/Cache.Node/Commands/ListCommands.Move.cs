@@ -54,14 +54,19 @@ internal static partial class ListCommands
         var lists = client.Keys.Lists;
         var element = lists.Pop(ref from, fromHead);
         var sameKey = source.SequenceEqual(destination);
-        if (!sameKey)
-        {
-            Finish(client, ref from, source);
-        }
-
+        var emptied = !sameKey && Settle(client, ref from, source);
         target = ref client.Keys.GetOrAdd(destination, out _);
         lists.Push(ref target, element, toHead);
         client.Keys.Touch(destination);
+
+        // Redis' order: the push on the destination, the pop on the source, then its deletion.
+        client.Notify(KeyspaceEvents.List, toHead ? "lpush"u8 : "rpush"u8, destination);
+        client.Notify(KeyspaceEvents.List, PopEvent(fromHead), source);
+        if (emptied)
+        {
+            client.Notify(KeyspaceEvents.Generic, "del"u8, source);
+        }
+
         client.Reply.Bulk(element);
         return true;
     }

@@ -165,6 +165,7 @@ internal static partial class ListCommands
 
         client.Keys.Lists.Set(ref entry, index, request[3]);
         client.Keys.Touch(key);
+        client.Notify(KeyspaceEvents.List, "lset"u8, key);
         client.Reply.Ok();
     }
 
@@ -194,6 +195,7 @@ internal static partial class ListCommands
         if (length > 0)
         {
             client.Keys.Touch(key);
+            client.Notify(KeyspaceEvents.List, "linsert"u8, key);
         }
 
         client.Reply.Integer(length);
@@ -222,7 +224,7 @@ internal static partial class ListCommands
         var removed = client.Keys.Lists.Remove(ref entry, request[3], count);
         if (removed > 0)
         {
-            Finish(client, ref entry, key);
+            Finish(client, ref entry, key, "lrem"u8);
         }
 
         client.Reply.Integer(removed);
@@ -255,7 +257,7 @@ internal static partial class ListCommands
                 lists.Trim(ref entry, length, 0);
             }
 
-            Finish(client, ref entry, key);
+            Finish(client, ref entry, key, "ltrim"u8);
         }
 
         client.Reply.Ok();

@@ -78,7 +78,7 @@ internal static partial class ListCommands
         client.Reply.ArrayHeader(2);
         client.Reply.Bulk(key);
         client.Reply.Bulk(element);
-        Finish(client, ref entry, key);
+        Finish(client, ref entry, key, PopEvent(head));
         return true;
     }
 
@@ -141,18 +141,31 @@ internal static partial class ListCommands
         return ref Unsafe.NullRef<StoreEntry>();
     }
 
-    /// <summary>After a write that may have removed elements: deletes the key when the list emptied, else tells the observers.</summary>
-    private static void Finish(ClientSession client, ref StoreEntry entry, ReadOnlySpan<byte> key)
+    /// <summary>After a write that may have removed elements: settles the key, then raises <paramref name="eventName"/> (and "del" when the list emptied).</summary>
+    private static void Finish(ClientSession client, ref StoreEntry entry, ReadOnlySpan<byte> key, ReadOnlySpan<byte> eventName)
+    {
+        var emptied = Settle(client, ref entry, key);
+        client.Notify(KeyspaceEvents.List, eventName, key);
+        if (emptied)
+        {
+            client.Notify(KeyspaceEvents.Generic, "del"u8, key);
+        }
+    }
+
+    /// <summary>Deletes the key when the list emptied (true), else tells the observers.</summary>
+    private static bool Settle(ClientSession client, ref StoreEntry entry, ReadOnlySpan<byte> key)
     {
         if (client.Keys.Lists.Length(entry) == 0)
         {
             client.Keys.Delete(key);
+            return true;
         }
-        else
-        {
-            client.Keys.Touch(key);
-        }
+
+        client.Keys.Touch(key);
+        return false;
     }
+
+    private static ReadOnlySpan<byte> PopEvent(bool head) => head ? "lpop"u8 : "rpop"u8;
 
     /// <summary>Replies up to <paramref name="count"/> popped elements as an array (head first, or tail first), then removes them.</summary>
     private static void PopRange(ClientSession client, ref StoreEntry entry, ReadOnlySpan<byte> key, bool head, long count)
@@ -181,7 +194,7 @@ internal static partial class ListCommands
             lists.Trim(ref entry, 0, n);
         }
 
-        Finish(client, ref entry, key);
+        Finish(client, ref entry, key, PopEvent(head));
     }
 
     private static void LPush(ClientSession client, in RespRequest request) => Push(client, request, head: true, onlyIfExists: false);
@@ -219,6 +232,7 @@ internal static partial class ListCommands
         }
 
         client.Keys.Touch(key);
+        client.Notify(KeyspaceEvents.List, head ? "lpush"u8 : "rpush"u8, key);
         client.Reply.Integer(lists.Length(entry));
     }
 
@@ -274,7 +288,7 @@ internal static partial class ListCommands
         }
 
         client.Reply.Bulk(client.Keys.Lists.Pop(ref entry, head));
-        Finish(client, ref entry, key);
+        Finish(client, ref entry, key, PopEvent(head));
     }
 
     private static void LLen(ClientSession client, in RespRequest request)

@@ -7,7 +7,8 @@ namespace Cache.Node.Commands;
 /// <summary>
 /// GOSSIPCACHE: the node-to-node commands on the RESP port. PEER marks a connection as a peer's
 /// (served locally, never forwarded), APPLY merges replicated entries, PULL exports the entries
-/// of a set of slots for hand-off, ENTRY gives one key's version for quorum reads, and TREE,
+/// of a set of slots for hand-off, ENTRY gives one key's version for quorum reads, PUBLISH and SPUBLISH deliver
+/// a message published on another node to this node's subscribers, and TREE,
 /// DIGESTS, LEAVES and FETCH walk the digest tree anti-entropy compares down to the entries that
 /// differ. Entries merge by version, so repeats and reordering are harmless.
 /// </summary>
@@ -24,6 +25,8 @@ internal static partial class PeerCommands
             .AddSubCommand(new("digests", 3, CommandFlags.ReadOnly | CommandFlags.Stale, Digests, "cluster", "The digest of each slot a bitmap selects, in slot order (8 bytes each, little-endian)."))
             .AddSubCommand(new("pull", 5, CommandFlags.ReadOnly | CommandFlags.Stale, Pull, "cluster", "Exports the entries of a set of slots: cursor count slot-bitmap."))
             .AddSubCommand(new("leaves", 5, CommandFlags.ReadOnly | CommandFlags.Stale, Leaves, "cluster", "The leaves (key, 8-byte entry hash) of a set of slots: cursor count slots."))
+            .AddSubCommand(new("publish", 4, CommandFlags.Stale | CommandFlags.Fast, (c, in r) => c.Reply.Integer(c.Server.PubSub.Publish(r[2], r[3])), "cluster", "Delivers a message published on another node to this node's subscribers: channel message."))
+            .AddSubCommand(new("spublish", 4, CommandFlags.Stale | CommandFlags.Fast, (c, in r) => c.Reply.Integer(c.Server.PubSub.PublishShard(r[2], r[3])), "cluster", "Delivers a shard message published on the channel's primary to this node's subscribers: channel message."))
             .AddSubCommand(new("fetch", -3, CommandFlags.ReadOnly | CommandFlags.Stale, Fetch, "cluster", "The versioned entries of the keys named (those this node holds): [names answered, entries]."))
             .AddSubCommand(new("piece", 6, CommandFlags.ReadOnly | CommandFlags.Stale, Piece, "cluster", "A piece of a large value a page offered as a stub: key clock node offset."))
             .AddSubCommand(new("putpiece", 11, CommandFlags.Stale, PutPiece, "cluster", "A piece of a large pushed value, merged once whole: apply|ring-hash key clock node kind expires-at length offset bytes.")));

@@ -9,6 +9,7 @@ internal sealed class ServerStats
     private long _protocolErrors;
     private long _netInputBytes;
     private long _netOutputBytes;
+    private long _outputLimitDisconnections;
 
     public long ConnectionsReceived => Volatile.Read(ref _connectionsReceived);
 
@@ -30,6 +31,11 @@ internal sealed class ServerStats
 
     public void ProtocolError() => Interlocked.Increment(ref _protocolErrors);
 
+    /// <summary>Clients dropped for passing client-output-buffer-limit (slow subscribers).</summary>
+    public long OutputBufferLimitDisconnections => Volatile.Read(ref _outputLimitDisconnections);
+
+    public void OutputBufferLimitDisconnection() => Interlocked.Increment(ref _outputLimitDisconnections);
+
     /// <summary>CONFIG RESETSTAT: every counter back to zero.</summary>
     public void Reset()
     {
@@ -39,6 +45,7 @@ internal sealed class ServerStats
         Interlocked.Exchange(ref _protocolErrors, 0);
         Interlocked.Exchange(ref _netInputBytes, 0);
         Interlocked.Exchange(ref _netOutputBytes, 0);
+        Interlocked.Exchange(ref _outputLimitDisconnections, 0);
     }
 
     public void Traffic(long input, long output)

@@ -155,7 +155,12 @@ internal static partial class SetCommands
 
             if (store)
             {
-                Store(client, request[1], results);
+                Store(client, request[1], results, operation switch
+                {
+                    SetOperation.Intersection => "sinterstore"u8,
+                    SetOperation.Union => "sunionstore"u8,
+                    _ => "sdiffstore"u8,
+                });
             }
             else
             {
@@ -338,12 +343,16 @@ internal static partial class SetCommands
     }
 
     /// <summary>Writes a result to the destination (replacing any value and its TTL), or deletes it when empty, and replies the count.</summary>
-    private static void Store(ClientSession client, ReadOnlySpan<byte> destination, SetMemberList results)
+    private static void Store(ClientSession client, ReadOnlySpan<byte> destination, SetMemberList results, ReadOnlySpan<byte> eventName)
     {
         var keys = client.Keys;
         if (results.Count == 0)
         {
-            keys.Delete(destination);
+            if (keys.Delete(destination))
+            {
+                client.Notify(KeyspaceEvents.Generic, "del"u8, destination);
+            }
+
             client.Reply.Integer(0);
             return;
         }
@@ -352,6 +361,7 @@ internal static partial class SetCommands
         keys.Sets.Replace(ref entry, results);
         keys.SetExpiry(ref entry, 0);
         keys.Touch(destination);
+        client.Notify(KeyspaceEvents.Set, eventName, destination);
         client.Reply.Integer(results.Count);
     }
 }

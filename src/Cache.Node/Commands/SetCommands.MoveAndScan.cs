@@ -61,9 +61,11 @@ internal static partial class SetCommands
             return;
         }
 
+        client.Notify(KeyspaceEvents.Set, "srem"u8, source);
         if (sets.Count(from) == 0)
         {
             keys.Delete(source);
+            client.Notify(KeyspaceEvents.Generic, "del"u8, source);
         }
         else
         {
@@ -74,6 +76,7 @@ internal static partial class SetCommands
         if (sets.Add(ref target, member))
         {
             keys.Touch(destination);
+            client.Notify(KeyspaceEvents.Set, "sadd"u8, destination);
         }
 
         client.Reply.Integer(1);

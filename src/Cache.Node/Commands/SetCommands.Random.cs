@@ -213,6 +213,8 @@ internal static partial class SetCommands
             WriteWholeSet(client, entry);
             client.Keys.Delete(key);
             client.Feed.Rewrite(2).Arg("DEL"u8).Arg(key);
+            client.Notify(KeyspaceEvents.Set, "spop"u8, key);
+            client.Notify(KeyspaceEvents.Generic, "del"u8, key);
             return;
         }
 
@@ -249,13 +251,20 @@ internal static partial class SetCommands
             client.Feed.Prevent();
         }
 
-        if (sets.Count(entry) == 0)
+        var emptied = sets.Count(entry) == 0;
+        if (emptied)
         {
             client.Keys.Delete(key);
         }
         else
         {
             client.Keys.Touch(key);
+        }
+
+        client.Notify(KeyspaceEvents.Set, "spop"u8, key);
+        if (emptied)
+        {
+            client.Notify(KeyspaceEvents.Generic, "del"u8, key);
         }
     }
 }

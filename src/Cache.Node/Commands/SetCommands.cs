@@ -91,6 +91,7 @@ internal static partial class SetCommands
         if (added > 0)
         {
             client.Keys.Touch(key);
+            client.Notify(KeyspaceEvents.Set, "sadd"u8, key);
         }
 
         client.Reply.Integer(added);
@@ -125,13 +126,24 @@ internal static partial class SetCommands
             }
         }
 
-        if (removed > 0 && sets.Count(entry) == 0)
+        var emptied = removed > 0 && sets.Count(entry) == 0;
+        if (emptied)
         {
             client.Keys.Delete(key);
         }
         else if (removed > 0)
         {
             client.Keys.Touch(key);
+        }
+
+        if (removed > 0)
+        {
+            client.Notify(KeyspaceEvents.Set, "srem"u8, key);
+        }
+
+        if (emptied)
+        {
+            client.Notify(KeyspaceEvents.Generic, "del"u8, key);
         }
 
         client.Reply.Integer(removed);

@@ -257,7 +257,11 @@ internal static class SortCommand
         var keys = client.Keys;
         if (outputLength == 0)
         {
-            keys.Delete(destination);
+            if (keys.Delete(destination))
+            {
+                client.Notify(KeyspaceEvents.Generic, "del"u8, destination);
+            }
+
             client.Reply.Integer(0);
             return;
         }
@@ -281,6 +285,7 @@ internal static class SortCommand
         }
 
         keys.Touch(destination);
+        client.Notify(KeyspaceEvents.List, "sortstore"u8, destination);
         client.Reply.Integer(outputLength);
     }
 }

@@ -202,6 +202,6 @@ internal static partial class SortedSetCommands
         }
 
         set.RemoveRange(max ? length - taken : 0, taken);
-        Written(client, key, set);
+        Written(client, key, set, max ? "zpopmax"u8 : "zpopmin"u8);
     }
 }

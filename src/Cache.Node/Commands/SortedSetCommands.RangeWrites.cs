@@ -65,7 +65,7 @@ internal static partial class SortedSetCommands
         }
 
         var (first, count) = set.IsMissing ? (0, 0) : SortedSetSearch.ClampRanks(start, end, set.Count);
-        RemoveRanks(client, key, set, first, count);
+        RemoveRanks(client, key, set, first, count, "zremrangebyrank"u8);
     }
 
     private static void ZRemRangeByScore(ClientSession client, in RespRequest request)
@@ -83,7 +83,7 @@ internal static partial class SortedSetCommands
         }
 
         var (first, end) = set.IsMissing ? (0, 0) : SortedSetSearch.Find(set, range);
-        RemoveRanks(client, key, set, first, end - first);
+        RemoveRanks(client, key, set, first, end - first, "zremrangebyscore"u8);
     }
 
     private static void ZRemRangeByLex(ClientSession client, in RespRequest request)
@@ -101,15 +101,15 @@ internal static partial class SortedSetCommands
         }
 
         var (first, end) = set.IsMissing ? (0, 0) : SortedSetSearch.Find(set, range);
-        RemoveRanks(client, key, set, first, end - first);
+        RemoveRanks(client, key, set, first, end - first, "zremrangebylex"u8);
     }
 
-    private static void RemoveRanks(ClientSession client, ReadOnlySpan<byte> key, SortedSetHandle set, long first, long count)
+    private static void RemoveRanks(ClientSession client, ReadOnlySpan<byte> key, SortedSetHandle set, long first, long count, ReadOnlySpan<byte> eventName)
     {
         if (count > 0)
         {
             set.RemoveRange(first, count);
-            Written(client, key, set);
+            Written(client, key, set, eventName);
         }
 
         client.Reply.Integer(count);

@@ -166,7 +166,7 @@ internal static partial class SortedSetCommands
 
         if (store)
         {
-            StoreResult(client, request[1], Collect(set, first, count, reverse));
+            StoreResult(client, request[1], Collect(set, first, count, reverse), "zrangestore"u8);
             return;
         }
 
@@ -219,11 +219,15 @@ internal static partial class SortedSetCommands
     /// Replaces <paramref name="destination"/> with <paramref name="members"/> (ascending, distinct),
     /// whatever it held, and replies with the count; an empty result deletes the destination.
     /// </summary>
-    private static void StoreResult(ClientSession client, ReadOnlySpan<byte> destination, List<KeyValuePair<byte[], double>> members)
+    private static void StoreResult(ClientSession client, ReadOnlySpan<byte> destination, List<KeyValuePair<byte[], double>> members, ReadOnlySpan<byte> eventName)
     {
         if (members.Count == 0)
         {
-            client.Keys.Delete(destination);
+            if (client.Keys.Delete(destination))
+            {
+                client.Notify(KeyspaceEvents.Generic, "del"u8, destination);
+            }
+
             client.Reply.Integer(0);
             return;
         }
@@ -232,6 +236,7 @@ internal static partial class SortedSetCommands
         client.Keys.SortedSets.Store(ref entry, members);
         client.Keys.SetExpiry(ref entry, 0);
         client.Keys.Touch(destination);
+        client.Notify(KeyspaceEvents.SortedSet, eventName, destination);
         client.Reply.Integer(members.Count);
     }
 }

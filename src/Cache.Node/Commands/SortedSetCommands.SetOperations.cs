@@ -187,7 +187,12 @@ internal static partial class SortedSetCommands
         result.Sort(static (a, b) => SortedSetOrder.Compare(a.Value, a.Key, b.Value, b.Key));
         if (store)
         {
-            StoreResult(client, request[1], result);
+            StoreResult(client, request[1], result, operation switch
+            {
+                SetOperation.Union => "zunionstore"u8,
+                SetOperation.Inter => "zinterstore"u8,
+                _ => "zdiffstore"u8,
+            });
             return;
         }
 

@@ -94,16 +94,30 @@ internal static partial class SortedSetCommands
         return true;
     }
 
-    /// <summary>After a write: deletes the key when the set is now empty, else tells the observers.</summary>
-    private static void Written(ClientSession client, ReadOnlySpan<byte> key, SortedSetHandle set)
+    /// <summary>
+    /// After a write: deletes the key when the set is now empty, else tells the observers; then
+    /// raises <paramref name="eventName"/> unless empty (and "del" when the key went).
+    /// </summary>
+    private static void Written(ClientSession client, ReadOnlySpan<byte> key, SortedSetHandle set, ReadOnlySpan<byte> eventName = default)
     {
-        if (set.Entry.Kind != ValueKind.SortedSet || set.Count == 0)
+        var emptied = set.Entry.Kind != ValueKind.SortedSet || set.Count == 0;
+        if (emptied)
         {
             client.Keys.Delete(key);
-            return;
+        }
+        else
+        {
+            client.Keys.Touch(key);
         }
 
-        client.Keys.Touch(key);
+        if (!eventName.IsEmpty)
+        {
+            client.Notify(KeyspaceEvents.SortedSet, eventName, key);
+            if (emptied)
+            {
+                client.Notify(KeyspaceEvents.Generic, "del"u8, key);
+            }
+        }
     }
 
     /// <summary>One member (and its score) of a reply; a RESP3 pair is an array of two when <paramref name="nested"/>.</summary>
@@ -262,7 +276,7 @@ internal static partial class SortedSetCommands
 
         if (added + updated > 0 || set.Entry.Kind != ValueKind.SortedSet)
         {
-            Written(client, key, set);
+            Written(client, key, set, added + updated == 0 ? default : incr ? "zincr"u8 : "zadd"u8);
         }
 
         ReplyAdded(client, incr, processed, score, ch ? added + updated : added);
@@ -376,7 +390,7 @@ internal static partial class SortedSetCommands
 
         if (removed > 0)
         {
-            Written(client, key, set);
+            Written(client, key, set, "zrem"u8);
         }
 
         client.Reply.Integer(removed);

@@ -122,6 +122,7 @@ internal static partial class StringCommands
         }
 
         keys.SetString(request[1], request[2]);
+        client.Notify(KeyspaceEvents.String, "set"u8, request[1]);
         client.Reply.Integer(1);
     }
 
@@ -144,6 +145,8 @@ internal static partial class StringCommands
 
         client.Keys.SetString(request[1], request[3], expiresAt);
         client.Feed.Rewrite(5).Arg("SET"u8).Arg(request[1]).Arg(request[3]).Arg("PXAT"u8).Arg(expiresAt);
+        client.Notify(KeyspaceEvents.String, "set"u8, request[1]);
+        client.Notify(KeyspaceEvents.Generic, "expire"u8, request[1]);
         client.Reply.Ok();
     }
 
@@ -181,18 +184,21 @@ internal static partial class StringCommands
         {
             keys.Delete(key);
             client.Feed.Rewrite(2).Arg("DEL"u8).Arg(key);
+            client.Notify(KeyspaceEvents.Generic, "del"u8, key);
         }
         else if (expiresAt != 0)
         {
             keys.SetExpiry(ref entry, expiresAt);
             keys.Touch(key);
             client.Feed.Rewrite(3).Arg("PEXPIREAT"u8).Arg(key).Arg(expiresAt);
+            client.Notify(KeyspaceEvents.Generic, "expire"u8, key);
         }
         else if (options.Persist && entry.ExpiresAt != 0)
         {
             keys.SetExpiry(ref entry, 0);
             keys.Touch(key);
             client.Feed.Rewrite(2).Arg("PERSIST"u8).Arg(key);
+            client.Notify(KeyspaceEvents.Generic, "persist"u8, key);
         }
     }
 
@@ -214,6 +220,7 @@ internal static partial class StringCommands
         client.Reply.Bulk(client.Keys.ValueOf(entry));
         client.Keys.Delete(request[1]);
         client.Feed.Rewrite(2).Arg("DEL"u8).Arg(request[1]);
+        client.Notify(KeyspaceEvents.Generic, "del"u8, request[1]);
     }
 
     private static void GetSet(ClientSession client, in RespRequest request)
@@ -237,5 +244,6 @@ internal static partial class StringCommands
         // Like SET without KEEPTTL: the old time to live is dropped.
         keys.SetString(request[1], request[2]);
         client.Feed.Rewrite(3).Arg("SET"u8).Arg(request[1]).Arg(request[2]);
+        client.Notify(KeyspaceEvents.String, "set"u8, request[1]);
     }
 }

@@ -33,7 +33,7 @@ internal static partial class StringCommands
             return;
         }
 
-        SetPairs(client.Keys, request);
+        SetPairs(client, request);
         client.Reply.Ok();
     }
 
@@ -54,7 +54,7 @@ internal static partial class StringCommands
             }
         }
 
-        SetPairs(keys, request);
+        SetPairs(client, request);
         client.Reply.Integer(1);
     }
 
@@ -69,11 +69,12 @@ internal static partial class StringCommands
         return false;
     }
 
-    private static void SetPairs(KeySpace keys, in RespRequest request)
+    private static void SetPairs(ClientSession client, in RespRequest request)
     {
         for (var i = 1; i < request.Count; i += 2)
         {
-            keys.SetString(request[i], request[i + 1]);
+            client.Keys.SetString(request[i], request[i + 1]);
+            client.Notify(KeyspaceEvents.String, "set"u8, request[i]);
         }
     }
 }

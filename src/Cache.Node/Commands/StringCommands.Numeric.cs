@@ -70,6 +70,7 @@ internal static partial class StringCommands
         Span<byte> digits = stackalloc byte[24];
         var text = digits[..RespNumbers.Format(value, digits)].ToArray();
         Store(keys, ref entry, exists, key, text);
+        client.Notify(KeyspaceEvents.String, "incrby"u8, key);
         client.Reply.Integer(value);
     }
 
@@ -103,6 +104,7 @@ internal static partial class StringCommands
         Store(keys, ref entry, exists, key, text);
         // Replicated as the value it produced, so replicas cannot round differently.
         client.Feed.Rewrite(4).Arg("SET"u8).Arg(key).Arg(text).Arg("KEEPTTL"u8);
+        client.Notify(KeyspaceEvents.String, "incrbyfloat"u8, key);
         client.Reply.Bulk(text);
     }
 

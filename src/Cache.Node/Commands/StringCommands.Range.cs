@@ -17,6 +17,7 @@ internal static partial class StringCommands
         {
             // Even an empty suffix creates the key, as in Redis.
             keys.SetString(key, suffix);
+            client.Notify(KeyspaceEvents.String, "append"u8, key);
             client.Reply.Integer(suffix.Length);
             return;
         }
@@ -41,6 +42,7 @@ internal static partial class StringCommands
         }
 
         keys.Touch(key);
+        client.Notify(KeyspaceEvents.String, "append"u8, key);
         client.Reply.Integer(client.Keys.ValueOf(entry).Length);
     }
 
@@ -161,6 +163,7 @@ internal static partial class StringCommands
         value[oldLength..].Clear();
         patch.CopyTo(value[(int)offset..]);
         keys.Touch(key);
+        client.Notify(KeyspaceEvents.String, "setrange"u8, key);
         client.Reply.Integer(length);
     }
 }

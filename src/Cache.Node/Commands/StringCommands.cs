@@ -79,6 +79,12 @@ internal static partial class StringCommands
         }
 
         PropagateSet(client, request, options);
+        client.Notify(KeyspaceEvents.String, "set"u8, key);
+        if (options.ExpiresAt != 0)
+        {
+            client.Notify(KeyspaceEvents.Generic, "expire"u8, key);
+        }
+
         if (options.Get)
         {
             ReplyOldOrNull(client, true, old);

@@ -24,6 +24,9 @@ internal sealed partial class RespConnectionHandler(CacheServer server, ILogger<
     private const int MaxDeferredPerBatch = 256;
     // How often a connection waiting for the lock looks whether a script became busy.
     private const int BusyPollMs = 10;
+    // Pushes go to the socket in chunks, each flushed: a subscriber that does not read holds at most
+    // one chunk in the transport; the rest waits in its push queue, which the output limit bounds.
+    private const long PushChunkBytes = 64 * 1024;
 
     public override async Task OnConnectedAsync(ConnectionContext connection)
     {
@@ -46,6 +49,14 @@ internal sealed partial class RespConnectionHandler(CacheServer server, ILogger<
         session.Connection.Fd = connection.Features.Get<IConnectionSocketFeature>()?.Socket is { } socket ? (long)socket.Handle : -1;
         session.Connection.Abort = () => connection.Abort(new ConnectionAbortedException("Killed by CLIENT KILL."));
         session.Wake = input.CancelPendingRead;
+        // Another connection published to this one: wake the loop's pending read so it writes the pushes.
+        session.Pushes.Wake = input.CancelPendingRead;
+        session.Pushes.Overflow = () =>
+        {
+            server.Stats.OutputBufferLimitDisconnection();
+            LogOutputBufferLimit(logger, session.Connection.Id, session.Connection.RemoteAddress);
+            connection.Abort(new ConnectionAbortedException("The client passed its output buffer limit."));
+        };
         server.Clients[session.Connection.Id] = session;
         server.Stats.ConnectionReceived();
 
@@ -90,6 +101,8 @@ internal sealed partial class RespConnectionHandler(CacheServer server, ILogger<
                     server.Feed.Detach(replica);
                 }
 
+                session.LeavePubSub();
+                session.Pushes.Close();
                 if (session.Blocked is { } blocked)
                 {
                     server.Blocking.Abort(blocked);
@@ -116,14 +129,15 @@ internal sealed partial class RespConnectionHandler(CacheServer server, ILogger<
             var result = await input.ReadAsync().ConfigureAwait(false);
             if (result.IsCanceled)
             {
-                if (closing.IsCancellationRequested || closed.IsCancellationRequested || session.Monitor is null)
+                input.AdvanceTo(result.Buffer.Start);
+                if (closing.IsCancellationRequested || closed.IsCancellationRequested)
                 {
                     return true;
                 }
 
-                // Woken for monitor lines: write them and go back to reading.
+                // Woken for pushes: monitor lines, or messages another connection published to this one.
                 session.WritePushes();
-                if ((await output.FlushAsync().ConfigureAwait(false)).IsCanceled)
+                if ((await output.FlushAsync().ConfigureAwait(false)).IsCanceled || !await WritePushesAsync(session, output).ConfigureAwait(false))
                 {
                     return false;
                 }
@@ -159,7 +173,7 @@ internal sealed partial class RespConnectionHandler(CacheServer server, ILogger<
 
             session.WritePushes();
             var flush = await output.FlushAsync().ConfigureAwait(false);
-            if (flush.IsCanceled)
+            if (flush.IsCanceled || !await WritePushesAsync(session, output).ConfigureAwait(false))
             {
                 return false;
             }
@@ -224,6 +238,27 @@ internal sealed partial class RespConnectionHandler(CacheServer server, ILogger<
 
         replica.Close();
         await pump.ConfigureAwait(false);
+    }
+
+    /// <summary>Writes the pushes waiting for this connection, a chunk per flush; false when the flush was cancelled.</summary>
+    private static async ValueTask<bool> WritePushesAsync(ClientSession session, PipeWriter output)
+    {
+        while (session.Pushes.HasPending)
+        {
+            session.Pushes.DrainTo(session.Reply, PushChunkBytes);
+            var flush = await output.FlushAsync().ConfigureAwait(false);
+            if (flush.IsCanceled)
+            {
+                return false;
+            }
+
+            if (flush.IsCompleted)
+            {
+                return true;
+            }
+        }
+
+        return true;
     }
 
     private BatchOutcome ProcessBatch(ClientSession session, ref ReadOnlySequence<byte> buffer)
@@ -364,6 +399,9 @@ internal sealed partial class RespConnectionHandler(CacheServer server, ILogger<
 
     [LoggerMessage(EventId = 102, Level = LogLevel.Error, Message = "A command failed on client {ClientId}; the connection was closed")]
     private static partial void LogCommandFailed(ILogger logger, Exception exception, long clientId);
+
+    [LoggerMessage(EventId = 104, Level = LogLevel.Warning, Message = "Client {ClientId} ({Remote}) passed client-output-buffer-limit pubsub and was closed; it does not read its messages fast enough")]
+    private static partial void LogOutputBufferLimit(ILogger logger, long clientId, string remote);
 
     [LoggerMessage(EventId = 103, Level = LogLevel.Debug, Message = "Client {ClientId} connection error: {Message}")]
     private static partial void LogConnectionError(ILogger logger, long clientId, string message);

@@ -17,7 +17,8 @@ public sealed class CommandTableDifferentialTests(DifferentialFixture redis)
     private static readonly string[] OursOnly =
     [
         "gossipcache", "gossipcache|peer", "gossipcache|apply", "gossipcache|replicate", "gossipcache|handoff", "gossipcache|entry", "gossipcache|tree",
-        "gossipcache|digests", "gossipcache|pull", "gossipcache|leaves", "gossipcache|fetch", "gossipcache|piece", "gossipcache|putpiece", "cluster|ring", "client|setinfo",
+        "gossipcache|digests", "gossipcache|pull", "gossipcache|leaves", "gossipcache|fetch", "gossipcache|piece", "gossipcache|putpiece", "gossipcache|publish",
+        "gossipcache|spublish", "cluster|ring", "client|setinfo",
     ];
 
     // The fields of a COMMAND INFO entry, by index, that must be equal.

@@ -48,6 +48,9 @@ internal sealed class ConnectionState(long id, string remoteAddress, string loca
     /// <summary>READONLY: reads of slots this node holds a copy of are served here, never forwarded.</summary>
     public bool ReadFromReplica { get; set; }
 
+    /// <summary>CLIENT REPLY: whether replies are sent.</summary>
+    public ClientReplyMode ReplyMode { get; set; }
+
     /// <summary>A peer node's connection (forwarding, replication): always served locally.</summary>
     public bool IsPeer { get; set; }
 }
