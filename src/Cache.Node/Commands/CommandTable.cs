@@ -34,6 +34,7 @@ internal sealed class CommandTable
         BlockingListCommands.Register(table);
         BlockingSortedSetCommands.Register(table);
         SortCommand.Register(table);
+        StreamCommands.Register(table);
         return table;
     }
 

@@ -41,6 +41,8 @@ internal static class ConfigParameters
         .. Limit("set-max-listpack-entries", null, l => l.SetMaxListpackEntries, (l, n) => l.SetMaxListpackEntries = n),
         .. Limit("zset-max-listpack-entries", "zset-max-ziplist-entries", l => l.ZSetMaxListpackEntries, (l, n) => l.ZSetMaxListpackEntries = n),
         .. Limit("zset-max-listpack-value", "zset-max-ziplist-value", l => l.ZSetMaxListpackValue, (l, n) => l.ZSetMaxListpackValue = n),
+        .. Limit("stream-node-max-entries", null, l => l.StreamNodeMaxEntries, (l, n) => l.StreamNodeMaxEntries = n),
+        .. Limit("stream-node-max-bytes", null, l => l.StreamNodeMaxBytes, (l, n) => l.StreamNodeMaxBytes = n),
         .. Limit("list-compress-depth", null, l => l.ListCompressDepth, (l, n) => l.ListCompressDepth = n),
         new("maxmemory-samples", s => Text(s.Settings.MaxMemorySamples), v => Integer(v, 1, int.MaxValue, n => s => s.Settings.MaxMemorySamples = (int)n)),
     ];

@@ -33,8 +33,10 @@ internal readonly record struct StreamId(ulong Ms, ulong Seq) : IComparable<Stre
             return true;
         }
 
-        next = Ms == ulong.MaxValue ? Zero : new(Ms + 1, 0);
-        return Ms != ulong.MaxValue;
+        // Read before writing: the caller may pass this very id as the out argument.
+        var wraps = Ms == ulong.MaxValue;
+        next = wraps ? Zero : new(Ms + 1, 0);
+        return !wraps;
     }
 
     /// <summary>The previous id; false (and the maximum) before 0-0, as Redis' streamDecrID.</summary>
@@ -46,8 +48,9 @@ internal readonly record struct StreamId(ulong Ms, ulong Seq) : IComparable<Stre
             return true;
         }
 
-        previous = Ms == 0 ? Max : new(Ms - 1, ulong.MaxValue);
-        return Ms != 0;
+        var wraps = Ms == 0;
+        previous = wraps ? Max : new(Ms - 1, ulong.MaxValue);
+        return !wraps;
     }
 
     /// <summary>Writes "ms-seq" and returns its length (at most <see cref="MaxText"/>).</summary>
