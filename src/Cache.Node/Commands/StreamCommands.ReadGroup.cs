@@ -99,7 +99,9 @@ internal static partial class StreamCommands
         ref var entry = ref client.Keys.Lookup(key);
         if (Unsafe.IsNullRef(ref entry) || entry.Kind != ValueKind.Stream)
         {
-            return false;
+            // Redis 7.0 unblocks a group reader whose stream was deleted or replaced.
+            client.Reply.Error(StreamErrors.KeyGone);
+            return true;
         }
 
         StreamReadOptions.TryParse(client, request, readGroup: true, out var options);
@@ -123,8 +125,8 @@ internal static partial class StreamCommands
 
     /// <summary>
     /// One stream of an XREADGROUP reply: [key, entries], the entries past the group's last id for
-    /// "&gt;" (<paramref name="from"/> the maximum id), else the consumer's pending ones from
-    /// <paramref name="from"/> on. Creates the consumer, moves the group on, records pending entries.
+    /// "&gt;" (<paramref name="from"/> the maximum id), else the consumer's pending ones after
+    /// <paramref name="from"/>. Creates the consumer, moves the group on, records pending entries.
     /// </summary>
     private static void ServeGroupStream(ClientSession client, ReadOnlySpan<byte> key, ReadOnlySpan<byte> groupName, ReadOnlySpan<byte> consumerName, StreamId from, long count, bool noAck)
     {
@@ -146,7 +148,9 @@ internal static partial class StreamCommands
         }
         else
         {
-            ServeHistory(client, stream, group, consumer, from, count, now);
+            // The history starts after the id given, as new entries do after the group's.
+            from.TryIncrement(out var start);
+            ServeHistory(client, stream, group, consumer, start, count, now);
         }
 
         SaveGroups(client, key, groups);

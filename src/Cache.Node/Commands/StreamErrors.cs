@@ -60,6 +60,8 @@ internal static class StreamErrors
 
     public static ReadOnlySpan<byte> GroupGone => "NOGROUP the consumer group this client was blocked on no longer exists"u8;
 
+    public static ReadOnlySpan<byte> KeyGone => "UNBLOCKED the stream key no longer exists"u8;
+
     public static ReadOnlySpan<byte> CountPositive => "ERR COUNT must be > 0"u8;
 
     /// <summary>XREADGROUP's NOGROUP for a missing key or group.</summary>
