@@ -19,17 +19,18 @@ internal static partial class StreamCommands
 
     private static void RegisterInfo(CommandTable table)
     {
-        static CommandDefinition Sub(string name, int arity, CommandHandler handler, string summary) =>
+        static CommandDefinition Sub(string name, int arity, CommandHandler handler, string summary, string[]? tips = null) =>
             new(name, arity, CommandFlags.ReadOnly, handler, Group, summary)
             {
                 Keys = new([KeySpec.At(2, KeySpecFlags.RO | KeySpecFlags.Access)]),
                 Acl = Category,
+                Tips = tips ?? [],
             };
 
         table.Add(new CommandDefinition("xinfo", -2, CommandFlags.None, null, Group, "A container for stream introspection commands.")
             .AddSubCommand(Sub("stream", -3, XInfoStream, "Returns information about a stream."))
             .AddSubCommand(Sub("groups", 3, XInfoGroups, "Returns a list of the consumer groups of a stream."))
-            .AddSubCommand(Sub("consumers", 4, XInfoConsumers, "Returns a list of the consumers in a consumer group."))
+            .AddSubCommand(Sub("consumers", 4, XInfoConsumers, "Returns a list of the consumers in a consumer group.", ["nondeterministic_output"]))
             .AddSubCommand(new("help", 2, CommandFlags.Loading | CommandFlags.Stale, (c, in r) => HelpReply.Write(c, "XINFO", InfoHelp), Group, "Returns helpful text about the different subcommands.")
             {
                 Acl = Category,
