@@ -38,6 +38,7 @@ internal sealed class CommandTable
         SyncCommands.Register(table);
         BitmapCommands.Register(table);
         PubSubCommands.Register(table);
+        StreamCommands.Register(table);
         return table;
     }
 

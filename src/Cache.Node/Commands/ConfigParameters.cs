@@ -52,6 +52,8 @@ internal static class ConfigParameters
         .. Limit("set-max-listpack-entries", null, l => l.SetMaxListpackEntries, (l, n) => l.SetMaxListpackEntries = n),
         .. Limit("zset-max-listpack-entries", "zset-max-ziplist-entries", l => l.ZSetMaxListpackEntries, (l, n) => l.ZSetMaxListpackEntries = n),
         .. Limit("zset-max-listpack-value", "zset-max-ziplist-value", l => l.ZSetMaxListpackValue, (l, n) => l.ZSetMaxListpackValue = n),
+        .. Limit("stream-node-max-entries", null, l => l.StreamNodeMaxEntries, (l, n) => l.StreamNodeMaxEntries = n),
+        .. Limit("stream-node-max-bytes", null, l => l.StreamNodeMaxBytes, (l, n) => l.StreamNodeMaxBytes = n),
         .. Limit("list-compress-depth", null, l => l.ListCompressDepth, (l, n) => l.ListCompressDepth = n),
         // Both names of the script time limit, as Redis 7.0 (lua-time-limit is the older alias).
         new("busy-reply-threshold", s => Text(s.Scripts.BusyThresholdMs), v => Integer(v, 0, long.MaxValue, n => s => s.Scripts.BusyThresholdMs = n)),

@@ -135,6 +135,7 @@ internal static partial class KeyCommands
             {
                 propagated.Arg(request[i]);
             }
+
             client.Notify(KeyspaceEvents.Generic, "expire"u8, key);
         }
 

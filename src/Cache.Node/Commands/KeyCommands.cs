@@ -75,6 +75,7 @@ internal static partial class KeyCommands
         ValueKind.List => "list"u8,
         ValueKind.Set => "set"u8,
         ValueKind.SortedSet => "zset"u8,
+        ValueKind.Stream => "stream"u8,
         _ => "none"u8,
     };
 

@@ -31,6 +31,12 @@ internal sealed class EncodingLimits
     /// <summary>zset-max-listpack-value (alias zset-max-ziplist-value): bytes of a member.</summary>
     public int ZSetMaxListpackValue { get; set; } = 64;
 
+    /// <summary>stream-node-max-entries: entries (deleted ones included) per stream block; 0 for no cap.</summary>
+    public int StreamNodeMaxEntries { get; set; } = 100;
+
+    /// <summary>stream-node-max-bytes: bytes per stream block before a new one opens; 0 for no cap.</summary>
+    public int StreamNodeMaxBytes { get; set; } = 4096;
+
     /// <summary>
     /// list-compress-depth: kept for CONFIG GET/SET; nodes are never compressed here (Redis'
     /// LZF of inner nodes is not observable through commands).

@@ -51,8 +51,9 @@ internal sealed partial class KeySpace
         _lists = new ListStore(this, _table, _memory);
         _sets = new SetStore(this, _table);
         _sortedSets = new SortedSetStore(this, _table, _memory);
-        _stores = ValueStores.Create(_hashes, _lists, _sets, _sortedSets);
-        _codecs = ValueCodecs.Create(this, _hashes, _lists, _sets, _sortedSets);
+        _streams = new StreamStore(this, _table, _memory);
+        _stores = ValueStores.Create(_hashes, _lists, _sets, _sortedSets, _streams);
+        _codecs = ValueCodecs.Create(this, _hashes, _lists, _sets, _sortedSets, _streams);
         _eviction = new EvictionSampler(this, _table);
         _walker = new EntryWalker(this, _table);
         _expiry = new ExpirySweep(this, _table);

@@ -11,4 +11,5 @@ internal enum ValueKind : byte
     List = 4,
     Set = 5,
     SortedSet = 6,
+    Stream = 7,
 }

@@ -129,23 +129,41 @@ internal sealed class BlockingRegistry : IEntryObserver
 
     public void OnEntryChanged(in EntryChange change)
     {
-        if (_waiting.Count == 0 || change.Kind is not (EntryChangeKind.Written or EntryChangeKind.Merged))
+        // A delete (or FLUSHALL) wakes too: XREADGROUP's waiters are answered UNBLOCKED when their
+        // stream goes; the other waiters find nothing and keep waiting.
+        if (_waiting.Count == 0 || change.Kind is not (EntryChangeKind.Written or EntryChangeKind.Merged or EntryChangeKind.Deleted or EntryChangeKind.Flushed))
         {
             return;
         }
 
-        if (_waiting.IndexOf(change.Key) < 0)
+        if (change.Kind == EntryChangeKind.Flushed)
         {
+            for (var i = 0; i < _waiting.EntryLimit; i++)
+            {
+                if (_waiting.IsOccupied(i))
+                {
+                    MarkReady(_waiting.KeyAt(i));
+                }
+            }
+
             return;
         }
 
-        _readySet.GetOrAdd(change.Key, out var added);
+        if (_waiting.IndexOf(change.Key) >= 0)
+        {
+            MarkReady(change.Key);
+        }
+    }
+
+    private void MarkReady(ReadOnlySpan<byte> key)
+    {
+        _readySet.GetOrAdd(key, out var added);
         if (!added)
         {
             return;
         }
 
-        _ready.Add(change.Key.ToArray());
+        _ready.Add(key.ToArray());
 
         // A change made outside a client's command (a background sync or hand-off) is served by
         // a work item; after a command the connection loop has served it first.

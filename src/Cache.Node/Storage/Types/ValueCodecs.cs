@@ -4,7 +4,7 @@ namespace Cache.Node.Storage;
 internal static class ValueCodecs
 {
     /// <summary>The codecs of one key space, indexed by <see cref="ValueKind"/>.</summary>
-    public static IValueCodec?[] Create(KeySpace keys, HashStore hashes, ListStore lists, SetStore sets, SortedSetStore sortedSets)
+    public static IValueCodec?[] Create(KeySpace keys, HashStore hashes, ListStore lists, SetStore sets, SortedSetStore sortedSets, StreamStore streams)
     {
         var codecs = new IValueCodec?[(int)ValueKinds.Last + 1];
         codecs[(int)ValueKind.String] = new StringCodec(keys);
@@ -12,6 +12,7 @@ internal static class ValueCodecs
         codecs[(int)ValueKind.List] = new ListCodec(lists);
         codecs[(int)ValueKind.Set] = new SetCodec(sets);
         codecs[(int)ValueKind.SortedSet] = new SortedSetCodec(sortedSets);
+        codecs[(int)ValueKind.Stream] = new StreamCodec(streams);
         return codecs;
     }
 }

@@ -4,13 +4,14 @@ namespace Cache.Node.Storage;
 internal static class ValueStores
 {
     /// <summary>The stores of one key space, indexed by <see cref="ValueKind"/>.</summary>
-    public static IValueStore?[] Create(HashStore hashes, ListStore lists, SetStore sets, SortedSetStore sortedSets)
+    public static IValueStore?[] Create(HashStore hashes, ListStore lists, SetStore sets, SortedSetStore sortedSets, StreamStore streams)
     {
         var stores = new IValueStore?[(int)ValueKinds.Last + 1];
         stores[(int)ValueKind.Hash] = hashes;
         stores[(int)ValueKind.List] = lists;
         stores[(int)ValueKind.Set] = sets;
         stores[(int)ValueKind.SortedSet] = sortedSets;
+        stores[(int)ValueKind.Stream] = streams;
         return stores;
     }
 
