@@ -95,10 +95,10 @@ internal static partial class StreamCommands
         }
 
         StreamArgs.ReplyId(client, id);
-        Notify(client, "xadd", key);
+        Notify(client, "xadd"u8, key);
         if (options.Apply(stream) > 0)
         {
-            Notify(client, "xtrim", key);
+            Notify(client, "xtrim"u8, key);
         }
 
         streams.Written(ref entry);
@@ -201,7 +201,7 @@ internal static partial class StreamCommands
 
         if (deleted > 0)
         {
-            Notify(client, "xdel", key);
+            Notify(client, "xdel"u8, key);
             client.Keys.Streams.Written(ref entry);
         }
 
@@ -231,7 +231,7 @@ internal static partial class StreamCommands
         var deleted = options.Apply(client.Keys.Streams.Get(entry));
         if (deleted > 0)
         {
-            Notify(client, "xtrim", key);
+            Notify(client, "xtrim"u8, key);
             client.Keys.Streams.Written(ref entry);
         }
 
@@ -329,7 +329,7 @@ internal static partial class StreamCommands
             stream.MaxDeletedId = maxDeleted;
         }
 
-        Notify(client, "xsetid", key);
+        Notify(client, "xsetid"u8, key);
         client.Keys.Streams.Written(ref entry);
         client.Reply.Ok();
     }

@@ -161,7 +161,7 @@ internal static partial class StreamCommands
         }
 
         SaveGroups(client, key, groups);
-        Notify(client, "xgroup-create", key);
+        Notify(client, "xgroup-create"u8, key);
         client.Reply.Ok();
     }
 
@@ -193,7 +193,7 @@ internal static partial class StreamCommands
         group.LastId = id;
         group.EntriesRead = entriesRead;
         SaveGroups(client, key, groups);
-        Notify(client, "xgroup-setid", key);
+        Notify(client, "xgroup-setid"u8, key);
         client.Reply.Ok();
     }
 
@@ -213,7 +213,7 @@ internal static partial class StreamCommands
         }
 
         SaveGroups(client, key, groups);
-        Notify(client, "xgroup-destroy", key);
+        Notify(client, "xgroup-destroy"u8, key);
         client.Reply.Integer(1);
     }
 
@@ -229,7 +229,7 @@ internal static partial class StreamCommands
         if (created)
         {
             SaveGroups(client, request[2], groups);
-            Notify(client, "xgroup-createconsumer", request[2]);
+            Notify(client, "xgroup-createconsumer"u8, request[2]);
         }
 
         client.Reply.Integer(created ? 1 : 0);
@@ -248,7 +248,7 @@ internal static partial class StreamCommands
         {
             pending = group.RemoveConsumer(consumer);
             SaveGroups(client, request[2], groups);
-            Notify(client, "xgroup-delconsumer", request[2]);
+            Notify(client, "xgroup-delconsumer"u8, request[2]);
         }
 
         client.Reply.Integer(pending);

@@ -94,15 +94,10 @@ internal static partial class StreamCommands
     /// <summary>
     /// Where a stream command raises its keyspace event (Redis' notifyKeyspaceEvent with
     /// NOTIFY_STREAM): "xadd", "xtrim", "xdel", "xsetid", "xgroup-create", "xgroup-createconsumer",
-    /// "xgroup-setid", "xgroup-destroy", "xgroup-delconsumer". Keyspace notifications are not
-    /// built yet; this is the one place to connect them.
+    /// "xgroup-setid", "xgroup-destroy", "xgroup-delconsumer".
     /// </summary>
-    internal static void Notify(ClientSession client, string streamEvent, ReadOnlySpan<byte> key)
-    {
-        _ = client;
-        _ = streamEvent;
-        _ = key;
-    }
+    internal static void Notify(ClientSession client, ReadOnlySpan<byte> streamEvent, ReadOnlySpan<byte> key) =>
+        client.Notify(KeyspaceEvents.Stream, streamEvent, key);
 
     /// <summary>The live stream at <paramref name="key"/> for a write, or a null reference when missing or not a stream (then <paramref name="wrongType"/> says WRONGTYPE was replied).</summary>
     internal static ref StoreEntry FindForWrite(ClientSession client, ReadOnlySpan<byte> key, out bool wrongType) =>

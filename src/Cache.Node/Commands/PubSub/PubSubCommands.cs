@@ -81,6 +81,8 @@ internal static class PubSubCommands
     {
         var receivers = client.Server.PubSub.Publish(request[1], request[2]);
         client.Server.FanOut.Send(PubSubFanOut.Publish, request[1], request[2]);
+        // As Redis: a publish reaches replicas (their subscribers) through the replication stream.
+        client.Feed.Force();
         // A RESP3 client subscribed to its own channel gets the message before the reply, as from Redis.
         client.WritePendingPushes();
         client.Reply.Integer(receivers);
@@ -90,6 +92,7 @@ internal static class PubSubCommands
     {
         var receivers = client.Server.PubSub.PublishShard(request[1], request[2]);
         client.Server.FanOut.Send(PubSubFanOut.PublishShard, request[1], request[2]);
+        client.Feed.Force();
         client.WritePendingPushes();
         client.Reply.Integer(receivers);
     }
