@@ -35,8 +35,8 @@ internal static class ConfigParameters
             : ("Invalid save parameters", null)),
         new("dir", s => s.Settings.Dir, v => (null, null)) { Protected = true },
         new("dbfilename", s => s.Settings.DbFilename, v => (null, null)) { Protected = true },
-        new("slaveof", _ => ""),
         new("replicaof", _ => ""),
+        new("slaveof", _ => ""),
         // Kept and shown for clients that set them; replication here keeps no backlog and clients are never evicted.
         new("repl-backlog-size", s => Text(s.Settings.ReplBacklogSize), v => Memory(v, 1, n => s => s.Settings.ReplBacklogSize = n)),
         new("maxmemory-clients", s => s.Settings.MaxMemoryClients, v => ClientsMemory(v) is { } error ? (error, null) : (null, s => s.Settings.MaxMemoryClients = v)),
