@@ -15,6 +15,15 @@ if ! command -v redis-server >/dev/null 2>&1; then
   $sudo_cmd service redis-server stop >/dev/null 2>&1 || true
 fi
 
+# The scripting tests run EVAL on Debian's Lua 5.1 (with cjson and bitop), as Redis 7.0 embeds it.
+if ! dpkg -s liblua5.1-0 lua-cjson lua-bitop >/dev/null 2>&1; then
+  echo "test.sh: installing liblua5.1-0, lua-cjson and lua-bitop (the interpreter EVAL runs on)..."
+  sudo_cmd=""
+  [ "$(id -u)" -ne 0 ] && sudo_cmd="sudo"
+  $sudo_cmd apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq liblua5.1-0 lua-cjson lua-bitop >/dev/null \
+    || { echo "test.sh: could not install Lua 5.1; install it (apt-get install liblua5.1-0 lua-cjson lua-bitop) and run again"; exit 1; }
+fi
+
 log=$(mktemp)
 dotnet test Cache.sln -c Release 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}
