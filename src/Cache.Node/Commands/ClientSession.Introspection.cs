@@ -50,7 +50,7 @@ internal sealed partial class ClientSession
     {
         if (!command.HasFlag(CommandFlags.Admin | CommandFlags.SkipMonitor))
         {
-            Server.Monitors.Feed(Connection.RemoteAddress, request);
+            Server.Monitors.Feed(Server.Scripts.IsRunning ? "lua" : Connection.RemoteAddress, request);
         }
     }
 }

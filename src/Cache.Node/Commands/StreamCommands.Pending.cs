@@ -260,7 +260,7 @@ internal static partial class StreamCommands
             var forced = false;
             if (force && pending is null)
             {
-                consumer ??= group.GetOrAddConsumer(request[3], now, out _);
+                consumer ??= ConsumerOf(client, group, request[1], request[3], now);
                 pending = group.AddPending(id, consumer, now, out _);
                 forced = true;
             }
@@ -270,7 +270,7 @@ internal static partial class StreamCommands
                 continue;
             }
 
-            consumer ??= group.GetOrAddConsumer(request[3], now, out _);
+            consumer ??= ConsumerOf(client, group, request[1], request[3], now);
             consumer.SeenTime = now;
             pending.Consumer = consumer;
             pending.DeliveryTime = deliveryTime;
@@ -374,7 +374,7 @@ internal static partial class StreamCommands
                 continue;
             }
 
-            consumer ??= group.GetOrAddConsumer(request[3], now, out _);
+            consumer ??= ConsumerOf(client, group, request[1], request[3], now);
             consumer.SeenTime = now;
             pending.Consumer = consumer;
             pending.DeliveryTime = now;

@@ -134,7 +134,7 @@ internal static partial class StreamCommands
         var groups = StreamGroups.Decode(stream.Groups);
         var group = groups.Find(groupName)!;
         var now = client.Keys.NowMs;
-        var consumer = group.GetOrAddConsumer(consumerName, now, out _);
+        var consumer = ConsumerOf(client, group, key, consumerName, now);
         consumer.SeenTime = now;
         if (!client.Reply.IsResp3)
         {

@@ -99,6 +99,18 @@ internal static partial class StreamCommands
     internal static void Notify(ClientSession client, ReadOnlySpan<byte> streamEvent, ReadOnlySpan<byte> key) =>
         client.Notify(KeyspaceEvents.Stream, streamEvent, key);
 
+    /// <summary>The group's consumer of that name; one created on the way (XREADGROUP, XCLAIM) raises xgroup-createconsumer, as in Redis.</summary>
+    internal static StreamConsumer ConsumerOf(ClientSession client, StreamGroup group, ReadOnlySpan<byte> key, ReadOnlySpan<byte> name, long now)
+    {
+        var consumer = group.GetOrAddConsumer(name, now, out var created);
+        if (created)
+        {
+            Notify(client, "xgroup-createconsumer"u8, key);
+        }
+
+        return consumer;
+    }
+
     /// <summary>The live stream at <paramref name="key"/> for a write, or a null reference when missing or not a stream (then <paramref name="wrongType"/> says WRONGTYPE was replied).</summary>
     internal static ref StoreEntry FindForWrite(ClientSession client, ReadOnlySpan<byte> key, out bool wrongType) =>
         ref Find(client, ref client.Keys.Lookup(key), out wrongType);
