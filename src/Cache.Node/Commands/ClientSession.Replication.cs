@@ -107,19 +107,19 @@ internal sealed partial class ClientSession
     /// </summary>
     private bool RefusedWithoutQuorum(CommandDefinition command, in RespRequest request)
     {
-        if (Server.Replication is not { } replication || (command.FirstKey <= 0 && command.Id != CommandId.Exec))
+        if (Server.Replication is not { } replication || (command.FirstKey <= 0 && !command.Keys.IsMovable && command.Id != CommandId.Exec))
         {
             return false;
         }
 
-        var write = command.HasFlag(CommandFlags.Write) || command.Id == CommandId.Exec;
+        // A script that may write (EVAL, EVALSHA) counts as a write, as EXEC does.
+        var write = command.HasFlag(CommandFlags.Write) || command.HasFlag(CommandFlags.MayReplicate) || command.Id == CommandId.Exec;
         if (!write && (!command.HasFlag(CommandFlags.ReadOnly) || Connection.IsPeer || Server.Settings.AllowMinorityReads || Transaction.InMulti))
         {
             return false;
         }
 
-        var slot = command.Id == CommandId.Exec ? Transaction.PinnedSlot
-            : command.FirstKey < request.Count ? Gossip.Ring.HashSlot.ForKey(request[command.FirstKey]) : -1;
+        var slot = command.Id == CommandId.Exec ? Transaction.PinnedSlot : FirstKeySlot(command, request);
         if (replication.Quorum.Reachable(slot))
         {
             return false;
@@ -128,6 +128,19 @@ internal sealed partial class ClientSession
         replication.Stats.RefusedNoQuorum(write);
         Reject(write ? "NOREPLICAS Not enough good replicas to write." : "CLUSTERDOWN The cluster is down", command);
         return true;
+    }
+
+    // The slot of the command's first key; for movable keys (LMPOP, ZMPOP, EVAL) the first one its
+    // key specs find; -1 when it has none (EVAL with numkeys 0): then it needs a majority of all voters.
+    private static int FirstKeySlot(CommandDefinition command, in RespRequest request)
+    {
+        if (!command.Keys.IsMovable)
+        {
+            return command.FirstKey < request.Count ? Gossip.Ring.HashSlot.ForKey(request[command.FirstKey]) : -1;
+        }
+
+        Span<int> first = stackalloc int[1];
+        return command.Keys.GetKeyPositions(request, first) > 0 ? Gossip.Ring.HashSlot.ForKey(request[first[0]]) : -1;
     }
 
     /// <summary>Sends the writes collected in this batch to the other owners (the replies wait on it).</summary>

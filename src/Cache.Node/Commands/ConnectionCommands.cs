@@ -53,12 +53,20 @@ internal static class ConnectionCommands
         }
     }
 
-    // As Redis' clearClientConnectionState: out of MULTI, WATCH and pub/sub, back to RESP2, no
-    // name, no READONLY or cluster-aware routing, and signed out when a password is required.
+    // As Redis' clearClientConnectionState: no longer a MONITOR, out of MULTI, WATCH and pub/sub,
+    // back to RESP2, no name, no READONLY, CLIENT REPLY OFF undone, and signed out
+    // when a password is required. NO-EVICT stays, as in Redis 7.0.
     private static void Reset(ClientSession client, in RespRequest request)
     {
+        client.StopMonitoring();
         client.Transaction.End(client.Keys);
         client.LeavePubSub();
+        if (client.Connection.ReplyMode == ClientReplyMode.Off)
+        {
+            // Replies on again, RESET's own included; under SKIP, as in Redis, RESET's reply is the one skipped.
+            client.Connection.ReplyMode = ClientReplyMode.On;
+        }
+
         client.Reply.Protocol = 2;
         client.Connection.Name = null;
         client.Connection.ReadFromReplica = false;

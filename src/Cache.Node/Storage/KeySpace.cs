@@ -79,7 +79,14 @@ internal sealed partial class KeySpace
     public bool TryEnter(int timeoutMs)
     {
         _shared = true;
-        return _gate.TryEnter(timeoutMs);
+        if (!_gate.TryEnter(timeoutMs))
+        {
+            return false;
+        }
+
+        // As Enter: the access clock OBJECT IDLETIME and LRU eviction read moves on with each batch.
+        _accessClock = ReadAccessClock();
+        return true;
     }
 
     /// <summary>Releases the lock <see cref="TryEnter"/> took.</summary>

@@ -36,6 +36,29 @@ public sealed class WriteQuorumTests
     }
 
     [Fact]
+    public async Task Writes_whose_keys_their_arguments_name_are_refused_before_they_run_too()
+    {
+        await using var node = await TestNode.StartAsync(o => o.Join = "127.0.0.1:9");
+        await using var client = await node.ConnectAsync();
+        using (node.Server.Keys.Enter())
+        {
+            // Data from before the partition, which a refused write must leave as it is.
+            node.Server.Keys.SetString("s"u8, "v"u8);
+        }
+
+        // Movable keys (numkeys or a keyword says where they are) and scripts, which may write.
+        Assert.Equal(NoReplicas, await client.CallAsync("LMPOP", "1", "l", "LEFT"));
+        Assert.Equal(NoReplicas, await client.CallAsync("ZMPOP", "1", "z", "MIN"));
+        Assert.Equal(NoReplicas, await client.CallAsync("ZUNIONSTORE", "d", "1", "z"));
+        Assert.Equal(NoReplicas, await client.CallAsync("EVAL", "return redis.call('set', KEYS[1], 'x')", "1", "s"));
+        Assert.Equal(NoReplicas, await client.CallAsync("EVAL", "return 1", "0"));
+        using (node.Server.Keys.Enter())
+        {
+            Assert.Equal(1, node.Server.Keys.Count);
+        }
+    }
+
+    [Fact]
     public async Task With_minority_reads_allow_it_serves_its_own_copy()
     {
         await using var node = await TestNode.StartAsync(o => { o.Join = "127.0.0.1:9"; o.MinorityReads = "allow"; });

@@ -41,7 +41,7 @@ public sealed class IntrospectionDifferentialTests(DifferentialFixture redis)
     [Fact]
     public Task Config_parameters_for_introspection_match_redis() => redis.AssertSameAsync(
         ["CONFIG", "GET", "key-load-delay"], ["CONFIG", "GET", "maxmemory-clients"], ["CONFIG", "GET", "repl-backlog-size"], ["CONFIG", "GET", "daemonize"],
-        ["CONFIG", "GET", "*of"], ["CONFIG", "SET", "daemonize", "yes"], ["CONFIG", "SET", "maxmemory-clients", "200%"], ["CONFIG", "SET", "save", "1 2 3"],
+        ["CONFIG", "GET", "replicaof"], ["CONFIG", "GET", "slaveof"], ["CONFIG", "SET", "daemonize", "yes"], ["CONFIG", "SET", "maxmemory-clients", "200%"], ["CONFIG", "SET", "save", "1 2 3"],
         ["CONFIG", "SET", "save", "100 10"], ["CONFIG", "GET", "save"], ["CONFIG", "SET", "save", ""], ["CONFIG", "GET", "save"],
         ["CONFIG", "SET", "dir", "/tmp"], ["CONFIG", "SET", "dbfilename", "x.rdb"], ["CONFIG", "SET", "timeout", "abc"], ["CONFIG", "SET", "timeout", "0"],
         ["CONFIG", "SET", "maxmemory", "10000001", "maxmemory", "10000002"], ["CONFIG", "REWRITE"], ["CONFIG", "REWRITE", "x"],

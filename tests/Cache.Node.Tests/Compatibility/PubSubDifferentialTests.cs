@@ -58,6 +58,26 @@ public sealed class PubSubDifferentialTests(DifferentialFixture redis)
     }
 
     [Fact]
+    public async Task Reset_turns_replies_back_on_and_answers_itself_as_redis()
+    {
+        async Task<List<string>> RunAsync(int port)
+        {
+            await using var client = await RespTestClient.ConnectAsync(port);
+            await client.SendAsync("CLIENT", "REPLY", "OFF");
+            await client.SendAsync("GET", "nokey");
+            var replies = new List<string> { await client.CallAsync("RESET"), await client.CallAsync("ECHO", "shown") };
+            // Under SKIP the skipped reply is RESET's own, and replies are on after it.
+            await client.SendAsync("CLIENT", "REPLY", "SKIP");
+            await client.SendAsync("RESET");
+            replies.Add(await client.CallAsync("ECHO", "again"));
+            replies.Add(await client.CallAsync("ECHO", "still"));
+            return replies;
+        }
+
+        ReplyListAssert.Same(await RunAsync(redis.Redis.Port), await RunAsync(redis.Node.Port));
+    }
+
+    [Fact]
     public Task Output_buffer_limit_config_matches_redis() => redis.AssertSameAsync([
         ["CONFIG", "GET", "client-output-buffer-limit"],
         ["CONFIG", "SET", "client-output-buffer-limit", "pubsub 1mb"],
