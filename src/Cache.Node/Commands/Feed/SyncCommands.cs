@@ -1,5 +1,3 @@
-using System.Buffers.Binary;
-using System.Globalization;
 using System.Text;
 using Cache.Node.Resp;
 using Cache.Node.Storage;
@@ -7,8 +5,8 @@ using Cache.Node.Storage;
 namespace Cache.Node.Commands;
 
 /// <summary>
-/// SYNC, PSYNC and REPLCONF: a client asking for the replication stream gets an RDB payload
-/// (<c>$&lt;length&gt;\r\n</c> then the bytes, no CRLF after, as Redis sends a disk-less payload),
+/// SYNC, PSYNC and REPLCONF: a client asking for the replication stream gets an RDB of the data
+/// set (<c>$&lt;length&gt;\r\n</c> then the bytes, no CRLF after, as Redis sends a disk-less payload),
 /// then every command the node propagates (see <see cref="ReplicationFeed"/>). PSYNC always
 /// answers <c>+FULLRESYNC</c>: there is no backlog to continue from.
 /// </summary>
@@ -22,17 +20,6 @@ internal static class SyncCommands
         table.Add(new("sync", 1, SyncFlags, Sync, Group, "An internal command used in replication."));
         table.Add(new("psync", -3, SyncFlags, Psync, Group, "An internal command used in replication."));
         table.Add(new("replconf", -1, CommandFlags.Admin | CommandFlags.NoScript | CommandFlags.Loading | CommandFlags.Stale | CommandFlags.AllowBusy, Replconf, Group, "An internal command for configuring the replication stream."));
-    }
-
-    /// <summary>An RDB with no keys: the header, the end opcode and the CRC64 of what came before.</summary>
-    internal static byte[] EmptyRdb()
-    {
-        var header = System.Text.Encoding.ASCII.GetBytes("REDIS" + DumpPayload.RdbVersion.ToString("D4", CultureInfo.InvariantCulture));
-        var rdb = new byte[header.Length + 1 + 8];
-        header.CopyTo(rdb, 0);
-        rdb[header.Length] = 0xFF;
-        BinaryPrimitives.WriteUInt64LittleEndian(rdb.AsSpan(header.Length + 1), Crc64.Compute(rdb.AsSpan(0, header.Length + 1)));
-        return rdb;
     }
 
     private static void Sync(ClientSession client, in RespRequest request) => Attach(client, fullResync: false);
@@ -53,8 +40,11 @@ internal static class SyncCommands
             client.Reply.WriteRaw(System.Text.Encoding.ASCII.GetBytes($"+FULLRESYNC {client.Server.RunId} {feed.Offset}\r\n"));
         }
 
-        var rdb = EmptyRdb();
-        client.Reply.WriteRaw(System.Text.Encoding.ASCII.GetBytes($"${rdb.Length}\r\n"));
+        // The data set as it is now (the command runs under the key-space gate, so the snapshot and
+        // the stream that follows it meet at this point), then every write after it.
+        var keys = client.Server.Keys;
+        var rdb = RdbFile.Write(keys, keys.NowMs / 1000, keys.UsedMemory);
+        client.Reply.WriteRaw(System.Text.Encoding.ASCII.GetBytes($"${rdb.Count}\r\n"));
         client.Reply.WriteRaw(rdb);
         var replica = new ReplicaLink(client.Connection.Id, client.Connection.RemoteAddress, client.Server.ReplicaBufferLimit);
         client.Replica = replica;
