@@ -71,21 +71,32 @@ public sealed class HostileScriptTests
         await using var other = await node.ConnectAsync();
         await other.CallAsync("CONFIG", "SET", "busy-reply-threshold", "20");
 
-        var running = runner.CallAsync("EVAL", "redis.call('set', 'x', '1') local i = 0 while i < 100000000 do i = i + 1 end return i", "0");
+        // Runs for 1.5 s of the server's clock, however fast the machine: long enough for the other
+        // client to see it busy even when the test's own continuations run late.
+        const string script = "redis.call('set', 'x', '1') local function now() local t = redis.call('time') return t[1] * 1000000 + t[2] end "
+            + "local start = now() while now() - start < 1500000 do end return 'done'";
+        var running = runner.CallAsync("EVAL", script, "0");
         await AwaitBusyAsync(other, running);
         Assert.StartsWith("-UNKILLABLE Sorry the script already executed write commands", await other.CallAsync("SCRIPT", "KILL"));
-        Assert.Equal(":100000000\r\n", await running);
+        Assert.Equal("$4\r\ndone\r\n", await running);
         Assert.Equal("$1\r\n1\r\n", await other.CallAsync("GET", "x"));
     }
 
     /// <summary>
     /// PINGs until one is answered BUSY: the first may run before the script took the lock (PONG);
-    /// once it runs, a PING waits for the busy threshold. Fails if the script ended first.
+    /// once it runs, a PING waits for the busy threshold. Fails if the script had ended before a
+    /// PING was sent (looked at before sending: a PONG read late, on a loaded machine, may arrive
+    /// after a script that started behind it ended).
     /// </summary>
     private static async Task AwaitBusyAsync(RespTestClient other, Task<string> script)
     {
         while (true)
         {
+            if (script.IsCompleted)
+            {
+                Assert.Fail("The script ended before another client saw it busy: " + await script);
+            }
+
             var reply = await other.CallAsync("PING");
             if (reply == Busy)
             {
@@ -93,10 +104,6 @@ public sealed class HostileScriptTests
             }
 
             Assert.Equal("+PONG\r\n", reply);
-            if (script.IsCompleted)
-            {
-                Assert.Fail("The script ended before another client saw it busy: " + await script);
-            }
         }
     }
 
