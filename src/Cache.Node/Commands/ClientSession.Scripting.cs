@@ -4,7 +4,7 @@ namespace Cache.Node.Commands;
 
 /// <summary>
 /// While a script runs past busy-reply-threshold it holds the key-space lock; the connection
-/// loop then serves other clients here, without the lock: SCRIPT KILL, and BUSY for the rest,
+/// loop then serves other clients here, without the lock: SCRIPT KILL, FUNCTION KILL and STATS, and BUSY for the rest,
 /// as Redis does. Only this session's own state and the engine's thread-safe kill are touched.
 /// </summary>
 internal sealed partial class ClientSession
@@ -28,7 +28,9 @@ internal sealed partial class ClientSession
             command = command.SubCommands.Find(request[1]) ?? command;
         }
 
-        if (command.Handler == (CommandHandler)ScriptCommands.Kill && command.AcceptsArgumentCount(request.Count))
+        var handler = command.Handler;
+        if ((handler == (CommandHandler)ScriptCommands.Kill || handler == (CommandHandler)FunctionCommands.Kill || handler == (CommandHandler)FunctionCommands.Stats)
+            && command.AcceptsArgumentCount(request.Count))
         {
             if (RequireAuth())
             {
@@ -38,6 +40,6 @@ internal sealed partial class ClientSession
             return;
         }
 
-        Reply.Error("BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE."u8);
+        Reply.Error(Server.Functions.Engine.IsBusy ? ScriptCommands.BusyFunction : ScriptCommands.BusyEval);
     }
 }
