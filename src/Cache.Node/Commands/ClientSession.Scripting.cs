@@ -9,6 +9,9 @@ namespace Cache.Node.Commands;
 /// </summary>
 internal sealed partial class ClientSession
 {
+    /// <summary>True while a script's redis.call runs a command for this session.</summary>
+    public bool InScript { get; set; }
+
     public void ExecuteWhileBusy(in RespRequest request)
     {
         if (request.Count == 0)

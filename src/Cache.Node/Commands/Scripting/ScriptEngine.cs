@@ -177,6 +177,10 @@ internal sealed unsafe partial class ScriptEngine
         Open(OpenDebug, "debug"u8);
         Module(OpenCjson, "cjson"u8);
         Module(OpenBit, "bit"u8);
+        if (LuaModule(ScriptMsgPack.Source, "cmsgpack"u8) is { } failedModule)
+        {
+            return failedModule;
+        }
 
         var prelude = Encoding.UTF8.GetBytes(ScriptPrelude.Source);
         int status;
@@ -236,6 +240,37 @@ internal sealed unsafe partial class ScriptEngine
 
             SetTop(state, 0);
         }
+    }
+
+    /// <summary>Runs a library written in Lua (named as the prelude, so error positions skip it) and sets its table as a global.</summary>
+    private string? LuaModule(string source, ReadOnlySpan<byte> global)
+    {
+        var state = _state;
+        var code = Encoding.UTF8.GetBytes(source);
+        int status;
+        fixed (byte* p = code)
+        fixed (byte* name = "=redis\0"u8)
+        {
+            status = LoadBuffer(state, p, (nuint)code.Length, name);
+        }
+
+        if (status == 0)
+        {
+            status = PCall(state, 0, 1, 0);
+        }
+
+        if (status != 0)
+        {
+            var message = Encoding.UTF8.GetString(ToBytes(state, -1));
+            SetTop(state, 0);
+            return message;
+        }
+
+        PushBytes(state, global);
+        Insert(state, -2);
+        RawSet(state, GlobalsIndex);
+        SetTop(state, 0);
+        return null;
     }
 
     private static double VersionNumber(string version)

@@ -228,8 +228,9 @@ local load_redis = setmetatable({
 -- As C functions (see LuaTrampoline), so a script's "return redis.call(...)" keeps its frame for error positions.
 for _, name in ipairs({ 'call', 'pcall', 'sha1hex', 'log', 'setresp', 'set_repl' }) do redis[name] = c_wrap(redis[name]) end
 math.random, math.randomseed = c_wrap(math.random), c_wrap(math.randomseed)
+for _, name in ipairs({ 'pack', 'unpack', 'unpack_one', 'unpack_limit' }) do G.cmsgpack[name] = c_wrap(G.cmsgpack[name]) end
 G.redis = redis
-for _, name in ipairs({ 'redis', 'string', 'math', 'table', 'cjson', 'bit', 'coroutine' }) do
+for _, name in ipairs({ 'redis', 'string', 'math', 'table', 'cjson', 'bit', 'coroutine', 'cmsgpack' }) do
   G[name] = readonly(G[name])
 end
 local string_meta = getmetatable('')
@@ -301,7 +302,7 @@ end
 local function handler(err)
   local level = 2
   local i = getinfo(level, 'Sl')
-  while i and (i.what == 'C' or i.source == '=redis') do
+  while i and (i.what == 'C' or i.what == 'tail' or i.source == '=redis') do
     level = level + 1
     i = getinfo(level, 'Sl')
   end
