@@ -13,6 +13,8 @@ internal static partial class FunctionCommands
     private const string Group = "scripting";
     private const AclCategories Category = AclCategories.Scripting;
 
+    private static readonly ReadOnlyMemory<byte> PeerKind = "FUNCTIONS"u8.ToArray();
+
     public static void Register(CommandTable table)
     {
         const CommandFlags shared = CommandFlags.NoScript | CommandFlags.SkipMonitor | CommandFlags.NoMandatoryKeys | CommandFlags.Stale;
@@ -287,11 +289,47 @@ internal static partial class FunctionCommands
         }
     }
 
-    /// <summary>A change to the libraries: it replicates as sent and counts for the next SAVE.</summary>
+    /// <summary>
+    /// A change to the libraries: it replicates as sent, counts for the next SAVE, and the whole
+    /// set goes to every other node of the cluster with its new version (GOSSIPCACHE FUNCTIONS).
+    /// </summary>
     private static void Changed(ClientSession client)
     {
         client.Feed.Force();
-        client.Server.Persistence.MarkDirty();
+        var server = client.Server;
+        server.Persistence.MarkDirty();
+        var version = server.Functions.NextVersion();
+        if (server.Cluster is not null && !client.Connection.IsPeer)
+        {
+            Span<byte> text = stackalloc byte[20];
+            var length = RespNumbers.Format(version, text);
+            server.FanOut.Send(PeerKind, text[..length], FunctionPayload.Write(server.Functions.Libraries));
+        }
+    }
+
+    /// <summary>GOSSIPCACHE FUNCTIONS version payload: another node's whole set of libraries, taken if newer; replies 1 when taken.</summary>
+    public static void FromPeer(ClientSession client, in RespRequest request)
+    {
+        if (!RespNumbers.TryParseInt64(request[2], out var version))
+        {
+            client.Reply.Error("ERR value is not an integer or out of range"u8);
+            return;
+        }
+
+        var codes = FunctionPayload.TryRead(request[3], out var error);
+        if (codes is null)
+        {
+            client.Reply.Error(error!);
+            return;
+        }
+
+        var taken = client.Server.Functions.TryAdopt(version, codes);
+        if (taken)
+        {
+            client.Server.Persistence.MarkDirty();
+        }
+
+        client.Reply.Integer(taken ? 1 : 0);
     }
 
     private static void SyntaxError(ClientSession client, in RespRequest request) =>

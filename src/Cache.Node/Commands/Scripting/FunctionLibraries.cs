@@ -14,9 +14,14 @@ internal sealed class FunctionLibraries
     private const int LibraryOverhead = 96;
     private const int FunctionOverhead = 64;
 
+    private readonly TimeProvider _time;
     private Set _current = new();
 
-    public FunctionLibraries(TimeProvider time) => Engine = new ScriptEngine(time);
+    public FunctionLibraries(TimeProvider time)
+    {
+        _time = time;
+        Engine = new ScriptEngine(time);
+    }
 
     /// <summary>How a restore treats the libraries already there.</summary>
     public enum RestorePolicy
@@ -25,6 +30,13 @@ internal sealed class FunctionLibraries
         Replace,
         Flush,
     }
+
+    /// <summary>
+    /// The version of the whole set of libraries in a cluster: wall milliseconds shifted left 16
+    /// bits, plus a counter, raised by every change made here; a peer's set replaces this one
+    /// only when its version is higher (see <see cref="FunctionCommands"/>).
+    /// </summary>
+    public long Version { get; private set; }
 
     /// <summary>The Lua engine the functions run on.</summary>
     public ScriptEngine Engine { get; }
@@ -54,6 +66,21 @@ internal sealed class FunctionLibraries
         }
 
         return _current.ByName.TryGetValue(chars, out var function) ? function : null;
+    }
+
+    /// <summary>A change made on this node: the next version.</summary>
+    public long NextVersion() => Version = Math.Max(Version + 1, _time.GetUtcNow().ToUnixTimeMilliseconds() << 16);
+
+    /// <summary>A peer's whole set, taken when newer than this one; false when it was not (or did not load).</summary>
+    public bool TryAdopt(long version, IReadOnlyList<byte[]> codes)
+    {
+        if (version <= Version || Restore(codes, RestorePolicy.Flush) is not null)
+        {
+            return false;
+        }
+
+        Version = version;
+        return true;
     }
 
     /// <summary>FUNCTION LOAD: creates (or with <paramref name="replace"/> replaces) the library of <paramref name="code"/>; null with its name in <paramref name="name"/>, or the error.</summary>
