@@ -26,6 +26,7 @@ internal sealed class CacheServer
         Blocking = new BlockingRegistry(Keys, time);
         Monitors = new MonitorRegistry(time);
         Scripts = new ScriptEngine(time);
+        Functions = new FunctionLibraries(time);
         Keys.Observe(Feed);
         PubSub = new PubSubRegistry(() => OutputLimits.PubSub, () => Keys.NowMs);
         FanOut = new PubSubFanOut(this);
@@ -42,6 +43,9 @@ internal sealed class CacheServer
 
     /// <summary>The Lua engine and script cache (EVAL, SCRIPT).</summary>
     public ScriptEngine Scripts { get; }
+
+    /// <summary>The function libraries and their own Lua engine (FUNCTION, FCALL).</summary>
+    public FunctionLibraries Functions { get; }
 
     /// <summary>The most unexecuted input the transport will ever buffer for one client (see <see cref="NodeSettings.QueryBufferCeiling"/>).</summary>
     public long QueryBufferCeiling => Settings.QueryBufferCeiling;

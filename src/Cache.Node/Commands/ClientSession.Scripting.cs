@@ -4,11 +4,14 @@ namespace Cache.Node.Commands;
 
 /// <summary>
 /// While a script runs past busy-reply-threshold it holds the key-space lock; the connection
-/// loop then serves other clients here, without the lock: SCRIPT KILL, and BUSY for the rest,
+/// loop then serves other clients here, without the lock: SCRIPT KILL, FUNCTION KILL and STATS, and BUSY for the rest,
 /// as Redis does. Only this session's own state and the engine's thread-safe kill are touched.
 /// </summary>
 internal sealed partial class ClientSession
 {
+    /// <summary>True while a script's redis.call runs a command for this session.</summary>
+    public bool InScript { get; set; }
+
     public void ExecuteWhileBusy(in RespRequest request)
     {
         if (request.Count == 0)
@@ -28,7 +31,9 @@ internal sealed partial class ClientSession
             command = command.SubCommands.Find(request[1]) ?? command;
         }
 
-        if (command.Handler == (CommandHandler)ScriptCommands.Kill && command.AcceptsArgumentCount(request.Count))
+        var handler = command.Handler;
+        if ((handler == (CommandHandler)ScriptCommands.Kill || handler == (CommandHandler)FunctionCommands.Kill || handler == (CommandHandler)FunctionCommands.Stats)
+            && command.AcceptsArgumentCount(request.Count))
         {
             if (RequireAuth())
             {
@@ -38,6 +43,6 @@ internal sealed partial class ClientSession
             return;
         }
 
-        Reply.Error("BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE."u8);
+        Reply.Error(Server.Functions.Engine.IsBusy ? ScriptCommands.BusyFunction : ScriptCommands.BusyEval);
     }
 }

@@ -35,6 +35,7 @@ internal sealed class CommandTable
         BlockingSortedSetCommands.Register(table);
         SortCommand.Register(table);
         ScriptCommands.Register(table);
+        FunctionCommands.Register(table);
         SyncCommands.Register(table);
         BitmapCommands.Register(table);
         PubSubCommands.Register(table);

@@ -56,8 +56,8 @@ internal static class ConfigParameters
         .. Limit("stream-node-max-bytes", null, l => l.StreamNodeMaxBytes, (l, n) => l.StreamNodeMaxBytes = n),
         .. Limit("list-compress-depth", null, l => l.ListCompressDepth, (l, n) => l.ListCompressDepth = n),
         // Both names of the script time limit, as Redis 7.0 (lua-time-limit is the older alias).
-        new("busy-reply-threshold", s => Text(s.Scripts.BusyThresholdMs), v => Integer(v, 0, long.MaxValue, n => s => s.Scripts.BusyThresholdMs = n)),
-        new("lua-time-limit", s => Text(s.Scripts.BusyThresholdMs), v => Integer(v, 0, long.MaxValue, n => s => s.Scripts.BusyThresholdMs = n)),
+        new("busy-reply-threshold", s => Text(s.Scripts.BusyThresholdMs), v => Integer(v, 0, long.MaxValue, n => s => s.Scripts.BusyThresholdMs = s.Functions.Engine.BusyThresholdMs = n)),
+        new("lua-time-limit", s => Text(s.Scripts.BusyThresholdMs), v => Integer(v, 0, long.MaxValue, n => s => s.Scripts.BusyThresholdMs = s.Functions.Engine.BusyThresholdMs = n)),
         // Replication parameters the suites set around the replication stream: stored
         // and answered, with Redis' ranges and defaults; the feed has no backlog or ping to tune.
         Stored("repl-ping-replica-period", "10", 1, int.MaxValue),

@@ -87,7 +87,7 @@ internal static class DebugCommand
     // DEBUG RELOAD: SAVE, empty the store, load the file back, all in this command (Redis does the same in-process).
     private static void Reload(ClientSession client, in RespRequest request)
     {
-        bool save = true, flush = true;
+        bool save = true, flush = true, merge = false;
         for (var i = 2; i < request.Count; i++)
         {
             if (Args.Is(request[i], "NOSAVE"u8))
@@ -98,9 +98,12 @@ internal static class DebugCommand
             {
                 flush = false;
             }
-            else if (!Args.Is(request[i], "MERGE"u8))
+            else if (Args.Is(request[i], "MERGE"u8))
             {
-                // MERGE lets a loaded key replace one already there, which is what loading always does here.
+                merge = true;
+            }
+            else
+            {
                 client.Reply.Error("ERR DEBUG RELOAD only supports the MERGE, NOFLUSH and NOSAVE options."u8);
                 return;
             }
@@ -115,10 +118,13 @@ internal static class DebugCommand
 
         if (flush)
         {
+            // As Redis' emptyData: the function libraries go too.
             client.Keys.Clear();
+            client.Server.Functions.Flush();
         }
 
-        if (!persistence.TryLoad(out _))
+        // MERGE lets a loaded key or library replace one already there (a key always does here).
+        if (!persistence.TryLoad(out _, replaceLibraries: merge))
         {
             client.Reply.Error("ERR Error trying to load the RDB dump, check server logs."u8);
             return;

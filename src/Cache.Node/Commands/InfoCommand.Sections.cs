@@ -60,9 +60,7 @@ internal static partial class InfoCommand
         Line(text, "used_memory_rss", rss);
         Line(text, "used_memory_rss_human", BytesToHuman(rss));
         Line(text, "used_memory_dataset_committed", keys.CommittedMemory);
-        Line(text, "used_memory_lua", client.Server.Scripts.UsedMemory);
-        Line(text, "used_memory_lua_human", BytesToHuman(client.Server.Scripts.UsedMemory));
-        Line(text, "number_of_cached_scripts", client.Server.Scripts.Count);
+        ScriptMemory(text, client.Server);
         Line(text, "slab_pages", keys.SlabPages);
         Line(text, "maxmemory", keys.MaxMemory);
         Line(text, "maxmemory_human", BytesToHuman(keys.MaxMemory));
@@ -75,6 +73,28 @@ internal static partial class InfoCommand
         Line(text, "gc_gen2_collections", GC.CollectionCount(2));
         Line(text, "gc_total_pause_ms", (long)GC.GetTotalPauseDuration().TotalMilliseconds);
         Line(text, "gc_pause_time_percentage", gc.PauseTimePercentage.ToString("F2", CultureInfo.InvariantCulture));
+    }
+
+    // As Redis 7.0 prints them: the eval Lua state, the functions' own state, and the bookkeeping outside both.
+    private static void ScriptMemory(StringBuilder text, CacheServer server)
+    {
+        var eval = server.Scripts.UsedMemory;
+        var functions = server.Functions.Engine.UsedMemory;
+        var evalScripts = server.Scripts.OverheadBytes;
+        var functionScripts = server.Functions.OverheadBytes;
+        Line(text, "used_memory_lua", eval);
+        Line(text, "used_memory_vm_eval", eval);
+        Line(text, "used_memory_lua_human", BytesToHuman(eval));
+        Line(text, "used_memory_scripts_eval", evalScripts);
+        Line(text, "number_of_cached_scripts", server.Scripts.Count);
+        Line(text, "number_of_functions", server.Functions.FunctionCount);
+        Line(text, "number_of_libraries", server.Functions.LibraryCount);
+        Line(text, "used_memory_vm_functions", functions);
+        Line(text, "used_memory_vm_total", eval + functions);
+        Line(text, "used_memory_vm_total_human", BytesToHuman(eval + functions));
+        Line(text, "used_memory_functions", functionScripts);
+        Line(text, "used_memory_scripts", evalScripts + functionScripts);
+        Line(text, "used_memory_scripts_human", BytesToHuman(evalScripts + functionScripts));
     }
 
     private static void Persistence(StringBuilder text, ClientSession client)

@@ -8,7 +8,8 @@ namespace Cache.Node.Commands;
 /// GOSSIPCACHE: the node-to-node commands on the RESP port. PEER marks a connection as a peer's
 /// (served locally, never forwarded), APPLY merges replicated entries, PULL exports the entries
 /// of a set of slots for hand-off, ENTRY gives one key's version for quorum reads, PUBLISH and SPUBLISH deliver
-/// a message published on another node to this node's subscribers, and TREE,
+/// a message published on another node to this node's subscribers, FUNCTIONS takes another node's
+/// function libraries when newer, and TREE,
 /// DIGESTS, LEAVES and FETCH walk the digest tree anti-entropy compares down to the entries that
 /// differ. Entries merge by version, so repeats and reordering are harmless.
 /// </summary>
@@ -27,6 +28,7 @@ internal static partial class PeerCommands
             .AddSubCommand(new("leaves", 5, CommandFlags.ReadOnly | CommandFlags.Stale, Leaves, "cluster", "The leaves (key, 8-byte entry hash) of a set of slots: cursor count slots."))
             .AddSubCommand(new("publish", 4, CommandFlags.Stale | CommandFlags.Fast, (c, in r) => c.Reply.Integer(c.Server.PubSub.Publish(r[2], r[3])), "cluster", "Delivers a message published on another node to this node's subscribers: channel message."))
             .AddSubCommand(new("spublish", 4, CommandFlags.Stale | CommandFlags.Fast, (c, in r) => c.Reply.Integer(c.Server.PubSub.PublishShard(r[2], r[3])), "cluster", "Delivers a shard message published on the channel's primary to this node's subscribers: channel message."))
+            .AddSubCommand(new("functions", 4, CommandFlags.Stale, FunctionCommands.FromPeer, "cluster", "Takes another node's function libraries when newer: version payload (as FUNCTION DUMP)."))
             .AddSubCommand(new("fetch", -3, CommandFlags.ReadOnly | CommandFlags.Stale, Fetch, "cluster", "The versioned entries of the keys named (those this node holds): [names answered, entries]."))
             .AddSubCommand(new("piece", 6, CommandFlags.ReadOnly | CommandFlags.Stale, Piece, "cluster", "A piece of a large value a page offered as a stub: key clock node offset."))
             .AddSubCommand(new("putpiece", 11, CommandFlags.Stale, PutPiece, "cluster", "A piece of a large pushed value, merged once whole: apply|ring-hash key clock node kind expires-at length offset bytes.")));

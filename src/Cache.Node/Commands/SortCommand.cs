@@ -112,7 +112,7 @@ internal static class SortCommand
 
         // A set has no order of its own: stored (or scripted) results are sorted by bytes so
         // they are the same everywhere.
-        if (dontSort && kind == ValueKind.Set && options.StoreIndex > 0)
+        if (dontSort && kind == ValueKind.Set && (options.StoreIndex > 0 || client.InScript))
         {
             dontSort = false;
             alpha = true;

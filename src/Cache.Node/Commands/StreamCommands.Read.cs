@@ -69,6 +69,13 @@ internal static partial class StreamCommands
             return;
         }
 
+        if (options.Blocks && client.InScript)
+        {
+            // As Redis 7.0: BLOCK makes no sense inside a script, which never waits.
+            client.Reply.Error($"ERR {Args.Text(request[0])} command is not allowed with BLOCK option from scripts");
+            return;
+        }
+
         var ids = new StreamId[options.StreamCount];
         for (var i = 0; i < options.StreamCount; i++)
         {

@@ -373,7 +373,7 @@ internal sealed partial class RespConnectionHandler(CacheServer server, ILogger<
             return true;
         }
 
-        while (!server.Scripts.IsBusy)
+        while (!server.Scripts.IsBusy && !server.Functions.Engine.IsBusy)
         {
             if (server.Keys.TryEnter(BusyPollMs))
             {

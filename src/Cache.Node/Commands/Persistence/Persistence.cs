@@ -30,6 +30,9 @@ internal sealed class Persistence : IEntryObserver
     /// <summary>Writes since the last successful save (INFO's rdb_changes_since_last_save).</summary>
     public long Dirty { get; private set; }
 
+    /// <summary>Counts a change outside the key space (the function libraries) toward the save points.</summary>
+    public void MarkDirty() => Dirty++;
+
     /// <summary>Unix seconds of the last successful save, or of the start (LASTSAVE).</summary>
     public long LastSaveSeconds { get; private set; }
 
@@ -118,8 +121,12 @@ internal sealed class Persistence : IEntryObserver
         }
     }
 
-    /// <summary>Loads the file into the key space (DEBUG RELOAD, and the start of a node); a missing file loads nothing.</summary>
-    public bool TryLoad(out string? error)
+    /// <summary>
+    /// Loads the file into the key space and its function libraries (DEBUG RELOAD, and the start of
+    /// a node); a missing file loads nothing. A library already there is an error unless
+    /// <paramref name="replaceLibraries"/> (DEBUG RELOAD MERGE), as in Redis.
+    /// </summary>
+    public bool TryLoad(out string? error, bool replaceLibraries = false)
     {
         var path = FilePath;
         if (!File.Exists(path))
@@ -140,7 +147,22 @@ internal sealed class Persistence : IEntryObserver
             return false;
         }
 
-        var ok = RdbFile.TryLoad(_server.Keys, file, out var loaded, out error);
+        var libraries = new List<byte[]>();
+        var ok = RdbFile.TryLoad(_server.Keys, file, out var loaded, out error, libraries);
+        foreach (var code in libraries)
+        {
+            if (!ok)
+            {
+                break;
+            }
+
+            if (_server.Functions.Load(code, replaceLibraries, timeout: false, out _) is { } failed)
+            {
+                error = "The file's function library could not be created: " + failed;
+                ok = false;
+            }
+        }
+
         LastLoadedKeys = loaded;
         Dirty = 0;
         return ok;
@@ -149,7 +171,7 @@ internal sealed class Persistence : IEntryObserver
     private long NowSeconds => _server.Time.GetUtcNow().ToUnixTimeSeconds();
 
     private ArraySegment<byte> Snapshot() =>
-        RdbFile.Write(_server.Keys, NowSeconds, _server.Keys.UsedMemory);
+        RdbFile.Write(_server.Keys, NowSeconds, _server.Keys.UsedMemory, _server.Functions.Libraries.Select(l => l.Code));
 
     private void Finish(ArraySegment<byte> bytes, long started)
     {

@@ -188,10 +188,28 @@ internal static class ScriptCommands
         client.Reply.Ok();
     }
 
+    /// <summary>The BUSY error while an EVAL script is busy.</summary>
+    public const string BusyEval = "BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE.";
+
+    /// <summary>The BUSY error while a function is busy.</summary>
+    public const string BusyFunction = "BUSY Redis is busy running a script. You can only call FUNCTION KILL or SHUTDOWN NOSAVE.";
+
     /// <summary>SCRIPT KILL; also served while a script is busy, outside the key-space lock.</summary>
     public static void Kill(ClientSession client, in RespRequest request)
     {
-        switch (client.Server.Scripts.Kill())
+        if (client.Server.Functions.Engine.IsBusy)
+        {
+            client.Reply.Error(BusyFunction);
+            return;
+        }
+
+        ReplyKill(client, client.Server.Scripts.Kill());
+    }
+
+    /// <summary>The reply to SCRIPT KILL or FUNCTION KILL.</summary>
+    public static void ReplyKill(ClientSession client, ScriptKill outcome)
+    {
+        switch (outcome)
         {
             case ScriptKill.Killed:
                 client.Reply.Ok();

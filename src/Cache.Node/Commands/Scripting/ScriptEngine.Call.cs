@@ -74,6 +74,7 @@ internal sealed unsafe partial class ScriptEngine
         var reply = session.Reply;
         var protocol = reply.Protocol;
         reply.Protocol = _resp;
+        session.InScript = true;
         try
         {
             using (session.Replies.Redirect(_reply))
@@ -84,6 +85,7 @@ internal sealed unsafe partial class ScriptEngine
         finally
         {
             reply.Protocol = protocol;
+            session.InScript = false;
         }
 
         var data = _reply.WrittenSpan;

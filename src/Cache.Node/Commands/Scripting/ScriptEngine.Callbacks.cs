@@ -109,7 +109,16 @@ internal sealed unsafe partial class ScriptEngine
     [UnmanagedCallersOnly]
     private static int TickCallback(nint state)
     {
-        PushBoolean(state, t_running is { } engine && engine.Tick() ? 1 : 0);
+        var stop = t_running is { } engine ? engine.Tick() : default;
+        if (stop.IsEmpty)
+        {
+            PushBoolean(state, 0);
+        }
+        else
+        {
+            PushBytes(state, stop);
+        }
+
         return 1;
     }
 

@@ -215,7 +215,7 @@ internal sealed unsafe partial class ScriptEngine
 
                 break;
             case TypeNumber:
-                reply.Integer((long)ToNumber(state, -1));
+                reply.Integer(ToLongLikeC(ToNumber(state, -1)));
                 break;
             case TypeTable:
                 WriteTable(reply, depth);
@@ -409,4 +409,8 @@ internal sealed unsafe partial class ScriptEngine
         copy.AsSpan().Replace((byte)'\n', (byte)' ');
         return copy;
     }
+
+    // Redis casts with (long long): on x86-64 a value out of range (or NaN) becomes LLONG_MIN.
+    private static long ToLongLikeC(double value) =>
+        value is >= -9223372036854775808.0 and < 9223372036854775808.0 ? (long)value : long.MinValue;
 }

@@ -10,6 +10,7 @@ internal sealed unsafe partial class ScriptEngine
 {
     private const int ErrMem = 4;
     private const int GcPeriod = 50;
+    private const int LoadTimeoutMs = 500;
 
     // The callbacks find the engine of the script running on their thread.
     [ThreadStatic]
@@ -32,6 +33,8 @@ internal sealed unsafe partial class ScriptEngine
     private volatile bool _busy;
     private volatile bool _killRequested;
     private bool _hookTripped;
+    private bool _loading;
+    private volatile string? _runningName;
 
     /// <summary>True while a script runs past the busy threshold: other clients get BUSY.</summary>
     public bool IsBusy => _busy;
@@ -60,9 +63,15 @@ internal sealed unsafe partial class ScriptEngine
     /// Runs <paramref name="script"/> for <paramref name="session"/> with the keys and arguments
     /// of an EVAL-shaped request (name, script, numkeys, keys..., args...), writing its reply.
     /// </summary>
-    public void Run(ClientSession session, Script script, in RespRequest request, int numKeys, bool readOnlyCommand)
+    public void Run(ClientSession session, Script script, in RespRequest request, int numKeys, bool readOnlyCommand) =>
+        Run(session, script.Reference, script.Flags, script.Sha, request, numKeys, readOnlyCommand, function: false);
+
+    /// <summary>Runs a function (FCALL): KEYS and ARGV are its arguments rather than globals.</summary>
+    public void Run(ClientSession session, ScriptFunction function, in RespRequest request, int numKeys, bool readOnlyCommand) =>
+        Run(session, function.Reference, function.Flags, function.Name, request, numKeys, readOnlyCommand, function: true);
+
+    private void Run(ClientSession session, int reference, ScriptFlags flags, string name, in RespRequest request, int numKeys, bool readOnlyCommand, bool function)
     {
-        var flags = script.Flags;
         var compat = (flags & ScriptFlags.Compat) != 0;
         var oom = session.Keys.MaxMemory != 0 && !session.Keys.EnsureMemory();
         if (!compat && (flags & ScriptFlags.NoWrites) == 0)
@@ -102,17 +111,32 @@ internal sealed unsafe partial class ScriptEngine
         try
         {
             SetTop(state, 0);
-            PushBytes(state, "KEYS"u8);
-            PushArguments(state, request, 3, numKeys);
-            RawSet(state, GlobalsIndex);
-            PushBytes(state, "ARGV"u8);
-            PushArguments(state, request, 3 + numKeys, request.Count - 3 - numKeys);
-            RawSet(state, GlobalsIndex);
             RawGetI(state, RegistryIndex, _handler);
-            RawGetI(state, RegistryIndex, script.Reference);
+            RawGetI(state, RegistryIndex, reference);
+            if (!function)
+            {
+                PushBytes(state, "KEYS"u8);
+                PushArguments(state, request, 3, numKeys);
+                RawSet(state, GlobalsIndex);
+                PushBytes(state, "ARGV"u8);
+                PushArguments(state, request, 3 + numKeys, request.Count - 3 - numKeys);
+                RawSet(state, GlobalsIndex);
+            }
+            else
+            {
+                PushArguments(state, request, 3, numKeys);
+                PushArguments(state, request, 3 + numKeys, request.Count - 3 - numKeys);
+            }
+
+            if (function)
+            {
+                _caller.Capture(request);
+                _runningName = name;
+            }
+
             _running = true;
             memory.Unbounded = false;
-            var status = PCall(state, 0, 1, -2);
+            var status = PCall(state, function ? 2 : 0, 1, 1);
             memory.Unbounded = true;
             _running = false;
             if (status == 0)
@@ -121,7 +145,7 @@ internal sealed unsafe partial class ScriptEngine
             }
             else
             {
-                WriteError(session.Reply, script, status);
+                WriteError(session.Reply, name, status);
             }
 
             AfterRun(state, status);
@@ -132,6 +156,7 @@ internal sealed unsafe partial class ScriptEngine
             _running = false;
             _busy = false;
             _killRequested = false;
+            _runningName = null;
             _session = null;
             t_running = null;
         }
@@ -177,10 +202,23 @@ internal sealed unsafe partial class ScriptEngine
         }
     }
 
-    /// <summary>The count hook's check: enters the busy state past the threshold, true when SCRIPT KILL asked to stop.</summary>
-    private bool Tick()
+    /// <summary>The count hook's check: enters the busy state past the threshold; the error to stop with, or empty to go on.</summary>
+    private ReadOnlySpan<byte> Tick()
     {
-        if (!_busy && BusyThresholdMs > 0 && _time.GetElapsedTime(_started).TotalMilliseconds >= BusyThresholdMs)
+        var elapsed = _time.GetElapsedTime(_started).TotalMilliseconds;
+        if (_loading)
+        {
+            // As Redis: a library's code only registers functions, so loading it is bounded.
+            if (!_loadTimeout || elapsed <= LoadTimeoutMs)
+            {
+                return default;
+            }
+
+            _hookTripped = true;
+            return "ERR FUNCTION LOAD timeout"u8;
+        }
+
+        if (!_busy && BusyThresholdMs > 0 && elapsed >= BusyThresholdMs)
         {
             _busy = true;
         }
@@ -188,20 +226,20 @@ internal sealed unsafe partial class ScriptEngine
         if (_killRequested)
         {
             _hookTripped = true;
-            return true;
+            return "ERR Script killed by user with SCRIPT KILL..."u8;
         }
 
-        return false;
+        return default;
     }
 
-    private void WriteError(ReplyWriter reply, Script script, int status)
+    private void WriteError(ReplyWriter reply, string name, int status)
     {
         var state = _state;
         if (Type(state, -1) != TypeTable)
         {
             var text = status == ErrMem ? "not enough memory"u8 : ToBytes(state, -1);
             var message = Encoding.UTF8.GetString(text[..Math.Min(text.Length, 100)]);
-            reply.Error("ERR Error running script " + script.Sha + ", " + message);
+            reply.Error("ERR Error running script " + name + ", " + message);
             return;
         }
 
@@ -212,7 +250,7 @@ internal sealed unsafe partial class ScriptEngine
         RawGetField(state, -3, "line\0"u8);
         if (Type(state, -2) is TypeString or TypeNumber && Type(state, -1) is TypeString or TypeNumber)
         {
-            builder.Append(" script: ").Append(script.Sha).Append(", on ")
+            builder.Append(" script: ").Append(name).Append(", on ")
                 .Append(Encoding.UTF8.GetString(ToBytes(state, -2))).Append(':')
                 .Append(Encoding.UTF8.GetString(ToBytes(state, -1))).Append('.');
         }

@@ -19,6 +19,9 @@ internal sealed unsafe partial class ScriptEngine
     // Redis 7.0 never evicts EVAL scripts; a bound keeps a client that generates scripts from growing the cache forever.
     private const int MaxScripts = 10_000;
 
+    // A cache entry: its 40-character key, the Script object and the queue slot.
+    private const int ScriptEntryBytes = 200;
+
     private readonly Dictionary<string, Script> _scripts = new(StringComparer.Ordinal);
     private readonly Dictionary<string, Script>.AlternateLookup<ReadOnlySpan<char>> _bySha;
     private readonly Queue<string> _order = new();
@@ -29,6 +32,8 @@ internal sealed unsafe partial class ScriptEngine
     private int _arm;
     private int _sweep;
     private int _env;
+    private int _beginLoad;
+    private int _endLoad;
     private int _runs;
 
     public ScriptEngine(TimeProvider time)
@@ -43,6 +48,9 @@ internal sealed unsafe partial class ScriptEngine
     public long MemoryLimit { get; set; } = DefaultMemoryLimit;
 
     public int Count => _scripts.Count;
+
+    /// <summary>An estimate of the script cache's bytes outside the Lua state (INFO's used_memory_scripts_eval): the SHA1 keys and entries.</summary>
+    public long OverheadBytes => _scripts.Count * ScriptEntryBytes;
 
     /// <summary>Bytes the Lua state holds (INFO's used_memory_lua).</summary>
     public long UsedMemory => _memory?.Used ?? 0;
@@ -169,6 +177,10 @@ internal sealed unsafe partial class ScriptEngine
         Open(OpenDebug, "debug"u8);
         Module(OpenCjson, "cjson"u8);
         Module(OpenBit, "bit"u8);
+        if (LuaModule(ScriptMsgPack.Source, "cmsgpack"u8) is { } failedModule)
+        {
+            return failedModule;
+        }
 
         var prelude = Encoding.UTF8.GetBytes(ScriptPrelude.Source);
         int status;
@@ -190,7 +202,7 @@ internal sealed unsafe partial class ScriptEngine
             PushCClosure(state, &WrapCallback, 0);
             PushBytes(state, ServerInfo.RedisVersion);
             PushNumber(state, VersionNumber(ServerInfo.RedisVersionText));
-            status = PCall(state, 10, 4, 0);
+            status = PCall(state, 10, 6, 0);
         }
 
         if (status != 0)
@@ -200,6 +212,8 @@ internal sealed unsafe partial class ScriptEngine
             return message;
         }
 
+        _endLoad = Ref(state, RegistryIndex);
+        _beginLoad = Ref(state, RegistryIndex);
         _env = Ref(state, RegistryIndex);
         _sweep = Ref(state, RegistryIndex);
         _arm = Ref(state, RegistryIndex);
@@ -226,6 +240,37 @@ internal sealed unsafe partial class ScriptEngine
 
             SetTop(state, 0);
         }
+    }
+
+    /// <summary>Runs a library written in Lua (named as the prelude, so error positions skip it) and sets its table as a global.</summary>
+    private string? LuaModule(string source, ReadOnlySpan<byte> global)
+    {
+        var state = _state;
+        var code = Encoding.UTF8.GetBytes(source);
+        int status;
+        fixed (byte* p = code)
+        fixed (byte* name = "=redis\0"u8)
+        {
+            status = LoadBuffer(state, p, (nuint)code.Length, name);
+        }
+
+        if (status == 0)
+        {
+            status = PCall(state, 0, 1, 0);
+        }
+
+        if (status != 0)
+        {
+            var message = Encoding.UTF8.GetString(ToBytes(state, -1));
+            SetTop(state, 0);
+            return message;
+        }
+
+        PushBytes(state, global);
+        Insert(state, -2);
+        RawSet(state, GlobalsIndex);
+        SetTop(state, 0);
+        return null;
     }
 
     private static double VersionNumber(string version)

@@ -18,6 +18,7 @@ local error, type, select, tostring, tonumber, rawget, rawset, next = error, typ
 local setmetatable, getfenv, setfenv, loadstring, load = setmetatable, getfenv, setfenv, loadstring, load
 local floor, sfind, ssub, sgsub, concat = math.floor, string.find, string.sub, string.gsub, table.concat
 local getinfo, sethook = debug.getinfo, debug.sethook
+local pairs, ipairs, lower, bor = pairs, ipairs, string.lower, bit.bor
 local raw_pcall, co_create, co_resume = pcall, coroutine.create, coroutine.resume
 local HOOK_COUNT = 100000
 
@@ -122,12 +123,12 @@ end
 math.randomseed = function(s) c_seed(checkint(s, 1, 'randomseed')) end
 
 -- SCRIPT KILL and the busy threshold: a count hook on every coroutine, raising in Lua.
-local killed = 'Script killed by user with SCRIPT KILL...'
 local hook
 hook = function()
-  if c_tick() then
+  local stop = c_tick()
+  if stop then
     sethook(hook, 'l')
-    error({ err = 'ERR ' .. killed })
+    error({ err = stop })
   end
 end
 local function arm() sethook(hook, '', HOOK_COUNT) end
@@ -168,11 +169,68 @@ local function missing(_, k)
   error("Script attempted to access nonexistent global variable '" .. tostring(k) .. "'", 2)
 end
 
+-- Functions: a library's code registers them with redis.register_function while FUNCTION LOAD runs it.
+local function_flags = { ['no-writes'] = 2, ['allow-oom'] = 4, ['allow-stale'] = 8, ['no-cluster'] = 16, ['allow-cross-slot-keys'] = 32 }
+local pending, pending_names
+local function stringish(v) return type(v) == 'string' or type(v) == 'number' end
+local function register(...)
+  local n = select('#', ...)
+  if pending == nil then raise('redis.register_function can only be called on FUNCTION LOAD command') end
+  if n < 1 or n > 2 then raise('wrong number of arguments to redis.register_function') end
+  local name, callback = ...
+  local flags, description = 0, nil
+  if n == 1 then
+    local args = name
+    if type(args) ~= 'table' then raise('calling redis.register_function with a single argument is only applicable to Lua table (representing named arguments).') end
+    name, callback = nil, nil
+    for k, v in pairs(args) do
+      if not stringish(k) then raise('named argument key given to redis.register_function is not a string') end
+      local key = lower(tostring(k))
+      if key == 'function_name' then
+        if not stringish(v) then raise('function_name argument given to redis.register_function must be a string') end
+        name = tostring(v)
+      elseif key == 'description' then
+        if not stringish(v) then raise('description argument given to redis.register_function must be a string') end
+        description = tostring(v)
+      elseif key == 'callback' then
+        if type(v) ~= 'function' then raise('callback argument given to redis.register_function must be a function') end
+        callback = v
+      elseif key == 'flags' then
+        if type(v) ~= 'table' then raise('flags argument to redis.register_function must be a table representing function flags') end
+        for _, f in ipairs(v) do
+          local flag = stringish(f) and function_flags[lower(tostring(f))]
+          if not flag then raise('unknown flag given') end
+          flags = bor(flags, flag)
+        end
+      else
+        raise('unknown argument given to redis.register_function')
+      end
+    end
+    if name == nil then raise('redis.register_function must get a function name argument') end
+    if callback == nil then raise('redis.register_function must get a callback argument') end
+  else
+    if not stringish(name) then raise('first argument to redis.register_function must be a string') end
+    name = tostring(name)
+    if type(callback) ~= 'function' then raise('second argument to redis.register_function must be a function') end
+  end
+  if #name == 0 or sfind(name, '[^%w_]') then raise('Library names can only contain letters, numbers, or underscores(_) and must be at least one character long') end
+  if pending[name] then raise('Function already exists in the library') end
+  pending[name] = true
+  pending_names[#pending_names + 1] = { name, callback, flags, description }
+end
+-- What a library's code sees while it loads (as Redis 7.0): only this redis table, no other global.
+local load_redis = setmetatable({
+  register_function = c_wrap(register), log = c_wrap(redis.log),
+  REDIS_VERSION = version, REDIS_VERSION_NUM = version_num,
+  LOG_DEBUG = 0, LOG_VERBOSE = 1, LOG_NOTICE = 2, LOG_WARNING = 3,
+}, { __index = missing })
+
 -- As C functions (see LuaTrampoline), so a script's "return redis.call(...)" keeps its frame for error positions.
 for _, name in ipairs({ 'call', 'pcall', 'sha1hex', 'log', 'setresp', 'set_repl' }) do redis[name] = c_wrap(redis[name]) end
 math.random, math.randomseed = c_wrap(math.random), c_wrap(math.randomseed)
+for _, name in ipairs({ 'pack', 'unpack', 'unpack_one', 'unpack_limit' }) do G.cmsgpack[name] = c_wrap(G.cmsgpack[name]) end
 G.redis = redis
-for _, name in ipairs({ 'redis', 'string', 'math', 'table', 'cjson', 'bit', 'coroutine' }) do
+for _, name in ipairs({ 'redis', 'string', 'math', 'table', 'cjson', 'bit', 'coroutine', 'cmsgpack' }) do
   G[name] = readonly(G[name])
 end
 local string_meta = getmetatable('')
@@ -215,10 +273,36 @@ rawset(G, '_G', env)
 setmetatable(G, { __index = missing, __newindex = readonly_error, __metatable = false })
 protected[G] = true
 
+-- Libraries and their functions see the globals through one more view: while FUNCTION LOAD
+-- runs a library, the loading globals; afterwards the same globals as EVAL.
+local function_meta = { __index = G, __newindex = readonly_error, __metatable = false }
+local function_env = setmetatable({}, function_meta)
+proxies[#proxies + 1] = function_env
+protected[function_env] = true
+local load_globals = setmetatable({ redis = readonly(load_redis) }, { __index = missing, __newindex = readonly_error, __metatable = false })
+protected[load_globals] = true
+local function begin_load()
+  pending, pending_names = {}, {}
+  function_meta.__index = load_globals
+  return function_env
+end
+-- The functions registered, as name, callback, flags, description for each in turn.
+local function end_load()
+  local registered = pending_names
+  pending, pending_names = nil, nil
+  function_meta.__index = G
+  local out = {}
+  for i = 1, #registered do
+    local r = registered[i]
+    out[#out + 1] = r[1]; out[#out + 1] = r[2]; out[#out + 1] = r[3]; out[#out + 1] = r[4] or false
+  end
+  return out
+end
+
 local function handler(err)
   local level = 2
   local i = getinfo(level, 'Sl')
-  while i and (i.what == 'C' or i.source == '=redis') do
+  while i and (i.what == 'C' or i.what == 'tail' or i.source == '=redis') do
     level = level + 1
     i = getinfo(level, 'Sl')
   end
@@ -238,6 +322,6 @@ local function sweep()
 end
 
 arm()
-return handler, arm, sweep, env
+return handler, arm, sweep, env, begin_load, end_load
 """;
 }

@@ -6,9 +6,9 @@ namespace Cache.Node.Storage;
 /// <summary>
 /// A whole RDB file in Redis 7.0's layout (RDB version 10), so redis-server loads what we save
 /// and we load what it saves: "REDIS0010", aux fields, database 0's selector and size hints,
-/// each key (its millisecond expiry, then its object as DUMP writes it), EOF and a CRC-64 of
+/// the function libraries, each key (its millisecond expiry, then its object as DUMP writes it), EOF and a CRC-64 of
 /// everything before it. Read: the same, plus the opcodes a Redis 7.0 file may hold that carry
-/// nothing for us (LRU idle, LFU frequency, module aux, functions), which are skipped; keys of
+/// nothing for us (LRU idle, LFU frequency, module aux), which are skipped; keys of
 /// other databases are refused, since this node has only database 0.
 /// </summary>
 internal static class RdbFile
@@ -26,8 +26,8 @@ internal static class RdbFile
 
     private static ReadOnlySpan<byte> Magic => "REDIS"u8;
 
-    /// <summary>The file for the key space as it is now; call under the key space gate.</summary>
-    public static ArraySegment<byte> Write(KeySpace keys, long createdAtSeconds, long usedMemory)
+    /// <summary>The file for the key space as it is now, with the function libraries' codes; call under the key space gate.</summary>
+    public static ArraySegment<byte> Write(KeySpace keys, long createdAtSeconds, long usedMemory, IEnumerable<byte[]>? libraries = null)
     {
         var writer = new RdbWriter();
         writer.Raw(Magic);
@@ -37,6 +37,13 @@ internal static class RdbFile
         Aux(writer, "ctime", createdAtSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture));
         Aux(writer, "used-mem", usedMemory.ToString(System.Globalization.CultureInfo.InvariantCulture));
         Aux(writer, "aof-base", "0");
+        foreach (var code in libraries ?? [])
+        {
+            // As Redis 7.0: each library's whole code, ahead of the keys.
+            writer.Byte(OpFunction2);
+            writer.String(code);
+        }
+
         if (keys.Count > 0)
         {
             writer.Byte(OpSelectDb);
@@ -57,9 +64,10 @@ internal static class RdbFile
     /// <summary>
     /// Loads every key of <paramref name="file"/> into <paramref name="keys"/> (keys already expired
     /// are skipped, as a Redis master does); the error says what is wrong with a file refused.
-    /// Keys before the fault stay loaded. Call under the key space gate.
+    /// Keys before the fault stay loaded. The function libraries' codes go to <paramref name="libraries"/>
+    /// (skipped when it is null). Call under the key space gate.
     /// </summary>
-    public static bool TryLoad(KeySpace keys, ReadOnlySpan<byte> file, out int loaded, out string? error)
+    public static bool TryLoad(KeySpace keys, ReadOnlySpan<byte> file, out int loaded, out string? error, List<byte[]>? libraries = null)
     {
         loaded = 0;
         if (file.Length < 9 + 1 || !file.StartsWith(Magic) || !int.TryParse(file[5..9], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var version))
@@ -112,8 +120,8 @@ internal static class RdbFile
                     continue;
                 case OpAux when reader.TryString(out _) && reader.TryString(out _):
                     continue;
-                case OpFunction2 when reader.TryString(out _):
-                    // Functions are not served here: the library is skipped, the keys still load.
+                case OpFunction2 when reader.TryString(out var code):
+                    libraries?.Add(code);
                     continue;
                 case OpModuleAux or OpFunction2 or OpExpireTimeMs or OpExpireTime or OpFreq or OpIdle or OpSelectDb or OpResizeDb or OpAux:
                     error = type == OpModuleAux ? "The file holds module data, which this node cannot load" : "Unexpected EOF reading RDB file";

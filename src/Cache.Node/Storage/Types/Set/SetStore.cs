@@ -8,7 +8,7 @@ namespace Cache.Node.Storage;
 /// primitive arrays) named by an index in the record. Only an intset is reported as "intset":
 /// Redis 7.0 holds every other set in a hashtable. Writes stamp the entry only when they change it.
 /// </summary>
-internal sealed partial class SetStore : IValueStore
+internal sealed partial class SetStore : IValueStore, ISortableValues
 {
     // Redis caps intsets at 2^30 entries whatever set-max-intset-entries says.
     private const int IntsetHardLimit = 1 << 30;
@@ -133,6 +133,17 @@ internal sealed partial class SetStore : IValueStore
         IsPacked(entry)
             ? new SetMemberEnumerator(_table.ValueOf(entry), null, scratch)
             : new SetMemberEnumerator(default, Large(entry), scratch);
+
+    /// <summary>SORT's input: copies of the members in iteration order.</summary>
+    public void CopyElements(in StoreEntry entry, List<byte[]> into)
+    {
+        Span<byte> scratch = stackalloc byte[24];
+        var members = Members(entry, scratch);
+        while (members.MoveNext())
+        {
+            into.Add(members.Current.ToArray());
+        }
+    }
 
     /// <summary>A uniformly random member of a non-empty set; valid until the next write.</summary>
     public ReadOnlySpan<byte> RandomMember(in StoreEntry entry, Random random, Span<byte> scratch)

@@ -8,7 +8,7 @@ namespace Cache.Node.Storage;
 /// slab chunks, named by an index in this store's object table. Ranks are 0-based in
 /// (score, member) order; spans are valid until the next write.
 /// </summary>
-internal sealed class SortedSetStore : IValueStore
+internal sealed class SortedSetStore : IValueStore, ISortableValues
 {
     private readonly KeySpace _keys;
     private readonly EntryTable _table;
@@ -32,6 +32,17 @@ internal sealed class SortedSetStore : IValueStore
     public long ObjectBytes => _largeBytes;
 
     public static bool IsPacked(in StoreEntry entry) => (entry.Flags & EntryFlags.External) == 0;
+
+    /// <summary>SORT's input: copies of the members by score.</summary>
+    public void CopyElements(in StoreEntry entry, List<byte[]> into)
+    {
+        var count = Count(entry);
+        for (var rank = 0; rank < count; rank++)
+        {
+            ReadAt(entry, rank, out var member, out _);
+            into.Add(member.ToArray());
+        }
+    }
 
     public int Count(in StoreEntry entry) => IsPacked(entry) ? ZSetBlob.Count(_table.ValueOf(entry)) : Large(entry).Count;
 
