@@ -78,11 +78,13 @@ internal sealed unsafe partial class ScriptEngine
         {
             using (session.Replies.Redirect(_reply))
             {
+                session.RunningScript = true;
                 session.Run(command, request);
             }
         }
         finally
         {
+            session.RunningScript = false;
             reply.Protocol = protocol;
         }
 
