@@ -16,7 +16,7 @@ public sealed class RedLockTests(NodesFixture nodes) : IClassFixture<NodesFixtur
     {
         await using var redis = await Redis.ConnectAsync(nodes.Of(topology));
         var db = redis.GetDatabase();
-        using var factory = RedLockFactory.Create([new RedLockMultiplexer(redis)]);
+        using var factory = RedLockFactory.Create([new RedLockMultiplexer(redis)], new RedLockRetryConfiguration(retryCount: 1, retryDelayMs: 10));
         var resource = $"redlock-test:{topology}:{Guid.NewGuid():N}";
         var key = $"redlock:{resource}";
         var expiry = TimeSpan.FromMilliseconds(600);
