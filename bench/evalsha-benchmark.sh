@@ -74,3 +74,10 @@ for pipeline in 1 16; do
   }'
 done
 rm -f "$results"
+
+# Time inside the server per call, from each server's own INFO commandstats (every run and warm-up).
+echo
+for server in "node $node_port" "redis $redis_port"; do
+  set -- $server
+  echo "$1: $(redis-cli -p "$2" INFO commandstats | tr -d '\r' | grep -E '^cmdstat_(evalsha|get|set):' | sed -E 's/^cmdstat_([a-z]+):calls=([0-9]+),usec=[0-9]+,usec_per_call=([0-9.]+).*/\1 \3 us\/call (\2 calls)/' | paste -sd ';' | sed 's/;/; /g')"
+done
