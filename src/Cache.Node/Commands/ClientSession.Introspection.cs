@@ -46,11 +46,26 @@ internal sealed partial class ClientSession
     /// <summary>Writes the monitor lines waiting for this client to its output; the connection loop's call.</summary>
     public void WritePushes() => Monitor?.Drain(line => Replies.WriteOut(line));
 
+    /// <summary>True while a script this client sent runs: its redis.call commands show as "[0 lua]" to monitors.</summary>
+    public bool RunningScript { get; set; }
+
+    /// <summary>
+    /// EVAL and its kin are skip-monitor commands that show themselves before they run, as Redis'
+    /// evalCommand does, so the script's own commands follow their script in the monitor.
+    /// </summary>
+    public void FeedMonitorsFirst(in RespRequest request)
+    {
+        if (Server.Monitors.Active)
+        {
+            Server.Monitors.Feed(Server.Scripts.IsRunning ? "lua" : Connection.RemoteAddress, request);
+        }
+    }
+
     private void FeedMonitors(CommandDefinition command, in RespRequest request)
     {
         if (!command.HasFlag(CommandFlags.Admin | CommandFlags.SkipMonitor))
         {
-            Server.Monitors.Feed(Server.Scripts.IsRunning ? "lua" : Connection.RemoteAddress, request);
+            Server.Monitors.Feed(RunningScript ? "lua" : Connection.RemoteAddress, request);
         }
     }
 }

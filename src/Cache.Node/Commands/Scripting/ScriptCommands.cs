@@ -107,6 +107,7 @@ internal static class ScriptCommands
 
     private static void Run(ClientSession client, in RespRequest request, bool bySha, bool readOnly)
     {
+        client.FeedMonitorsFirst(request);
         if (!RespNumbers.TryParseInt64(request[2], out var numKeys))
         {
             client.Reply.Error("ERR value is not an integer or out of range"u8);

@@ -79,11 +79,13 @@ internal sealed unsafe partial class ScriptEngine
         {
             using (session.Replies.Redirect(_reply))
             {
+                session.RunningScript = true;
                 session.Run(command, request);
             }
         }
         finally
         {
+            session.RunningScript = false;
             reply.Protocol = protocol;
             session.InScript = false;
         }
