@@ -70,6 +70,47 @@ public sealed class RespTestClient : IAsyncDisposable
         return sb.ToString();
     }
 
+    /// <summary>
+    /// Reads the RDB payload a master sends after SYNC ("$length" then the bytes, no CRLF after),
+    /// skipping the newlines it may send while it prepares it; returns the payload.
+    /// </summary>
+    public async Task<byte[]> ReadSyncPayloadAsync()
+    {
+        while (true)
+        {
+            if (_start == _end)
+            {
+                await FillAsync();
+            }
+
+            if (_buffer[_start] == '$')
+            {
+                break;
+            }
+
+            _start++;
+        }
+
+        var line = await ReadLineAsync();
+        var length = int.Parse(line.AsSpan(1));
+        var bytes = new byte[length];
+        var got = 0;
+        while (got < length)
+        {
+            if (_start == _end)
+            {
+                await FillAsync();
+            }
+
+            var n = Math.Min(length - got, _end - _start);
+            Array.Copy(_buffer, _start, bytes, got, n);
+            _start += n;
+            got += n;
+        }
+
+        return bytes;
+    }
+
     /// <summary>True when the server closed the connection (reads return end of stream or reset).</summary>
     public async Task<bool> IsClosedByServerAsync()
     {
