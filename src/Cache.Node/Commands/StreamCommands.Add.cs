@@ -101,6 +101,7 @@ internal static partial class StreamCommands
             Notify(client, "xtrim"u8, key);
         }
 
+        PropagateAddOrTrim(client, request, idAt, id, options, stream);
         streams.Written(ref entry);
     }
 
@@ -228,10 +229,12 @@ internal static partial class StreamCommands
             return;
         }
 
-        var deleted = options.Apply(client.Keys.Streams.Get(entry));
+        var stream = client.Keys.Streams.Get(entry);
+        var deleted = options.Apply(stream);
         if (deleted > 0)
         {
             Notify(client, "xtrim"u8, key);
+            PropagateAddOrTrim(client, request, -1, default, options, stream);
             client.Keys.Streams.Written(ref entry);
         }
 

@@ -156,6 +156,8 @@ internal static partial class StreamCommands
 
     private static void XClaim(ClientSession client, in RespRequest request)
     {
+        // Replicas get one XCLAIM per entry it changed (or XGROUP SETID for LASTID alone), never itself.
+        client.Feed.Prevent();
         var key = request[1];
         if (!TryFindPendingGroup(client, key, request[2], out var stream, out var groups, out var group))
         {
@@ -238,22 +240,30 @@ internal static partial class StreamCommands
         }
 
         var changed = false;
+        var propagateLastId = false;
         if (lastId > group.LastId)
         {
             group.LastId = lastId;
-            changed = true;
+            changed = propagateLastId = true;
         }
 
         deliveryTime = deliveryTime < 0 || deliveryTime > now ? now : deliveryTime;
         StreamConsumer? consumer = null;
         var claimed = new List<StreamId>();
-        foreach (var id in ids)
+        for (var k = 0; k < ids.Count; k++)
         {
+            var id = ids[k];
             var pending = group.FindPending(id);
             if (!stream.Contains(id))
             {
-                // An entry deleted since it was delivered leaves the pending list.
-                changed |= pending is not null && group.RemovePending(id);
+                // An entry deleted since it was delivered leaves the pending list (on replicas too).
+                if (pending is not null)
+                {
+                    PropagateClaim(client, key, request[2], group, request[5 + k], pending);
+                    propagateLastId = false;
+                    changed |= group.RemovePending(id);
+                }
+
                 continue;
             }
 
@@ -285,6 +295,13 @@ internal static partial class StreamCommands
 
             claimed.Add(id);
             changed = true;
+            PropagateClaim(client, key, request[2], group, request[5 + k], pending);
+            propagateLastId = false;
+        }
+
+        if (propagateLastId)
+        {
+            PropagateGroupId(client, key, request[2], group);
         }
 
         client.Reply.ArrayHeader(claimed.Count);
@@ -309,6 +326,7 @@ internal static partial class StreamCommands
 
     private static void XAutoClaim(ClientSession client, in RespRequest request)
     {
+        client.Feed.Prevent();
         if (!RespNumbers.TryParseInt64(request[4], out var minIdle))
         {
             client.Reply.Error("ERR Invalid min-idle-time argument for XAUTOCLAIM"u8);
@@ -363,6 +381,7 @@ internal static partial class StreamCommands
             var pending = group.Pending[at];
             if (!stream.Contains(pending.Id))
             {
+                PropagateClaim(client, key, request[2], group, pending.Id, pending);
                 deleted.Add(pending.Id);
                 group.Pending.RemoveAt(at--);
                 count--;
@@ -385,6 +404,7 @@ internal static partial class StreamCommands
 
             claimed.Add(pending.Id);
             count--;
+            PropagateClaim(client, key, request[2], group, pending.Id, pending);
         }
 
         client.Reply.ArrayHeader(3);

@@ -9,6 +9,8 @@ internal static partial class StreamCommands
 {
     private static void XReadGroup(ClientSession client, in RespRequest request)
     {
+        // What it changes goes to replicas as XCLAIM / XGROUP commands, never as itself.
+        client.Feed.Prevent();
         if (!StreamReadOptions.TryParse(client, request, readGroup: true, out var options))
         {
             return;
@@ -141,7 +143,13 @@ internal static partial class StreamCommands
         var groups = StreamGroups.Decode(stream.Groups);
         var group = groups.Find(groupName)!;
         var now = client.Keys.NowMs;
-        var consumer = ConsumerOf(client, group, key, consumerName, now);
+        var consumer = ConsumerOf(client, group, key, consumerName, now, out var created);
+        if (created && noAck)
+        {
+            // No XCLAIM will name it, so a replica learns of it this way (Redis issue 7140).
+            PropagateConsumerCreation(client, key, groupName, consumerName);
+        }
+
         consumer.SeenTime = now;
         if (!client.Reply.IsResp3)
         {
@@ -151,7 +159,7 @@ internal static partial class StreamCommands
         client.Reply.Bulk(key);
         if (from == StreamId.Max)
         {
-            ServeNew(client, stream, group, consumer, count, noAck, now);
+            ServeNew(client, key, groupName, stream, group, consumer, count, noAck, now);
         }
         else
         {
@@ -163,8 +171,9 @@ internal static partial class StreamCommands
         SaveGroups(client, key, groups);
     }
 
-    private static void ServeNew(ClientSession client, StreamValue stream, StreamGroup group, StreamConsumer consumer, long count, bool noAck, long now)
+    private static void ServeNew(ClientSession client, ReadOnlySpan<byte> key, ReadOnlySpan<byte> groupName, StreamValue stream, StreamGroup group, StreamConsumer consumer, long count, bool noAck, long now)
     {
+        var moved = false;
         if (!group.LastId.TryIncrement(out var start))
         {
             client.Reply.ArrayHeader(0);
@@ -194,6 +203,7 @@ internal static partial class StreamCommands
                 }
 
                 group.LastId = id;
+                moved = true;
             }
 
             ReplyEntry(client, item);
@@ -207,12 +217,20 @@ internal static partial class StreamCommands
                     pending.DeliveryTime = now;
                     pending.DeliveryCount = 1;
                 }
+
+                PropagateClaim(client, key, groupName, group, id, pending);
             }
 
             if (i + 1 < n)
             {
                 stream.MoveNext(ref position);
             }
+        }
+
+        // Without pending entries no XCLAIM carried the group's new position.
+        if (noAck && moved)
+        {
+            PropagateGroupId(client, key, groupName, group);
         }
     }
 

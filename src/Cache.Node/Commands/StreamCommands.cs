@@ -100,9 +100,13 @@ internal static partial class StreamCommands
         client.Notify(KeyspaceEvents.Stream, streamEvent, key);
 
     /// <summary>The group's consumer of that name; one created on the way (XREADGROUP, XCLAIM) raises xgroup-createconsumer, as in Redis.</summary>
-    internal static StreamConsumer ConsumerOf(ClientSession client, StreamGroup group, ReadOnlySpan<byte> key, ReadOnlySpan<byte> name, long now)
+    internal static StreamConsumer ConsumerOf(ClientSession client, StreamGroup group, ReadOnlySpan<byte> key, ReadOnlySpan<byte> name, long now) =>
+        ConsumerOf(client, group, key, name, now, out _);
+
+    /// <summary>As the other overload; <paramref name="created"/> says whether the consumer is new.</summary>
+    internal static StreamConsumer ConsumerOf(ClientSession client, StreamGroup group, ReadOnlySpan<byte> key, ReadOnlySpan<byte> name, long now, out bool created)
     {
-        var consumer = group.GetOrAddConsumer(name, now, out var created);
+        var consumer = group.GetOrAddConsumer(name, now, out created);
         if (created)
         {
             Notify(client, "xgroup-createconsumer"u8, key);

@@ -11,6 +11,9 @@ internal struct StreamTrimOptions
     public long MaxLength;
     public StreamId MinId;
     public bool Approximate;
+
+    /// <summary>The index of the MAXLEN / MINID threshold (an approximate one has "~" before it).</summary>
+    public int ThresholdAt;
     public long Limit;
     public bool NoMakeStream;
     public bool IdGiven;
@@ -52,6 +55,7 @@ internal struct StreamTrimOptions
                     i++;
                 }
 
+                options.ThresholdAt = i + 1;
                 if (options.ByLength)
                 {
                     if (!RespNumbers.TryParseInt64(request[i + 1], out options.MaxLength))

@@ -18,7 +18,7 @@ internal sealed partial class KeySpace
             }
 
             ref var entry = ref _table.EntryAt(i);
-            if (entry.Kind is not (ValueKind.String or ValueKind.Hash or ValueKind.List or ValueKind.Set or ValueKind.SortedSet))
+            if (entry.Kind is not (ValueKind.String or ValueKind.Hash or ValueKind.List or ValueKind.Set or ValueKind.SortedSet or ValueKind.Stream))
             {
                 continue;
             }

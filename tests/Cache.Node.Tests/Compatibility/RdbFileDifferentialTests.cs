@@ -5,7 +5,7 @@ namespace Cache.Node.Tests.Compatibility;
 
 /// <summary>
 /// The RDB file crosses between redis-server and the node both ways: a file SAVEd here passes
-/// redis-check-rdb and loads in redis-server with every type and TTL; a file redis-server saved
+/// redis-check-rdb and loads in redis-server with every type (streams with their groups too) and TTL; a file redis-server saved
 /// (with its compact encodings) loads into a node at start.
 /// </summary>
 public sealed class RdbFileDifferentialTests
@@ -15,12 +15,15 @@ public sealed class RdbFileDifferentialTests
         ["SET", "str", "hello"], ["SET", "int", "12345"], ["SET", "big", new string('x', 20_000)],
         ["SET", "ttl", "soon", "EX", "1000"], ["RPUSH", "list", "a", "b", "c"], ["SADD", "ints", "1", "2", "3"],
         ["SADD", "set", "a", "b"], ["ZADD", "zset", "1.5", "a", "2", "b"], ["HSET", "hash", "f1", "v1", "f2", "v2"],
+        ["XADD", "stream", "1-1", "f", "v"], ["XADD", "stream", "2-2", "f", "w", "g", "x"], ["XADD", "stream", "3-0", "f", "y"],
+        ["XDEL", "stream", "2-2"], ["XGROUP", "CREATE", "stream", "grp", "0"], ["XREADGROUP", "GROUP", "grp", "c", "COUNT", "1", "STREAMS", "stream", ">"],
     ];
 
     private static readonly string[][] Checks =
     [
         ["GET", "str"], ["GET", "int"], ["STRLEN", "big"], ["LRANGE", "list", "0", "-1"], ["SMEMBERS", "ints"], ["SCARD", "set"],
         ["ZRANGE", "zset", "0", "-1", "WITHSCORES"], ["HGETALL", "hash"], ["DBSIZE"],
+        ["XRANGE", "stream", "-", "+"], ["XINFO", "GROUPS", "stream"], ["XPENDING", "stream", "grp"],
     ];
 
     [Fact]
@@ -79,7 +82,7 @@ public sealed class RdbFileDifferentialTests
         await using var ours = await node.ConnectAsync();
         Assert.Equal(theirs, await Run(ours, Checks));
         Assert.Matches(@"^:(99\d|1000)\r\n$", await ours.CallAsync("TTL", "ttl"));
-        Assert.Contains("rdb_last_load_keys_loaded:9", await ours.CallAsync("INFO", "persistence"), StringComparison.Ordinal);
+        Assert.Contains("rdb_last_load_keys_loaded:10", await ours.CallAsync("INFO", "persistence"), StringComparison.Ordinal);
     }
 
     private static async Task<List<string>> Run(RespTestClient client, string[][] commands)

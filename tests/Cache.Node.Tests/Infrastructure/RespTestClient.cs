@@ -42,6 +42,45 @@ public sealed class RespTestClient : IAsyncDisposable
 
     public Task SendAsync(params string[] args) => SendRawAsync(Encode(args));
 
+    /// <summary>Sends a command with binary arguments and returns a bulk reply's bytes (null for a nil); throws on any other reply.</summary>
+    public async Task<byte[]?> CallBulkAsync(params byte[][] args)
+    {
+        await SendRawAsync(EncodeBinary(args));
+        var line = await ReadLineAsync();
+        if (line == "$-1")
+        {
+            return null;
+        }
+
+        if (line[0] != '$')
+        {
+            throw new InvalidOperationException("Not a bulk reply: " + line);
+        }
+
+        var bytes = await ReadBytesAsync(int.Parse(line.AsSpan(1)) + 2);
+        return bytes[..^2];
+    }
+
+    private static byte[] EncodeBinary(byte[][] args)
+    {
+        var request = new List<byte>(Encoding.ASCII.GetBytes($"*{args.Length}\r\n"));
+        foreach (var arg in args)
+        {
+            request.AddRange(Encoding.ASCII.GetBytes($"${arg.Length}\r\n"));
+            request.AddRange(arg);
+            request.AddRange("\r\n"u8.ToArray());
+        }
+
+        return [.. request];
+    }
+
+    /// <summary>Sends a command with binary arguments and returns its reply as text.</summary>
+    public async Task<string> CallAsync(params byte[][] args)
+    {
+        await SendRawAsync(EncodeBinary(args));
+        return await ReadReplyAsync();
+    }
+
     public async Task SendRawAsync(byte[] bytes)
     {
         await _stream.WriteAsync(bytes).AsTask().WaitAsync(Timeout);
@@ -68,6 +107,51 @@ public sealed class RespTestClient : IAsyncDisposable
         var sb = new StringBuilder();
         await ReadValueAsync(sb);
         return sb.ToString();
+    }
+
+    /// <summary>
+    /// Reads the RDB payload a master sends after SYNC ("$length" then the bytes, no CRLF after),
+    /// skipping the newlines it may send while it prepares it; returns the payload.
+    /// </summary>
+    public async Task<byte[]> ReadSyncPayloadAsync()
+    {
+        while (true)
+        {
+            if (_start == _end)
+            {
+                await FillAsync();
+            }
+
+            if (_buffer[_start] == '$')
+            {
+                break;
+            }
+
+            _start++;
+        }
+
+        var line = await ReadLineAsync();
+        return await ReadBytesAsync(int.Parse(line.AsSpan(1)));
+    }
+
+    private async Task<byte[]> ReadBytesAsync(int length)
+    {
+        var bytes = new byte[length];
+        var got = 0;
+        while (got < length)
+        {
+            if (_start == _end)
+            {
+                await FillAsync();
+            }
+
+            var n = Math.Min(length - got, _end - _start);
+            Array.Copy(_buffer, _start, bytes, got, n);
+            _start += n;
+            got += n;
+        }
+
+        return bytes;
     }
 
     /// <summary>True when the server closed the connection (reads return end of stream or reset).</summary>

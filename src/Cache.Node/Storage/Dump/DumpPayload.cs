@@ -6,8 +6,9 @@ namespace Cache.Node.Storage;
 /// DUMP's serialized value, in Redis' format so that a payload moves between this node and
 /// redis-server: an RDB object type byte, the object, the RDB version (2 bytes) and a CRC-64 of
 /// all that (8 bytes), little-endian. Written in RDB's plain encodings (string, list, set, zset2,
-/// hash), which every Redis loads; read in those and the ones a Redis 7.0 DUMP of a small value
-/// produces where supported. The value travels in its kind's codec wire form.
+/// hash), which every Redis loads, and streams as Redis 7.0 writes them (listpacks, type 19); read
+/// in those, the ones a Redis 7.0 DUMP of a small value produces where supported, and Redis 5/6's
+/// streams (type 15). The value travels in its kind's codec wire form.
 /// </summary>
 internal static partial class DumpPayload
 {
@@ -57,6 +58,9 @@ internal static partial class DumpPayload
                 break;
             case ValueKind.SortedSet:
                 WriteSortedSet(writer, keys.CodecFor(ValueKind.SortedSet)!.Export(entry));
+                break;
+            case ValueKind.Stream:
+                WriteStream(writer, keys.CodecFor(ValueKind.Stream)!.Export(entry));
                 break;
             default:
                 return false;
@@ -111,6 +115,9 @@ internal static partial class DumpPayload
             case TypeHashListpack:
                 kind = ValueKind.Hash;
                 return TryReadHashListpack(ref reader, out wire);
+            case TypeStreamListpacks or TypeStreamListpacks2:
+                kind = ValueKind.Stream;
+                return TryReadStream(ref reader, type == TypeStreamListpacks2, out wire);
             default:
                 return TryReadCollection(type, ref reader, out kind, out wire);
         }
