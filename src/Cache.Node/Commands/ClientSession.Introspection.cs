@@ -57,7 +57,7 @@ internal sealed partial class ClientSession
     {
         if (Server.Monitors.Active)
         {
-            Server.Monitors.Feed(Server.Scripts.IsRunning ? "lua" : Connection.RemoteAddress, request);
+            Server.Monitors.Feed(RunningScript ? "lua" : Connection.RemoteAddress, request);
         }
     }
 

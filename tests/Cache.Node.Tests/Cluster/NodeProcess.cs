@@ -45,8 +45,12 @@ internal sealed partial class NodeProcess : IAsyncDisposable
 
     private static async Task<NodeProcess> LaunchAsync(string[] args, int nodes, string? readyAfter, string? ns = null)
     {
+        // Each process in a folder of its own: the node loads (and SAVE writes) dump.rdb in its
+        // working folder, and a file another test left there must not fill a node "restarted empty".
+        var folder = Directory.CreateTempSubdirectory("gossipcache-process-").FullName;
         var psi = new ProcessStartInfo(ns is null ? "dotnet" : "ip")
         {
+            WorkingDirectory = folder,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
@@ -83,7 +87,7 @@ internal sealed partial class NodeProcess : IAsyncDisposable
 
                 if (ready.Count == nodes && (readyAfter is null || line.StartsWith(readyAfter, StringComparison.Ordinal)))
                 {
-                    return new NodeProcess(process, ready, output.ToString());
+                    return new NodeProcess(process, ready, output.ToString()) { Folder = folder };
                 }
             }
         }
@@ -136,7 +140,20 @@ internal sealed partial class NodeProcess : IAsyncDisposable
         }
 
         _process.Dispose();
+        try
+        {
+            if (Folder.Length > 0)
+            {
+                Directory.Delete(Folder, recursive: true);
+            }
+        }
+        catch (IOException)
+        {
+            // A file still held open; the temp folder is left behind.
+        }
     }
+
+    private string Folder { get; init; } = "";
 
     [GeneratedRegex(@"ready to accept connections on [^(]*?:(\d+) .*gossip on ([0-9.:]+)")]
     private static partial Regex ReadyLine();

@@ -47,7 +47,9 @@ public sealed class RedisServerProcess : IAsyncDisposable
                 RedirectStandardError = true,
                 UseShellExecute = false,
             };
-            foreach (var a in new[] { "--port", port.ToString(), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--daemonize", "no", "--enable-debug-command", "local" }.Concat(extraArgs))
+            // Its own folder: a SAVE or DEBUG RELOAD there writes dump.rdb where no node will load it.
+            var dir = Directory.CreateTempSubdirectory("gossipcache-redis-").FullName;
+            foreach (var a in new[] { "--port", port.ToString(), "--bind", "127.0.0.1", "--dir", dir, "--save", "", "--appendonly", "no", "--daemonize", "no", "--enable-debug-command", "local" }.Concat(extraArgs))
             {
                 psi.ArgumentList.Add(a);
             }
@@ -60,10 +62,11 @@ public sealed class RedisServerProcess : IAsyncDisposable
             var started = await WaitForPortAsync(port, process);
             if (started)
             {
-                return new RedisServerProcess(process, port);
+                return new RedisServerProcess(process, port) { Folder = dir };
             }
 
             process.Kill();
+            Directory.Delete(dir, recursive: true);
             if (attempt == 3)
             {
                 throw new InvalidOperationException("redis-server did not start.");
@@ -88,7 +91,10 @@ public sealed class RedisServerProcess : IAsyncDisposable
         }
 
         _process.Dispose();
+        Directory.Delete(Folder, recursive: true);
     }
+
+    private string Folder { get; init; } = "";
 
     private static int FreePort()
     {

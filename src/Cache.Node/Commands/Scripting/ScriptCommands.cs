@@ -147,12 +147,6 @@ internal static class ScriptCommands
             }
         }
 
-        if (client.Server.Monitors.Active)
-        {
-            // As Redis: MONITOR sees the script before the commands it runs.
-            client.Server.Monitors.Feed(client.Connection.RemoteAddress, request);
-        }
-
         engine.Run(client, script, request, (int)numKeys, readOnly);
     }
 

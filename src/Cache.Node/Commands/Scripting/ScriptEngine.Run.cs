@@ -39,9 +39,6 @@ internal sealed unsafe partial class ScriptEngine
     /// <summary>True while a script runs past the busy threshold: other clients get BUSY.</summary>
     public bool IsBusy => _busy;
 
-    /// <summary>True while a script runs (its commands are shown to MONITOR as from "lua").</summary>
-    public bool IsRunning => _running;
-
     /// <summary>SCRIPT KILL, from any thread.</summary>
     public ScriptKill Kill()
     {
