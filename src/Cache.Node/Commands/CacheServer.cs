@@ -31,6 +31,7 @@ internal sealed class CacheServer
         FanOut = new PubSubFanOut(this);
         Notifications = new KeyspaceNotifier(this);
         Keys.Observe(Notifications);
+        Tracking = new ClientTracker(this);
         StartedAtMs = time.GetUtcNow().ToUnixTimeMilliseconds();
         Persistence = new Persistence(this);
         RunId = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(20));
@@ -80,6 +81,9 @@ internal sealed class CacheServer
 
     /// <summary>Keyspace notifications (notify-keyspace-events).</summary>
     public KeyspaceNotifier Notifications { get; }
+
+    /// <summary>Client-side caching: CLIENT TRACKING's remembered keys and BCAST prefixes.</summary>
+    public ClientTracker Tracking { get; }
 
     /// <summary>client-output-buffer-limit, by client class.</summary>
     public ClientOutputLimits OutputLimits { get; } = new();

@@ -59,6 +59,7 @@ internal static class ConnectionCommands
     {
         client.Transaction.End(client.Keys);
         client.LeavePubSub();
+        client.Server.Tracking.Disable(client);
         client.Reply.Protocol = 2;
         client.Connection.Name = null;
         client.Connection.ReadFromReplica = false;

@@ -44,7 +44,7 @@ internal static partial class InfoCommand
         Line(text, "client_recent_max_input_buffer", 0);
         Line(text, "client_recent_max_output_buffer", 0);
         Line(text, "blocked_clients", client.Server.Blocking.BlockedCount);
-        Line(text, "tracking_clients", 0);
+        Line(text, "tracking_clients", client.Server.Tracking.ClientCount);
         Line(text, "clients_in_timeout_table", client.Server.Blocking.TimedCount);
     }
 
@@ -117,6 +117,9 @@ internal static partial class InfoCommand
         Line(text, "pubsub_channels", 0);
         Line(text, "pubsub_patterns", 0);
         Line(text, "protocol_errors", stats.ProtocolErrors);
+        Line(text, "tracking_total_keys", client.Server.Tracking.KeyCount);
+        Line(text, "tracking_total_items", client.Server.Tracking.ItemCount);
+        Line(text, "tracking_total_prefixes", client.Server.Tracking.PrefixCount);
         Line(text, "total_error_replies", client.Server.ErrorStats.Total);
     }
 

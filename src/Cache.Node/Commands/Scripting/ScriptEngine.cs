@@ -44,6 +44,9 @@ internal sealed unsafe partial class ScriptEngine
 
     public int Count => _scripts.Count;
 
+    /// <summary>The session whose script runs now, or null (its redis.call commands are not its own reads for tracking).</summary>
+    public ClientSession? RunningSession => _session;
+
     /// <summary>Bytes the Lua state holds (INFO's used_memory_lua).</summary>
     public long UsedMemory => _memory?.Used ?? 0;
 
