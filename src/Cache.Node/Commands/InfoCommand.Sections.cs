@@ -68,6 +68,10 @@ internal static partial class InfoCommand
         Line(text, "maxmemory_human", BytesToHuman(keys.MaxMemory));
         Line(text, "maxmemory_policy", EvictionPolicies.NameOf(keys.Policy));
         Line(text, "mem_allocator", "dotnet-gc");
+        // Nothing is freed in the background, and no buffer is left out of maxmemory's account.
+        Line(text, "mem_not_counted_for_evict", 0);
+        Line(text, "lazyfree_pending_objects", 0);
+        Line(text, "lazyfreed_objects", 0);
         Line(text, "gc_heap_size_bytes", gc.HeapSizeBytes);
         Line(text, "gc_total_allocated_bytes", GC.GetTotalAllocatedBytes());
         Line(text, "gc_gen0_collections", GC.CollectionCount(0));
