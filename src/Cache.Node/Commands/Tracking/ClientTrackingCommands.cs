@@ -212,7 +212,7 @@ internal static class ClientTrackingCommands
 
         if ((options & TrackingModes.OptIn) != 0 && (options & TrackingModes.OptOut) != 0)
         {
-            return "ERR You can't use both OPTIN and OPTOUT";
+            return "ERR You can't specify both OPTIN mode and OPTOUT mode";
         }
 
         if (((options & TrackingModes.OptIn) != 0 && (mode & TrackingModes.OptOut) != 0)
