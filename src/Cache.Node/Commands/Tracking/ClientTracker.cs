@@ -53,6 +53,9 @@ internal sealed class ClientTracker : IEntryObserver
     /// <summary>BCAST prefixes registered (INFO tracking_total_prefixes).</summary>
     public int PrefixCount => _prefixes.Count;
 
+    /// <summary>Whether the tracker is among the key space's observers (only while a client tracks or a key is remembered).</summary>
+    public bool IsObserving => _observing;
+
     /// <summary>True when more keys are remembered than tracking-table-max-keys allows.</summary>
     public bool OverLimit => MaxKeys != 0 && _keys.Count > MaxKeys;
 
