@@ -32,6 +32,7 @@ internal sealed class CacheServer
         FanOut = new PubSubFanOut(this);
         Notifications = new KeyspaceNotifier(this);
         Keys.Observe(Notifications);
+        Tracking = new ClientTracker(this);
         StartedAtMs = time.GetUtcNow().ToUnixTimeMilliseconds();
         Persistence = new Persistence(this);
         RunId = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(20));
@@ -84,6 +85,9 @@ internal sealed class CacheServer
 
     /// <summary>Keyspace notifications (notify-keyspace-events).</summary>
     public KeyspaceNotifier Notifications { get; }
+
+    /// <summary>Client-side caching: CLIENT TRACKING's remembered keys and BCAST prefixes.</summary>
+    public ClientTracker Tracking { get; }
 
     /// <summary>client-output-buffer-limit, by client class.</summary>
     public ClientOutputLimits OutputLimits { get; } = new();

@@ -4,7 +4,7 @@ using Cache.Node.Resp;
 
 namespace Cache.Node.Commands;
 
-/// <summary>CLIENT and its sub-commands: SETNAME GETNAME ID INFO LIST REPLY NO-EVICT SETINFO HELP.</summary>
+/// <summary>CLIENT and its sub-commands: SETNAME GETNAME ID INFO LIST REPLY NO-EVICT SETINFO, the tracking ones, HELP.</summary>
 internal static class ClientCommand
 {
     private const string Group = "connection";
@@ -14,6 +14,10 @@ internal static class ClientCommand
 
     private static readonly string[] Help =
     [
+        "CACHING (YES|NO)",
+        "    Enable/disable tracking of the keys for next command in OPTIN/OPTOUT modes.",
+        "GETREDIR",
+        "    Return the client ID we are redirecting to when tracking is enabled.",
         "GETNAME",
         "    Return the name of the current connection.",
         "ID",
@@ -54,6 +58,11 @@ internal static class ClientCommand
         "    * LIB-VER: the client lib version.",
         "UNBLOCK <clientid> [TIMEOUT|ERROR]",
         "    Unblock the specified blocked client.",
+        "TRACKING (ON|OFF) [REDIRECT <id>] [BCAST] [PREFIX <prefix> [...]]",
+        "         [OPTIN] [OPTOUT] [NOLOOP]",
+        "    Control server assisted client side caching.",
+        "TRACKINGINFO",
+        "    Report tracking status for the current connection.",
     ];
 
     public static void Register(CommandTable table)
@@ -75,6 +84,10 @@ internal static class ClientCommand
             .AddSubCommand(new("setinfo", 4, Flags, SetInfo, Group, "Sets information specific to the client or connection.") { Acl = Category })
             .AddSubCommand(ClientReplyCommand.Definition)
             .AddSubCommand(new("unblock", -3, Flags | CommandFlags.Admin, ClientUnblock.Run, Group, "Unblocks a client blocked by a blocking command from a different connection.") { Acl = Category })
+            .AddSubCommand(new("tracking", -3, Flags, ClientTrackingCommands.Tracking, Group, "Controls server-assisted client-side caching for the connection.") { Acl = Category })
+            .AddSubCommand(new("caching", 3, Flags, ClientTrackingCommands.Caching, Group, "Instructs the server whether to track the keys in the next request.") { Acl = Category })
+            .AddSubCommand(new("getredir", 2, Flags, ClientTrackingCommands.GetRedirect, Group, "Returns the client ID to which the connection's tracking notifications are redirected.") { Acl = Category })
+            .AddSubCommand(new("trackinginfo", 2, Flags, ClientTrackingCommands.TrackingInfo, Group, "Returns information about server-assisted client-side caching for the connection.") { Acl = Category })
             .AddSubCommand(new("help", 2, CommandFlags.Loading | CommandFlags.Stale, ShowHelp, Group, "Returns helpful text about the different subcommands.") { Acl = Category }));
     }
 

@@ -51,7 +51,7 @@ internal static class ClientInfoLine
             .Append(inv, $" qbuf={qbuf} qbuf-free={qbufFree} argv-mem={argvMem} multi-mem={multiMem}")
             .Append(inv, $" rbs=0 rbp={s.ReplyPeak} obl=0 oll=0 omem={omem} tot-mem={totMem} events=r")
             .Append(" cmd=").Append(s.LastCommand)
-            .Append(inv, $" user=default redir=-1 resp={s.Reply.Protocol}")
+            .Append(inv, $" user=default redir={((s.TrackingMode & TrackingModes.On) != 0 ? s.TrackingRedirect : -1)} resp={s.Reply.Protocol}")
             .Append(inv, $" lib-name={c.LibraryName} lib-ver={c.LibraryVersion}")
             .Append('\n');
     }
@@ -78,6 +78,22 @@ internal static class ClientInfoLine
         if (s.Blocked is not null)
         {
             text.Append('b');
+        }
+
+        var tracking = s.TrackingMode;
+        if ((tracking & TrackingModes.On) != 0)
+        {
+            text.Append('t');
+        }
+
+        if ((tracking & TrackingModes.BrokenRedirect) != 0)
+        {
+            text.Append('R');
+        }
+
+        if ((tracking & TrackingModes.Broadcast) != 0)
+        {
+            text.Append('B');
         }
 
         if (s.Transaction.Watch.Dirty)

@@ -95,6 +95,8 @@ internal sealed partial class ClientSession
         }
 
         bool served;
+        // The served command is this client's own, for NOLOOP and BCAST's batching, as Redis' current_client.
+        var outer = Server.Tracking.Enter(this);
         using (Replies.Redirect(output))
         {
             var request = blocked.Request!.AsRequest();
@@ -117,6 +119,8 @@ internal sealed partial class ClientSession
                 served = blocked.Serve!(this, request, readyKey);
             }
         }
+
+        Server.Tracking.Leave(outer);
 
         var touched = replication is null ? null : Keys.EndCapture();
         if (!served)

@@ -59,6 +59,12 @@ internal sealed partial class ClientSession
                 ForwardBlocking(route.Endpoint!, command, request);
                 return false;
             case RouteKind.Forward:
+                if (route.Has(RouteFlags.FallBackHere) && (TrackingMode & TrackingModes.On) != 0)
+                {
+                    // The primary answers, but this node holds a copy: its changes reach us, so the read is tracked here.
+                    RememberReads(command, request);
+                }
+
                 Forward(route.Endpoint!, request, route.Has(RouteFlags.FallBackHere) ? command : null);
                 return false;
             case RouteKind.Split:

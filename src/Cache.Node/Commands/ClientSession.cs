@@ -70,6 +70,21 @@ internal sealed partial class ClientSession
             return;
         }
 
+        ExecuteCommandCore(request);
+        if ((TrackingMode & TrackingModes.Caching) != 0)
+        {
+            EndCachingHint(request);
+        }
+    }
+
+    private void ExecuteCommandCore(in RespRequest request)
+    {
+        // As Redis' processCommand: past tracking-table-max-keys, keys are dropped (and invalidated) first.
+        if (Server.Tracking.OverLimit)
+        {
+            Server.Tracking.LimitKeys();
+        }
+
         // Messages published to this client since its last command go out before this reply, as in Redis.
         WritePendingPushes();
         var command = Server.Commands.Find(request[0]);
@@ -128,10 +143,16 @@ internal sealed partial class ClientSession
         // As Redis' processCommand: with a limit, every command first makes room; while the store
         // stays over it, writes that may grow memory, anything queued in MULTI and an EXEC holding
         // such writes are refused (the transaction then aborts).
-        if (Keys.MaxMemory != 0 && !Keys.EnsureMemory() && RefusedWhenOutOfMemory(command))
+        if (Keys.MaxMemory != 0)
         {
-            Reject("OOM command not allowed when used memory > 'maxmemory'.", command);
-            return;
+            var fits = Keys.EnsureMemory();
+            // Invalidations of the keys that made room go out before this command's reply, as in Redis.
+            WritePendingPushes();
+            if (!fits && RefusedWhenOutOfMemory(command))
+            {
+                Reject("OOM command not allowed when used memory > 'maxmemory'.", command);
+                return;
+            }
         }
 
         if (Transaction.InMulti && !command.HasFlag(CommandFlags.Transaction))
@@ -165,7 +186,22 @@ internal sealed partial class ClientSession
     {
         var errors = Reply.ErrorCount;
         var start = System.Diagnostics.Stopwatch.GetTimestamp();
-        RunPropagated(command, request);
+        var tracking = Server.Tracking;
+        var outer = tracking.Enter(this);
+        try
+        {
+            RunPropagated(command, request);
+        }
+        finally
+        {
+            tracking.Leave(outer);
+        }
+
+        if ((TrackingMode & TrackingModes.On) != 0)
+        {
+            RememberReads(command, request);
+        }
+
         command.Stats.Called(System.Diagnostics.Stopwatch.GetTimestamp() - start, Reply.ErrorCount != errors);
         if (Server.Monitors.Active)
         {

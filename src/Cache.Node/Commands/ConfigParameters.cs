@@ -72,6 +72,11 @@ internal static class ConfigParameters
         new("notify-keyspace-events", s => KeyspaceEventFlags.Format(s.Notifications.Flags), v => KeyspaceEventFlags.TryParse(v, out var flags)
             ? (null, s => s.Notifications.Flags = flags)
             : ("Invalid event class character. Use 'Ag$lshzxeKEtmdn'.", null)),
+        new("tracking-table-max-keys", s => Text(s.Tracking.MaxKeys), v => Integer(v, 0, long.MaxValue, n => s =>
+        {
+            s.Tracking.MaxKeys = n;
+            s.Tracking.LimitKeys();
+        })),
         new("maxmemory-samples", s => Text(s.Settings.MaxMemorySamples), v => Integer(v, 1, int.MaxValue, n => s => s.Settings.MaxMemorySamples = (int)n)),
     ];
 

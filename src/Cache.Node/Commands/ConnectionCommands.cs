@@ -67,6 +67,7 @@ internal static class ConnectionCommands
             client.Connection.ReplyMode = ClientReplyMode.On;
         }
 
+        client.Server.Tracking.Disable(client);
         client.Reply.Protocol = 2;
         client.Connection.Name = null;
         client.Connection.ReadFromReplica = false;

@@ -44,7 +44,7 @@ internal static partial class InfoCommand
         Line(text, "client_recent_max_input_buffer", 0);
         Line(text, "client_recent_max_output_buffer", 0);
         Line(text, "blocked_clients", client.Server.Blocking.BlockedCount);
-        Line(text, "tracking_clients", 0);
+        Line(text, "tracking_clients", client.Server.Tracking.ClientCount);
         Line(text, "clients_in_timeout_table", client.Server.Blocking.TimedCount);
     }
 
@@ -66,6 +66,10 @@ internal static partial class InfoCommand
         Line(text, "maxmemory_human", BytesToHuman(keys.MaxMemory));
         Line(text, "maxmemory_policy", EvictionPolicies.NameOf(keys.Policy));
         Line(text, "mem_allocator", "dotnet-gc");
+        // Nothing is freed in the background, and no buffer is left out of maxmemory's account.
+        Line(text, "mem_not_counted_for_evict", 0);
+        Line(text, "lazyfree_pending_objects", 0);
+        Line(text, "lazyfreed_objects", 0);
         Line(text, "gc_heap_size_bytes", gc.HeapSizeBytes);
         Line(text, "gc_total_allocated_bytes", GC.GetTotalAllocatedBytes());
         Line(text, "gc_gen0_collections", GC.CollectionCount(0));
@@ -137,6 +141,9 @@ internal static partial class InfoCommand
         Line(text, "pubsub_channels", 0);
         Line(text, "pubsub_patterns", 0);
         Line(text, "protocol_errors", stats.ProtocolErrors);
+        Line(text, "tracking_total_keys", client.Server.Tracking.KeyCount);
+        Line(text, "tracking_total_items", client.Server.Tracking.ItemCount);
+        Line(text, "tracking_total_prefixes", client.Server.Tracking.PrefixCount);
         Line(text, "total_error_replies", client.Server.ErrorStats.Total);
     }
 

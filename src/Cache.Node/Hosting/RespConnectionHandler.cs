@@ -102,6 +102,7 @@ internal sealed partial class RespConnectionHandler(CacheServer server, ILogger<
                 }
 
                 session.LeavePubSub();
+                server.Tracking.Disable(session);
                 session.Pushes.Close();
                 if (session.Blocked is { } blocked)
                 {

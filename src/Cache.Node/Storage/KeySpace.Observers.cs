@@ -15,6 +15,9 @@ internal sealed partial class KeySpace
     /// </summary>
     public void Observe(IEntryObserver observer) => _observers.Add(observer);
 
+    /// <summary>Stops calling an observer added by <see cref="Observe"/> (client tracking, once nobody tracks).</summary>
+    public void StopObserving(IEntryObserver observer) => _observers.Remove(observer);
+
     /// <summary>Marks <paramref name="state"/> dirty whenever <paramref name="key"/> changes, until <see cref="Unwatch"/>.</summary>
     public void Watch(ReadOnlySpan<byte> key, WatchState state)
     {

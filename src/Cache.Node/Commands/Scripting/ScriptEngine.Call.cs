@@ -70,6 +70,11 @@ internal sealed unsafe partial class ScriptEngine
             _wrote = true;
         }
 
+        if (command.HasFlag(CommandFlags.ReadOnly))
+        {
+            _read = true;
+        }
+
         _reply.ResetWrittenCount();
         var reply = session.Reply;
         var protocol = reply.Protocol;

@@ -25,6 +25,7 @@ internal sealed unsafe partial class ScriptEngine
     private bool _allowCrossSlot;
     private bool _oomAtStart;
     private bool _wrote;
+    private bool _read;
     private int _resp;
     private int _slot;
     private bool? _clustered;
@@ -100,6 +101,7 @@ internal sealed unsafe partial class ScriptEngine
         _allowCrossSlot = compat || (flags & ScriptFlags.AllowCrossSlot) != 0;
         _oomAtStart = oom;
         _wrote = false;
+        _read = false;
         _resp = 2;
         _slot = -1;
         _clustered = null;
@@ -146,6 +148,11 @@ internal sealed unsafe partial class ScriptEngine
             }
 
             AfterRun(state, status);
+            if (_read && (session.TrackingMode & (TrackingModes.On | TrackingModes.Broadcast)) == TrackingModes.On)
+            {
+                // As Redis: a script that ran a read-only command has its declared keys tracked for its caller.
+                session.Server.Tracking.RememberRange(session, request, 3, numKeys);
+            }
         }
         finally
         {

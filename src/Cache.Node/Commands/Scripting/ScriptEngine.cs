@@ -52,6 +52,9 @@ internal sealed unsafe partial class ScriptEngine
     /// <summary>An estimate of the script cache's bytes outside the Lua state (INFO's used_memory_scripts_eval): the SHA1 keys and entries.</summary>
     public long OverheadBytes => _scripts.Count * ScriptEntryBytes;
 
+    /// <summary>The session whose script runs now, or null (its redis.call commands are not its own reads for tracking).</summary>
+    public ClientSession? RunningSession => _session;
+
     /// <summary>Bytes the Lua state holds (INFO's used_memory_lua).</summary>
     public long UsedMemory => _memory?.Used ?? 0;
 

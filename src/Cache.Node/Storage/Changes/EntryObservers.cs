@@ -26,6 +26,9 @@ internal sealed class EntryObservers
     /// <summary>Adds an observer after the built-in ones; it sees every change from now on.</summary>
     public void Add(IEntryObserver observer) => _extra = [.. _extra, observer];
 
+    /// <summary>Removes an observer added before (a call in progress still reaches it once).</summary>
+    public void Remove(IEntryObserver observer) => _extra = Array.FindAll(_extra, o => o != observer);
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Raise(in EntryChange change)
     {
