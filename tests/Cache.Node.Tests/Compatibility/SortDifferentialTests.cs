@@ -21,6 +21,12 @@ public sealed class SortDifferentialTests(DifferentialFixture redis)
         "SET str x", "SORT w ALPHA STORE str", "TYPE str", "SORT nokey STORE dst", "EXISTS dst", "SORT w ALPHA BY w_* DESC");
 
     [Fact]
+    public Task Sorting_sets_and_sorted_sets_matches_redis() => redis.AssertSameAsync(
+        ["SADD", "s", "10", "2", "33", "1"], ["SORT", "s"], ["SORT", "s", "DESC", "LIMIT", "1", "2"], ["SADD", "w", "b", "a", "c"], ["SORT", "w", "ALPHA"],
+        ["SORT", "w", "BY", "nosort", "STORE", "out"], ["LRANGE", "out", "0", "-1"], ["EVAL", "return redis.call('sort', KEYS[1], 'BY', 'nosort')", "1", "w"],
+        ["ZADD", "z", "3", "x", "1", "y", "2", "zz"], ["SORT", "z", "ALPHA"], ["SORT", "z", "BY", "nosort"], ["SORT", "z", "BY", "nosort", "DESC"]);
+
+    [Fact]
     public Task Sort_errors_match_redis() => redis.AssertSameAsync(
         "RPUSH w b a c", "SET s str", "SORT s", "SORT w", "SORT w BOGUS", "SORT w LIMIT 1", "SORT w LIMIT a 1", "SORT w STORE",
         "SORT_RO w ALPHA STORE x", "SORT w GET", "SORT w BY", "HSET h f v", "SORT h", "SORT", "SORT_RO");
