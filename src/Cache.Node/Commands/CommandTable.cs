@@ -26,6 +26,7 @@ internal sealed class CommandTable
         MemoryCommand.Register(table);
         HashCommands.Register(table);
         SortedSetCommands.Register(table);
+        GeoCommands.Register(table);
         TransactionCommands.Register(table);
         ClusterCommand.Register(table);
         PeerCommands.Register(table);

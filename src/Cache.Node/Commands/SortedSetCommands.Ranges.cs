@@ -219,7 +219,7 @@ internal static partial class SortedSetCommands
     /// Replaces <paramref name="destination"/> with <paramref name="members"/> (ascending, distinct),
     /// whatever it held, and replies with the count; an empty result deletes the destination.
     /// </summary>
-    private static void StoreResult(ClientSession client, ReadOnlySpan<byte> destination, List<KeyValuePair<byte[], double>> members, ReadOnlySpan<byte> eventName)
+    internal static void StoreResult(ClientSession client, ReadOnlySpan<byte> destination, List<KeyValuePair<byte[], double>> members, ReadOnlySpan<byte> eventName)
     {
         if (members.Count == 0)
         {

@@ -80,7 +80,7 @@ internal static partial class SortedSetCommands
     }
 
     /// <summary>The sorted set at <paramref name="key"/>, created when missing; false after replying WRONGTYPE.</summary>
-    private static bool GetOrCreate(ClientSession client, ReadOnlySpan<byte> key, out SortedSetHandle set)
+    internal static bool GetOrCreate(ClientSession client, ReadOnlySpan<byte> key, out SortedSetHandle set)
     {
         ref var entry = ref client.Keys.GetOrAdd(key, out var added);
         if (!added && entry.Kind != ValueKind.SortedSet)
@@ -98,7 +98,7 @@ internal static partial class SortedSetCommands
     /// After a write: deletes the key when the set is now empty, else tells the observers; then
     /// raises <paramref name="eventName"/> unless empty (and "del" when the key went).
     /// </summary>
-    private static void Written(ClientSession client, ReadOnlySpan<byte> key, SortedSetHandle set, ReadOnlySpan<byte> eventName = default)
+    internal static void Written(ClientSession client, ReadOnlySpan<byte> key, SortedSetHandle set, ReadOnlySpan<byte> eventName = default)
     {
         var emptied = set.Entry.Kind != ValueKind.SortedSet || set.Count == 0;
         if (emptied)

@@ -51,6 +51,14 @@ public sealed class KeyspaceNotificationDifferentialTests(DifferentialFixture re
         "ZRANGESTORE r x 0 -1", "ZRANGESTORE r nokey 0 -1", "BZPOPMIN x 0.01", "BZPOPMAX x 0.01", "BZMPOP 0.01 1 y MAX");
 
     [Fact]
+    public Task Geo_events_match_redis() => AssertSameEventsAsync(
+        "GEOADD g 13.361389 38.115556 Palermo 15.087269 37.502669 Catania", "GEOADD g 13.361389 38.115556 Palermo", "GEOADD g XX 1 1 nope",
+        "GEOADD g NX CH 1 1 Palermo 2 2 new", "GEOADD g 500 1 bad", "GEOADD fresh XX 1 1 a", "GEOSEARCHSTORE d g FROMLONLAT 15 37 BYRADIUS 200 km",
+        "GEOSEARCHSTORE d g FROMLONLAT 15 37 BYRADIUS 1 m", "GEOSEARCHSTORE d nokey FROMLONLAT 15 37 BYRADIUS 1 m", "GEORADIUS g 15 37 200 km STORE r",
+        "GEORADIUSBYMEMBER g Palermo 500 km STOREDIST r", "GEORADIUS g 15 37 1 m STORE r", "GEORADIUS nokey 15 37 1 m STORE r",
+        "GEOSEARCH g FROMLONLAT 15 37 BYRADIUS 200 km", "GEORADIUS_RO g 15 37 200 km");
+
+    [Fact]
     public async Task Expired_and_evicted_events_and_the_flag_string_match_redis()
     {
         var ours = await ExpireAsync(redis.Node.Port);
