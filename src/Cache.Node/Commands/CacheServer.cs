@@ -33,6 +33,7 @@ internal sealed class CacheServer
         Keys.Observe(Notifications);
         StartedAtMs = time.GetUtcNow().ToUnixTimeMilliseconds();
         Persistence = new Persistence(this);
+        ReplicaRole = new ReplicaRole(this);
         RunId = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(20));
         ApplyLimits();
     }
@@ -59,6 +60,9 @@ internal sealed class CacheServer
 
     /// <summary>SAVE, BGSAVE, the save points and the RDB file.</summary>
     public Persistence Persistence { get; }
+
+    /// <summary>Master, or replica of a Redis master (REPLICAOF), and the replica rules.</summary>
+    public ReplicaRole ReplicaRole { get; }
 
     /// <summary>The MONITOR clients, fed every command as it runs.</summary>
     public MonitorRegistry Monitors { get; }

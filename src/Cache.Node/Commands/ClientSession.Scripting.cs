@@ -38,6 +38,24 @@ internal sealed partial class ClientSession
             return;
         }
 
+        // As Redis: MULTI passes (it only touches this session), so a pipelined transaction whose
+        // first commands met the busy script is refused whole at EXEC rather than run in part.
+        if (command.Id == CommandId.Multi && command.AcceptsArgumentCount(request.Count) && !Transaction.InMulti && RequireAuth())
+        {
+            Transaction.Begin();
+            Reply.Ok();
+            return;
+        }
+
+        if (command.Id == CommandId.Exec && Transaction.InMulti)
+        {
+            // EXECABORT without the gate: the queue goes; WATCHes stay until the next EXEC, DISCARD or UNWATCH.
+            Transaction.Forget();
+            Reply.Error("EXECABORT Transaction discarded because of: BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE."u8);
+            return;
+        }
+
+        Transaction.Fail();
         Reply.Error("BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE."u8);
     }
 }

@@ -134,6 +134,11 @@ internal sealed partial class ClientSession
             return;
         }
 
+        if (RefusedByReplicaRules(command))
+        {
+            return;
+        }
+
         if (Transaction.InMulti && !command.HasFlag(CommandFlags.Transaction))
         {
             if (command.HasFlag(CommandFlags.NoMulti))

@@ -36,6 +36,7 @@ internal sealed class CommandTable
         SortCommand.Register(table);
         ScriptCommands.Register(table);
         SyncCommands.Register(table);
+        ReplicaOfCommands.Register(table);
         BitmapCommands.Register(table);
         PubSubCommands.Register(table);
         StreamCommands.Register(table);
