@@ -35,6 +35,7 @@ internal sealed class CacheServer
         Tracking = new ClientTracker(this);
         StartedAtMs = time.GetUtcNow().ToUnixTimeMilliseconds();
         Persistence = new Persistence(this);
+        ReplicaRole = new ReplicaRole(this);
         RunId = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(20));
         ApplyLimits();
     }
@@ -64,6 +65,9 @@ internal sealed class CacheServer
 
     /// <summary>SAVE, BGSAVE, the save points and the RDB file.</summary>
     public Persistence Persistence { get; }
+
+    /// <summary>Master, or replica of a Redis master (REPLICAOF), and the replica rules.</summary>
+    public ReplicaRole ReplicaRole { get; }
 
     /// <summary>The MONITOR clients, fed every command as it runs.</summary>
     public MonitorRegistry Monitors { get; }

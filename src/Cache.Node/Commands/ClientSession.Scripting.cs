@@ -43,6 +43,25 @@ internal sealed partial class ClientSession
             return;
         }
 
-        Reply.Error(Server.Functions.Engine.IsBusy ? ScriptCommands.BusyFunction : ScriptCommands.BusyEval);
+        // As Redis: MULTI passes (it only touches this session), so a pipelined transaction whose
+        // first commands met the busy script is refused whole at EXEC rather than run in part.
+        if (command.Id == CommandId.Multi && command.AcceptsArgumentCount(request.Count) && !Transaction.InMulti && RequireAuth())
+        {
+            Transaction.Begin();
+            Reply.Ok();
+            return;
+        }
+
+        var busy = Server.Functions.Engine.IsBusy ? ScriptCommands.BusyFunction : ScriptCommands.BusyEval;
+        if (command.Id == CommandId.Exec && Transaction.InMulti)
+        {
+            // EXECABORT without the gate: the queue goes; WATCHes stay until the next EXEC, DISCARD or UNWATCH.
+            Transaction.Forget();
+            Reply.Error("EXECABORT Transaction discarded because of: " + busy);
+            return;
+        }
+
+        Transaction.Fail();
+        Reply.Error(busy);
     }
 }

@@ -155,6 +155,11 @@ internal sealed partial class ClientSession
             }
         }
 
+        if (RefusedByReplicaRules(command))
+        {
+            return;
+        }
+
         if (Transaction.InMulti && !command.HasFlag(CommandFlags.Transaction))
         {
             if (command.HasFlag(CommandFlags.NoMulti))

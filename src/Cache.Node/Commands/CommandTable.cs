@@ -38,6 +38,7 @@ internal sealed class CommandTable
         ScriptCommands.Register(table);
         FunctionCommands.Register(table);
         SyncCommands.Register(table);
+        ReplicaOfCommands.Register(table);
         BitmapCommands.Register(table);
         PubSubCommands.Register(table);
         StreamCommands.Register(table);

@@ -25,8 +25,12 @@ internal static class ConfigParameters
         new("enable-debug-command", s => s.Settings.EnableDebugCommandName),
         new("databases", _ => "1"),
         new("daemonize", _ => "no"),
-        Fixed("replica-read-only", "yes"),
-        Fixed("slave-read-only", "yes"),
+        .. Flag("replica-read-only", "slave-read-only", r => r.ReadOnly, (r, v) => r.ReadOnly = v),
+        .. Flag("replica-serve-stale-data", "slave-serve-stale-data", r => r.ServeStaleData, (r, v) => r.ServeStaleData = v),
+        new("min-replicas-to-write", s => Text(s.ReplicaRole.MinReplicasToWrite), v => Integer(v, 0, int.MaxValue, n => s => s.ReplicaRole.MinReplicasToWrite = (int)n)),
+        new("min-slaves-to-write", s => Text(s.ReplicaRole.MinReplicasToWrite), v => Integer(v, 0, int.MaxValue, n => s => s.ReplicaRole.MinReplicasToWrite = (int)n)),
+        new("min-replicas-max-lag", s => Text(s.ReplicaRole.MinReplicasMaxLag), v => Integer(v, 0, int.MaxValue, n => s => s.ReplicaRole.MinReplicasMaxLag = (int)n)),
+        new("min-slaves-max-lag", s => Text(s.ReplicaRole.MinReplicasMaxLag), v => Integer(v, 0, int.MaxValue, n => s => s.ReplicaRole.MinReplicasMaxLag = (int)n)),
         // Idle clients are never closed here.
         new("timeout", _ => "0", v => Integer(v, 0, int.MaxValue, _ => _ => { }, _ => "this node only runs with timeout 0")),
         Fixed("appendonly", "no"),
@@ -35,8 +39,8 @@ internal static class ConfigParameters
             : ("Invalid save parameters", null)),
         new("dir", s => s.Settings.Dir, v => (null, null)) { Protected = true },
         new("dbfilename", s => s.Settings.DbFilename, v => (null, null)) { Protected = true },
-        new("replicaof", _ => ""),
-        new("slaveof", _ => ""),
+        new("replicaof", MasterAddress),
+        new("slaveof", MasterAddress),
         // Kept and shown for clients that set them; replication here keeps no backlog and clients are never evicted.
         new("repl-backlog-size", s => Text(s.Settings.ReplBacklogSize), v => Memory(v, 1, n => s => s.Settings.ReplBacklogSize = n)),
         new("maxmemory-clients", s => s.Settings.MaxMemoryClients, v => ClientsMemory(v) is { } error ? (error, null) : (null, s => s.Settings.MaxMemoryClients = v)),
@@ -66,8 +70,6 @@ internal static class ConfigParameters
         Stored("repl-backlog-ttl", "3600", 0, int.MaxValue),
         Stored("repl-diskless-sync-delay", "5", 0, int.MaxValue),
         Stored("repl-diskless-sync-max-replicas", "0", 0, int.MaxValue),
-        Stored("min-replicas-max-lag", "10", 0, int.MaxValue),
-        Stored("min-slaves-max-lag", "10", 0, int.MaxValue),
         new("client-output-buffer-limit", s => s.OutputLimits.ToString(), ClientOutputLimits.Parse),
         new("notify-keyspace-events", s => KeyspaceEventFlags.Format(s.Notifications.Flags), v => KeyspaceEventFlags.TryParse(v, out var flags)
             ? (null, s => s.Notifications.Flags = flags)
@@ -79,6 +81,22 @@ internal static class ConfigParameters
         })),
         new("maxmemory-samples", s => Text(s.Settings.MaxMemorySamples), v => Integer(v, 1, int.MaxValue, n => s => s.Settings.MaxMemorySamples = (int)n)),
     ];
+
+    // A yes/no replica rule under its name and its older slave- alias.
+    private static ConfigParameter[] Flag(string name, string alias, Func<ReplicaRole, bool> get, Action<ReplicaRole, bool> set)
+    {
+        ConfigParameter Make(string n) => new(n, s => get(s.ReplicaRole) ? "yes" : "no", v => v.ToLowerInvariant() switch
+        {
+            "yes" => (null, s => set(s.ReplicaRole, true)),
+            "no" => (null, s => set(s.ReplicaRole, false)),
+            _ => ("argument must be 'yes' or 'no'", null),
+        });
+        return [Make(name), Make(alias)];
+    }
+
+    // CONFIG GET replicaof: "host port" while a replica, empty otherwise.
+    private static string MasterAddress(CacheServer server) =>
+        server.ReplicaRole.MasterHost is { } host ? $"{host} {server.ReplicaRole.MasterPort.ToString(CultureInfo.InvariantCulture)}" : "";
 
     // A parameter this node runs with one value only: CONFIG SET of that value succeeds, any other is refused.
     private static ConfigParameter Fixed(string name, string value) =>

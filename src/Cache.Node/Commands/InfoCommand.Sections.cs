@@ -151,21 +151,62 @@ internal static partial class InfoCommand
     {
         // Replicas are the clients that sent SYNC or PSYNC (the replication stream), not cluster peers.
         var feed = client.Server.Feed;
-        Line(text, "role", "master");
+        var role = client.Server.ReplicaRole;
+        var now = client.Keys.NowMs;
+        var offset = role.IsReplica ? role.Offset : feed.Offset;
+        if (role.IsReplica)
+        {
+            Line(text, "role", "slave");
+            Line(text, "master_host", role.MasterHost!);
+            Line(text, "master_port", role.MasterPort);
+            Line(text, "master_link_status", role.LinkUp ? "up" : "down");
+            Line(text, "master_last_io_seconds_ago", role.LinkUp && role.LastIoMs != 0 ? (now - role.LastIoMs) / 1000 : -1);
+            Line(text, "master_sync_in_progress", role.State == MasterLinkState.Transfer ? 1 : 0);
+            Line(text, "slave_read_repl_offset", offset);
+            Line(text, "slave_repl_offset", offset);
+            if (role.State == MasterLinkState.Transfer)
+            {
+                var total = role.SyncTotalBytes;
+                var read = role.SyncReadBytes;
+                Line(text, "master_sync_total_bytes", total);
+                Line(text, "master_sync_read_bytes", read);
+                Line(text, "master_sync_left_bytes", total - read);
+                Line(text, "master_sync_perc", (total > 0 ? read * 100.0 / total : 0).ToString("F2", CultureInfo.InvariantCulture));
+                Line(text, "master_sync_last_io_seconds_ago", role.LastIoMs != 0 ? (now - role.LastIoMs) / 1000 : 0);
+            }
+
+            if (!role.LinkUp)
+            {
+                Line(text, "master_link_down_since_seconds", role.DownSinceMs != 0 ? (now - role.DownSinceMs) / 1000 : -1);
+            }
+
+            Line(text, "slave_priority", 100);
+            Line(text, "slave_read_only", role.ReadOnly ? 1 : 0);
+            Line(text, "replica_announced", 1);
+        }
+        else
+        {
+            Line(text, "role", "master");
+        }
+
         Line(text, "connected_slaves", feed.Replicas.Count);
+        if (!role.IsReplica && role.MinReplicasToWrite > 0 && role.MinReplicasMaxLag > 0)
+        {
+            Line(text, "min_slaves_good_slaves", role.GoodReplicas());
+        }
+
         for (var i = 0; i < feed.Replicas.Count; i++)
         {
             var replica = feed.Replicas[i];
-            var separator = replica.Address.LastIndexOf(':');
-            var ip = separator > 0 ? replica.Address[..separator] : replica.Address;
-            var port = separator > 0 ? replica.Address[(separator + 1)..] : "0";
-            Line(text, "slave" + i.ToString(CultureInfo.InvariantCulture), $"ip={ip},port={port},state=online,offset={feed.Offset},lag=0");
+            var (ip, port) = replica.Endpoint();
+            var lag = (now - replica.LastAckMs) / 1000;
+            Line(text, "slave" + i.ToString(CultureInfo.InvariantCulture), $"ip={ip},port={port},state=online,offset={replica.AckOffset},lag={lag}");
         }
 
         Line(text, "master_failover_state", "no-failover");
         Line(text, "master_replid", client.Server.RunId);
         Line(text, "master_replid2", new string('0', 40));
-        Line(text, "master_repl_offset", feed.Offset);
+        Line(text, "master_repl_offset", offset);
         Line(text, "second_repl_offset", -1);
         Line(text, "repl_backlog_active", 0);
     }

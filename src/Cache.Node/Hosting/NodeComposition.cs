@@ -65,6 +65,7 @@ internal static class NodeComposition
                 services.AddSingleton<ActiveExpiryService>();
                 services.AddHostedService(sp => sp.GetRequiredService<ActiveExpiryService>());
                 services.AddHostedService<ServerCronService>();
+                services.AddHostedService<ReplicaRoleService>();
             })
             .ConfigureWebHost(web => web
                 .UseKestrel(kestrel =>

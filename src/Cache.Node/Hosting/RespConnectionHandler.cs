@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.IO.Pipelines;
 using System.Net;
+using System.Text;
 using Cache.Node.Commands;
 using Cache.Node.Resp;
 using Microsoft.AspNetCore.Connections;
@@ -182,7 +183,7 @@ internal sealed partial class RespConnectionHandler(CacheServer server, ILogger<
             if (session.Replica is { } replica)
             {
                 // SYNC/PSYNC answered: from here the connection only receives the replication stream.
-                await ServeReplicaAsync(replica, input, output).ConfigureAwait(false);
+                await ServeReplicaAsync(replica, session.Parser, input, output).ConfigureAwait(false);
                 return true;
             }
 
@@ -213,9 +214,10 @@ internal sealed partial class RespConnectionHandler(CacheServer server, ILogger<
 
     /// <summary>
     /// Pumps the replication stream to a replica until it closes (or is dropped for falling
-    /// behind); what the replica sends (REPLCONF ACK) is read and ignored.
+    /// behind); of what the replica sends, REPLCONF ACK is noted (min-replicas-to-write, INFO's
+    /// lag and offset) and the rest ignored.
     /// </summary>
-    private static async Task ServeReplicaAsync(ReplicaLink replica, PipeReader input, PipeWriter output)
+    private async Task ServeReplicaAsync(ReplicaLink replica, RequestParser parser, PipeReader input, PipeWriter output)
     {
         var pump = replica.PumpAsync(output);
         while (!pump.IsCompleted)
@@ -230,7 +232,13 @@ internal sealed partial class RespConnectionHandler(CacheServer server, ILogger<
             }
 
             var result = await read.ConfigureAwait(false);
-            input.AdvanceTo(result.Buffer.End);
+            var buffer = result.Buffer;
+            if (!NoteAcks(replica, parser, ref buffer))
+            {
+                break;
+            }
+
+            input.AdvanceTo(buffer.Start, buffer.End);
             if (result.IsCompleted || result.IsCanceled)
             {
                 break;
@@ -364,6 +372,33 @@ internal sealed partial class RespConnectionHandler(CacheServer server, ILogger<
         server.Stats.CommandsExecuted(executed);
         server.Stats.Traffic(consumed, session.Reply.BytesWritten);
         return outcome;
+    }
+
+    // False on a protocol error: the replica's connection is closed.
+    private bool NoteAcks(ReplicaLink replica, RequestParser parser, ref ReadOnlySequence<byte> buffer)
+    {
+        while (true)
+        {
+            var status = parser.TryParse(buffer, out var request, out var length);
+            if (status == ParseStatus.Incomplete)
+            {
+                return true;
+            }
+
+            if (status == ParseStatus.ProtocolError)
+            {
+                return false;
+            }
+
+            if (request.Count >= 3 && Ascii.EqualsIgnoreCase(request[0], "replconf"u8) && Ascii.EqualsIgnoreCase(request[1], "ack"u8)
+                && RespNumbers.TryParseInt64(request[2], out var offset))
+            {
+                replica.AckOffset = offset;
+                replica.LastAckMs = server.Keys.NowMs;
+            }
+
+            buffer = buffer.Slice(length);
+        }
     }
 
     /// <summary>Takes the key-space lock, unless a script holds it past its busy threshold (then false, without it).</summary>

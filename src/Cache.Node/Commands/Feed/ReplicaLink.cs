@@ -19,6 +19,8 @@ internal sealed class ReplicaLink
     private ArrayBufferWriter<byte> _sending = new();
     private TaskCompletionSource? _waiting;
     private bool _closed;
+    private long _lastAckMs;
+    private long _ackOffset;
 
     public ReplicaLink(long clientId, string address, long limit = DefaultLimit)
     {
@@ -34,6 +36,27 @@ internal sealed class ReplicaLink
 
     /// <summary>The most bytes waiting to be sent before the replica is dropped.</summary>
     public long Limit { get; }
+
+    /// <summary>Unix ms of the replica's last REPLCONF ACK (or of its attach): min-replicas-max-lag measures from it.</summary>
+    public long LastAckMs
+    {
+        get => Volatile.Read(ref _lastAckMs);
+        set => Volatile.Write(ref _lastAckMs, value);
+    }
+
+    /// <summary>The offset the replica's last REPLCONF ACK gave.</summary>
+    public long AckOffset
+    {
+        get => Volatile.Read(ref _ackOffset);
+        set => Volatile.Write(ref _ackOffset, value);
+    }
+
+    /// <summary>The ip and port of <see cref="Address"/>.</summary>
+    public (string Ip, string Port) Endpoint()
+    {
+        var separator = Address.LastIndexOf(':');
+        return separator > 0 ? (Address[..separator], Address[(separator + 1)..]) : (Address, "0");
+    }
 
     /// <summary>True until the first command after the sync: the stream starts with a SELECT.</summary>
     public bool NeedsSelect { get; set; } = true;

@@ -46,7 +46,7 @@ internal static class SyncCommands
         var rdb = RdbFile.Write(keys, keys.NowMs / 1000, keys.UsedMemory);
         client.Reply.WriteRaw(System.Text.Encoding.ASCII.GetBytes($"${rdb.Count}\r\n"));
         client.Reply.WriteRaw(rdb);
-        var replica = new ReplicaLink(client.Connection.Id, client.Connection.RemoteAddress, client.Server.ReplicaBufferLimit);
+        var replica = new ReplicaLink(client.Connection.Id, client.Connection.RemoteAddress, client.Server.ReplicaBufferLimit) { LastAckMs = client.Keys.NowMs };
         client.Replica = replica;
         feed.Attach(replica);
         // The connection loop sends this reply, then serves the connection as a replica.
