@@ -15,8 +15,9 @@ public sealed class DistributedLockTests(NodesFixture nodes) : IClassFixture<Nod
         await using var redis = await Redis.ConnectAsync(nodes.Of(topology));
         var db = redis.GetDatabase();
         var key = $"medallion:{topology}:{Guid.NewGuid():N}";
-        var expiry = TimeSpan.FromMilliseconds(900);
-        void Options(RedisDistributedSynchronizationOptionsBuilder o) => o.Expiry(expiry).ExtensionCadence(TimeSpan.FromMilliseconds(150)).BusyWaitSleepTime(TimeSpan.FromMilliseconds(5), TimeSpan.FromMilliseconds(20));
+        // Room for a loaded machine: the lock must not lapse between extensions while tests run in parallel.
+        var expiry = TimeSpan.FromSeconds(3);
+        void Options(RedisDistributedSynchronizationOptionsBuilder o) => o.Expiry(expiry).ExtensionCadence(TimeSpan.FromMilliseconds(300)).BusyWaitSleepTime(TimeSpan.FromMilliseconds(5), TimeSpan.FromMilliseconds(20));
         var first = new RedisDistributedLock(key, db, Options);
         var second = new RedisDistributedLock(key, db, Options);
 
