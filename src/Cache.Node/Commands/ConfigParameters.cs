@@ -25,12 +25,15 @@ internal static class ConfigParameters
         new("enable-debug-command", s => s.Settings.EnableDebugCommandName),
         new("databases", _ => "1"),
         new("daemonize", _ => "no"),
-        .. Flag("replica-read-only", "slave-read-only", r => r.ReadOnly, (r, v) => r.ReadOnly = v),
-        .. Flag("replica-serve-stale-data", "slave-serve-stale-data", r => r.ServeStaleData, (r, v) => r.ServeStaleData = v),
+        // The replica rules (ReplicaRole), under their names and their older slave- aliases.
+        ReadOnlyFlag("replica-read-only"),
+        ReadOnlyFlag("slave-read-only"),
+        StaleFlag("replica-serve-stale-data"),
+        StaleFlag("slave-serve-stale-data"),
         new("min-replicas-to-write", s => Text(s.ReplicaRole.MinReplicasToWrite), v => Integer(v, 0, int.MaxValue, n => s => s.ReplicaRole.MinReplicasToWrite = (int)n)),
-        new("min-slaves-to-write", s => Text(s.ReplicaRole.MinReplicasToWrite), v => Integer(v, 0, int.MaxValue, n => s => s.ReplicaRole.MinReplicasToWrite = (int)n)),
         new("min-replicas-max-lag", s => Text(s.ReplicaRole.MinReplicasMaxLag), v => Integer(v, 0, int.MaxValue, n => s => s.ReplicaRole.MinReplicasMaxLag = (int)n)),
         new("min-slaves-max-lag", s => Text(s.ReplicaRole.MinReplicasMaxLag), v => Integer(v, 0, int.MaxValue, n => s => s.ReplicaRole.MinReplicasMaxLag = (int)n)),
+        new("min-slaves-to-write", s => Text(s.ReplicaRole.MinReplicasToWrite), v => Integer(v, 0, int.MaxValue, n => s => s.ReplicaRole.MinReplicasToWrite = (int)n)),
         // Idle clients are never closed here.
         new("timeout", _ => "0", v => Integer(v, 0, int.MaxValue, _ => _ => { }, _ => "this node only runs with timeout 0")),
         Fixed("appendonly", "no"),
@@ -82,17 +85,18 @@ internal static class ConfigParameters
         new("maxmemory-samples", s => Text(s.Settings.MaxMemorySamples), v => Integer(v, 1, int.MaxValue, n => s => s.Settings.MaxMemorySamples = (int)n)),
     ];
 
-    // A yes/no replica rule under its name and its older slave- alias.
-    private static ConfigParameter[] Flag(string name, string alias, Func<ReplicaRole, bool> get, Action<ReplicaRole, bool> set)
-    {
-        ConfigParameter Make(string n) => new(n, s => get(s.ReplicaRole) ? "yes" : "no", v => v.ToLowerInvariant() switch
+    private static ConfigParameter ReadOnlyFlag(string name) => YesNo(name, r => r.ReadOnly, (r, v) => r.ReadOnly = v);
+
+    private static ConfigParameter StaleFlag(string name) => YesNo(name, r => r.ServeStaleData, (r, v) => r.ServeStaleData = v);
+
+    // A yes/no replica rule.
+    private static ConfigParameter YesNo(string name, Func<ReplicaRole, bool> get, Action<ReplicaRole, bool> set) =>
+        new(name, s => get(s.ReplicaRole) ? "yes" : "no", v => v.ToLowerInvariant() switch
         {
             "yes" => (null, s => set(s.ReplicaRole, true)),
             "no" => (null, s => set(s.ReplicaRole, false)),
             _ => ("argument must be 'yes' or 'no'", null),
         });
-        return [Make(name), Make(alias)];
-    }
 
     // CONFIG GET replicaof: "host port" while a replica, empty otherwise.
     private static string MasterAddress(CacheServer server) =>

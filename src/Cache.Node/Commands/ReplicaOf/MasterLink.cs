@@ -50,6 +50,12 @@ internal sealed partial class MasterLink(CacheServer server, ReplicaRole role, s
             }
             catch (Exception ex) when (ex is IOException or SocketException or InvalidDataException or OperationCanceledException or ObjectDisposedException)
             {
+                if (token.IsCancellationRequested)
+                {
+                    // REPLICAOF NO ONE (or another master) closed the socket under a pending call.
+                    return;
+                }
+
                 LogLinkFailed(role.Logger, host, port, ex.Message);
             }
 
