@@ -23,7 +23,8 @@ internal sealed partial class ClientSession
         (TrackingMode & (TrackingModes.On | TrackingModes.Broadcast)) == TrackingModes.On
         && command.HasFlag(CommandFlags.ReadOnly)
         && Server.Scripts.RunningSession != this
-        && command.Name is not ("eval_ro" or "evalsha_ro" or "fcall_ro");
+        // EVAL_RO, EVALSHA_RO, FCALL_RO: the reads their scripts make are what is tracked.
+        && (command.Acl & AclCategories.Scripting) == 0;
 
     /// <summary>After a read-only command: its keys are remembered, as Redis' call() does.</summary>
     private void RememberReads(CommandDefinition command, in RespRequest request)
