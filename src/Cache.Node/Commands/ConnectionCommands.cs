@@ -22,7 +22,7 @@ internal static class ConnectionCommands
         table.Add(new("quit", -1, handshake | CommandFlags.Transaction, Quit, Group, "Closes the connection.") { Acl = Category });
         table.Add(new("auth", -2, handshake, Auth, Group, "Authenticates the connection.") { Acl = Category });
         table.Add(new("hello", -1, handshake, Hello, Group, "Handshakes with the Redis server.") { Acl = Category });
-        table.Add(new("reset", 1, CommandFlags.NoScript | CommandFlags.Loading | CommandFlags.Stale | CommandFlags.Fast | CommandFlags.NoAuth | CommandFlags.AllowBusy, Reset, Group, "Resets the connection.")
+        table.Add(new("reset", 1, CommandFlags.Transaction | CommandFlags.NoScript | CommandFlags.Loading | CommandFlags.Stale | CommandFlags.Fast | CommandFlags.NoAuth | CommandFlags.AllowBusy, Reset, Group, "Resets the connection.")
         {
             Acl = Category,
             Since = "6.2.0",

@@ -71,6 +71,12 @@ public sealed class PubSubDifferentialTests(DifferentialFixture redis)
             await client.SendAsync("RESET");
             replies.Add(await client.CallAsync("ECHO", "again"));
             replies.Add(await client.CallAsync("ECHO", "still"));
+
+            // Inside MULTI, RESET runs at once (it is not queued) and discards the transaction.
+            replies.Add(await client.CallAsync("MULTI"));
+            replies.Add(await client.CallAsync("SET", "key-a", "a"));
+            replies.Add(await client.CallAsync("RESET"));
+            replies.Add(await client.CallAsync("EXEC"));
             return replies;
         }
 

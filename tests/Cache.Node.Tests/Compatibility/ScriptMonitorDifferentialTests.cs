@@ -25,6 +25,9 @@ public sealed class ScriptMonitorDifferentialTests(DifferentialFixture redis)
             ["EVALSHA", sha, "1", "mon:n"],
             ["EVAL_RO", "return redis.call('get', KEYS[1])", "1", "mon:k"],
             ["EVAL", "return 1", "x"],
+            ["FUNCTION", "LOAD", "REPLACE", "#!lua name=monlib\nredis.register_function('monf', function(keys) return redis.call('incr', keys[1]) end)"],
+            ["FCALL", "monf", "1", "mon:f"],
+            ["FCALL", "nosuchfunction", "0"],
             ["SET", "mon:after", "1"],
         ];
 

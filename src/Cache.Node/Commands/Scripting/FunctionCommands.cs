@@ -73,6 +73,8 @@ internal static partial class FunctionCommands
 
     private static void Call(ClientSession client, in RespRequest request, bool readOnly)
     {
+        // As EVAL: MONITOR sees the FCALL (even one that fails) before the commands its function runs.
+        client.FeedMonitorsFirst(request);
         var functions = client.Server.Functions;
         var function = functions.Find(request[1]);
         if (function is null)
