@@ -83,25 +83,12 @@ internal static partial class FunctionCommands
             return;
         }
 
-        if (!RespNumbers.TryParseInt64(request[2], out var numKeys))
+        if (!ScriptCommands.TryReadNumKeys(client, request, "ERR Bad number of keys provided"u8, out var numKeys))
         {
-            client.Reply.Error("ERR Bad number of keys provided"u8);
             return;
         }
 
-        if (numKeys > request.Count - 3)
-        {
-            client.Reply.Error("ERR Number of keys can't be greater than number of args"u8);
-            return;
-        }
-
-        if (numKeys < 0)
-        {
-            client.Reply.Error("ERR Number of keys can't be negative"u8);
-            return;
-        }
-
-        functions.Engine.Run(client, function, request, (int)numKeys, readOnly);
+        functions.Engine.Run(client, function, request, numKeys, readOnly);
     }
 
     private static void Load(ClientSession client, in RespRequest request)

@@ -105,24 +105,40 @@ internal static class ScriptCommands
 
     private static void EvalShaRo(ClientSession client, in RespRequest request) => Run(client, request, bySha: true, readOnly: true);
 
+    /// <summary>
+    /// The numkeys argument of an EVAL- or FCALL-shaped request (name, body, numkeys, keys...,
+    /// args...), with Redis' errors; <paramref name="notANumber"/> differs between the two.
+    /// </summary>
+    internal static bool TryReadNumKeys(ClientSession client, in RespRequest request, ReadOnlySpan<byte> notANumber, out int numKeys)
+    {
+        numKeys = 0;
+        if (!RespNumbers.TryParseInt64(request[2], out var count))
+        {
+            client.Reply.Error(notANumber);
+            return false;
+        }
+
+        if (count > request.Count - 3)
+        {
+            client.Reply.Error("ERR Number of keys can't be greater than number of args"u8);
+            return false;
+        }
+
+        if (count < 0)
+        {
+            client.Reply.Error("ERR Number of keys can't be negative"u8);
+            return false;
+        }
+
+        numKeys = (int)count;
+        return true;
+    }
+
     private static void Run(ClientSession client, in RespRequest request, bool bySha, bool readOnly)
     {
         client.FeedMonitorsFirst(request);
-        if (!RespNumbers.TryParseInt64(request[2], out var numKeys))
+        if (!TryReadNumKeys(client, request, "ERR value is not an integer or out of range"u8, out var numKeys))
         {
-            client.Reply.Error("ERR value is not an integer or out of range"u8);
-            return;
-        }
-
-        if (numKeys > request.Count - 3)
-        {
-            client.Reply.Error("ERR Number of keys can't be greater than number of args"u8);
-            return;
-        }
-
-        if (numKeys < 0)
-        {
-            client.Reply.Error("ERR Number of keys can't be negative"u8);
             return;
         }
 
@@ -147,7 +163,7 @@ internal static class ScriptCommands
             }
         }
 
-        engine.Run(client, script, request, (int)numKeys, readOnly);
+        engine.Run(client, script, request, numKeys, readOnly);
     }
 
     private static void Load(ClientSession client, in RespRequest request)
