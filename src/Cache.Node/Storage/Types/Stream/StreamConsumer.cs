@@ -1,7 +1,7 @@
 namespace Cache.Node.Storage;
 
 /// <summary>A consumer of a group, while a command works on its stream's decoded groups.</summary>
-internal sealed class StreamConsumer(byte[] name, long seenTime)
+internal sealed class StreamConsumer(byte[] name, long seenTime) : IStreamNamed
 {
     public byte[] Name { get; } = name;
 

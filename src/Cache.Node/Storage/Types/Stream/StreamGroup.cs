@@ -4,7 +4,7 @@ namespace Cache.Node.Storage;
 /// A consumer group, decoded for the command that works on it: its last delivered id, its read
 /// counter, its pending entries (in id order) and its consumers (in name order, as Redis' rax).
 /// </summary>
-internal sealed class StreamGroup(byte[] name, StreamId lastId, long entriesRead)
+internal sealed class StreamGroup(byte[] name, StreamId lastId, long entriesRead) : IStreamNamed
 {
     /// <summary>Redis' SCG_INVALID_ENTRIES_READ: the read counter is not known.</summary>
     public const long InvalidEntriesRead = -1;
@@ -21,14 +21,14 @@ internal sealed class StreamGroup(byte[] name, StreamId lastId, long entriesRead
 
     public StreamConsumer? FindConsumer(ReadOnlySpan<byte> name)
     {
-        var at = ConsumerIndex(name);
+        var at = StreamNames.IndexOf(Consumers, name);
         return at >= 0 ? Consumers[at] : null;
     }
 
     /// <summary>The consumer called <paramref name="name"/>, created (seen now) when missing; <paramref name="created"/> says which.</summary>
     public StreamConsumer GetOrAddConsumer(ReadOnlySpan<byte> name, long nowMs, out bool created)
     {
-        var at = ConsumerIndex(name);
+        var at = StreamNames.IndexOf(Consumers, name);
         created = at < 0;
         if (!created)
         {
@@ -109,31 +109,6 @@ internal sealed class StreamGroup(byte[] name, StreamId lastId, long entriesRead
         {
             var mid = (low + high) >>> 1;
             var order = Pending[mid].Id.CompareTo(id);
-            if (order == 0)
-            {
-                return mid;
-            }
-
-            if (order < 0)
-            {
-                low = mid + 1;
-            }
-            else
-            {
-                high = mid - 1;
-            }
-        }
-
-        return ~low;
-    }
-
-    private int ConsumerIndex(ReadOnlySpan<byte> name)
-    {
-        int low = 0, high = Consumers.Count - 1;
-        while (low <= high)
-        {
-            var mid = (low + high) >>> 1;
-            var order = Consumers[mid].Name.AsSpan().SequenceCompareTo(name);
             if (order == 0)
             {
                 return mid;

@@ -15,14 +15,14 @@ internal sealed class StreamGroups
 
     public StreamGroup? Find(ReadOnlySpan<byte> name)
     {
-        var at = IndexOf(name);
+        var at = StreamNames.IndexOf(All, name);
         return at >= 0 ? All[at] : null;
     }
 
     /// <summary>Adds a group; false when the name is taken.</summary>
     public bool TryAdd(StreamGroup group)
     {
-        var at = IndexOf(group.Name);
+        var at = StreamNames.IndexOf(All, group.Name);
         if (at >= 0)
         {
             return false;
@@ -34,7 +34,7 @@ internal sealed class StreamGroups
 
     public bool Remove(ReadOnlySpan<byte> name)
     {
-        var at = IndexOf(name);
+        var at = StreamNames.IndexOf(All, name);
         if (at < 0)
         {
             return false;
@@ -140,30 +140,5 @@ internal sealed class StreamGroups
         }
 
         return buffer.AsSpan(0, at).ToArray();
-    }
-
-    private int IndexOf(ReadOnlySpan<byte> name)
-    {
-        int low = 0, high = All.Count - 1;
-        while (low <= high)
-        {
-            var mid = (low + high) >>> 1;
-            var order = All[mid].Name.AsSpan().SequenceCompareTo(name);
-            if (order == 0)
-            {
-                return mid;
-            }
-
-            if (order < 0)
-            {
-                low = mid + 1;
-            }
-            else
-            {
-                high = mid - 1;
-            }
-        }
-
-        return ~low;
     }
 }
