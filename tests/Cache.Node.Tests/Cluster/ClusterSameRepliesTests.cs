@@ -54,6 +54,23 @@ public sealed class ClusterSameRepliesTests(ThreeNodeCluster cluster) : IClassFi
             "SET {t}k v", "EXPIRE {t}k 100", "TTL {t}k", "PERSIST {t}k", "TTL {t}k", "EXISTS {t}k {t}nope", "TYPE {t}k", "DEL {t}k",
             "EXISTS {t}k", "SET {t}x 1", "DUMP {t}nope", "RENAMENX {t}x {t}y", "GET {t}y",
         ],
+        ["streams"] =
+        [
+            "XADD {t}x 1-1 a 1", "XADD {t}x 2-1 b 2", "XADD {t}x 3-1 c 3", "XLEN {t}x", "XRANGE {t}x - +", "XREVRANGE {t}x + - COUNT 1",
+            "XGROUP CREATE {t}x g 0", "XREADGROUP GROUP g c COUNT 2 STREAMS {t}x >", "XACK {t}x g 1-1", "XPENDING {t}x g",
+            "XDEL {t}x 3-1", "XREAD COUNT 5 STREAMS {t}x 0", "XTRIM {t}x MAXLEN 1", "XLEN {t}x", "TYPE {t}x", "SET {t}s v", "XLEN {t}s",
+        ],
+        ["geo"] =
+        [
+            "GEOADD {t}g 13.361389 38.115556 Palermo 15.087269 37.502669 Catania", "GEODIST {t}g Palermo Catania km",
+            "GEOPOS {t}g Palermo nowhere", "GEOHASH {t}g Catania", "GEOSEARCH {t}g FROMLONLAT 15 37 BYRADIUS 200 km ASC WITHDIST",
+            "GEOSEARCHSTORE {t}d {t}g FROMMEMBER Palermo BYRADIUS 300 km", "ZCARD {t}d", "GEOADD {t}g 200 100 bad",
+        ],
+        ["bitmaps"] =
+        [
+            "SETBIT {t}b 7 1", "GETBIT {t}b 7", "BITCOUNT {t}b", "BITPOS {t}b 1", "SET {t}c a", "BITOP AND {t}d {t}b {t}c", "GET {t}d",
+            "BITFIELD {t}e SET u8 0 200 GET u8 0 INCRBY u8 0 100", "BITFIELD_RO {t}e GET u8 0",
+        ],
     };
 
     public async Task InitializeAsync() => _single = await TestNode.StartAsync();
