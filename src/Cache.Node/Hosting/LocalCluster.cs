@@ -23,6 +23,9 @@ internal static class LocalCluster
                 var node = options.Copy();
                 node.LocalCluster = 0;
                 node.Port = options.Port == 0 ? 0 : options.Port + i;
+                // One RDB file per node (dump-0.rdb, dump-1.rdb, ...): nodes of one process share a
+                // folder, and one node must not load or overwrite another's data set.
+                node.DbFilename = $"{Path.GetFileNameWithoutExtension(options.DbFilename)}-{i}{Path.GetExtension(options.DbFilename)}";
                 if (i > 0)
                 {
                     node.Join = nodes[0].Server.Cluster!.Gossip.Address;
