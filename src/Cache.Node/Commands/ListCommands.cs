@@ -122,24 +122,11 @@ internal static partial class ListCommands
     /// <paramref name="wrongType"/> says WRONGTYPE was replied.
     /// </summary>
     internal static ref StoreEntry FindForWrite(ClientSession client, ReadOnlySpan<byte> key, out bool wrongType) =>
-        ref Find(client, ref client.Keys.Lookup(key), out wrongType);
+        ref TypedLookup.Find(client, key, ValueKind.List, forRead: false, out wrongType);
 
     /// <summary>As <see cref="FindForWrite"/> for a read: the hit or miss is counted.</summary>
     internal static ref StoreEntry FindForRead(ClientSession client, ReadOnlySpan<byte> key, out bool wrongType) =>
-        ref Find(client, ref client.Keys.LookupRead(key), out wrongType);
-
-    private static ref StoreEntry Find(ClientSession client, ref StoreEntry entry, out bool wrongType)
-    {
-        wrongType = false;
-        if (Unsafe.IsNullRef(ref entry) || entry.Kind == ValueKind.List)
-        {
-            return ref entry;
-        }
-
-        client.Reply.Error(Errors.WrongType);
-        wrongType = true;
-        return ref Unsafe.NullRef<StoreEntry>();
-    }
+        ref TypedLookup.Find(client, key, ValueKind.List, forRead: true, out wrongType);
 
     /// <summary>After a write that may have removed elements: settles the key, then raises <paramref name="eventName"/> (and "del" when the list emptied).</summary>
     private static void Finish(ClientSession client, ref StoreEntry entry, ReadOnlySpan<byte> key, ReadOnlySpan<byte> eventName)

@@ -117,24 +117,11 @@ internal static partial class StreamCommands
 
     /// <summary>The live stream at <paramref name="key"/> for a write, or a null reference when missing or not a stream (then <paramref name="wrongType"/> says WRONGTYPE was replied).</summary>
     internal static ref StoreEntry FindForWrite(ClientSession client, ReadOnlySpan<byte> key, out bool wrongType) =>
-        ref Find(client, ref client.Keys.Lookup(key), out wrongType);
+        ref TypedLookup.Find(client, key, ValueKind.Stream, forRead: false, out wrongType);
 
     /// <summary>As <see cref="FindForWrite"/> for a read: the hit or miss is counted.</summary>
     internal static ref StoreEntry FindForRead(ClientSession client, ReadOnlySpan<byte> key, out bool wrongType) =>
-        ref Find(client, ref client.Keys.LookupRead(key), out wrongType);
-
-    private static ref StoreEntry Find(ClientSession client, ref StoreEntry entry, out bool wrongType)
-    {
-        wrongType = false;
-        if (Unsafe.IsNullRef(ref entry) || entry.Kind == ValueKind.Stream)
-        {
-            return ref entry;
-        }
-
-        client.Reply.Error(Errors.WrongType);
-        wrongType = true;
-        return ref Unsafe.NullRef<StoreEntry>();
-    }
+        ref TypedLookup.Find(client, key, ValueKind.Stream, forRead: true, out wrongType);
 
     /// <summary>One entry as Redis replies it: [id, [field, value, ...]].</summary>
     internal static void ReplyEntry(ClientSession client, StreamEntry entry)
