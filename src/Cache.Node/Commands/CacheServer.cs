@@ -72,6 +72,9 @@ internal sealed class CacheServer
     /// <summary>The MONITOR clients, fed every command as it runs.</summary>
     public MonitorRegistry Monitors { get; }
 
+    /// <summary>MIGRATE's cached connections to its targets.</summary>
+    public MigrateLinks MigrateLinks { get; } = new();
+
     /// <summary>The Redis-compatible replication stream sent to clients that sent SYNC or PSYNC.</summary>
     public ReplicationFeed Feed { get; } = new();
 
