@@ -23,6 +23,7 @@ internal sealed class CommandTable
         CopyCommand.Register(table);
         DumpCommands.Register(table);
         MigrateCommand.Register(table);
+        ShutdownCommand.Register(table);
         ObjectCommand.Register(table);
         MemoryCommand.Register(table);
         HashCommands.Register(table);
