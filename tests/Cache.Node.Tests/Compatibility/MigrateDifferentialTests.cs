@@ -61,6 +61,8 @@ public sealed class MigrateDifferentialTests(DifferentialFixture redis, MigrateT
             "MIGRATE 127.0.0.1 {T} keep 0 5000 FOO", "MIGRATE 127.0.0.1 {T} keep 0 5000 AUTH", "MIGRATE 127.0.0.1 {T} keep 0 5000 AUTH2 user",
             "MIGRATE 127.0.0.1 {T} keep x 5000", "MIGRATE 127.0.0.1 {T} keep 0 x", "MIGRATE 127.0.0.1 {T} keep 0 0 COPY",
             "MIGRATE 127.0.0.1 {T} keep 0", "MIGRATE 127.0.0.1 1 keep 0 1000", "MIGRATE 127.0.0.1 1 nokey 0 1000",
+            "COMMAND GETKEYS MIGRATE h 1 k 0 5", "COMMAND GETKEYS MIGRATE h 1 \"\" 0 5 COPY KEYS a b", "COMMAND GETKEYS MIGRATE h 1 k 0 5 KEYS a b",
+            "COMMAND GETKEYS MIGRATE h 1 \"\" 0 5 AUTH KEYS a",
         ];
         var ours = await RunAsync(redis.Node.Port, targets.ForNode.Port, script);
         var theirs = await RunAsync(redis.Redis.Port, targets.ForRedis.Port, script);

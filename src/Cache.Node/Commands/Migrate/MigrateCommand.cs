@@ -34,22 +34,29 @@ internal static class MigrateCommand
         });
     }
 
-    /// <summary>The key argument, or every key after KEYS when the key argument is empty (Redis' migrateGetKeys).</summary>
+    /// <summary>
+    /// The key argument, or every key after KEYS (Redis 7.0's migrateGetKeys: the arguments of AUTH
+    /// and AUTH2 are skipped, and KEYS with a non-empty key argument finds no key at all).
+    /// </summary>
     internal static int FindKeys(in RespRequest request, Span<int> positions, Span<KeySpecFlags> flags)
     {
         var first = KeyIndex;
         var count = 1;
-        if (request.Count > FirstOption && request[KeyIndex].IsEmpty)
+        for (var i = FirstOption; i < request.Count; i++)
         {
-            for (var i = FirstOption; i < request.Count; i++)
+            if (Args.Is(request[i], "KEYS"u8))
             {
-                if (Args.Is(request[i], "KEYS"u8))
+                if (!request[KeyIndex].IsEmpty)
                 {
-                    first = i + 1;
-                    count = request.Count - first;
-                    break;
+                    return 0;
                 }
+
+                first = i + 1;
+                count = request.Count - first;
+                break;
             }
+
+            i += Args.Is(request[i], "AUTH"u8) ? 1 : Args.Is(request[i], "AUTH2"u8) ? 2 : 0;
         }
 
         for (var i = 0; i < count; i++)
