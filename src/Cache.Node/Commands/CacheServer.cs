@@ -72,6 +72,12 @@ internal sealed class CacheServer
     /// <summary>The MONITOR clients, fed every command as it runs.</summary>
     public MonitorRegistry Monitors { get; }
 
+    /// <summary>Set by SHUTDOWN; the host stops the node when it is.</summary>
+    public ShutdownSignal Shutdown { get; } = new();
+
+    /// <summary>MIGRATE's cached connections to its targets.</summary>
+    public MigrateLinks MigrateLinks { get; } = new();
+
     /// <summary>The Redis-compatible replication stream sent to clients that sent SYNC or PSYNC.</summary>
     public ReplicationFeed Feed { get; } = new();
 

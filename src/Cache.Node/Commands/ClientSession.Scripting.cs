@@ -32,7 +32,8 @@ internal sealed partial class ClientSession
         }
 
         var handler = command.Handler;
-        if ((handler == (CommandHandler)ScriptCommands.Kill || handler == (CommandHandler)FunctionCommands.Kill || handler == (CommandHandler)FunctionCommands.Stats)
+        if ((handler == (CommandHandler)ScriptCommands.Kill || handler == (CommandHandler)FunctionCommands.Kill || handler == (CommandHandler)FunctionCommands.Stats
+                || handler == (CommandHandler)ShutdownCommand.Shutdown)
             && command.AcceptsArgumentCount(request.Count))
         {
             if (RequireAuth())

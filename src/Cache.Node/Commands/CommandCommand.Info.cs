@@ -20,6 +20,7 @@ internal static partial class CommandCommand
         (CommandFlags.Stale, "stale"),
         (CommandFlags.SkipMonitor, "skip_monitor"),
         (CommandFlags.SkipSlowlog, "skip_slowlog"),
+        (CommandFlags.Asking, "asking"),
         (CommandFlags.Fast, "fast"),
         (CommandFlags.NoAuth, "no_auth"),
         (CommandFlags.NoMandatoryKeys, "no_mandatory_keys"),

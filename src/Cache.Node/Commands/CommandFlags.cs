@@ -57,4 +57,7 @@ internal enum CommandFlags
 
     /// <summary>Refused while a replica loads asynchronously (Redis' flag; shown by COMMAND INFO only).</summary>
     NoAsyncLoading = 1 << 19,
+
+    /// <summary>Redis Cluster's ASKING form of a command (RESTORE-ASKING): served as the plain command here.</summary>
+    Asking = 1 << 20,
 }

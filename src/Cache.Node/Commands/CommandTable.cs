@@ -22,6 +22,8 @@ internal sealed class CommandTable
         KeyCommands.Register(table);
         CopyCommand.Register(table);
         DumpCommands.Register(table);
+        MigrateCommand.Register(table);
+        ShutdownCommand.Register(table);
         ObjectCommand.Register(table);
         MemoryCommand.Register(table);
         HashCommands.Register(table);

@@ -22,6 +22,13 @@ internal static class DumpCommands
             Keys = CommandKeys.FirstArgument(KeySpecFlags.OW | KeySpecFlags.Update),
             Acl = AclCategories.Keyspace | AclCategories.Dangerous,
         });
+        // What MIGRATE sends a cluster target (Redis Cluster's form, for a slot being imported); the same RESTORE here.
+        table.Add(new("restore-asking", -4, CommandFlags.Write | CommandFlags.DenyOom | CommandFlags.Asking, Restore, Group,
+            "An internal command for migrating keys in a cluster.")
+        {
+            Keys = CommandKeys.FirstArgument(KeySpecFlags.OW | KeySpecFlags.Update),
+            Acl = AclCategories.Keyspace | AclCategories.Dangerous,
+        });
     }
 
     private static void Dump(ClientSession client, in RespRequest request)

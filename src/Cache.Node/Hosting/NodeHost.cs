@@ -9,15 +9,21 @@ using Microsoft.Extensions.Logging;
 namespace Cache.Node.Hosting;
 
 /// <summary>A running node: the host <see cref="NodeComposition"/> built, started, and stopped in its defined order.</summary>
-internal sealed class NodeHost : IAsyncDisposable
+internal sealed partial class NodeHost : IAsyncDisposable
 {
     private static int s_warnedNoMemoryLimit;
     private readonly IHost _host;
+    private readonly Lazy<Task> _stop;
 
     private NodeHost(IHost host, CacheServer server)
     {
         _host = host;
         Server = server;
+        // Once, whoever asks first: SHUTDOWN, the process' own stop, or the owner's DisposeAsync.
+        _stop = new Lazy<Task>(() => _host.StopAsync(CancellationToken.None));
+        var logger = host.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Cache.Node.Shutdown");
+        server.Shutdown.Logger = logger;
+        _ = StopOnShutdownCommandAsync(logger);
     }
 
     public CacheServer Server { get; }
@@ -73,7 +79,29 @@ internal sealed class NodeHost : IAsyncDisposable
         return new NodeHost(host, server);
     }
 
-    public Task WaitForShutdownAsync(CancellationToken cancellationToken = default) => _host.WaitForShutdownAsync(cancellationToken);
+    /// <summary>
+    /// Returns when the node should stop: the process was asked to (Ctrl+C, SIGTERM), a client sent
+    /// SHUTDOWN, or <paramref name="cancellationToken"/> was cancelled. The caller then disposes the node.
+    /// </summary>
+    public async Task WaitForShutdownAsync(CancellationToken cancellationToken = default)
+    {
+        var stopping = _host.Services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping;
+        using var either = CancellationTokenSource.CreateLinkedTokenSource(stopping, cancellationToken);
+        await Server.Shutdown.Requested.WaitAsync(either.Token)
+            .ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default).ConfigureAwait(false);
+    }
+
+    // SHUTDOWN stops this host on its own, so a node hosted in another program (a test) stops
+    // without anyone waiting for it; Program, waiting, then disposes it and ends the process.
+    private async Task StopOnShutdownCommandAsync(ILogger logger)
+    {
+        await Server.Shutdown.Requested.ConfigureAwait(false);
+        LogShutdownCommand(logger);
+        await _stop.Value.ConfigureAwait(false);
+    }
+
+    [LoggerMessage(EventId = 421, Level = LogLevel.Warning, Message = "User requested shutdown (SHUTDOWN): leaving the cluster and stopping the node")]
+    private static partial void LogShutdownCommand(ILogger logger);
 
     // Never leave a listening host behind a failed start.
     private static async Task AbandonAsync(IHost host)
@@ -85,7 +113,7 @@ internal sealed class NodeHost : IAsyncDisposable
     /// <summary>Stops the node (each hosted service in reverse start order, see <see cref="NodeComposition"/>) and releases it.</summary>
     public async ValueTask DisposeAsync()
     {
-        await _host.StopAsync().ConfigureAwait(false);
+        await _stop.Value.ConfigureAwait(false);
         _host.Dispose();
     }
 }

@@ -29,6 +29,7 @@ internal sealed class ServerCronService(CacheServer server, BackgroundFailures f
                     using (server.Keys.Enter())
                     {
                         server.Persistence.Cron();
+                        server.MigrateLinks.CloseIdle(server.Keys.NowMs);
                     }
                 }
             }

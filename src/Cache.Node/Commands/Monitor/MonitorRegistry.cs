@@ -42,11 +42,11 @@ internal sealed class MonitorRegistry(TimeProvider time)
         var micros = (now - DateTimeOffset.UnixEpoch).Ticks / 10;
         var text = new StringBuilder(64);
         text.Append(CultureInfo.InvariantCulture, $"+{micros / 1_000_000}.{micros % 1_000_000:D6} [0 {origin}]");
-        var redactFrom = RedactedFrom(request, out var redactCount);
+        var secrets = Secrets(request);
         for (var i = 0; i < request.Count; i++)
         {
             text.Append(' ');
-            if (i >= redactFrom && i < redactFrom + redactCount)
+            if (secrets?[i] == true)
             {
                 text.Append("\"(redacted)\"");
             }
@@ -60,29 +60,44 @@ internal sealed class MonitorRegistry(TimeProvider time)
         return Encoding.Latin1.GetBytes(text.ToString());
     }
 
-    // AUTH's arguments, and the two after HELLO's AUTH keyword, are secrets (Redis' redactClientCommandArgument).
-    private static int RedactedFrom(in RespRequest request, out int count)
+    // Which arguments are secrets (Redis' redactClientCommandArgument): AUTH's, the two after
+    // HELLO's AUTH keyword, and MIGRATE's AUTH password and AUTH2 username and password.
+    private static bool[]? Secrets(in RespRequest request)
     {
         if (Args.Is(request[0], "AUTH"u8))
         {
-            count = request.Count - 1;
-            return 1;
+            var all = new bool[request.Count];
+            all.AsSpan(1).Fill(true);
+            return all;
         }
 
+        bool[]? secrets = null;
         if (Args.Is(request[0], "HELLO"u8))
         {
             for (var i = 2; i + 2 < request.Count; i++)
             {
                 if (Args.Is(request[i], "AUTH"u8))
                 {
-                    count = 2;
-                    return i + 1;
+                    secrets = new bool[request.Count];
+                    secrets[i + 1] = secrets[i + 2] = true;
+                    break;
+                }
+            }
+        }
+        else if (Args.Is(request[0], "MIGRATE"u8))
+        {
+            for (var i = 6; i < request.Count && !Args.Is(request[i], "KEYS"u8); i++)
+            {
+                var secret = Args.Is(request[i], "AUTH"u8) ? 1 : Args.Is(request[i], "AUTH2"u8) ? 2 : 0;
+                for (var j = 0; j < secret && i + 1 < request.Count; j++)
+                {
+                    secrets ??= new bool[request.Count];
+                    secrets[++i] = true;
                 }
             }
         }
 
-        count = 0;
-        return int.MaxValue;
+        return secrets;
     }
 
     /// <summary>Quotes <paramref name="bytes"/> as Redis' sdscatrepr: C escapes, \xHH for the unprintable.</summary>
