@@ -14,6 +14,7 @@ namespace Cache.Gossip.Transport;
 public sealed partial class SocketTransport : IGossipTransport
 {
     private const int MaxStreamMessage = 16 * 1024 * 1024;
+    private const int InitialFrameBuffer = 64 * 1024;
     private readonly string _bindAddress;
     private readonly int _port;
     private readonly string _advertise;
@@ -292,7 +293,9 @@ public sealed partial class SocketTransport : IGossipTransport
         await stream.FlushAsync(ct).ConfigureAwait(false);
     }
 
-    private static async Task<byte[]?> ReadFrameAsync(Stream stream, CancellationToken ct)
+    // The declared length is only an upper bound: the buffer grows with the bytes that actually arrive,
+    // so a peer announcing 16 MiB and sending nothing costs us a few KiB, not 16 MiB per connection.
+    internal static async Task<byte[]?> ReadFrameAsync(Stream stream, CancellationToken ct)
     {
         var header = new byte[4];
         await stream.ReadExactlyAsync(header, ct).ConfigureAwait(false);
@@ -302,8 +305,24 @@ public sealed partial class SocketTransport : IGossipTransport
             return null;
         }
 
-        var payload = new byte[len];
-        await stream.ReadExactlyAsync(payload, ct).ConfigureAwait(false);
+        var payload = new byte[Math.Min(len, InitialFrameBuffer)];
+        var filled = 0;
+        while (filled < len)
+        {
+            if (filled == payload.Length)
+            {
+                Array.Resize(ref payload, (int)Math.Min(len, payload.Length * 2L));
+            }
+
+            var read = await stream.ReadAsync(payload.AsMemory(filled), ct).ConfigureAwait(false);
+            if (read == 0)
+            {
+                throw new EndOfStreamException();
+            }
+
+            filled += read;
+        }
+
         return payload;
     }
 
