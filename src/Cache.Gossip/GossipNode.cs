@@ -36,6 +36,7 @@ public sealed partial class GossipNode : IAsyncDisposable
     private NodeState? _local;
     private ITimer? _gossipTimer;
     private bool _started, _leaving, _stopped;
+    private long _lastStaleWarning;
 
     /// <summary>Creates a node; <see cref="StartAsync"/> binds and starts the protocol.</summary>
     /// <param name="options">Validated at start.</param>
@@ -273,10 +274,34 @@ public sealed partial class GossipNode : IAsyncDisposable
 
     internal byte[] Seal(WireWriter writer, bool deflate = false) => _sealer.Seal(writer.WrittenSpan, deflate);
 
-    internal PacketSealer Sealer => _sealer;
+    internal bool TryOpen(ReadOnlyMemory<byte> packet, bool stream, out ReadOnlyMemory<byte> body, out DropReason reason)
+    {
+        if (_sealer.TryOpen(packet, stream, out body, out reason))
+        {
+            return true;
+        }
 
-    internal bool TryOpen(ReadOnlyMemory<byte> packet, bool stream, out ReadOnlyMemory<byte> body, out DropReason reason) =>
-        _sealer.TryOpen(packet, stream, out body, out reason);
+        if (reason == DropReason.Stale)
+        {
+            WarnStale();
+        }
+
+        return false;
+    }
+
+    // A skewed clock silently cuts a member off, so say so, at most once a minute.
+    private void WarnStale()
+    {
+        var now = _time.GetTimestamp();
+        var last = Interlocked.Read(ref _lastStaleWarning);
+        if ((last != 0 && _time.GetElapsedTime(last, now) < TimeSpan.FromMinutes(1)) ||
+            Interlocked.CompareExchange(ref _lastStaleWarning, now, last) != last)
+        {
+            return;
+        }
+
+        GossipLog.StalePackets(_logger, _options.MaxClockSkew, Stats.Dropped(DropReason.Stale) + 1);
+    }
 
     /// <summary>Counts a stream reply's bytes and opens its envelope; a reply that fails to open is counted as a drop.</summary>
     internal bool TryOpenStreamReply(byte[] response, out ReadOnlyMemory<byte> body)
