@@ -44,6 +44,9 @@ internal static partial class GossipLog
     [LoggerMessage(4010, LogLevel.Error, "Gossip packet handler failed on a packet from {From}")]
     public static partial void HandlerFailed(ILogger logger, string from, Exception exception);
 
+    [LoggerMessage(4014, LogLevel.Warning, "Dropped encrypted gossip stamped more than {Skew} from this node's clock ({Count} so far): members' clocks must agree within MaxClockSkew")]
+    public static partial void StalePackets(ILogger logger, TimeSpan skew, long count);
+
     [LoggerMessage(4011, LogLevel.Error, "A membership listener threw")]
     public static partial void ListenerFailed(ILogger logger, Exception exception);
 }

@@ -13,7 +13,7 @@ public sealed partial class GossipNode
 
     private int TransmitLimit => _options.RetransmitMult * (int)Math.Ceiling(Math.Log10(ClusterSize + 1));
 
-    private int PacketBudget => _options.MaxPacketSize - PacketEnvelope.Overhead(_label.Length, _keyring.IsEnabled);
+    private int PacketBudget => _options.MaxPacketSize - _sealer.Overhead;
 
     private void GossipTick()
     {
@@ -66,7 +66,7 @@ public sealed partial class GossipNode
 
     private void Send(string address, WireWriter writer)
     {
-        var packet = PacketEnvelope.Seal(writer.WrittenSpan, _label, _keyring);
+        var packet = _sealer.Seal(writer.WrittenSpan);
         Stats.PacketOut(packet.Length);
         _transport.SendPacket(address, packet);
     }

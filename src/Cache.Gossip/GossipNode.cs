@@ -20,7 +20,7 @@ public sealed partial class GossipNode : IAsyncDisposable
     private readonly ILogger _logger;
     private readonly Random _random;
     private readonly object _gate = new();
-    private readonly byte[] _label;
+    private readonly PacketSealer _sealer;
     private readonly Keyring _keyring;
     private readonly Dictionary<string, NodeState> _nodes = new(StringComparer.Ordinal);
     private readonly List<NodeState> _probeList = [];
@@ -36,6 +36,7 @@ public sealed partial class GossipNode : IAsyncDisposable
     private NodeState? _local;
     private ITimer? _gossipTimer;
     private bool _started, _leaving, _stopped;
+    private long _lastStaleWarning;
 
     /// <summary>Creates a node; <see cref="StartAsync"/> binds and starts the protocol.</summary>
     /// <param name="options">Validated at start.</param>
@@ -51,12 +52,13 @@ public sealed partial class GossipNode : IAsyncDisposable
         _logger = logger ?? NullLogger.Instance;
         _transport = transport ?? new SocketTransport(options.BindAddress, options.Port, options.AdvertiseAddress, _logger);
         _random = options.RandomSeed is { } seed ? new Random(seed) : new Random();
-        _label = PacketEnvelope.LabelBytes(options.ClusterLabel);
         _keyring = options.Keyring ?? new Keyring();
         if (options.SecretKey is not null)
         {
             _keyring.Use(options.SecretKey);
         }
+
+        _sealer = new PacketSealer(options.ClusterLabel, _keyring, options.NodeName, _time, options.MaxClockSkew);
 
         _awareness = new Awareness(options.AwarenessMaxMultiplier);
         _events = new MembershipPublisher(this, _gate, _logger);
@@ -270,16 +272,42 @@ public sealed partial class GossipNode : IAsyncDisposable
 
     internal byte[]? OnStream(string from, ReadOnlyMemory<byte> request) => _receiver.OnStream(from, request);
 
-    internal byte[] Seal(WireWriter writer, bool deflate = false) => PacketEnvelope.Seal(writer.WrittenSpan, _label, _keyring, deflate);
+    internal byte[] Seal(WireWriter writer, bool deflate = false) => _sealer.Seal(writer.WrittenSpan, deflate);
 
-    internal bool TryOpen(ReadOnlyMemory<byte> packet, out ReadOnlyMemory<byte> body, out DropReason reason) =>
-        PacketEnvelope.TryOpen(packet, _label, _keyring, out body, out reason);
+    internal bool TryOpen(ReadOnlyMemory<byte> packet, bool stream, out ReadOnlyMemory<byte> body, out DropReason reason)
+    {
+        if (_sealer.TryOpen(packet, stream, out body, out reason))
+        {
+            return true;
+        }
+
+        if (reason == DropReason.Stale)
+        {
+            WarnStale();
+        }
+
+        return false;
+    }
+
+    // A skewed clock silently cuts a member off, so say so, at most once a minute.
+    private void WarnStale()
+    {
+        var now = _time.GetTimestamp();
+        var last = Interlocked.Read(ref _lastStaleWarning);
+        if ((last != 0 && _time.GetElapsedTime(last, now) < TimeSpan.FromMinutes(1)) ||
+            Interlocked.CompareExchange(ref _lastStaleWarning, now, last) != last)
+        {
+            return;
+        }
+
+        GossipLog.StalePackets(_logger, _options.MaxClockSkew, Stats.Dropped(DropReason.Stale) + 1);
+    }
 
     /// <summary>Counts a stream reply's bytes and opens its envelope; a reply that fails to open is counted as a drop.</summary>
     internal bool TryOpenStreamReply(byte[] response, out ReadOnlyMemory<byte> body)
     {
         Stats.StreamBytesIn(response.Length);
-        if (TryOpen(response, out body, out var reason))
+        if (TryOpen(response, stream: true, out body, out var reason))
         {
             return true;
         }

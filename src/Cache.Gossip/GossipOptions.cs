@@ -29,6 +29,12 @@ public sealed class GossipOptions
     /// <summary>Optional keyring shared with the application, for key rotation.</summary>
     public Keyring? Keyring { get; set; }
 
+    /// <summary>
+    /// With a key: how far an encrypted packet's timestamp may be from the local clock before it is dropped
+    /// as stale (the replay window's time bound). Members' clocks must agree within it.
+    /// </summary>
+    public TimeSpan MaxClockSkew { get; set; } = TimeSpan.FromMinutes(10);
+
     /// <summary>Cluster label; packets carrying another label (or none, when set) are dropped.</summary>
     public string ClusterLabel { get; set; } = "";
 
@@ -169,6 +175,11 @@ public sealed class GossipOptions
         if (MaxPacketSize is < 512 or > 65000)
         {
             throw new ArgumentOutOfRangeException(nameof(MaxPacketSize));
+        }
+
+        if (MaxClockSkew < TimeSpan.FromSeconds(1))
+        {
+            throw new ArgumentOutOfRangeException(nameof(MaxClockSkew), "MaxClockSkew must be at least one second.");
         }
 
         if (SecretKey is not null)

@@ -9,7 +9,7 @@ internal sealed class PacketReceiver(GossipNode node, Prober prober, PushPullExc
     public void OnPacket(string from, ReadOnlyMemory<byte> packet)
     {
         node.Stats.PacketIn(packet.Length);
-        if (!node.TryOpen(packet, out var body, out var reason))
+        if (!node.TryOpen(packet, stream: false, out var body, out var reason))
         {
             node.Stats.Drop(reason);
             return;
@@ -40,7 +40,7 @@ internal sealed class PacketReceiver(GossipNode node, Prober prober, PushPullExc
     public byte[]? OnStream(string from, ReadOnlyMemory<byte> request)
     {
         node.Stats.StreamIn(request.Length);
-        if (!node.TryOpen(request, out var body, out var reason))
+        if (!node.TryOpen(request, stream: true, out var body, out var reason))
         {
             node.Stats.Drop(reason);
             return null;

@@ -74,27 +74,45 @@ internal sealed class Prober(GossipNode node)
             return;
         }
 
+        // To the address the ping came from, never one named inside it: a forged ping must not turn us
+        // into a reflector aimed at a victim (memberlist answers ping.SourceAddr).
         _writer.Reset();
         MessageCodec.Write(_writer, new AckMessage(ping.Seq));
-        node.SendWithPiggyback(ping.SourceAddress.Length > 0 ? ping.SourceAddress : from, _writer);
+        node.SendWithPiggyback(from, _writer);
     }
 
     // Under the gate.
     public void OnIndirectPing(in IndirectPingMessage req, string from)
     {
         var local = node.Local!;
+        // Probe only a member we know, at the address we know: an indirect ping naming a stranger or
+        // another address would otherwise make us send to any host on request. Answer with a nack, so the
+        // requester's Lifeguard score counts us as responsive.
+        if (!node.Nodes.TryGetValue(req.Target, out var target) || target == local)
+        {
+            node.Stats.Drop(DropReason.UnknownTarget);
+            if (req.WantNack)
+            {
+                _writer.Reset();
+                MessageCodec.Write(_writer, new NackMessage(req.Seq));
+                node.SendWithPiggyback(from, _writer);
+            }
+
+            return;
+        }
+
         var seq = ++_sequence;
         var h = new AckHandler
         {
             IsRelay = true,
             OriginalSeq = req.Seq,
-            RequesterAddress = req.SourceAddress.Length > 0 ? req.SourceAddress : from,
+            RequesterAddress = from, // the source of the request, as memberlist's indirect ack
             WantNack = req.WantNack,
         };
         _acks[seq] = h;
         _writer.Reset();
-        MessageCodec.Write(_writer, new PingMessage(seq, req.Target, local.Name, local.Address));
-        node.SendWithPiggyback(req.TargetAddress, _writer);
+        MessageCodec.Write(_writer, new PingMessage(seq, target.Name, local.Name, local.Address));
+        node.SendWithPiggyback(target.Address, _writer);
         h.Timer = _time.CreateTimer(_ => RelayTimedOut(seq), null, _options.ProbeTimeout, Timeout.InfiniteTimeSpan);
     }
 

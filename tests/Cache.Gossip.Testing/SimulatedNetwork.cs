@@ -46,6 +46,12 @@ public sealed class SimulatedNetwork
     /// <summary>Stream bytes sent.</summary>
     public long StreamBytesSent { get; private set; }
 
+    /// <summary>Sees every datagram as it is sent (from, to, bytes), delivered or not: a wiretap for replay tests.</summary>
+    public event Action<string, string, byte[]>? PacketSent;
+
+    /// <summary>Sees every stream request as it is sent (from, to, bytes).</summary>
+    public event Action<string, string, byte[]>? StreamSent;
+
     /// <summary>Creates the transport of a host.</summary>
     public SimulatedTransport CreateTransport(string address)
     {
@@ -88,6 +94,7 @@ public sealed class SimulatedNetwork
     internal void Send(string from, string to, byte[] packet)
     {
         BytesSent += packet.Length;
+        PacketSent?.Invoke(from, to, packet);
         LargestPacket = Math.Max(LargestPacket, packet.Length);
         if (!Reachable(from, to) || (PacketLoss > 0 && _random.NextDouble() < PacketLoss))
         {
@@ -109,6 +116,7 @@ public sealed class SimulatedNetwork
     internal void Exchange(string from, string to, byte[] request, TimeSpan timeout, Action<byte[]?> onResponse)
     {
         StreamBytesSent += request.Length;
+        StreamSent?.Invoke(from, to, request);
         var done = false;
         void Complete(byte[]? r)
         {

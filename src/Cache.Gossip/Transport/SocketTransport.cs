@@ -14,6 +14,7 @@ namespace Cache.Gossip.Transport;
 public sealed partial class SocketTransport : IGossipTransport
 {
     private const int MaxStreamMessage = 16 * 1024 * 1024;
+    private const int InitialFrameBuffer = 64 * 1024;
     private readonly string _bindAddress;
     private readonly int _port;
     private readonly string _advertise;
@@ -24,6 +25,7 @@ public sealed partial class SocketTransport : IGossipTransport
     private TcpListener? _tcp;
     private IGossipPacketHandler? _handler;
     private Task _udpLoop = Task.CompletedTask, _tcpLoop = Task.CompletedTask;
+    private int _serving;
 
     /// <summary>Creates a transport; <paramref name="port"/> 0 picks a free port (the same number for UDP and TCP).</summary>
     public SocketTransport(string bindAddress, int port, string advertiseAddress = "", ILogger? logger = null)
@@ -36,6 +38,12 @@ public sealed partial class SocketTransport : IGossipTransport
 
     /// <summary>Time allowed to serve one inbound stream exchange.</summary>
     public TimeSpan ServeTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Inbound stream exchanges served at once; connections beyond it are closed at once.</summary>
+    public int MaxConcurrentStreams { get; set; } = 64;
+
+    /// <summary>Inbound stream exchanges being served now.</summary>
+    public int ServingStreams => Volatile.Read(ref _serving);
 
     /// <inheritdoc />
     public string LocalAddress { get; private set; } = "";
@@ -230,11 +238,32 @@ public sealed partial class SocketTransport : IGossipTransport
                 continue;
             }
 
+            if (Interlocked.Increment(ref _serving) > MaxConcurrentStreams)
+            {
+                // A flood of slow connections must not hold unbounded buffers; a peer retries on its next round.
+                Interlocked.Decrement(ref _serving);
+                Log.StreamRefused(_logger, MaxConcurrentStreams);
+                client.Dispose();
+                continue;
+            }
+
             _ = ServeAsync(client);
         }
     }
 
     private async Task ServeAsync(Socket client)
+    {
+        try
+        {
+            await ServeOneAsync(client).ConfigureAwait(false);
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _serving);
+        }
+    }
+
+    private async Task ServeOneAsync(Socket client)
     {
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token);
         cts.CancelAfter(ServeTimeout);
@@ -292,7 +321,9 @@ public sealed partial class SocketTransport : IGossipTransport
         await stream.FlushAsync(ct).ConfigureAwait(false);
     }
 
-    private static async Task<byte[]?> ReadFrameAsync(Stream stream, CancellationToken ct)
+    // The declared length is only an upper bound: the buffer grows with the bytes that actually arrive,
+    // so a peer announcing 16 MiB and sending nothing costs us a few KiB, not 16 MiB per connection.
+    internal static async Task<byte[]?> ReadFrameAsync(Stream stream, CancellationToken ct)
     {
         var header = new byte[4];
         await stream.ReadExactlyAsync(header, ct).ConfigureAwait(false);
@@ -302,8 +333,24 @@ public sealed partial class SocketTransport : IGossipTransport
             return null;
         }
 
-        var payload = new byte[len];
-        await stream.ReadExactlyAsync(payload, ct).ConfigureAwait(false);
+        var payload = new byte[Math.Min(len, InitialFrameBuffer)];
+        var filled = 0;
+        while (filled < len)
+        {
+            if (filled == payload.Length)
+            {
+                Array.Resize(ref payload, (int)Math.Min(len, payload.Length * 2L));
+            }
+
+            var read = await stream.ReadAsync(payload.AsMemory(filled), ct).ConfigureAwait(false);
+            if (read == 0)
+            {
+                throw new EndOfStreamException();
+            }
+
+            filled += read;
+        }
+
         return payload;
     }
 
@@ -317,6 +364,9 @@ public sealed partial class SocketTransport : IGossipTransport
 
         [LoggerMessage(4052, LogLevel.Debug, "Gossip stream exchange failed: {Error}")]
         public static partial void StreamFailed(ILogger logger, string error);
+
+        [LoggerMessage(4054, LogLevel.Debug, "Gossip stream refused: {Limit} exchanges already being served")]
+        public static partial void StreamRefused(ILogger logger, int limit);
 
         [LoggerMessage(4053, LogLevel.Error, "Gossip packet handler threw")]
         public static partial void HandlerThrew(ILogger logger, Exception exception);

@@ -25,4 +25,12 @@ public enum DropReason
     UnknownType,
     /// <summary>A ping meant for another node name.</summary>
     WrongTarget,
+    /// <summary>An encrypted packet whose sender and sequence were already accepted (a replay), or older than the sender's window.</summary>
+    Replayed,
+    /// <summary>An encrypted packet stamped further from the local clock than <see cref="GossipOptions.MaxClockSkew"/>.</summary>
+    Stale,
+    /// <summary>A length or inflated size beyond the protocol's limit.</summary>
+    TooLarge,
+    /// <summary>An indirect probe of a member this node does not know (refused so a payload address is never probed on request).</summary>
+    UnknownTarget,
 }

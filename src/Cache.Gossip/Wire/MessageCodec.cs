@@ -5,6 +5,12 @@ internal static class MessageCodec
 {
     public const int MaxMetadata = 1024;
 
+    /// <summary>Protocol maximum of members in one state exchange.</summary>
+    public const int MaxPushPullEntries = 1 << 20;
+
+    // name (length byte and at least one byte), address length, incarnation, state, metadata length.
+    private const int MinEntryBytes = 6;
+
     public static void Write(WireWriter w, in PingMessage m)
     {
         var s = w.BeginMessage(MessageType.Ping);
@@ -181,14 +187,16 @@ internal static class MessageCodec
         join = false;
         sender = "";
         entries = [];
+        // Each entry takes at least MinEntryBytes, so a count the remaining bytes cannot hold is refused
+        // before anything is sized from it; the list then grows only as entries actually decode.
         if (!r.TryReadByte(out var j) || j > 1 || !r.TryReadString(out sender) ||
-            !r.TryReadVarUInt(out var count) || count > (ulong)r.Remaining)
+            !r.TryReadVarUInt(out var count) || count > MaxPushPullEntries || count > (ulong)(r.Remaining / MinEntryBytes))
         {
             return false;
         }
 
         join = j == 1;
-        entries.Capacity = (int)count;
+        entries.Capacity = (int)Math.Min(count, 256);
         for (ulong i = 0; i < count; i++)
         {
             if (!r.TryReadString(out var name) || !r.TryReadString(out var addr) || !r.TryReadVarUInt32(out var inc) ||

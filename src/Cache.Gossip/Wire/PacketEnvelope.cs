@@ -7,61 +7,86 @@ using System.Text;
 namespace Cache.Gossip.Wire;
 
 /// <summary>
-/// The outer frame of every packet and stream message:
-/// magic 'G', version, flags (1 = encrypted, 2 = labelled, 4 = deflated), [label], then either
-/// crc32 + body, or nonce + AES-GCM(crc32 + body) + tag with the header as associated data.
-/// A deflated body is checksummed as sent and inflated after the checks, at most <see cref="MaxInflated"/> bytes.
+/// The outer frame of every packet and stream message (wire version 2):
+/// magic 'G', version, flags (1 = encrypted, 2 = labelled, 4 = deflated), [label length, label], then
+/// either crc32 + body (plain), or sender length, sender, sequence (u64 LE), nonce,
+/// AES-GCM(crc32 + body), tag (encrypted). Everything before the nonce is the associated data, so the
+/// cluster label, the sender and the sequence cannot be rewritten without failing authentication; the
+/// receiver checks the sequence against its <see cref="ReplayGuard"/>. A deflated body is checksummed as
+/// sent and inflated only after the checks, and only when its inflated size is within the caller's limit.
 /// </summary>
 internal static class PacketEnvelope
 {
     public const byte Magic = 0x47;
-    public const byte Version = 1;
+    public const byte Version = 2;
     public const byte FlagEncrypted = 1;
     public const byte FlagLabelled = 2;
     public const byte FlagDeflated = 4;
-    public const int MaxInflated = 16 * 1024 * 1024;
     public const int NonceSize = 12;
     public const int TagSize = 16;
+    public const int SequenceSize = 8;
+
+    /// <summary>Largest body a datagram may inflate to (a UDP payload is below 64 KiB).</summary>
+    public const int MaxPacketBody = 64 * 1024;
+
+    /// <summary>Largest body a stream message may inflate to (the stream frame limit).</summary>
+    public const int MaxStreamBody = 16 * 1024 * 1024;
 
     private static readonly ConditionalWeakTable<byte[], AesGcm> Ciphers = new();
+    private static readonly UTF8Encoding StrictUtf8 = new(false, true);
 
     /// <summary>Bytes the envelope adds around a body.</summary>
-    public static int Overhead(int labelBytes, bool encrypted) =>
-        3 + (labelBytes > 0 ? 1 + labelBytes : 0) + 4 + (encrypted ? NonceSize + TagSize : 0);
+    public static int Overhead(int labelBytes, bool encrypted, int senderBytes = 0) =>
+        3 + (labelBytes > 0 ? 1 + labelBytes : 0) + 4 + (encrypted ? 1 + senderBytes + SequenceSize + NonceSize + TagSize : 0);
+
+    /// <summary>Seals without a sender (tests and benchmarks; a node always names itself).</summary>
+    public static byte[] Seal(ReadOnlySpan<byte> body, byte[] label, Keyring? keyring, bool deflate) =>
+        Seal(body, label, keyring, [], 0, deflate);
+
+    /// <summary>Seals without a sender (tests and benchmarks; a node always names itself).</summary>
+    public static byte[] Seal(ReadOnlySpan<byte> body, byte[] label, Keyring? keyring, byte extraFlags = 0) =>
+        Seal(body, label, keyring, [], 0, extraFlags);
 
     /// <summary>Seals a body, deflating it first when asked and when that makes it smaller.</summary>
-    public static byte[] Seal(ReadOnlySpan<byte> body, byte[] label, Keyring? keyring, bool deflate)
+    public static byte[] Seal(ReadOnlySpan<byte> body, byte[] label, Keyring? keyring, byte[] sender, ulong sequence, bool deflate)
     {
         if (!deflate)
         {
-            return Seal(body, label, keyring);
+            return Seal(body, label, keyring, sender, sequence);
         }
 
         var packed = Deflate(body);
-        return packed.Length < body.Length ? Seal(packed, label, keyring, FlagDeflated) : Seal(body, label, keyring);
+        return packed.Length < body.Length
+            ? Seal(packed, label, keyring, sender, sequence, FlagDeflated)
+            : Seal(body, label, keyring, sender, sequence);
     }
 
-    public static byte[] Seal(ReadOnlySpan<byte> body, byte[] label, Keyring? keyring, byte extraFlags = 0)
+    public static byte[] Seal(ReadOnlySpan<byte> body, byte[] label, Keyring? keyring, byte[] sender, ulong sequence, byte extraFlags = 0)
     {
         var key = keyring?.PrimaryKey;
-        var headerLen = 3 + (label.Length > 0 ? 1 + label.Length : 0);
-        var packet = new byte[Overhead(label.Length, key is not null) + body.Length];
+        var encrypted = key is not null;
+        var labelEnd = 3 + (label.Length > 0 ? 1 + label.Length : 0);
+        var packet = new byte[Overhead(label.Length, encrypted, sender.Length) + body.Length];
         packet[0] = Magic;
         packet[1] = Version;
-        packet[2] = (byte)((key is not null ? FlagEncrypted : 0) | (label.Length > 0 ? FlagLabelled : 0) | extraFlags);
+        packet[2] = (byte)((encrypted ? FlagEncrypted : 0) | (label.Length > 0 ? FlagLabelled : 0) | extraFlags);
         if (label.Length > 0)
         {
             packet[3] = (byte)label.Length;
             label.CopyTo(packet.AsSpan(4));
         }
 
-        if (key is null)
+        if (!encrypted)
         {
-            BinaryPrimitives.WriteUInt32LittleEndian(packet.AsSpan(headerLen), Crc32.HashToUInt32(body));
-            body.CopyTo(packet.AsSpan(headerLen + 4));
+            BinaryPrimitives.WriteUInt32LittleEndian(packet.AsSpan(labelEnd), Crc32.HashToUInt32(body));
+            body.CopyTo(packet.AsSpan(labelEnd + 4));
             return packet;
         }
 
+        packet[labelEnd] = (byte)sender.Length;
+        sender.CopyTo(packet.AsSpan(labelEnd + 1));
+        var headerLen = labelEnd + 1 + sender.Length + SequenceSize;
+        BinaryPrimitives.WriteUInt64LittleEndian(packet.AsSpan(headerLen - SequenceSize), sequence);
         var plainLen = 4 + body.Length;
         var nonce = packet.AsSpan(headerLen, NonceSize);
         RandomNumberGenerator.Fill(nonce);
@@ -69,7 +94,7 @@ internal static class PacketEnvelope
         BinaryPrimitives.WriteUInt32LittleEndian(cipher, Crc32.HashToUInt32(body));
         body.CopyTo(cipher.Slice(4));
         var tag = packet.AsSpan(headerLen + NonceSize + plainLen, TagSize);
-        var aes = CipherFor(key);
+        var aes = CipherFor(key!);
         lock (aes)
         {
             aes.Encrypt(nonce, cipher, cipher, tag, packet.AsSpan(0, headerLen));
@@ -78,10 +103,20 @@ internal static class PacketEnvelope
         return packet;
     }
 
-    /// <summary>Validates the envelope and returns the body (a slice of the packet when plain, a new array when encrypted).</summary>
-    public static bool TryOpen(ReadOnlyMemory<byte> packet, byte[] label, Keyring? keyring, out ReadOnlyMemory<byte> body, out DropReason reason)
+    /// <summary>Opens with the stream limit and discards the origin (tests and benchmarks).</summary>
+    public static bool TryOpen(ReadOnlyMemory<byte> packet, byte[] label, Keyring? keyring, out ReadOnlyMemory<byte> body, out DropReason reason) =>
+        TryOpen(packet, label, keyring, MaxStreamBody, out body, out _, out reason);
+
+    /// <summary>
+    /// Validates the envelope and returns the body (a slice of the packet when plain, a new array when
+    /// encrypted or deflated) and, for an encrypted packet, its authenticated sender and sequence.
+    /// Nothing is allocated from a length field before it is checked against the bytes present.
+    /// </summary>
+    public static bool TryOpen(ReadOnlyMemory<byte> packet, byte[] label, Keyring? keyring, int maxBody,
+        out ReadOnlyMemory<byte> body, out PacketOrigin origin, out DropReason reason)
     {
         body = default;
+        origin = default;
         var span = packet.Span;
         if (span.Length < 3) { reason = DropReason.Truncated; return false; }
 
@@ -106,6 +141,7 @@ internal static class PacketEnvelope
 
         var encrypted = (flags & FlagEncrypted) != 0;
         var keyed = keyring is { IsEnabled: true };
+        // No downgrade: once a key is installed, a plain packet is refused whatever it says.
         if (keyed && !encrypted) { reason = DropReason.Unencrypted; return false; }
 
         if (!keyed && encrypted) { reason = DropReason.UnexpectedEncryption; return false; }
@@ -118,9 +154,14 @@ internal static class PacketEnvelope
             body = packet.Slice(pos + 4);
             if (Crc32.HashToUInt32(body.Span) != crc) { reason = DropReason.BadChecksum; body = default; return false; }
 
-            return Inflated(flags, ref body, out reason);
+            return Inflated(flags, maxBody, ref body, out reason);
         }
 
+        if (span.Length < pos + 1 || span.Length < pos + 1 + span[pos] + SequenceSize) { reason = DropReason.Truncated; return false; }
+
+        var sender = span.Slice(pos + 1, span[pos]);
+        pos += 1 + sender.Length + SequenceSize;
+        var sequence = BinaryPrimitives.ReadUInt64LittleEndian(span.Slice(pos - SequenceSize));
         var plainLen = span.Length - pos - NonceSize - TagSize;
         if (plainLen < 4) { reason = DropReason.Truncated; return false; }
 
@@ -128,7 +169,7 @@ internal static class PacketEnvelope
         var cipher = span.Slice(pos + NonceSize, plainLen);
         var tag = span.Slice(pos + NonceSize + plainLen, TagSize);
         var header = span.Slice(0, pos);
-        var plain = new byte[plainLen];
+        var plain = new byte[plainLen]; // bounded by the packet actually received
         foreach (var key in keyring!.Keys)
         {
             var aes = CipherFor(key);
@@ -147,15 +188,29 @@ internal static class PacketEnvelope
             var crc = BinaryPrimitives.ReadUInt32LittleEndian(plain);
             if (Crc32.HashToUInt32(plain.AsSpan(4)) != crc) { reason = DropReason.BadChecksum; return false; }
 
+            string senderName;
+            try
+            {
+                senderName = StrictUtf8.GetString(sender);
+            }
+            catch (DecoderFallbackException)
+            {
+                reason = DropReason.Malformed;
+                return false;
+            }
+
+            origin = new PacketOrigin(senderName, sequence);
             body = plain.AsMemory(4);
-            return Inflated(flags, ref body, out reason);
+            return Inflated(flags, maxBody, ref body, out reason);
         }
 
         reason = DropReason.DecryptFailed;
         return false;
     }
 
-    private static bool Inflated(byte flags, ref ReadOnlyMemory<byte> body, out DropReason reason)
+    public static byte[] LabelBytes(string label) => Encoding.UTF8.GetBytes(label);
+
+    private static bool Inflated(byte flags, int maxBody, ref ReadOnlyMemory<byte> body, out DropReason reason)
     {
         reason = default;
         if ((flags & FlagDeflated) == 0)
@@ -163,29 +218,14 @@ internal static class PacketEnvelope
             return true;
         }
 
-        try
+        if (!Inflater.TryInflate(body, maxBody, out var inflated, out reason))
         {
-            using var input = new MemoryStream(body.ToArray(), writable: false);
-            using var inflater = new System.IO.Compression.DeflateStream(input, System.IO.Compression.CompressionMode.Decompress);
-            using var output = new MemoryStream();
-            var buffer = new byte[16 * 1024];
-            int read;
-            while ((read = inflater.Read(buffer)) > 0)
-            {
-                if (output.Length + read > MaxInflated) { reason = DropReason.Malformed; body = default; return false; }
-
-                output.Write(buffer, 0, read);
-            }
-
-            body = output.ToArray();
-            return true;
-        }
-        catch (Exception ex) when (ex is InvalidDataException or IOException) // not a deflate stream
-        {
-            reason = DropReason.Malformed;
             body = default;
             return false;
         }
+
+        body = inflated;
+        return true;
     }
 
     private static byte[] Deflate(ReadOnlySpan<byte> body)
@@ -198,8 +238,6 @@ internal static class PacketEnvelope
 
         return output.ToArray();
     }
-
-    public static byte[] LabelBytes(string label) => Encoding.UTF8.GetBytes(label);
 
     private static AesGcm CipherFor(byte[] key) => Ciphers.GetValue(key, k => new AesGcm(k, TagSize));
 }

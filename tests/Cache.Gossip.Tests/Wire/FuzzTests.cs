@@ -44,6 +44,9 @@ public sealed class FuzzTests
         var ring = key is null ? null : new Keyring(key);
         var random = new Random(1234);
         var bodies = ValidBodies();
+        var sender = "fuzzer"u8.ToArray();
+        var sequence = ReplayGuard.SequenceAt(c.Clock.GetUtcNow());
+        byte[] Seal(byte[] body) => PacketEnvelope.Seal(body, [], ring, sender, ++sequence);
         for (var i = 0; i < 20_000; i++)
         {
             byte[] packet;
@@ -56,14 +59,14 @@ public sealed class FuzzTests
                 case 1: // valid envelope around a mutated body: exercises the message decoders
                     var body = (byte[])bodies[random.Next(bodies.Count)].Clone();
                     Mutate(body, random);
-                    packet = PacketEnvelope.Seal(body, [], ring);
+                    packet = Seal(body);
                     break;
                 case 2: // a valid packet with flipped bytes (checksum or tag must catch it)
-                    packet = PacketEnvelope.Seal(bodies[random.Next(bodies.Count)], [], ring);
+                    packet = Seal(bodies[random.Next(bodies.Count)]);
                     Mutate(packet, random);
                     break;
                 default: // truncated valid packet
-                    var whole = PacketEnvelope.Seal(bodies[random.Next(bodies.Count)], [], ring);
+                    var whole = Seal(bodies[random.Next(bodies.Count)]);
                     packet = whole.AsSpan(0, random.Next(whole.Length)).ToArray();
                     break;
             }
@@ -80,6 +83,7 @@ public sealed class FuzzTests
         else
         {
             Assert.True(target.Stats.Dropped(DropReason.DecryptFailed) > 0);
+            Assert.Equal(0, target.Stats.Dropped(DropReason.Stale)); // so the message decoders did run
         }
 
         Assert.True(target.Stats.Dropped(DropReason.Truncated) > 0);
