@@ -57,4 +57,7 @@ internal enum CommandFlags
 
     /// <summary>Refused while a replica loads asynchronously (Redis' flag; shown by COMMAND INFO only).</summary>
     NoAsyncLoading = 1 << 19,
+
+    /// <summary>Ours: only for a connection that proved it is a peer (GOSSIPCACHE HELLO and AUTH), checked before routing or MULTI.</summary>
+    Peer = 1 << 20,
 }

@@ -26,13 +26,19 @@ public sealed class TestNode : IAsyncDisposable
     {
         // Each node its own folder: a SAVE must not leave a dump.rdb that the next node loads at start.
         var dir = Directory.CreateTempSubdirectory("gossipcache-node-").FullName;
-        var options = new NodeOptions { Port = 0, Bind = "127.0.0.1", EnableDebugCommand = "local", Dir = dir };
+        var options = new NodeOptions { Port = 0, Bind = "127.0.0.1", EnableDebugCommand = "local", Dir = dir, ClusterSecret = TestPeer.Secret };
         configure?.Invoke(options);
         var host = await NodeHost.StartAsync(options, time, logging => logging.SetMinimumLevel(LogLevel.Warning).AddFilter("Microsoft", LogLevel.None));
         return new TestNode(host);
     }
 
     public Task<RespTestClient> ConnectAsync() => RespTestClient.ConnectAsync(Port);
+
+    /// <summary>A raw client that proved it is a peer (with the default test secret), for GOSSIPCACHE commands.</summary>
+    public Task<RespTestClient> ConnectPeerAsync() => TestPeer.ConnectAsync(Port);
+
+    /// <summary>A pipelined connection that proved it is a peer, as another node's link.</summary>
+    internal Task<Cache.Client.Resp.RespConnection> ConnectPeerLinkAsync() => TestPeer.ConnectLinkAsync(Port);
 
     public string Endpoint => $"127.0.0.1:{Port}";
 
