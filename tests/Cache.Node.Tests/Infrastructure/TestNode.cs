@@ -6,8 +6,11 @@ using Microsoft.Extensions.Logging;
 namespace Cache.Node.Tests.Infrastructure;
 
 /// <summary>A real node in the test process, listening on 127.0.0.1 on a free port.</summary>
-public sealed class TestNode : IAsyncDisposable
+public sealed partial class TestNode : IAsyncDisposable
 {
+    /// <summary>The --cluster-secret every test node gets unless its test sets another.</summary>
+    public const string DefaultClusterSecret = "gossipcache-tests-cluster-secret";
+
     private readonly NodeHost _host;
 
     private TestNode(NodeHost host) => _host = host;
@@ -26,19 +29,13 @@ public sealed class TestNode : IAsyncDisposable
     {
         // Each node its own folder: a SAVE must not leave a dump.rdb that the next node loads at start.
         var dir = Directory.CreateTempSubdirectory("gossipcache-node-").FullName;
-        var options = new NodeOptions { Port = 0, Bind = "127.0.0.1", EnableDebugCommand = "local", Dir = dir, ClusterSecret = TestPeer.Secret };
+        var options = new NodeOptions { Port = 0, Bind = "127.0.0.1", EnableDebugCommand = "local", Dir = dir, ClusterSecret = DefaultClusterSecret };
         configure?.Invoke(options);
         var host = await NodeHost.StartAsync(options, time, logging => logging.SetMinimumLevel(LogLevel.Warning).AddFilter("Microsoft", LogLevel.None));
         return new TestNode(host);
     }
 
     public Task<RespTestClient> ConnectAsync() => RespTestClient.ConnectAsync(Port);
-
-    /// <summary>A raw client that proved it is a peer (with the default test secret), for GOSSIPCACHE commands.</summary>
-    public Task<RespTestClient> ConnectPeerAsync() => TestPeer.ConnectAsync(Port);
-
-    /// <summary>A pipelined connection that proved it is a peer, as another node's link.</summary>
-    internal Task<Cache.Client.Resp.RespConnection> ConnectPeerLinkAsync() => TestPeer.ConnectLinkAsync(Port);
 
     public string Endpoint => $"127.0.0.1:{Port}";
 

@@ -11,7 +11,7 @@ namespace Cache.Node.Tests.Infrastructure;
 public static class TestPeer
 {
     /// <summary>The --cluster-secret every <see cref="TestNode"/> gets by default.</summary>
-    public const string Secret = "gossipcache-tests-cluster-secret";
+    public const string Secret = TestNode.DefaultClusterSecret;
 
     internal static PeerCredentials Credentials(string? secret = Secret, string nodeId = "test-peer") =>
         new(Cache.Node.Configuration.PeerSecret.Derive(secret, null).Key, nodeId);
