@@ -181,6 +181,28 @@ internal sealed class ClusterMembership : IAsyncDisposable
         return endpoint;
     }
 
+    /// <summary>
+    /// True when a member that is alive or suspected gossips from, or serves RESP at, <paramref name="address"/>:
+    /// with no cluster secret, the only sign a connection is a peer's (docs/security.md).
+    /// </summary>
+    public bool IsMemberAddress(System.Net.IPAddress address)
+    {
+        foreach (var member in Gossip.Members)
+        {
+            if (member.State is MemberState.Alive or MemberState.Suspect
+                && (SameHost(member.Address, address) || (RespEndpointOf(member.Name) is { } endpoint && SameHost(endpoint, address))))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static bool SameHost(string endpoint, System.Net.IPAddress address) =>
+        System.Net.IPEndPoint.TryParse(endpoint, out var parsed) && (parsed.Address.Equals(address)
+            || (address.IsIPv4MappedToIPv6 && parsed.Address.Equals(address.MapToIPv4())));
+
     /// <summary>The gossip port actually bound.</summary>
     public int GossipPort
     {

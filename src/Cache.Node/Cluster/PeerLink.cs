@@ -14,16 +14,18 @@ internal sealed class PeerLink : IAsyncDisposable
     private readonly IPEndPoint _endpoint;
     private readonly int _protocol;
     private readonly RespConnectionOptions _options;
+    private readonly PeerCredentials _credentials;
     private RespConnection? _connection;
     private long _failedAt;   // timestamp of the last failed connect, 0 once one succeeds
     private List<Queued>? _waiting;   // requests sent while connecting, in order
     private bool _disposed;
 
-    public PeerLink(IPEndPoint endpoint, int protocol, RespConnectionOptions options)
+    public PeerLink(IPEndPoint endpoint, int protocol, RespConnectionOptions options, PeerCredentials credentials)
     {
         _endpoint = endpoint;
         _protocol = protocol;
         _options = options;
+        _credentials = credentials;
     }
 
     public IPEndPoint Endpoint => _endpoint;
@@ -203,13 +205,13 @@ internal sealed class PeerLink : IAsyncDisposable
         try
         {
             connection = await RespConnection.ConnectAsync(_endpoint, _options).ConfigureAwait(false);
+            // First: proves this node is a peer (it need not know requirepass), and makes the other
+            // node serve the connection locally, never forward.
+            await PeerHandshake.RunAsync(connection, _credentials).ConfigureAwait(false);
             if (_protocol == 3)
             {
                 (await connection.ExecuteAsync(["HELLO", "3"]).ConfigureAwait(false)).ThrowIfError();
             }
-
-            // Marks the connection as a peer's: the other node serves it locally, never forwards.
-            (await connection.ExecuteAsync(["GOSSIPCACHE", "PEER"]).ConfigureAwait(false)).ThrowIfError();
         }
         catch (Exception ex)
         {

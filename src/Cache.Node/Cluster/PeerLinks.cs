@@ -22,11 +22,12 @@ internal sealed class PeerLinks : IAsyncDisposable
     private readonly ConcurrentDictionary<(string Endpoint, int Protocol, bool Replication), PeerLink> _links = new();
     private readonly RespConnectionOptions _options;
 
-    public PeerLinks(string? password, TimeSpan timeout, TimeProvider time)
+    /// <summary>Links that authenticate with <paramref name="credentials"/> (<see cref="PeerHandshake"/>), not with requirepass.</summary>
+    public PeerLinks(PeerCredentials credentials, TimeSpan timeout, TimeProvider time)
     {
+        Credentials = credentials;
         _options = new RespConnectionOptions
         {
-            Password = password,
             CommandTimeout = timeout,
             ConnectTimeout = timeout,
             // Order matters on a peer link (a client's SET then GET); never make a request wait for a slot.
@@ -35,6 +36,9 @@ internal sealed class PeerLinks : IAsyncDisposable
         };
     }
 
+    /// <summary>What each link proves on connect; the node id is set once the node joined gossip.</summary>
+    public PeerCredentials Credentials { get; }
+
     /// <summary>The link for forwarding clients' commands to the node whose RESP endpoint is <paramref name="endpoint"/> ("ip:port").</summary>
     public PeerLink Get(string endpoint, int protocol) => Get((endpoint, protocol, false));
 
@@ -42,7 +46,7 @@ internal sealed class PeerLinks : IAsyncDisposable
     public PeerLink ForReplication(string endpoint) => Get((endpoint, 2, true));
 
     private PeerLink Get((string Endpoint, int Protocol, bool Replication) key) =>
-        _links.GetOrAdd(key, static (key, options) => new PeerLink(IPEndPoint.Parse(key.Endpoint), key.Protocol, options), _options);
+        _links.GetOrAdd(key, static (key, links) => new PeerLink(IPEndPoint.Parse(key.Endpoint), key.Protocol, links._options, links.Credentials), this);
 
     /// <summary>True when this node's replication link to <paramref name="endpoint"/> broke or failed to connect within <paramref name="window"/>.</summary>
     public bool LooksDown(string endpoint, TimeSpan window) =>

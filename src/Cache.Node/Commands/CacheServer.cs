@@ -21,6 +21,7 @@ internal sealed class CacheServer
         Settings = settings;
         Time = time;
         Keys = new KeySpace(time);
+        Keys.RemoteClocks.MaxOffsetMs = settings.MaxClockOffsetMs;
         AntiEntropyStats = new AntiEntropyStats(time);
         Commands = CommandTable.CreateDefault();
         Blocking = new BlockingRegistry(Keys, time);
@@ -42,6 +43,9 @@ internal sealed class CacheServer
 
     /// <summary>The node's settings; CONFIG SET changes the settable ones, then calls <see cref="ApplyLimits"/>.</summary>
     public NodeSettings Settings { get; }
+
+    /// <summary>Peers' GOSSIPCACHE HELLO and AUTH: who proved to be a peer, who was refused.</summary>
+    public PeerAuthentication PeerAuth { get; } = new();
 
     /// <summary>The Lua engine and script cache (EVAL, SCRIPT).</summary>
     public ScriptEngine Scripts { get; }

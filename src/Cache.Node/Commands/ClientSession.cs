@@ -119,6 +119,13 @@ internal sealed partial class ClientSession
             return;
         }
 
+        // Before routing, MULTI and running: a client, even with the password, never reaches a peer command.
+        if (command.HasFlag(CommandFlags.Peer) && !Connection.IsPeer)
+        {
+            Reject(PeerAuthentication.NotAPeer(command), command);
+            return;
+        }
+
         if (Reply.Protocol == 2 && IsSubscriber && !AllowedWhileSubscribed(command))
         {
             Reject($"ERR Can't execute '{command.FullName}': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context", command);

@@ -60,4 +60,6 @@ internal enum CommandFlags
 
     /// <summary>Redis Cluster's ASKING form of a command (RESTORE-ASKING): served as the plain command here.</summary>
     Asking = 1 << 20,
+    /// <summary>Ours: only for a connection that proved it is a peer (GOSSIPCACHE HELLO and AUTH), checked before routing or MULTI.</summary>
+    Peer = 1 << 21,
 }

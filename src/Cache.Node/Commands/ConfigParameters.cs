@@ -23,6 +23,14 @@ internal static class ConfigParameters
         // Redis accepts any hz and clamps it to 1..500.
         new("hz", s => Text(s.Settings.Hz), v => Integer(v, 0, int.MaxValue, n => s => s.Settings.Hz = (int)Math.Clamp(n, 1, 500))),
         new("enable-debug-command", s => s.Settings.EnableDebugCommandName),
+        new("protected-mode", s => s.Settings.ProtectedMode ? "yes" : "no", v => v.ToLowerInvariant() switch
+        {
+            "yes" => (null, s => s.Settings.ProtectedMode = true),
+            "no" => (null, s => s.Settings.ProtectedMode = false),
+            _ => ("argument must be 'yes' or 'no'", null),
+        }),
+        // Ours (not in Redis): how far ahead of this node's clock a peer's version may be, in ms.
+        new("max-clock-offset", s => Text(s.Keys.RemoteClocks.MaxOffsetMs), v => Integer(v, 0, 86_400_000, n => s => s.Keys.RemoteClocks.MaxOffsetMs = n)),
         new("databases", _ => "1"),
         new("daemonize", _ => "no"),
         // The replica rules (ReplicaRole), under their names and their older slave- aliases.

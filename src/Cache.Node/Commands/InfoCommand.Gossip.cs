@@ -12,6 +12,11 @@ internal static partial class InfoCommand
     {
         var server = client.Server;
         Line(text, "cluster_enabled", server.Cluster is null ? 0 : 1);
+        Line(text, "cluster_secret", server.Settings.ClusterSecretSource);
+        Line(text, "cluster_peer_auth_accepted", server.PeerAuth.Accepted);
+        Line(text, "cluster_peer_auth_refused", server.PeerAuth.Refused);
+        Line(text, "cluster_max_clock_offset_ms", server.Keys.RemoteClocks.MaxOffsetMs);
+        Line(text, "cluster_clock_offset_refused", server.Keys.RemoteClocks.Refused);
         if (server.Cluster is not { } cluster || server.Replication is not { } replication)
         {
             return;

@@ -50,6 +50,11 @@ internal static partial class PeerCommands
             return;
         }
 
+        if (RefusedAhead(client, header.Version.Clock))
+        {
+            return;
+        }
+
         var key = request[3].ToArray();
         if (!client.Pieces.TryAdd(key, header with { Value = ReadOnlyMemory<byte>.Empty }, length, offset, request[10], out var complete))
         {

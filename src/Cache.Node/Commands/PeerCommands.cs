@@ -5,8 +5,9 @@ using Cache.Node.Resp;
 namespace Cache.Node.Commands;
 
 /// <summary>
-/// GOSSIPCACHE: the node-to-node commands on the RESP port. PEER marks a connection as a peer's
-/// (served locally, never forwarded), APPLY merges replicated entries, PULL exports the entries
+/// GOSSIPCACHE: the node-to-node commands on the RESP port. HELLO and AUTH prove a connection is
+/// a peer's (<see cref="PeerAuthentication"/>: then served locally, never forwarded, and the only
+/// kind of connection the other commands run on), APPLY merges replicated entries, PULL exports the entries
 /// of a set of slots for hand-off, ENTRY gives one key's version for quorum reads, PUBLISH and SPUBLISH deliver
 /// a message published on another node to this node's subscribers, FUNCTIONS takes another node's
 /// function libraries when newer, and TREE,
@@ -15,29 +16,27 @@ namespace Cache.Node.Commands;
 /// </summary>
 internal static partial class PeerCommands
 {
+    // Every command but HELLO and AUTH is a peer's only (checked before it runs); none from scripts.
+    private const CommandFlags PeerOnly = CommandFlags.Peer | CommandFlags.NoScript | CommandFlags.Stale;
+
     public static void Register(CommandTable table) =>
         table.Add(new CommandDefinition("gossipcache", -2, CommandFlags.None, null, "cluster", "Node-to-node commands of a GossipCache cluster.")
-            .AddSubCommand(new("peer", 2, CommandFlags.Stale | CommandFlags.Fast, Peer, "cluster", "Marks this connection as another node's."))
-            .AddSubCommand(new("apply", -8, CommandFlags.Stale, Apply, "cluster", "Merges replicated entries: key clock node kind expires-at value ..."))
-            .AddSubCommand(new("replicate", -9, CommandFlags.Stale, Replicate, "cluster", "Merges a primary's replicated write unless its deadline passed: deadline-ms key clock node kind expires-at value ..."))
-            .AddSubCommand(new("handoff", -9, CommandFlags.Stale, HandOff, "cluster", "Merges entries handed on by a node that does not own them, if both rings agree: ring-hash key clock node kind expires-at value ..."))
-            .AddSubCommand(new("entry", 3, CommandFlags.ReadOnly | CommandFlags.Stale | CommandFlags.Fast, Entry, "cluster", "A key's versioned state (tombstones included), for quorum reads."))
-            .AddSubCommand(new("tree", 3, CommandFlags.ReadOnly | CommandFlags.Stale, Tree, "cluster", "The 128 segment digests of the slots a bitmap selects (8 bytes each, little-endian)."))
-            .AddSubCommand(new("digests", 3, CommandFlags.ReadOnly | CommandFlags.Stale, Digests, "cluster", "The digest of each slot a bitmap selects, in slot order (8 bytes each, little-endian)."))
-            .AddSubCommand(new("pull", 5, CommandFlags.ReadOnly | CommandFlags.Stale, Pull, "cluster", "Exports the entries of a set of slots: cursor count slot-bitmap."))
-            .AddSubCommand(new("leaves", 5, CommandFlags.ReadOnly | CommandFlags.Stale, Leaves, "cluster", "The leaves (key, 8-byte entry hash) of a set of slots: cursor count slots."))
-            .AddSubCommand(new("publish", 4, CommandFlags.Stale | CommandFlags.Fast, (c, in r) => c.Reply.Integer(c.Server.PubSub.Publish(r[2], r[3])), "cluster", "Delivers a message published on another node to this node's subscribers: channel message."))
-            .AddSubCommand(new("spublish", 4, CommandFlags.Stale | CommandFlags.Fast, (c, in r) => c.Reply.Integer(c.Server.PubSub.PublishShard(r[2], r[3])), "cluster", "Delivers a shard message published on the channel's primary to this node's subscribers: channel message."))
-            .AddSubCommand(new("functions", 4, CommandFlags.Stale, FunctionCommands.FromPeer, "cluster", "Takes another node's function libraries when newer: version payload (as FUNCTION DUMP)."))
-            .AddSubCommand(new("fetch", -3, CommandFlags.ReadOnly | CommandFlags.Stale, Fetch, "cluster", "The versioned entries of the keys named (those this node holds): [names answered, entries]."))
-            .AddSubCommand(new("piece", 6, CommandFlags.ReadOnly | CommandFlags.Stale, Piece, "cluster", "A piece of a large value a page offered as a stub: key clock node offset."))
-            .AddSubCommand(new("putpiece", 11, CommandFlags.Stale, PutPiece, "cluster", "A piece of a large pushed value, merged once whole: apply|ring-hash key clock node kind expires-at length offset bytes.")));
-
-    private static void Peer(ClientSession client, in RespRequest request)
-    {
-        client.Connection.IsPeer = true;
-        client.Reply.Ok();
-    }
+            .AddSubCommand(new("hello", 3, CommandFlags.NoAuth | CommandFlags.NoScript | CommandFlags.NoMulti | CommandFlags.Stale | CommandFlags.Fast, PeerAuthentication.Hello, "cluster", "Starts a peer's authentication: client-nonce (hex); answers this node's nonce and proof."))
+            .AddSubCommand(new("auth", 4, CommandFlags.NoAuth | CommandFlags.NoScript | CommandFlags.NoMulti | CommandFlags.Stale | CommandFlags.Fast, PeerAuthentication.Auth, "cluster", "Proves this connection is a peer's: node-id proof (hex HMAC of the cluster secret over HELLO's nonce)."))
+            .AddSubCommand(new("apply", -8, PeerOnly, Apply, "cluster", "Merges replicated entries: key clock node kind expires-at value ..."))
+            .AddSubCommand(new("replicate", -9, PeerOnly, Replicate, "cluster", "Merges a primary's replicated write unless its deadline passed: deadline-ms key clock node kind expires-at value ..."))
+            .AddSubCommand(new("handoff", -9, PeerOnly, HandOff, "cluster", "Merges entries handed on by a node that does not own them, if both rings agree: ring-hash key clock node kind expires-at value ..."))
+            .AddSubCommand(new("entry", 3, PeerOnly | CommandFlags.ReadOnly | CommandFlags.Fast, Entry, "cluster", "A key's versioned state (tombstones included), for quorum reads."))
+            .AddSubCommand(new("tree", 3, PeerOnly | CommandFlags.ReadOnly, Tree, "cluster", "The 128 segment digests of the slots a bitmap selects (8 bytes each, little-endian)."))
+            .AddSubCommand(new("digests", 3, PeerOnly | CommandFlags.ReadOnly, Digests, "cluster", "The digest of each slot a bitmap selects, in slot order (8 bytes each, little-endian)."))
+            .AddSubCommand(new("pull", 5, PeerOnly | CommandFlags.ReadOnly, Pull, "cluster", "Exports the entries of a set of slots: cursor count slot-bitmap."))
+            .AddSubCommand(new("leaves", 5, PeerOnly | CommandFlags.ReadOnly, Leaves, "cluster", "The leaves (key, 8-byte entry hash) of a set of slots: cursor count slots."))
+            .AddSubCommand(new("publish", 4, PeerOnly | CommandFlags.Fast, (c, in r) => c.Reply.Integer(c.Server.PubSub.Publish(r[2], r[3])), "cluster", "Delivers a message published on another node to this node's subscribers: channel message."))
+            .AddSubCommand(new("spublish", 4, PeerOnly | CommandFlags.Fast, (c, in r) => c.Reply.Integer(c.Server.PubSub.PublishShard(r[2], r[3])), "cluster", "Delivers a shard message published on the channel's primary to this node's subscribers: channel message."))
+            .AddSubCommand(new("functions", 4, PeerOnly, FunctionCommands.FromPeer, "cluster", "Takes another node's function libraries when newer: version payload (as FUNCTION DUMP)."))
+            .AddSubCommand(new("fetch", -3, PeerOnly | CommandFlags.ReadOnly, Fetch, "cluster", "The versioned entries of the keys named (those this node holds): [names answered, entries]."))
+            .AddSubCommand(new("piece", 6, PeerOnly | CommandFlags.ReadOnly, Piece, "cluster", "A piece of a large value a page offered as a stub: key clock node offset."))
+            .AddSubCommand(new("putpiece", 11, PeerOnly, PutPiece, "cluster", "A piece of a large pushed value, merged once whole: apply|ring-hash key clock node kind expires-at length offset bytes.")));
 
     private static void Apply(ClientSession client, in RespRequest request)
     {
@@ -120,6 +119,12 @@ internal static partial class PeerCommands
                 client.Reply.Error("ERR malformed replicated entry"u8);
                 return;
             }
+
+            RespNumbers.TryParseInt64(request[at + 1], out var clock);
+            if (RefusedAhead(client, clock))
+            {
+                return;
+            }
         }
 
         var applied = 0;
@@ -168,6 +173,20 @@ internal static partial class PeerCommands
         {
             client.Reply.Bulk(key);
         }
+    }
+
+    // A version too far ahead of this node's clock (ClockBound) refuses the whole request, so the
+    // sender learns it: a replicated write then misses this node's acknowledgement.
+    private static bool RefusedAhead(ClientSession client, long clock)
+    {
+        var bound = client.Keys.RemoteClocks;
+        if (bound.Admits(clock))
+        {
+            return false;
+        }
+
+        client.Reply.Error($"CLOCKSKEW an entry's version is {bound.AheadMs(clock)} ms ahead of this node's clock, beyond max-clock-offset ({bound.MaxOffsetMs} ms); not applied");
+        return true;
     }
 
     private static void Entry(ClientSession client, in RespRequest request)

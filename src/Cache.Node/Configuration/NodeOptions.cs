@@ -60,6 +60,18 @@ public sealed class NodeOptions
     /// <summary>Base64 AES key (16, 24 or 32 bytes) that encrypts gossip; every node needs the same one.</summary>
     public string? GossipKey { get; set; }
 
+    /// <summary>
+    /// The secret peers prove to each other before GOSSIPCACHE commands are served (at least 16
+    /// characters; every node needs the same one). Default: derived from <see cref="GossipKey"/>.
+    /// </summary>
+    public string? ClusterSecret { get; set; }
+
+    /// <summary>How far ahead of this node's clock a peer's version may be, in ms, before it is refused (0: no bound).</summary>
+    public long MaxClockOffset { get; set; } = 500;
+
+    /// <summary>yes: with no password, clients from beyond loopback (and the cluster's members) are refused, as Redis' protected mode.</summary>
+    public string ProtectedMode { get; set; } = "yes";
+
     /// <summary>A label that keeps clusters sharing a network apart; nodes only talk to the same label.</summary>
     public string? ClusterLabel { get; set; }
 

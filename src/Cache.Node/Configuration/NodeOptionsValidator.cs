@@ -132,6 +132,11 @@ internal static class NodeOptionsValidator
             }
         }
 
+        if (options.ClusterSecret is { Length: > 0 and < 16 })
+        {
+            return $"--cluster-secret must be at least 16 characters, not {options.ClusterSecret.Length} (e.g. from: openssl rand -base64 32)";
+        }
+
         foreach (var seed in SplitSeeds(options.Join))
         {
             var colon = seed.LastIndexOf(':');
@@ -194,6 +199,16 @@ internal static class NodeOptionsValidator
         if (options.TombstoneHorizon is < 1000 or > 604_800_000)
         {
             return $"--tombstone-horizon must be between 1000 ms and 7 days (604800000), not {options.TombstoneHorizon}";
+        }
+
+        if (options.MaxClockOffset is < 0 or > 86_400_000)
+        {
+            return $"--max-clock-offset must be 0 (no bound) or up to 86400000 ms, not {options.MaxClockOffset}";
+        }
+
+        if (options.ProtectedMode is not ("yes" or "no"))
+        {
+            return $"--protected-mode must be yes or no, not '{options.ProtectedMode}'";
         }
 
         return null;

@@ -36,6 +36,9 @@ internal sealed class NodeSettings
         Seeds = NodeOptionsValidator.SplitSeeds(options.Join);
         HasSeeds = !string.IsNullOrWhiteSpace(options.Join);
         GossipKey = string.IsNullOrEmpty(options.GossipKey) ? null : Convert.FromBase64String(options.GossipKey);
+        (ClusterSecret, ClusterSecretSource) = PeerSecret.Derive(options.ClusterSecret, GossipKey);
+        MaxClockOffsetMs = options.MaxClockOffset;
+        ProtectedMode = options.ProtectedMode == "yes";
         ClusterLabel = options.ClusterLabel ?? "";
         AnnounceIp = string.IsNullOrEmpty(options.AnnounceIp) ? null : IPAddress.Parse(options.AnnounceIp);
         GossipProfile = Enum.Parse<GossipProfile>(options.GossipProfile, ignoreCase: true);
@@ -119,6 +122,18 @@ internal sealed class NodeSettings
 
     /// <summary>The AES key that encrypts gossip; null when gossip is plain.</summary>
     public byte[]? GossipKey { get; }
+
+    /// <summary>The key peers prove they hold (<see cref="PeerSecret"/>); null when there is none: peers are then told by address.</summary>
+    public byte[]? ClusterSecret { get; }
+
+    /// <summary>Where <see cref="ClusterSecret"/> came from: cluster-secret, gossip-key or none.</summary>
+    public string ClusterSecretSource { get; }
+
+    /// <summary>How far ahead of the local clock a peer's version may be, in ms; 0: no bound.</summary>
+    public long MaxClockOffsetMs { get; }
+
+    /// <summary>Redis' protected mode: with no password, only loopback clients (and the cluster's members) are served (CONFIG SET changes it).</summary>
+    public bool ProtectedMode { get; set; }
 
     public string ClusterLabel { get; }
 

@@ -29,6 +29,9 @@ internal static class CommandLine
         ["gossip-port"] = nameof(NodeOptions.GossipPort),
         ["join"] = nameof(NodeOptions.Join),
         ["gossip-key"] = nameof(NodeOptions.GossipKey),
+        ["cluster-secret"] = nameof(NodeOptions.ClusterSecret),
+        ["max-clock-offset"] = nameof(NodeOptions.MaxClockOffset),
+        ["protected-mode"] = nameof(NodeOptions.ProtectedMode),
         ["cluster-label"] = nameof(NodeOptions.ClusterLabel),
         ["gossip-profile"] = nameof(NodeOptions.GossipProfile),
         ["announce-ip"] = nameof(NodeOptions.AnnounceIp),
@@ -123,6 +126,8 @@ internal static class CommandLine
           --bind <addr>                   address(es) to listen on, space separated (default 127.0.0.1)
           --name <name>                   node name shown in INFO (default host:port)
           --requirepass <password>        require AUTH before other commands
+          --protected-mode <yes|no>       with no password, refuse clients from beyond loopback
+                                          (default yes; the cluster's members are let in)
           --enable-debug-command <v>      no | local | yes (default no)
           --proto-max-bulk-len <size>     largest bulk string (default 512mb)
           --client-query-buffer-limit <s> most unexecuted input per client (default 1gb)
@@ -139,7 +144,12 @@ internal static class CommandLine
           --save "<secs> <changes> ..."   automatic BGSAVE points (default "": none)
           --gossip-port <n>               gossip port, UDP+TCP (default: port + 10000)
           --join <host:port,...>          gossip seeds to join (default: none, a cluster of one)
-          --gossip-key <base64>           AES key (16/24/32 bytes) encrypting gossip
+          --gossip-key <base64>           AES key (16/24/32 bytes) encrypting gossip; also the
+                                          default source of the cluster secret
+          --cluster-secret <secret>       what peers prove before node-to-node commands
+                                          (16+ characters; default: derived from --gossip-key)
+          --max-clock-offset <ms>         refuse peers' versions this far ahead of our clock
+                                          (default 500; 0: no bound)
           --cluster-label <label>         keeps clusters on one network apart
           --gossip-profile <p>            lan (default), wan or local timings
           --announce-ip <ip>              address peers and clients use to reach this node

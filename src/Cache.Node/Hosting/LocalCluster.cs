@@ -16,6 +16,13 @@ internal static class LocalCluster
     public static async Task<int> RunAsync(NodeOptions options)
     {
         var nodes = new List<NodeHost>();
+        if (string.IsNullOrEmpty(options.ClusterSecret) && string.IsNullOrEmpty(options.GossipKey))
+        {
+            // The nodes share one process, so they can share a secret no one else knows.
+            options = options.Copy();
+            options.ClusterSecret = PeerSecret.Random();
+        }
+
         try
         {
             for (var i = 0; i < options.LocalCluster; i++)

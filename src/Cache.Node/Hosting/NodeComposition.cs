@@ -46,7 +46,7 @@ internal static class NodeComposition
     {
         var server = new CacheServer(settings, time);
         LoadSnapshot(server);
-        var peers = new PeerLinks(settings.RequirePass, settings.ReplicationTimeout, time);
+        var peers = new PeerLinks(new PeerCredentials(settings.ClusterSecret, settings.Name ?? "unjoined"), settings.ReplicationTimeout, time);
         return new HostBuilder()
             .UseConsoleLifetime(o => o.SuppressStatusMessages = true)
             .ConfigureLogging(builder => ConfigureLogging(builder, logging))
@@ -61,6 +61,7 @@ internal static class NodeComposition
                 services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(5));
 
                 // Start order; they stop in reverse.
+                services.AddHostedService<PeerSecurityService>();
                 services.AddHostedService<PeerLinksService>();
                 services.AddSingleton<ActiveExpiryService>();
                 services.AddHostedService(sp => sp.GetRequiredService<ActiveExpiryService>());
@@ -102,6 +103,7 @@ internal static class NodeComposition
     {
         var settings = server.Settings;
         server.Keys.NodeId = ClusterMembership.VersionNodeId(membership.Gossip.Name);
+        peers.Credentials.NodeId = membership.Gossip.Name;
         using (server.Keys.Enter())
         {
             server.Keys.EnableSlotIndex();

@@ -41,6 +41,13 @@ internal sealed partial class RespConnectionHandler(CacheServer server, ILogger<
         }
 
         var remote = connection.RemoteEndPoint;
+        if (ProtectedMode.Refuses(server, remote))
+        {
+            server.Stats.ConnectionRejected();
+            await output.WriteAsync(ProtectedMode.Denied.ToArray()).ConfigureAwait(false);
+            return;
+        }
+
         var session = new ClientSession(
             server,
             output,

@@ -14,14 +14,18 @@ internal sealed partial class KeySpace
         return _replication.Export(key);
     }
 
+    /// <summary>How far ahead of this node's clock a peer's version may be (<see cref="ClockBound"/>).</summary>
+    public ClockBound RemoteClocks { get; }
+
     /// <summary>
     /// Merges a peer's state of <paramref name="key"/> into this node; true when it replaced ours.
-    /// Later local writes get versions above the one applied.
+    /// Later local writes get versions above the one applied. A version too far ahead of this
+    /// node's clock (<see cref="RemoteClocks"/>) is refused: false, nothing changes.
     /// </summary>
     public bool Apply(ReadOnlySpan<byte> key, in ReplicatedEntry incoming)
     {
         AssertHeld();
-        return _replication.Apply(key, incoming);
+        return RemoteClocks.Admits(incoming.Version.Clock) && _replication.Apply(key, incoming);
     }
 
     /// <summary>

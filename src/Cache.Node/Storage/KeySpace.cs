@@ -45,6 +45,7 @@ internal sealed partial class KeySpace
     {
         _time = time;
         _clock = new HybridLogicalClock(time);
+        RemoteClocks = new ClockBound(time);
         _table = new EntryTable(_memory, 1024);
         _observers = new EntryObservers(new SlotDigests(), new WatchRegistry(_table), new ReplicationCapture());
         _hashes = new HashStore(this, _table);

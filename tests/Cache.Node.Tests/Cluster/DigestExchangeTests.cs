@@ -68,7 +68,7 @@ public sealed class DigestExchangeTests : IAsyncLifetime
 
     private static async Task<byte[]> CallAsync(TestNode node, string sub, byte[] mask)
     {
-        await using var connection = await RespConnection.ConnectAsync(new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, node.Port));
+        await using var connection = await node.ConnectPeerLinkAsync();
         var reply = (await connection.ExecuteAsync(["GOSSIPCACHE"u8.ToArray(), Encoding.ASCII.GetBytes(sub), mask])).ThrowIfError();
         return reply.Bytes!;
     }

@@ -9,7 +9,7 @@ public sealed class PeerCommandInputTests
     public async Task Malformed_peer_commands_are_refused_and_change_nothing()
     {
         await using var node = await TestNode.StartAsync();
-        await using var client = await node.ConnectAsync();
+        await using var client = await node.ConnectPeerAsync();
         Assert.Equal("+OK\r\n", await client.CallAsync("SET", "kept", "value"));
 
         // APPLY: a bad number, a kind out of range, a negative expiry, an incomplete entry.
@@ -41,7 +41,7 @@ public sealed class PeerCommandInputTests
 
         // A slot list instead of a bitmap: 2 bytes per slot, little-endian; a slot past 16383, an
         // odd length or a zero count is refused.
-        await using (var peer = await Cache.Client.Resp.RespConnection.ConnectAsync(new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, node.Port)))
+        await using (var peer = await node.ConnectPeerLinkAsync())
         {
             async Task<Cache.Client.Resp.RespReply> LeavesAsync(string count, byte[] slots) =>
                 await peer.ExecuteAsync(["GOSSIPCACHE"u8.ToArray(), "LEAVES"u8.ToArray(), "0"u8.ToArray(), System.Text.Encoding.ASCII.GetBytes(count), slots]);
@@ -69,7 +69,7 @@ public sealed class PeerCommandInputTests
     public async Task Pages_of_large_values_end_early_so_one_request_cannot_exhaust_memory()
     {
         await using var node = await TestNode.StartAsync();
-        await using var client = await node.ConnectAsync();
+        await using var client = await node.ConnectPeerAsync();
         var big = new string('x', 10 * 1024 * 1024);
         foreach (var key in new[] { "{big}1", "{big}2", "{big}3" })
         {
@@ -78,7 +78,7 @@ public sealed class PeerCommandInputTests
 
         // FETCH naming the same 10 MB key 4,096 times answers only until 16 MB of values.
         var names = Enumerable.Repeat("{big}1", 4096).ToArray();
-        await using var peer = await Cache.Client.Resp.RespConnection.ConnectAsync(new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, node.Port));
+        await using var peer = await node.ConnectPeerLinkAsync();
         var fetch = (await peer.ExecuteAsync(["GOSSIPCACHE", "FETCH", .. names])).ThrowIfError();
         Assert.Equal("2", fetch.Items![0].Text);
         Assert.Equal(2 * Cache.Node.Cluster.ReplicationCodec.ArgsPerEntry, fetch.Items[1].Items!.Count);

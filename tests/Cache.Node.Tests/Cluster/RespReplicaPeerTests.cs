@@ -32,7 +32,7 @@ public sealed class RespReplicaPeerTests
             Assert.Equal("+OK\r\n", await client.ReadReplyAsync());
         }
 
-        await using var links = new PeerLinks(null, TimeSpan.FromSeconds(30), TimeProvider.System);
+        await using var links = new PeerLinks(TestPeer.Credentials(), TimeSpan.FromSeconds(30), TimeProvider.System);
         var peer = new RespReplicaPeer(links.ForReplication(node.Endpoint));
         var every = SlotBitmap.From(Enumerable.Repeat(true, HashSlot.Count).ToArray());
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
@@ -77,7 +77,7 @@ public sealed class RespReplicaPeerTests
     public async Task An_error_reply_throws_as_the_servers_error()
     {
         await using var node = await TestNode.StartAsync();
-        await using var links = new PeerLinks(null, TimeSpan.FromSeconds(30), TimeProvider.System);
+        await using var links = new PeerLinks(TestPeer.Credentials(), TimeSpan.FromSeconds(30), TimeProvider.System);
         var peer = new RespReplicaPeer(links.ForReplication(node.Endpoint));
         // A count over the node's page limit is refused by the peer with an error reply.
         var error = await Assert.ThrowsAsync<RespServerException>(() => peer.PullAsync(0, 100_000, SlotBitmap.Create(), CancellationToken.None));

@@ -29,8 +29,7 @@ public sealed class RingMetadataTests
         // A peer that sends a key of a slot this node does not hold is served here, never bounced,
         // and the disagreement between the two rings is counted.
         var foreign = Enumerable.Range(0, 1000).Select(i => $"foreign:{i}").First(k => ring.OwnerIndices(HashSlot.ForKey(System.Text.Encoding.UTF8.GetBytes(k)))[0] == heavyIndex);
-        await using var peer = await light.ConnectAsync();
-        Assert.Equal("+OK\r\n", await peer.CallAsync("GOSSIPCACHE", "PEER"));
+        await using var peer = await light.ConnectPeerAsync();
         Assert.Equal("$-1\r\n", await peer.CallAsync("GET", foreign));
         Assert.Contains("cluster_ring_disagreements:1\r\n", await client.CallAsync("INFO", "cluster"), StringComparison.Ordinal);
     }

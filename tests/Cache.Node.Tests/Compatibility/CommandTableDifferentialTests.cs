@@ -16,7 +16,7 @@ public sealed class CommandTableDifferentialTests(DifferentialFixture redis)
     /// </summary>
     private static readonly string[] OursOnly =
     [
-        "gossipcache", "gossipcache|peer", "gossipcache|apply", "gossipcache|replicate", "gossipcache|handoff", "gossipcache|entry", "gossipcache|tree",
+        "gossipcache", "gossipcache|hello", "gossipcache|auth", "gossipcache|apply", "gossipcache|replicate", "gossipcache|handoff", "gossipcache|entry", "gossipcache|tree",
         "gossipcache|digests", "gossipcache|pull", "gossipcache|leaves", "gossipcache|fetch", "gossipcache|piece", "gossipcache|putpiece", "gossipcache|publish",
         "gossipcache|spublish", "gossipcache|functions", "cluster|ring", "client|setinfo",
     ];

@@ -6,8 +6,11 @@ using Microsoft.Extensions.Logging;
 namespace Cache.Node.Tests.Infrastructure;
 
 /// <summary>A real node in the test process, listening on 127.0.0.1 on a free port.</summary>
-public sealed class TestNode : IAsyncDisposable
+public sealed partial class TestNode : IAsyncDisposable
 {
+    /// <summary>The --cluster-secret every test node gets unless its test sets another.</summary>
+    public const string DefaultClusterSecret = "gossipcache-tests-cluster-secret";
+
     private readonly NodeHost _host;
 
     private TestNode(NodeHost host) => _host = host;
@@ -26,7 +29,7 @@ public sealed class TestNode : IAsyncDisposable
     {
         // Each node its own folder: a SAVE must not leave a dump.rdb that the next node loads at start.
         var dir = Directory.CreateTempSubdirectory("gossipcache-node-").FullName;
-        var options = new NodeOptions { Port = 0, Bind = "127.0.0.1", EnableDebugCommand = "local", Dir = dir };
+        var options = new NodeOptions { Port = 0, Bind = "127.0.0.1", EnableDebugCommand = "local", Dir = dir, ClusterSecret = DefaultClusterSecret };
         configure?.Invoke(options);
         var host = await NodeHost.StartAsync(options, time, logging => logging.SetMinimumLevel(LogLevel.Warning).AddFilter("Microsoft", LogLevel.None));
         return new TestNode(host);

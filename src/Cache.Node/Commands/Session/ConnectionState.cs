@@ -51,6 +51,15 @@ internal sealed class ConnectionState(long id, string remoteAddress, string loca
     /// <summary>CLIENT REPLY: whether replies are sent.</summary>
     public ClientReplyMode ReplyMode { get; set; }
 
-    /// <summary>A peer node's connection (forwarding, replication): always served locally.</summary>
+    /// <summary>
+    /// A peer node's connection (forwarding, replication), set only by a successful GOSSIPCACHE
+    /// AUTH: may run the peer commands, counts as authenticated, always served locally.
+    /// </summary>
     public bool IsPeer { get; set; }
+
+    /// <summary>The node id a peer proved (GOSSIPCACHE AUTH); null for a client.</summary>
+    public string? PeerId { get; set; }
+
+    /// <summary>The nonce GOSSIPCACHE HELLO gave this connection, spent by the next AUTH.</summary>
+    public byte[]? PeerNonce { get; set; }
 }

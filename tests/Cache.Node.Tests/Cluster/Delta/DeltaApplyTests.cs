@@ -25,7 +25,7 @@ public sealed class DeltaApplyTests : IAsyncLifetime
     {
         _node = await TestNode.StartAsync();
         _client = await _node.ConnectAsync();
-        _peer = await RespConnection.ConnectAsync(new IPEndPoint(IPAddress.Loopback, _node.Port));
+        _peer = await _node.ConnectPeerLinkAsync();
         Assert.Equal($":{Elements}\r\n", await _client.CallAsync(["RPUSH", "big", .. Enumerable.Range(0, Elements).Select(i => $"element:{i}")]));
     }
 

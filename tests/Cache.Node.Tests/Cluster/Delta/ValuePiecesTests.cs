@@ -25,7 +25,7 @@ public sealed class ValuePiecesTests : IAsyncLifetime
     {
         _source = await TestNode.StartAsync();
         _target = await TestNode.StartAsync();
-        _links = new PeerLinks(null, TimeSpan.FromSeconds(30), TimeProvider.System);
+        _links = new PeerLinks(TestPeer.Credentials(), TimeSpan.FromSeconds(30), TimeProvider.System);
         await using var client = await _source.ConnectAsync();
         for (var start = 0; start < Elements; start += 10_000)
         {
@@ -46,7 +46,7 @@ public sealed class ValuePiecesTests : IAsyncLifetime
     [Fact]
     public async Task A_pull_page_carries_a_stub_and_the_value_arrives_whole_from_its_pieces()
     {
-        await using (var raw = await RespConnection.ConnectAsync(new IPEndPoint(IPAddress.Loopback, _source.Port)))
+        await using (var raw = await _source.ConnectPeerLinkAsync())
         {
             var page = await raw.ExecuteRawAsync(["GOSSIPCACHE"u8.ToArray(), "PULL"u8.ToArray(), "0"u8.ToArray(), "100"u8.ToArray(), SlotBitmap.ToWire(Every())]);
             Assert.InRange(page.Length, 1, 200);
@@ -67,7 +67,7 @@ public sealed class ValuePiecesTests : IAsyncLifetime
     [Fact]
     public async Task The_pieces_of_a_value_are_one_snapshot_of_its_version_and_refused_once_that_is_gone()
     {
-        await using var raw = await RespConnection.ConnectAsync(new IPEndPoint(IPAddress.Loopback, _source.Port));
+        await using var raw = await _source.ConnectPeerLinkAsync();
         var before = Export(_source, "big");
         var args = new ReadOnlyMemory<byte>[] { "GOSSIPCACHE"u8.ToArray(), "PIECE"u8.ToArray(), "big"u8.ToArray(), Number(before.Version.Clock), Number(before.Version.Node), "0"u8.ToArray() };
         Assert.True((await raw.ExecuteAsync(args)).Bytes.AsSpan().SequenceEqual(before.Value.Span[..ValuePieces.PieceBytes]));
@@ -107,7 +107,7 @@ public sealed class ValuePiecesTests : IAsyncLifetime
     [Fact]
     public async Task Pushed_pieces_out_of_order_or_of_another_version_are_refused_and_nothing_lands()
     {
-        await using var raw = await RespConnection.ConnectAsync(new IPEndPoint(IPAddress.Loopback, _target.Port));
+        await using var raw = await _target.ConnectPeerLinkAsync();
         ReadOnlyMemory<byte>[] Put(long clock, long length, long offset, string bytes) =>
             ["GOSSIPCACHE"u8.ToArray(), "PUTPIECE"u8.ToArray(), "apply"u8.ToArray(), "k"u8.ToArray(), Number(clock), "1"u8.ToArray(), "1"u8.ToArray(), "0"u8.ToArray(),
                 Number(length), Number(offset), Encoding.ASCII.GetBytes(bytes)];

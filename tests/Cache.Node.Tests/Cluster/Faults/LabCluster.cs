@@ -40,6 +40,8 @@ internal sealed class LabCluster(NetworkLab lab, string[] extraArgs) : IAsyncDis
             "--gossip-port", "16379",
             "--join", seeds,
             "--replicas", "3",
+            // No password: the writers in the client namespace are not on loopback.
+            "--protected-mode", "no",
             .. extraArgs,
         ]);
     }

@@ -147,10 +147,13 @@ internal sealed partial class NetworkLab : IAsyncDisposable
     }
 
     /// <summary>A TCP connection made from inside the client namespace (the socket is created on a thread that joined it).</summary>
-    public Task<TcpClient> ConnectFromClientAsync(string address, int port)
+    public Task<TcpClient> ConnectFromClientAsync(string address, int port) => ConnectFromAsync(Client, address, port);
+
+    /// <summary>A TCP connection made from inside namespace <paramref name="ns"/>.</summary>
+    public static Task<TcpClient> ConnectFromAsync(string ns, string address, int port)
     {
         var done = new TaskCompletionSource<TcpClient>(TaskCreationOptions.RunContinuationsAsynchronously);
-        var path = "/var/run/netns/" + Client;
+        var path = "/var/run/netns/" + ns;
         var thread = new Thread(() =>
         {
             try
