@@ -3,8 +3,10 @@
 #   eng/fuzz.sh <resp|gossip-packet|gossip-message|peer-reply|peer-command|options> [minutes, default 5]
 # Needs Debian's afl++ and the SharpFuzz.CommandLine tool (installed here when missing).
 # Findings land in $FUZZ_OUT/<target>/default/{crashes,hangs}; replay one with
-#   dotnet $FUZZ_OUT/bin/Cache.Fuzz.dll <target> <file>
-# and turn it into an xunit regression test. FUZZ_NO_BUILD=1 reuses the last instrumented build.
+#   dotnet fuzz/Cache.Fuzz/bin/Release/net10.0/Cache.Fuzz.dll <target> <file>
+# with the uninstrumented build (dotnet fuzz/Cache.Fuzz/bin/Release/net10.0/Cache.Fuzz.dll: the
+# instrumented one only runs under afl-fuzz), then turn it into an xunit regression test.
+# FUZZ_NO_BUILD=1 reuses the last instrumented build.
 set -euo pipefail
 target=${1:?usage: eng/fuzz.sh <target> [minutes]}
 minutes=${2:-5}

@@ -19,7 +19,11 @@ internal static class FuzzTargets
     public delegate void Target(ReadOnlySpan<byte> input);
 
     private static readonly byte[] Label = Encoding.UTF8.GetBytes("fuzz");
-    private static readonly Keyring Keys = new(Enumerable.Range(1, 32).Select(i => (byte)i).ToArray());
+    // Created on first use: instrumented code must not run before SharpFuzz maps its coverage
+    // memory, and this class's static constructor runs earlier than that.
+    private static Keyring? _keys;
+
+    private static Keyring Keys => _keys ??= new(Enumerable.Range(1, 32).Select(i => (byte)i).ToArray());
 
     public static readonly IReadOnlyDictionary<string, Target> All = new Dictionary<string, Target>(StringComparer.Ordinal)
     {
