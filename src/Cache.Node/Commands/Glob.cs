@@ -11,6 +11,12 @@ namespace Cache.Node.Commands;
 /// </summary>
 internal static class Glob
 {
+    /// <summary>
+    /// Redis' stringmatchlen gives up (no match) past 1000 nested stars (CVE-2024-31228); a
+    /// pattern whose 1001st star group is reached with text left to match fails here too.
+    /// </summary>
+    public const int MaxStarGroups = 1000;
+
     public static bool IsMatch(ReadOnlySpan<byte> pattern, ReadOnlySpan<byte> text, bool ignoreCase = false)
     {
         if (pattern.Length == 1 && pattern[0] == (byte)'*')
@@ -26,6 +32,7 @@ internal static class Glob
 
         int p = 0, t = 0;
         int starP = -1, starT = 0;
+        var stars = 0;
         while (t < text.Length)
         {
             if (p < pattern.Length && pattern[p] == (byte)'*')
@@ -38,6 +45,11 @@ internal static class Glob
                 if (p == pattern.Length)
                 {
                     return true;
+                }
+
+                if (++stars > MaxStarGroups)
+                {
+                    return false;
                 }
 
                 starP = p;

@@ -158,6 +158,18 @@ public sealed class GlobTests
         Assert.False(many);
     }
 
+    [Fact]
+    public void Past_a_thousand_star_groups_nothing_matches_as_in_redis()
+    {
+        var text = Encoding.UTF8.GetBytes(new string('a', 1001));
+        Assert.True(Glob.IsMatch(Encoding.UTF8.GetBytes(string.Concat(Enumerable.Repeat("*a", 1000))), text));
+        Assert.False(Glob.IsMatch(Encoding.UTF8.GetBytes(string.Concat(Enumerable.Repeat("*a", 1001))), text));
+        // A trailing star group is not nested: it matches the rest at once.
+        Assert.True(Glob.IsMatch(Encoding.UTF8.GetBytes(string.Concat(Enumerable.Repeat("*a", 1000)) + "*"), text));
+        // CVE-2024-31228's shape: linear work, and no match.
+        Assert.False(Glob.IsMatch(Encoding.UTF8.GetBytes(string.Concat(Enumerable.Repeat("*?", 50_000))), Encoding.UTF8.GetBytes(new string('a', 50_000))));
+    }
+
     private static void Check(string pattern, string text, bool expected) =>
         Assert.Equal(expected, Glob.IsMatch(Encoding.UTF8.GetBytes(pattern), Encoding.UTF8.GetBytes(text)));
 }
