@@ -102,6 +102,15 @@ internal sealed class TlsSettings
         }
     }
 
+    /// <summary>Changes a path without loading (a node without a TLS port, or half of a pair set alone).</summary>
+    public void SetPathOnly(Func<TlsFiles, TlsFiles> change)
+    {
+        lock (_lock)
+        {
+            _files = change(_files);
+        }
+    }
+
     public void SetAuthClients(TlsAuthClients value) => Rebuild(() => AuthClients = value);
 
     public void SetProtocols(SslProtocols value, string text) => Rebuild(() => (Protocols, ProtocolsText) = (value, text));

@@ -14,6 +14,9 @@ public sealed class TestNode : IAsyncDisposable
 
     public int Port => _host.Port;
 
+    /// <summary>The bound TLS port; 0 without one.</summary>
+    public int TlsPort => _host.TlsPort;
+
     internal CacheServer Server => _host.Server;
 
     internal Cache.Node.Cluster.SlotHandOff HandOff => _host.HandOff;
