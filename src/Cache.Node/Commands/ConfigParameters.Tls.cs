@@ -36,30 +36,29 @@ internal static partial class ConfigParameters
     // A file is checked when parsed, so a bad one fails the whole CONFIG SET before anything applies;
     // the load then pairs it with the other files (a certificate with a key that does not match fails there and is logged).
     private static ConfigParameter TlsFile(string name, Func<TlsFiles, string?> get, Func<TlsFiles, string?, TlsFiles> with) =>
-        new(name, s => get(s.Settings.Tls.Files) ?? "", v =>
+        new(name, s => get(s.Settings.Tls.Files) ?? "", v => v.Length == 0 || File.Exists(v) || (name == "tls-ca-cert-dir" && Directory.Exists(v))
+            ? (null, s => ApplyTlsFile(s.Settings.Tls, f => with(f, v.Length == 0 ? null : v)))
+            : (TlsUpdateFailed, null))
         {
-            if (v.Length > 0 && !(File.Exists(v) || (name == "tls-ca-cert-dir" && Directory.Exists(v))))
-            {
-                return (TlsUpdateFailed, null);
-            }
+            Volatile = true,
+        };
 
-            return (null, s =>
-            {
-                if (!s.Settings.Tls.Enabled)
-                {
-                    s.Settings.Tls.SetPathOnly(f => with(f, v.Length == 0 ? null : v));
-                    return;
-                }
+    private static void ApplyTlsFile(TlsSettings tls, Func<TlsFiles, TlsFiles> change)
+    {
+        if (!tls.Enabled)
+        {
+            tls.SetPathOnly(change);
+            return;
+        }
 
-                try
-                {
-                    s.Settings.Tls.SetFiles(f => with(f, v.Length == 0 ? null : v));
-                }
-                catch (TlsLoadException)
-                {
-                    // The path is kept so a later SET of its pair completes it; the certificates in use stay.
-                    s.Settings.Tls.SetPathOnly(f => with(f, v.Length == 0 ? null : v));
-                }
-            });
-        }) { Volatile = true };
+        try
+        {
+            tls.SetFiles(change);
+        }
+        catch (TlsLoadException)
+        {
+            // The path is kept so a later SET of its pair completes it (the watcher logs the failure); the certificates in use stay.
+            tls.SetPathOnly(change);
+        }
+    }
 }

@@ -78,20 +78,6 @@ internal sealed class TlsMaterial
         return Convert.ToHexString(hash.GetHashAndReset());
     }
 
-    /// <summary>Checks that <paramref name="path"/> holds at least one PEM certificate (CONFIG SET of a certificate file).</summary>
-    public static string? CheckCertificateFile(string path)
-    {
-        try
-        {
-            Import(new X509Certificate2Collection(), path, "file");
-            return null;
-        }
-        catch (TlsLoadException ex)
-        {
-            return ex.Message;
-        }
-    }
-
     internal static IEnumerable<string> CaDirFiles(string dir) =>
         Directory.EnumerateFiles(dir).Where(f => f.EndsWith(".pem", StringComparison.OrdinalIgnoreCase) || f.EndsWith(".crt", StringComparison.OrdinalIgnoreCase)
             || System.Text.RegularExpressions.Regex.IsMatch(Path.GetFileName(f), "^[0-9a-f]{8}\\.[0-9]+$")).Order(StringComparer.Ordinal);
