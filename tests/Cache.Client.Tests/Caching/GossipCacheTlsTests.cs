@@ -48,6 +48,19 @@ public sealed class GossipCacheTlsTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_tls_only_node_has_no_plain_port()
+    {
+        Assert.Equal(_node.TlsPort, _node.Port);
+        await Assert.ThrowsAnyAsync<Exception>(async () =>
+        {
+            await using var plain = await RespTestClient.ConnectAsync(_node.Port);
+            await plain.CallAsync("PING");
+        });
+        await using var tls = await RespTestClient.ConnectTlsAsync(_node.TlsPort, _certs.ClientOptions(_certs.Client));
+        Assert.Equal("*2\r\n$4\r\nport\r\n$1\r\n0\r\n", await tls.CallAsync("CONFIG", "GET", "port"));
+    }
+
+    [Fact]
     public async Task A_node_certificate_the_ca_did_not_sign_is_not_trusted()
     {
         await using var cache = Cache(t =>
