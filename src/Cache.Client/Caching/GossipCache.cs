@@ -77,6 +77,7 @@ public sealed partial class GossipCache : IBufferDistributedCache, IDisposable, 
             Password = settings.Password,
             ClientName = settings.ClientName,
             TimeProvider = timeProvider,
+            Tls = settings.Tls is { Enabled: true } tls ? tls.For : null,
         };
         _topology = new ClusterTopology(NodeEndpoint.SplitList(settings.Seeds), connectionOptions, settings.TopologyRefreshInterval,
             loggerFactory.CreateLogger<ClusterTopology>());

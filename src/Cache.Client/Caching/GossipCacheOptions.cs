@@ -43,6 +43,9 @@ public sealed class GossipCacheOptions
     /// </remarks>
     public TimeSpan TopologyRefreshInterval { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>TLS to the nodes; off unless <see cref="GossipCacheTlsOptions.Enabled"/> is set.</summary>
+    public GossipCacheTlsOptions Tls { get; set; } = new();
+
     /// <summary>CLIENT SETNAME on every connection when set, so <c>CLIENT LIST</c> on a node shows the app.</summary>
     public string? ClientName { get; set; }
 }

@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Collections.Concurrent;
 using System.IO.Pipelines;
 using System.Net;
+using System.Net.Security;
 using System.Net.Sockets;
 using System.Text;
 using System.Threading.Channels;
@@ -32,12 +33,11 @@ internal sealed class RespConnection : IAsyncDisposable
     private bool _replyIsPush;
     private PendingReply? _replyFor;
 
-    private RespConnection(Socket socket, EndPoint endpoint, RespConnectionOptions options)
+    private RespConnection(Socket socket, Stream stream, EndPoint endpoint, RespConnectionOptions options)
     {
         _socket = socket;
         _options = options;
         Endpoint = endpoint;
-        var stream = new NetworkStream(socket, ownsSocket: false);
         _input = PipeReader.Create(stream);
         _output = PipeWriter.Create(stream);
         _inFlight = new SemaphoreSlim(options.MaxInFlight, options.MaxInFlight);
@@ -71,7 +71,21 @@ internal sealed class RespConnection : IAsyncDisposable
             throw new RespConnectionException($"Could not connect to {endpoint} within {options.ConnectTimeout.TotalSeconds:0.#} s: {ex.Message}. Check that a node listens there.", ex);
         }
 
-        var connection = new RespConnection(socket, endpoint, options);
+        Stream stream = new NetworkStream(socket, ownsSocket: false);
+        if (options.Tls is { } tls)
+        {
+            try
+            {
+                stream = await AuthenticateAsync(stream, endpoint, tls(endpoint), options, linked.Token, cancellationToken).ConfigureAwait(false);
+            }
+            catch
+            {
+                socket.Dispose();
+                throw;
+            }
+        }
+
+        var connection = new RespConnection(socket, stream, endpoint, options);
         try
         {
             if (!string.IsNullOrEmpty(options.Password))
@@ -91,6 +105,22 @@ internal sealed class RespConnection : IAsyncDisposable
         }
 
         return connection;
+    }
+
+    private static async ValueTask<Stream> AuthenticateAsync(Stream network, EndPoint endpoint, SslClientAuthenticationOptions tls, RespConnectionOptions options,
+        CancellationToken deadline, CancellationToken cancellationToken)
+    {
+        var ssl = new SslStream(network, leaveInnerStreamOpen: false);
+        try
+        {
+            await ssl.AuthenticateAsClientAsync(tls, deadline).ConfigureAwait(false);
+            return ssl;
+        }
+        catch (Exception ex) when (ex is System.Security.Authentication.AuthenticationException or IOException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
+        {
+            await ssl.DisposeAsync().ConfigureAwait(false);
+            throw new RespConnectionException($"The TLS handshake with {endpoint} failed within {options.ConnectTimeout.TotalSeconds:0.#} s: {ex.Message}", ex);
+        }
     }
 
     /// <summary>Sends a command given as text arguments.</summary>

@@ -1,3 +1,6 @@
+using System.Net;
+using System.Net.Security;
+
 namespace Cache.Client.Resp;
 
 /// <summary>Settings of one RESP connection. Defaults suit a cache on a local network.</summary>
@@ -17,6 +20,9 @@ internal sealed class RespConnectionOptions
 
     /// <summary>Client name sent with CLIENT SETNAME at connect when set.</summary>
     public string? ClientName { get; set; }
+
+    /// <summary>When set, the connection is TLS: the handshake options for the endpoint, asked for at each connect (so a reloaded certificate is used by the next one).</summary>
+    public Func<EndPoint, SslClientAuthenticationOptions>? Tls { get; set; }
 
     /// <summary>The clock for timeouts.</summary>
     public TimeProvider TimeProvider { get; set; } = TimeProvider.System;

@@ -124,7 +124,7 @@ internal sealed class ClusterMembership : IAsyncDisposable
     /// Starts gossip on <see cref="NodeSettings.GossipPort"/>, advertising <paramref name="respEndpoint"/>,
     /// and joins the seeds in the background. Failures of later ring rebuilds go to <paramref name="failures"/>.
     /// </summary>
-    public static async Task<ClusterMembership> StartAsync(NodeSettings settings, string nodeName, string respEndpoint, TimeProvider time,
+    public static async Task<ClusterMembership> StartAsync(NodeSettings settings, string nodeName, string respEndpoint, int tlsPort, TimeProvider time,
         ILoggerFactory loggers, BackgroundFailures failures, CancellationToken cancellationToken)
     {
         var gossipOptions = settings.GossipProfile switch
@@ -137,7 +137,7 @@ internal sealed class ClusterMembership : IAsyncDisposable
         gossipOptions.BindAddress = settings.BindAddresses[0].ToString();
         gossipOptions.Port = settings.GossipPort;
         gossipOptions.ClusterLabel = settings.ClusterLabel;
-        gossipOptions.Metadata = new NodeMetadata(respEndpoint, settings.Zone, settings.Weight).Encode();
+        gossipOptions.Metadata = new NodeMetadata(respEndpoint, settings.Zone, settings.Weight, tlsPort).Encode();
         // A node keeps trying its seeds (with back-off up to JoinMaxBackoff) until one answers.
         gossipOptions.JoinMaxAttempts = 0;
         if (settings.GossipKey is { } key)
@@ -202,6 +202,25 @@ internal sealed class ClusterMembership : IAsyncDisposable
     private static bool SameHost(string endpoint, System.Net.IPAddress address) =>
         System.Net.IPEndPoint.TryParse(endpoint, out var parsed) && (parsed.Address.Equals(address)
             || (address.IsIPv4MappedToIPv6 && parsed.Address.Equals(address.MapToIPv4())));
+
+    /// <summary>
+    /// The TLS endpoint ("ip:port") of the member that advertises <paramref name="respEndpoint"/>, or
+    /// null when none does or it has no TLS port (a link to it over TLS then cannot be made).
+    /// </summary>
+    public string? TlsEndpointOf(string respEndpoint)
+    {
+        foreach (var member in Gossip.Members)
+        {
+            if (NodeMetadata.Decode(member.Metadata.Span) is { TlsPort: > 0 } meta && meta.RespEndpoint == respEndpoint)
+            {
+                var endpoint = System.Net.IPEndPoint.Parse(respEndpoint);
+                endpoint.Port = meta.TlsPort;
+                return endpoint.ToString();
+            }
+        }
+
+        return null;
+    }
 
     /// <summary>The gossip port actually bound.</summary>
     public int GossipPort

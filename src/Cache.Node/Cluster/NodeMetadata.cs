@@ -8,7 +8,7 @@ namespace Cache.Node.Cluster;
 /// "key=value;..." text so that it stays readable in captures and bounded in size. Unknown keys
 /// are ignored, so newer nodes can add some.
 /// </summary>
-internal sealed record NodeMetadata(string RespEndpoint, string? Zone = null, int Weight = 1)
+internal sealed record NodeMetadata(string RespEndpoint, string? Zone = null, int Weight = 1, int TlsPort = 0)
 {
     public byte[] Encode()
     {
@@ -23,6 +23,11 @@ internal sealed record NodeMetadata(string RespEndpoint, string? Zone = null, in
             text.Append(";weight=").Append(Weight.ToString(CultureInfo.InvariantCulture));
         }
 
+        if (TlsPort != 0)
+        {
+            text.Append(";tls=").Append(TlsPort.ToString(CultureInfo.InvariantCulture));
+        }
+
         return Encoding.UTF8.GetBytes(text.ToString());
     }
 
@@ -31,6 +36,7 @@ internal sealed record NodeMetadata(string RespEndpoint, string? Zone = null, in
         string? resp = null;
         string? zone = null;
         var weight = 1;
+        var tls = 0;
         foreach (var part in Encoding.UTF8.GetString(bytes).Split(';', StringSplitOptions.RemoveEmptyEntries))
         {
             var eq = part.IndexOf('=', StringComparison.Ordinal);
@@ -51,9 +57,12 @@ internal sealed record NodeMetadata(string RespEndpoint, string? Zone = null, in
                 case "weight" when int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var w) && w > 0:
                     weight = w;
                     break;
+                case "tls" when int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var p) && p is > 0 and <= 65535:
+                    tls = p;
+                    break;
             }
         }
 
-        return resp is null ? null : new NodeMetadata(resp, zone, weight);
+        return resp is null ? null : new NodeMetadata(resp, zone, weight, tls);
     }
 }

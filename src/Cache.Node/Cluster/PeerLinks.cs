@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Net;
 using Cache.Client.Resp;
+using Cache.Node.Configuration;
 
 namespace Cache.Node.Cluster;
 
@@ -22,8 +23,8 @@ internal sealed class PeerLinks : IAsyncDisposable
     private readonly ConcurrentDictionary<(string Endpoint, int Protocol, bool Replication), PeerLink> _links = new();
     private readonly RespConnectionOptions _options;
 
-    /// <summary>Links that authenticate with <paramref name="credentials"/> (<see cref="PeerHandshake"/>), not with requirepass.</summary>
-    public PeerLinks(PeerCredentials credentials, TimeSpan timeout, TimeProvider time)
+    /// <summary>Links that authenticate with <paramref name="credentials"/> (<see cref="PeerHandshake"/>), not with requirepass; over TLS with tls-cluster yes.</summary>
+    public PeerLinks(PeerCredentials credentials, TimeSpan timeout, TimeProvider time, TlsSettings? tls = null)
     {
         Credentials = credentials;
         _options = new RespConnectionOptions
@@ -34,10 +35,25 @@ internal sealed class PeerLinks : IAsyncDisposable
             MaxInFlight = 1 << 24,
             TimeProvider = time,
         };
+        if (tls is { Cluster: true })
+        {
+            // tls-cluster yes: every link is TLS to the peer's TLS port, this node's certificate shown, the peer's checked against the CA.
+            _options.Tls = endpoint => tls.PeerClientOptions(((IPEndPoint)endpoint).Address.ToString());
+            UsesTls = true;
+        }
     }
 
     /// <summary>What each link proves on connect; the node id is set once the node joined gossip.</summary>
     public PeerCredentials Credentials { get; }
+    /// <summary>True with tls-cluster yes.</summary>
+    public bool UsesTls { get; }
+
+    /// <summary>
+    /// With tls-cluster yes, maps a peer's RESP endpoint to its TLS endpoint (from its gossip
+    /// metadata); set once the membership is running. A peer with none is dialled at its RESP
+    /// endpoint, where the TLS handshake fails: a node without TLS is never a TLS cluster's peer.
+    /// </summary>
+    public Func<string, string?>? TlsEndpointOf { get; set; }
 
     /// <summary>The link for forwarding clients' commands to the node whose RESP endpoint is <paramref name="endpoint"/> ("ip:port").</summary>
     public PeerLink Get(string endpoint, int protocol) => Get((endpoint, protocol, false));
@@ -46,7 +62,9 @@ internal sealed class PeerLinks : IAsyncDisposable
     public PeerLink ForReplication(string endpoint) => Get((endpoint, 2, true));
 
     private PeerLink Get((string Endpoint, int Protocol, bool Replication) key) =>
-        _links.GetOrAdd(key, static (key, links) => new PeerLink(IPEndPoint.Parse(key.Endpoint), key.Protocol, links._options, links.Credentials), this);
+        _links.GetOrAdd(key, static (key, links) => new PeerLink(IPEndPoint.Parse(links.DialedEndpoint(key.Endpoint)), key.Protocol, links._options, links.Credentials), this);
+
+    private string DialedEndpoint(string respEndpoint) => UsesTls ? TlsEndpointOf?.Invoke(respEndpoint) ?? respEndpoint : respEndpoint;
 
     /// <summary>True when this node's replication link to <paramref name="endpoint"/> broke or failed to connect within <paramref name="window"/>.</summary>
     public bool LooksDown(string endpoint, TimeSpan window) =>

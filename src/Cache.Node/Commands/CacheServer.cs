@@ -120,6 +120,9 @@ internal sealed class CacheServer
     /// <summary>The TCP port actually bound (known once the node joined its cluster; 0 before, and in a bare server).</summary>
     public int BoundPort { get; private set; }
 
+    /// <summary>The TLS port actually bound; 0 without one.</summary>
+    public int BoundTlsPort { get; set; }
+
     /// <summary>Random numbers for RANDOMKEY and HRANDFIELD; used under the key space gate only.</summary>
     public Random Random { get; } = new();
 

@@ -115,7 +115,7 @@ internal static class ConfigCommand
         var changes = new List<Action<CacheServer>>();
         foreach (var (name, parameter, value) in pairs)
         {
-            if (string.Equals(parameter.Get(client.Server), value, StringComparison.Ordinal))
+            if (!parameter.Volatile && string.Equals(parameter.Get(client.Server), value, StringComparison.Ordinal))
             {
                 // The value it has: nothing to check or apply (Redis skips the apply step too).
                 continue;

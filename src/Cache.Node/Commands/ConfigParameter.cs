@@ -17,6 +17,9 @@ internal sealed class ConfigParameter(string name, Func<CacheServer, string> get
     /// <summary>Refused by CONFIG SET as Redis refuses a PROTECTED_CONFIG while enable-protected-configs is no.</summary>
     public bool Protected { get; init; }
 
+    /// <summary>Applied even when set to the value it has (Redis' VOLATILE_CONFIG: a file path whose file may have changed).</summary>
+    public bool Volatile { get; init; }
+
     /// <summary>Null for an immutable parameter.</summary>
     public Func<string, (string? Error, Action<CacheServer>? Apply)>? Parse { get; } = parse;
 }

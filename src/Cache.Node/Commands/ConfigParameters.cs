@@ -9,11 +9,11 @@ namespace Cache.Node.Commands;
 /// The parameters CONFIG GET and SET know: the node's own settings (redis.conf names) and
 /// fixed values clients such as StackExchange.Redis ask for (databases, save, appendonly...).
 /// </summary>
-internal static class ConfigParameters
+internal static partial class ConfigParameters
 {
     public static IReadOnlyList<ConfigParameter> All { get; } =
     [
-        new("port", s => Text(s.BoundPort), v => Integer(v, 0, 65535, n => s => { }, n => PortChange((int)n))),
+        new("port", s => Text(s.Settings.PlainPortEnabled ? s.BoundPort : 0), v => Integer(v, 0, 65535, n => s => { }, n => PortChange((int)n))),
         new("bind", s => s.Settings.Bind, v => (Unchangeable("bind"), null)),
         new("requirepass", s => s.Settings.RequirePass ?? "", v => (null, s => s.Settings.RequirePass = v.Length == 0 ? null : v)),
         new("maxclients", s => Text(s.Settings.MaxClients), v => Integer(v, 1, uint.MaxValue, n => s => s.Settings.MaxClients = (int)Math.Min(n, int.MaxValue))),
@@ -91,6 +91,7 @@ internal static class ConfigParameters
             s.Tracking.LimitKeys();
         })),
         new("maxmemory-samples", s => Text(s.Settings.MaxMemorySamples), v => Integer(v, 1, int.MaxValue, n => s => s.Settings.MaxMemorySamples = (int)n)),
+        .. TlsParameters(),
     ];
 
     private static ConfigParameter ReadOnlyFlag(string name) => YesNo(name, r => r.ReadOnly, (r, v) => r.ReadOnly = v);

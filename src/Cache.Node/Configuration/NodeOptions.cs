@@ -51,6 +51,45 @@ public sealed class NodeOptions
     /// <summary>Automatic snapshots, as Redis' save: "seconds changes" pairs; empty (default) saves only on SAVE/BGSAVE.</summary>
     public string Save { get; set; } = "";
 
+    /// <summary>TLS port (Redis' tls-port); null: none. With it, <see cref="Port"/> 0 means no plain port (TLS only), as in Redis; 0 here picks a free port.</summary>
+    public int? TlsPort { get; set; }
+
+    /// <summary>The server certificate, PEM (a chain may follow the leaf).</summary>
+    public string? TlsCertFile { get; set; }
+
+    /// <summary>The server certificate's private key, PEM.</summary>
+    public string? TlsKeyFile { get; set; }
+
+    /// <summary>CA certificates (PEM) that clients' and peers' certificates must chain to.</summary>
+    public string? TlsCaCertFile { get; set; }
+
+    /// <summary>A folder of CA certificates (*.pem, *.crt, or OpenSSL's hashed names).</summary>
+    public string? TlsCaCertDir { get; set; }
+
+    /// <summary>Whether TLS clients must present a certificate: yes (default, as Redis), no or optional.</summary>
+    public string TlsAuthClients { get; set; } = "yes";
+
+    /// <summary>TLS versions offered: "TLSv1.2 TLSv1.3" (default), or either alone.</summary>
+    public string TlsProtocols { get; set; } = "TLSv1.2 TLSv1.3";
+
+    /// <summary>Cipher suites by IANA name, ':'-separated (e.g. TLS_AES_256_GCM_SHA384); empty: the system's.</summary>
+    public string TlsCipherSuites { get; set; } = "";
+
+    /// <summary>yes: the links to peers (forwarding, replication, hand-off, repair) use TLS with mutual authentication.</summary>
+    public string TlsCluster { get; set; } = "no";
+
+    /// <summary>Redis' tls-replication; accepted and shown (REPLICAOF links are plain here).</summary>
+    public string TlsReplication { get; set; } = "no";
+
+    /// <summary>The certificate presented to peers (default: <see cref="TlsCertFile"/>).</summary>
+    public string? TlsClientCertFile { get; set; }
+
+    /// <summary>The key of <see cref="TlsClientCertFile"/>.</summary>
+    public string? TlsClientKeyFile { get; set; }
+
+    /// <summary>Tests only: <see cref="Port"/> 0 picks a free plain port even with a TLS port.</summary>
+    internal bool PlainPortAnyWithTls { get; set; }
+
     /// <summary>Gossip port (UDP and TCP). Default: the RESP port + 10000, as Redis Cluster's bus; 0 when the RESP port is 0.</summary>
     public int? GossipPort { get; set; }
 

@@ -3,7 +3,7 @@ using System.Net;
 namespace Cache.Node.Configuration;
 
 /// <summary>Checks settings at start-up so a bad value stops the node with one clear line.</summary>
-internal static class NodeOptionsValidator
+internal static partial class NodeOptionsValidator
 {
     public static string? Validate(NodeOptions options)
     {
@@ -67,7 +67,7 @@ internal static class NodeOptionsValidator
             return $"--maxmemory-samples must be at least 1, not {options.MaxMemorySamples}";
         }
 
-        return ValidateGossip(options) ?? ValidateLocalCluster(options);
+        return ValidateGossip(options) ?? ValidateLocalCluster(options) ?? ValidateTls(options);
     }
 
     private static string? ValidateLocalCluster(NodeOptions options)

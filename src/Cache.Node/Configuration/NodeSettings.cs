@@ -51,7 +51,15 @@ internal sealed class NodeSettings
         ReplicationTimeout = TimeSpan.FromMilliseconds(options.ReplicationTimeout);
         TombstoneHorizon = TimeSpan.FromMilliseconds(options.TombstoneHorizon);
         AntiEntropyInterval = TimeSpan.FromMilliseconds(options.AntiEntropyInterval);
+        Tls = new TlsSettings(options);
+        PlainPortEnabled = options.TlsPort is null || options.Port != 0 || options.PlainPortAnyWithTls;
     }
+
+    /// <summary>The TLS port's settings and certificates (CONFIG SET changes them).</summary>
+    public TlsSettings Tls { get; }
+
+    /// <summary>False for a TLS-only node (<c>--port 0</c> with <c>--tls-port</c>, as in Redis).</summary>
+    public bool PlainPortEnabled { get; }
 
     /// <summary>The RESP port asked for (0: any free one; the bound one is known once the listener started).</summary>
     public int RequestedPort { get; }

@@ -3,6 +3,7 @@ using System.Net.Sockets;
 using Cache.Node.Background;
 using Cache.Node.Cluster;
 using Cache.Node.Commands;
+using Cache.Node.Configuration;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Hosting;
@@ -22,12 +23,15 @@ internal sealed class ClusterService(CacheServer server, PeerLinks peers, IServe
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         var settings = server.Settings;
-        var port = BoundPort(listener, settings.RequestedPort);
+        var (plainPort, tlsPort) = BoundPorts(listener, settings);
+        server.BoundTlsPort = tlsPort;
+        // A TLS-only node advertises its TLS port as its RESP endpoint.
+        var port = settings.PlainPortEnabled ? plainPort : tlsPort;
         var name = settings.Name ?? $"{Dns.GetHostName()}:{port}";
         ClusterMembership membership;
         try
         {
-            membership = await ClusterMembership.StartAsync(settings, name, new IPEndPoint(settings.AnnouncedAddress, port).ToString(), server.Time,
+            membership = await ClusterMembership.StartAsync(settings, name, new IPEndPoint(settings.AnnouncedAddress, port).ToString(), tlsPort, server.Time,
                 loggers, failures, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is not (SocketException or OperationCanceledException))
@@ -52,17 +56,26 @@ internal sealed class ClusterService(CacheServer server, PeerLinks peers, IServe
         server.HandOff!.Dispose();
     }
 
-    private static int BoundPort(IServer listener, int requested)
+    // Kestrel lists its addresses in the order they were added: plain ones (http://) then TLS ones (https://).
+    private static (int Plain, int Tls) BoundPorts(IServer listener, NodeSettings settings)
     {
+        int? plain = null, tls = null;
         foreach (var address in listener.Features.Get<IServerAddressesFeature>()?.Addresses ?? [])
         {
             var colon = address.LastIndexOf(':');
             if (colon > 0 && int.TryParse(address[(colon + 1)..].TrimEnd('/'), out var port))
             {
-                return port;
+                if (address.StartsWith("https", StringComparison.OrdinalIgnoreCase))
+                {
+                    tls ??= port;
+                }
+                else
+                {
+                    plain ??= port;
+                }
             }
         }
 
-        return requested;
+        return (plain ?? (settings.PlainPortEnabled ? settings.RequestedPort : 0), tls ?? settings.Tls.Port ?? 0);
     }
 }

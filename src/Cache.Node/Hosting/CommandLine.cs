@@ -45,6 +45,18 @@ internal static class CommandLine
         ["tombstone-horizon"] = nameof(NodeOptions.TombstoneHorizon),
         ["anti-entropy-interval"] = nameof(NodeOptions.AntiEntropyInterval),
         ["local-cluster"] = nameof(NodeOptions.LocalCluster),
+        ["tls-port"] = nameof(NodeOptions.TlsPort),
+        ["tls-cert-file"] = nameof(NodeOptions.TlsCertFile),
+        ["tls-key-file"] = nameof(NodeOptions.TlsKeyFile),
+        ["tls-ca-cert-file"] = nameof(NodeOptions.TlsCaCertFile),
+        ["tls-ca-cert-dir"] = nameof(NodeOptions.TlsCaCertDir),
+        ["tls-auth-clients"] = nameof(NodeOptions.TlsAuthClients),
+        ["tls-protocols"] = nameof(NodeOptions.TlsProtocols),
+        ["tls-ciphersuites"] = nameof(NodeOptions.TlsCipherSuites),
+        ["tls-cluster"] = nameof(NodeOptions.TlsCluster),
+        ["tls-replication"] = nameof(NodeOptions.TlsReplication),
+        ["tls-client-cert-file"] = nameof(NodeOptions.TlsClientCertFile),
+        ["tls-client-key-file"] = nameof(NodeOptions.TlsClientKeyFile),
     };
 
     /// <summary>Parses <paramref name="args"/> into configuration keys, or says what is wrong.</summary>
@@ -167,6 +179,19 @@ internal static class CommandLine
           --tombstone-horizon <ms>        keep deletes this long so replicas cannot resurrect them (default 600000)
           --local-cluster <n>             run n nodes (1-16) in this process on ports port..port+n-1
                                           (--port 0: any free ports), joined into one cluster
+          --tls-port <n>                  TLS port (default: none); with it, --port 0 means TLS only
+          --tls-cert-file <pem>           server certificate (a chain may follow)
+          --tls-key-file <pem>            its private key
+          --tls-ca-cert-file <pem>        CA certificates clients and peers must chain to
+          --tls-ca-cert-dir <dir>         a folder of CA certificates
+          --tls-auth-clients <v>          yes (default) | no | optional: client certificates
+          --tls-protocols "<list>"        "TLSv1.2 TLSv1.3" (default), or either alone
+          --tls-ciphersuites <list>       IANA names, ':'-separated (default: the system's)
+          --tls-cluster <yes|no>          links between nodes over TLS, both sides verified (default no)
+          --tls-replication <yes|no>      accepted for redis.conf compatibility (default no)
+          --tls-client-cert-file <pem>    certificate shown to peers (default: --tls-cert-file)
+          --tls-client-key-file <pem>     its private key
+          The certificate files are re-read when they change (checked every 2 s) and on CONFIG SET.
 
         Every option can also come from appsettings.json or GOSSIPCACHE_<Option> environment variables.
         """;

@@ -46,7 +46,7 @@ internal static class NodeComposition
     {
         var server = new CacheServer(settings, time);
         LoadSnapshot(server);
-        var peers = new PeerLinks(new PeerCredentials(settings.ClusterSecret, settings.Name ?? "unjoined"), settings.ReplicationTimeout, time);
+        var peers = new PeerLinks(new PeerCredentials(settings.ClusterSecret, settings.Name ?? "unjoined"), settings.ReplicationTimeout, time, settings.Tls);
         return new HostBuilder()
             .UseConsoleLifetime(o => o.SuppressStatusMessages = true)
             .ConfigureLogging(builder => ConfigureLogging(builder, logging))
@@ -67,14 +67,21 @@ internal static class NodeComposition
                 services.AddHostedService(sp => sp.GetRequiredService<ActiveExpiryService>());
                 services.AddHostedService<ServerCronService>();
                 services.AddHostedService<ReplicaRoleService>();
+                services.AddHostedService<TlsReloadService>();
             })
             .ConfigureWebHost(web => web
                 .UseKestrel(kestrel =>
                 {
                     kestrel.AddServerHeader = false;
-                    foreach (var address in settings.BindAddresses)
+                    // Plain first: ClusterService reads the bound ports in this order.
+                    foreach (var address in settings.PlainPortEnabled ? settings.BindAddresses : [])
                     {
                         kestrel.Listen(address, settings.RequestedPort, listen => listen.UseConnectionHandler<RespConnectionHandler>());
+                    }
+
+                    foreach (var address in settings.Tls.Enabled ? settings.BindAddresses : [])
+                    {
+                        kestrel.Listen(address, settings.Tls.Port!.Value, listen => TlsListener.Configure(listen, settings.Tls));
                     }
                 })
                 .UseSockets(sockets =>
@@ -109,6 +116,7 @@ internal static class NodeComposition
             server.Keys.EnableSlotIndex();
         }
 
+        peers.TlsEndpointOf = membership.TlsEndpointOf;
         var stats = new ReplicationStats();
         var quorum = new WriteQuorum(membership, peers, settings.QuorumFor, settings.ReplicationTimeout);
         var replication = new Replicator(membership, peers, quorum, server.Keys, stats, failures, server.Time, settings.ReplicationTimeout);

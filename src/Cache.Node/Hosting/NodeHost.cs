@@ -31,6 +31,9 @@ internal sealed partial class NodeHost : IAsyncDisposable
     /// <summary>The bound RESP port (the real one when 0 was asked for).</summary>
     public int Port => Server.BoundPort;
 
+    /// <summary>The bound TLS port; 0 without one.</summary>
+    public int TlsPort => Server.BoundTlsPort;
+
     /// <summary>The node's name in the cluster (--name, else host:port).</summary>
     public string Name => Server.Cluster!.Gossip.Name;
 
@@ -47,6 +50,18 @@ internal sealed partial class NodeHost : IAsyncDisposable
         Action<ILoggingBuilder>? logging = null, CancellationToken cancellationToken = default)
     {
         var settings = NodeSettings.From(options);
+        if (settings.Tls.Enabled)
+        {
+            try
+            {
+                settings.Tls.Load();
+            }
+            catch (TlsLoadException ex)
+            {
+                throw new IOException($"cannot load the TLS certificates: {ex.Message}", ex);
+            }
+        }
+
         var host = NodeComposition.Build(settings, time ?? TimeProvider.System, logging);
         try
         {

@@ -19,7 +19,7 @@ public sealed class NodeCompositionTests
         // The host stops its hosted services in reverse: anti-entropy, hand-off before the leave,
         // the leave, the listener (Kestrel's web host service), active expiry, the peer links.
         Assert.Equal(
-            [nameof(PeerSecurityService), nameof(PeerLinksService), nameof(ActiveExpiryService), nameof(ServerCronService), nameof(ReplicaRoleService), "GenericWebHostService", nameof(ClusterService), nameof(LeaveHandOffService), nameof(AntiEntropyService)],
+            [nameof(PeerSecurityService), nameof(PeerLinksService), nameof(ActiveExpiryService), nameof(ServerCronService), nameof(ReplicaRoleService), nameof(TlsReloadService), "GenericWebHostService", nameof(ClusterService), nameof(LeaveHandOffService), nameof(AntiEntropyService)],
             order);
     }
 

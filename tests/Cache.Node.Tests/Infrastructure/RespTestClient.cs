@@ -12,15 +12,35 @@ public sealed class RespTestClient : IAsyncDisposable
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(15);
     private readonly TcpClient _tcp;
-    private readonly NetworkStream _stream;
+    private readonly Stream _stream;
     private readonly byte[] _buffer = new byte[64 * 1024];
     private int _start;
     private int _end;
 
-    private RespTestClient(TcpClient tcp)
+    private RespTestClient(TcpClient tcp, Stream? stream = null)
     {
         _tcp = tcp;
-        _stream = tcp.GetStream();
+        _stream = stream ?? tcp.GetStream();
+    }
+
+    /// <summary>A client over TLS: the node's certificate checked against <paramref name="options"/>' CA, a client certificate when it has one.</summary>
+    public static async Task<RespTestClient> ConnectTlsAsync(int port, System.Net.Security.SslClientAuthenticationOptions options)
+    {
+        var tcp = new TcpClient { NoDelay = true };
+        await tcp.ConnectAsync(IPAddress.Loopback, port).WaitAsync(Timeout);
+        var ssl = new System.Net.Security.SslStream(tcp.GetStream());
+        try
+        {
+            await ssl.AuthenticateAsClientAsync(options).WaitAsync(Timeout);
+        }
+        catch
+        {
+            await ssl.DisposeAsync();
+            tcp.Dispose();
+            throw;
+        }
+
+        return new RespTestClient(tcp, ssl);
     }
 
     public static async Task<RespTestClient> ConnectAsync(int port)

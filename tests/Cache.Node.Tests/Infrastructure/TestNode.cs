@@ -17,6 +17,9 @@ public sealed partial class TestNode : IAsyncDisposable
 
     public int Port => _host.Port;
 
+    /// <summary>The bound TLS port; 0 without one.</summary>
+    public int TlsPort => _host.TlsPort;
+
     internal CacheServer Server => _host.Server;
 
     internal Cache.Node.Cluster.SlotHandOff HandOff => _host.HandOff;
