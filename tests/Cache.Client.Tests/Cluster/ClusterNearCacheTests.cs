@@ -1,0 +1,66 @@
+using Cache.Client.Caching;
+using Cache.Node.Tests.Cluster;
+using Microsoft.Extensions.Caching.Distributed;
+using Microsoft.Extensions.Options;
+
+namespace Cache.Client.Tests.Cluster;
+
+/// <summary>The near cache over three joined nodes: a write through any node reaches the copy.</summary>
+public sealed class ClusterNearCacheTests : IAsyncLifetime
+{
+    private static readonly DistributedCacheEntryOptions Forever = new();
+    private readonly ThreeNodeCluster _cluster = new();
+
+    public Task InitializeAsync() => _cluster.InitializeAsync();
+
+    public Task DisposeAsync() => _cluster.DisposeAsync();
+
+    [Fact]
+    public async Task Writes_through_every_node_remove_the_copies_of_a_client_seeded_at_one()
+    {
+        var options = new GossipCacheOptions { Seeds = _cluster.Nodes[0].Endpoint, InstanceName = "cn:" };
+        options.NearCache.Enabled = true;
+        await using var near = new GossipCache(Options.Create(options));
+        await using var writer = new GossipCache(Options.Create(new GossipCacheOptions { Seeds = _cluster.Nodes[2].Endpoint, InstanceName = "cn:" }));
+        await near.Listener!.WhenReadyAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(10));
+
+        for (var i = 0; i < 30; i++)
+        {
+            var key = "k" + i;
+            await writer.SetAsync(key, [1], Forever);
+            Assert.Equal([1], await near.GetAsync(key));
+        }
+
+        Assert.Equal(30, near.NearCount);
+        for (var i = 0; i < 30; i++)
+        {
+            await writer.SetAsync("k" + i, [2], Forever);
+        }
+
+        await UntilAsync(() => near.NearCount == 0, "every write's invalidation");
+        for (var i = 0; i < 30; i++)
+        {
+            Assert.Equal([2], await near.GetAsync("k" + i));
+        }
+
+        // A plain client's write through a node that is not the key's owner (forwarded) is heard too.
+        foreach (var node in _cluster.Nodes)
+        {
+            Assert.Equal([2], await near.GetAsync("k1"));
+            await using var raw = await node.ConnectAsync();
+            await raw.CallAsync("SET", "cn:k0", "plain");
+            await UntilAsync(() => near.NearCount == 29, "the plain write's invalidation");
+            Assert.Equal("plain"u8.ToArray(), await near.GetAsync("k0"));
+        }
+    }
+
+    private static async Task UntilAsync(Func<bool> condition, string what)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        while (!condition())
+        {
+            Assert.False(timeout.IsCancellationRequested, $"timed out waiting for {what}");
+            await Task.Delay(5, CancellationToken.None);
+        }
+    }
+}
