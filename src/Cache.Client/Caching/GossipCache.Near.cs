@@ -52,7 +52,7 @@ public sealed partial class GossipCache
         }
 
         listener.Start();
-        if (_hybrid is not null && !listener.IsReady)
+        if (_hybrid is not null && !listener.WasEverReady)
         {
             await WaitForListenerAsync(listener, token).ConfigureAwait(false);
         }
@@ -85,7 +85,8 @@ public sealed partial class GossipCache
     }
 
     // HybridCache's first reads wait (within CommandTimeout) for the listener, so its L1 never holds
-    // a value whose change nobody heard; past the timeout reads go on without it.
+    // a value whose change nobody heard; past the timeout reads go on without it. Later losses do
+    // not make reads wait: they replay "*" (every L1 entry is refetched) instead.
     private async Task WaitForListenerAsync(InvalidationListener listener, CancellationToken token)
     {
         try

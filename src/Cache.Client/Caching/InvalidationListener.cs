@@ -70,6 +70,9 @@ internal sealed partial class InvalidationListener : IAsyncDisposable
     /// <summary>Every ring member has a listening connection: a copy taken now will hear its invalidation.</summary>
     public bool IsReady => _isReady;
 
+    /// <summary>Was ready at least once (a first read need not wait after that).</summary>
+    public bool WasEverReady => Volatile.Read(ref _everReady);
+
     /// <summary>Bumped by every <see cref="AllInvalidated"/>; a read that began in another epoch must not keep its copy.</summary>
     public long Epoch => Volatile.Read(ref _epoch);
 

@@ -35,7 +35,10 @@ public sealed class NearCacheExpirationTests : IAsyncLifetime
     [Fact]
     public async Task A_copy_is_not_served_past_its_absolute_end()
     {
+        var stripe = _cache.Listener!.Stripe("k");
         await _cache.SetAsync("k", [1], new DistributedCacheEntryOptions { AbsoluteExpirationRelativeToNow = TimeSpan.FromMilliseconds(1000) });
+        // The write's own invalidation (two local bumps, then the node's push) is heard before the read.
+        await UntilAsync(() => _cache.Listener!.Stripe("k") >= stripe + 3, "the write's own invalidation");
         Assert.Equal([1], await _cache.GetAsync("k"));
         Assert.Equal(1, _cache.NearCount);
         _time.Advance(TimeSpan.FromMilliseconds(999));
@@ -68,6 +71,16 @@ public sealed class NearCacheExpirationTests : IAsyncLifetime
         _time.Advance(TimeSpan.FromMilliseconds(500));
         await _cache.RefreshAsync("k");
         Assert.Equal(1000, await PttlAsync("k"));
+    }
+
+    private static async Task UntilAsync(Func<bool> condition, string what)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        while (!condition())
+        {
+            Assert.False(timeout.IsCancellationRequested, $"timed out waiting for {what}");
+            await Task.Delay(5, CancellationToken.None);
+        }
     }
 
     private async Task<long> PttlAsync(string key)

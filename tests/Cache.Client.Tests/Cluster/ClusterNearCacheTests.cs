@@ -22,12 +22,16 @@ public sealed class ClusterNearCacheTests : IAsyncLifetime
         options.NearCache.Enabled = true;
         await using var near = new GossipCache(Options.Create(options));
         await using var writer = new GossipCache(Options.Create(new GossipCacheOptions { Seeds = _cluster.Nodes[2].Endpoint, InstanceName = "cn:" }));
-        await near.Listener!.WhenReadyAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(10));
+        var listener = near.Listener!;
+        await listener.WhenReadyAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(10));
 
         for (var i = 0; i < 30; i++)
         {
             var key = "k" + i;
+            // Heard before the read, so the write's own invalidation cannot remove the copy counted below.
+            var stripe = listener.Stripe(key);
             await writer.SetAsync(key, [1], Forever);
+            await UntilAsync(() => listener.Stripe(key) != stripe, "the first write's invalidation");
             Assert.Equal([1], await near.GetAsync(key));
         }
 
@@ -48,8 +52,9 @@ public sealed class ClusterNearCacheTests : IAsyncLifetime
         {
             Assert.Equal([2], await near.GetAsync("k1"));
             await using var raw = await node.ConnectAsync();
+            var stripe = listener.Stripe("k0");
             await raw.CallAsync("SET", "cn:k0", "plain");
-            await UntilAsync(() => near.NearCount == 29, "the plain write's invalidation");
+            await UntilAsync(() => near.NearCount == 29 && listener.Stripe("k0") != stripe, "the plain write's invalidation");
             Assert.Equal("plain"u8.ToArray(), await near.GetAsync("k0"));
         }
     }
