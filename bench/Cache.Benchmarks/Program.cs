@@ -10,7 +10,8 @@ internal static class BenchmarkProgram
     /// ratios of the eviction policies), <c>gossip-sim</c> (the gossip simulation report), <c>client-load</c> (GossipCache vs
     /// RedisCache under concurrent callers, <see cref="ClientLoad"/>), <c>ring-compare</c> (the slot
     /// table vs virtual nodes, <see cref="RingCompare"/>), <c>antientropy-cost [keys]</c> (repair cost,
-    /// <see cref="AntiEntropyCost"/>); anything
+    /// <see cref="AntiEntropyCost"/>), <c>pubsub</c> (<see cref="PubSubProbe"/>), <c>invalidation</c>
+    /// (<see cref="InvalidationProbe"/>); anything
     /// else goes to BenchmarkDotNet; <c>raw-transport PORT</c> serves the command path over bare sockets.
     /// </summary>
     public static void Main(string[] args)
@@ -37,6 +38,12 @@ internal static class BenchmarkProgram
                 return;
             case ["client-load", ..]:
                 ClientLoad.RunAsync(args[1..]).GetAwaiter().GetResult();
+                return;
+            case ["pubsub", ..]:
+                PubSubProbe.RunAsync(args[1..]).GetAwaiter().GetResult();
+                return;
+            case ["invalidation", ..]:
+                InvalidationProbe.RunAsync(args[1..]).GetAwaiter().GetResult();
                 return;
             case ["raw-transport", var port]:
                 RawSocketTransport.RunAsync(int.Parse(port, System.Globalization.CultureInfo.InvariantCulture)).GetAwaiter().GetResult();

@@ -42,6 +42,10 @@ public sealed partial class GossipCache : IBufferDistributedCache, IDisposable, 
     private readonly ClusterTopology _topology;
     private readonly ClusterRouter _router;
     private readonly GossipCacheMetrics _metrics;
+    private readonly InvalidationListener? _listener;
+    private readonly NearCache? _near;
+    private readonly TimeSpan _commandTimeout;
+    private HybridCacheInvalidation? _hybrid;
     private int _disposed;
 
     /// <summary>Creates the cache with the system clock and no logging.</summary>
@@ -82,6 +86,19 @@ public sealed partial class GossipCache : IBufferDistributedCache, IDisposable, 
         _topology = new ClusterTopology(NodeEndpoint.SplitList(settings.Seeds), connectionOptions, settings.TopologyRefreshInterval,
             loggerFactory.CreateLogger<ClusterTopology>());
         _router = new ClusterRouter(_topology, settings.CommandTimeout, timeProvider, _metrics, loggerFactory.CreateLogger<ClusterRouter>());
+        _commandTimeout = settings.CommandTimeout;
+        if (settings.NearCache.Enabled || settings.HybridCacheCoherence)
+        {
+            _listener = new InvalidationListener(_topology, connectionOptions, _prefix, loggerFactory.CreateLogger<InvalidationListener>());
+        }
+
+        if (settings.NearCache.Enabled)
+        {
+            var near = new NearCache(settings.NearCache);
+            _listener!.KeyInvalidated += near.Remove;
+            _listener.AllInvalidated += near.Clear;
+            _near = near;
+        }
     }
 
     /// <inheritdoc />
@@ -92,8 +109,8 @@ public sealed partial class GossipCache : IBufferDistributedCache, IDisposable, 
     {
         ArgumentNullException.ThrowIfNull(key);
         token.ThrowIfCancellationRequested();
-        var (stored, offset) = await GetAndRefreshAsync(key, token).ConfigureAwait(false);
-        return stored is null ? null : offset == 0 ? stored : stored.AsSpan(offset).ToArray();
+        var (stored, offset, shared) = await ReadAsync(key, token).ConfigureAwait(false);
+        return stored is null ? null : offset == 0 && !shared ? stored : stored.AsSpan(offset).ToArray();
     }
 
     /// <inheritdoc />
@@ -105,7 +122,7 @@ public sealed partial class GossipCache : IBufferDistributedCache, IDisposable, 
         ArgumentNullException.ThrowIfNull(key);
         ArgumentNullException.ThrowIfNull(destination);
         token.ThrowIfCancellationRequested();
-        var (stored, offset) = await GetAndRefreshAsync(key, token).ConfigureAwait(false);
+        var (stored, offset, _) = await ReadAsync(key, token).ConfigureAwait(false);
         if (stored is null)
         {
             return false;
@@ -134,6 +151,11 @@ public sealed partial class GossipCache : IBufferDistributedCache, IDisposable, 
         ArgumentNullException.ThrowIfNull(key);
         ArgumentNullException.ThrowIfNull(options);
         token.ThrowIfCancellationRequested();
+        if (_hybrid is not null && HybridCacheInvalidation.IsEcho(key))
+        {
+            return;
+        }
+
         var now = _time.GetUtcNow();
         var header = HeaderFor(options, now);
         var ttl = header.TimeToLiveMs(NowMs(now));
@@ -142,7 +164,15 @@ public sealed partial class GossipCache : IBufferDistributedCache, IDisposable, 
         head = head[..header.Write(head)];
         var frame = RespCommandWriter.EncodeWithValue([SetCommand, fullKey], head, value,
             ttl is { } ms ? [PxArgument, Number(Math.Max(1, ms))] : []);
-        await RunAsync(Operation.Set, HashSlot.ForKey(fullKey.Span), frame, token).ConfigureAwait(false);
+        ForgetNear(key);
+        try
+        {
+            await RunAsync(Operation.Set, HashSlot.ForKey(fullKey.Span), frame, token).ConfigureAwait(false);
+        }
+        finally
+        {
+            ForgetNear(key);
+        }
     }
 
     /// <inheritdoc />
@@ -172,7 +202,15 @@ public sealed partial class GossipCache : IBufferDistributedCache, IDisposable, 
         ArgumentNullException.ThrowIfNull(key);
         token.ThrowIfCancellationRequested();
         var fullKey = FullKey(key);
-        await RunAsync(Operation.Remove, HashSlot.ForKey(fullKey.Span), RespCommandWriter.Encode([DelCommand, fullKey]), token).ConfigureAwait(false);
+        ForgetNear(key);
+        try
+        {
+            await RunAsync(Operation.Remove, HashSlot.ForKey(fullKey.Span), RespCommandWriter.Encode([DelCommand, fullKey]), token).ConfigureAwait(false);
+        }
+        finally
+        {
+            ForgetNear(key);
+        }
     }
 
     /// <summary>Closes every node connection; calls after this throw <see cref="ObjectDisposedException"/>.</summary>
@@ -181,6 +219,11 @@ public sealed partial class GossipCache : IBufferDistributedCache, IDisposable, 
         if (Interlocked.Exchange(ref _disposed, 1) != 0)
         {
             return;
+        }
+
+        if (_listener is not null)
+        {
+            await _listener.DisposeAsync().ConfigureAwait(false);
         }
 
         await _topology.DisposeAsync().ConfigureAwait(false);

@@ -23,6 +23,7 @@ internal sealed class GossipCacheMetrics : IDisposable
         Errors = _meter.CreateCounter<long>("gossipcache.client.errors", "{request}", "Cache calls that failed (no owner answered, or a server error).");
         Failovers = _meter.CreateCounter<long>("gossipcache.client.failovers", "{attempt}", "Attempts moved to the next owner because a node failed or timed out.");
         Redirects = _meter.CreateCounter<long>("gossipcache.client.redirects", "{redirect}", "MOVED replies followed (the client's ring was stale).");
+        NearHits = _meter.CreateCounter<long>("gossipcache.client.near_hits", "{request}", "Reads answered by the near cache, without a network call.");
         Duration = _meter.CreateHistogram<double>("gossipcache.client.duration", "ms", "Time of one cache call, failovers included.");
     }
 
@@ -35,6 +36,8 @@ internal sealed class GossipCacheMetrics : IDisposable
     public Counter<long> Redirects { get; }
 
     public Histogram<double> Duration { get; }
+
+    public Counter<long> NearHits { get; }
 
     public void Dispose()
     {

@@ -48,4 +48,17 @@ public sealed class GossipCacheOptions
 
     /// <summary>CLIENT SETNAME on every connection when set, so <c>CLIENT LIST</c> on a node shows the app.</summary>
     public string? ClientName { get; set; }
+
+    /// <summary>
+    /// The opt-in near cache: an in-process copy of values, kept coherent by the nodes' client
+    /// tracking (<c>o.NearCache.Enabled = true</c>). Off by default.
+    /// </summary>
+    public NearCacheOptions NearCache { get; } = new();
+
+    /// <summary>
+    /// Keeps ASP.NET's <c>HybridCache</c> coherent across app instances: a change of a key or a tag on any
+    /// instance removes the other instances' in-memory (L1) copies. Needs <c>AddHybridCache()</c> in the
+    /// same container; off by default. See the README's HybridCache section.
+    /// </summary>
+    public bool HybridCacheCoherence { get; set; }
 }

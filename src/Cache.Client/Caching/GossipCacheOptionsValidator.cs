@@ -42,6 +42,24 @@ internal sealed class GossipCacheOptionsValidator : IValidateOptions<GossipCache
             failures.Add($"GossipCache:MaxInFlight is {options.MaxInFlight.ToString(CultureInfo.InvariantCulture)}. Use 1 or more (default 4096).");
         }
 
+        if (options.NearCache.Enabled)
+        {
+            if (options.NearCache.MaxEntries < 1)
+            {
+                failures.Add($"GossipCache:NearCache:MaxEntries is {options.NearCache.MaxEntries.ToString(CultureInfo.InvariantCulture)}. Use 1 or more (default 10000).");
+            }
+
+            if (options.NearCache.MaxBytes < 1)
+            {
+                failures.Add($"GossipCache:NearCache:MaxBytes is {options.NearCache.MaxBytes.ToString(CultureInfo.InvariantCulture)}. Use 1 or more (default 67108864, 64 MiB).");
+            }
+
+            if (options.NearCache.MaxEntryBytes < 1)
+            {
+                failures.Add($"GossipCache:NearCache:MaxEntryBytes is {options.NearCache.MaxEntryBytes.ToString(CultureInfo.InvariantCulture)}. Use 1 or more (default 1048576, 1 MiB).");
+            }
+        }
+
         return failures;
     }
 

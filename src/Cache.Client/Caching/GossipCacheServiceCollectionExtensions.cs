@@ -37,12 +37,24 @@ public static class GossipCacheServiceCollectionExtensions
     private static IServiceCollection AddCore(IServiceCollection services)
     {
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<GossipCacheOptions>, GossipCacheOptionsValidator>());
-        services.TryAddSingleton(sp => new GossipCache(
-            sp.GetRequiredService<IOptions<GossipCacheOptions>>(),
-            // The app's clock when it registered one (tests register a fake), else the system's.
-            sp.GetService<TimeProvider>() ?? TimeProvider.System,
-            sp.GetService<ILoggerFactory>(),
-            sp.GetService<IMeterFactory>()));
+        services.TryAddSingleton(sp =>
+        {
+            var options = sp.GetRequiredService<IOptions<GossipCacheOptions>>();
+            var cache = new GossipCache(
+                options,
+                // The app's clock when it registered one (tests register a fake), else the system's.
+                sp.GetService<TimeProvider>() ?? TimeProvider.System,
+                sp.GetService<ILoggerFactory>(),
+                sp.GetService<IMeterFactory>());
+            if (options.Value.HybridCacheCoherence)
+            {
+                // HybridCache and its IMemoryCache are resolved when the first invalidation arrives:
+                // HybridCache itself depends on this cache.
+                cache.AttachHybridCache(sp);
+            }
+
+            return cache;
+        });
         // Added, not tried: the last registration wins, so this replaces an earlier AddDistributedMemoryCache.
         services.AddSingleton<IDistributedCache>(sp => sp.GetRequiredService<GossipCache>());
         services.AddSingleton<IBufferDistributedCache>(sp => sp.GetRequiredService<GossipCache>());

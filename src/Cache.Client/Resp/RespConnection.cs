@@ -25,6 +25,7 @@ internal sealed class RespConnection : IAsyncDisposable
     private readonly ConcurrentQueue<PendingReply> _awaiting = new();
     private readonly SemaphoreSlim _inFlight;
     private readonly CancellationTokenSource _closing = new();
+    private readonly TaskCompletionSource _closed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Task _writer;
     private readonly Task _reader;
     private Exception? _failure;
@@ -50,6 +51,9 @@ internal sealed class RespConnection : IAsyncDisposable
 
     /// <summary>False once the connection failed or was disposed; create a new one then.</summary>
     public bool IsConnected => _failure is null;
+
+    /// <summary>Completes (never faults) once the connection failed or was disposed.</summary>
+    public Task Closed => _closed.Task;
 
     /// <summary>Connects, then authenticates and names the connection if the options say so.</summary>
     public static async ValueTask<RespConnection> ConnectAsync(EndPoint endpoint, RespConnectionOptions? options = null, CancellationToken cancellationToken = default)
@@ -91,6 +95,11 @@ internal sealed class RespConnection : IAsyncDisposable
             if (!string.IsNullOrEmpty(options.Password))
             {
                 (await connection.ExecuteAsync(["AUTH", options.Password], linked.Token).ConfigureAwait(false)).ThrowIfError();
+            }
+
+            if (options.Resp3)
+            {
+                (await connection.ExecuteAsync(["HELLO", "3"], linked.Token).ConfigureAwait(false)).ThrowIfError();
             }
 
             if (!string.IsNullOrEmpty(options.ClientName))
@@ -347,6 +356,11 @@ internal sealed class RespConnection : IAsyncDisposable
         _replyBegun = false;
         if (_replyIsPush)
         {
+            if (_options.OnPush is { } onPush && value is RespReply push)
+            {
+                onPush(push);
+            }
+
             return true;
         }
 
@@ -371,6 +385,7 @@ internal sealed class RespConnection : IAsyncDisposable
         FailAwaiting(failure);
         // Wakes the loops and every caller waiting for a slot or a reply.
         _closing.Cancel();
+        _closed.TrySetResult();
     }
 
     private void FailAwaiting(Exception failure)

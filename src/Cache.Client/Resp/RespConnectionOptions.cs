@@ -23,6 +23,14 @@ internal sealed class RespConnectionOptions
 
     /// <summary>When set, the connection is TLS: the handshake options for the endpoint, asked for at each connect (so a reloaded certificate is used by the next one).</summary>
     public Func<EndPoint, SslClientAuthenticationOptions>? Tls { get; set; }
+    /// <summary>
+    /// Sends HELLO 3 at connect (after AUTH), so the server may interleave RESP3 pushes with replies
+    /// (client tracking invalidations); each push is handed to <see cref="OnPush"/>.
+    /// </summary>
+    public bool Resp3 { get; set; }
+
+    /// <summary>Called on the read loop for every out-of-band push; must be quick and must not throw.</summary>
+    public Action<RespReply>? OnPush { get; set; }
 
     /// <summary>The clock for timeouts.</summary>
     public TimeProvider TimeProvider { get; set; } = TimeProvider.System;

@@ -43,6 +43,9 @@ internal sealed partial class ClusterTopology : IAsyncDisposable
 
     public TopologySnapshot Current => _current;
 
+    /// <summary>Raised (on the refresh's thread) after <see cref="Current"/> was replaced by a different ring.</summary>
+    public event Action? Changed;
+
     /// <summary>The configured seeds, for error messages.</summary>
     public IReadOnlyList<string> Seeds => _seeds;
 
@@ -180,6 +183,7 @@ internal sealed partial class ClusterTopology : IAsyncDisposable
             {
                 _current = TopologySnapshot.ForSingle(endpoint);
                 LogStandalone(_logger, endpoint);
+                Changed?.Invoke();
             }
 
             return true;
@@ -207,6 +211,7 @@ internal sealed partial class ClusterTopology : IAsyncDisposable
         var byName = members.GroupBy(m => m.Node.Id, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First().Endpoint, StringComparer.Ordinal);
         _current = TopologySnapshot.ForRing(map, byName, hash);
         LogTopologyChanged(_logger, map.Nodes.Count, map.Replicas, hash, endpoint);
+        Changed?.Invoke();
         return true;
     }
 }

@@ -26,6 +26,29 @@ public sealed class GossipCacheRegistrationTests
     }
 
     [Fact]
+    public void The_near_cache_and_hybrid_coherence_bind_from_configuration()
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["GossipCache:Seeds"] = "10.0.0.1:6379",
+            ["GossipCache:HybridCacheCoherence"] = "true",
+            ["GossipCache:NearCache:Enabled"] = "true",
+            ["GossipCache:NearCache:MaxEntries"] = "500",
+            ["GossipCache:NearCache:MaxBytes"] = "1048576",
+            ["GossipCache:NearCache:MaxEntryBytes"] = "4096",
+        }).Build();
+        using var provider = new ServiceCollection().AddGossipCache(configuration.GetSection("GossipCache")).BuildServiceProvider();
+        var options = provider.GetRequiredService<IOptions<GossipCacheOptions>>().Value;
+        Assert.True(options.HybridCacheCoherence);
+        Assert.True(options.NearCache.Enabled);
+        Assert.Equal(500, options.NearCache.MaxEntries);
+        Assert.Equal(1048576, options.NearCache.MaxBytes);
+        Assert.Equal(4096, options.NearCache.MaxEntryBytes);
+        // HybridCache is not registered: coherence then has nothing to do, and the cache still resolves.
+        Assert.IsType<GossipCache>(provider.GetRequiredService<IDistributedCache>());
+    }
+
+    [Fact]
     public void Options_bind_from_a_configuration_section()
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
