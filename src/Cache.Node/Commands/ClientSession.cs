@@ -21,7 +21,7 @@ internal sealed partial class ClientSession
         Reply = new ReplyWriter(output) { ErrorStats = server.ErrorStats };
         Replies = new ReplyQueue(Reply, output);
         Parser = new RequestParser(server.Limits);
-        Connection = new ConnectionState(server.NextClientId(), remoteAddress, localAddress, isLoopback, !server.RequiresPassword, server.Keys.NowMs);
+        Connection = new ConnectionState(server.NextClientId(), remoteAddress, localAddress, isLoopback, !server.RequiresPassword, server.Keys.NowMs) { User = server.Acl.Default };
     }
 
     public CacheServer Server { get; }
@@ -115,6 +115,11 @@ internal sealed partial class ClientSession
         }
 
         if (!command.HasFlag(CommandFlags.NoAuth) && !RequireAuth())
+        {
+            return;
+        }
+
+        if (!CheckPermission(command, request))
         {
             return;
         }
