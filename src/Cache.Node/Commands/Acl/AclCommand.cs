@@ -161,7 +161,7 @@ internal static partial class AclCommand
 
         if (request.Count > 3)
         {
-            client.Reply.Error("ERR Unknown subcommand or wrong number of arguments for 'cat'. Try ACL HELP."u8);
+            client.Reply.Error($"ERR unknown subcommand or wrong number of arguments for '{Args.Text(request[1])}'. Try ACL HELP.");
             return;
         }
 

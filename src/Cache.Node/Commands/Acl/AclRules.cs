@@ -343,20 +343,40 @@ internal static class AclRules
             return true;
         }
 
-        var bar = name.IndexOf('|');
-        var command = table.Find(bar < 0 ? name : name[..bar]);
+        var parts = name.Split('|');
+        var command = table.Find(parts[0]);
         if (command is null)
         {
             error = UnknownCommand;
             return false;
         }
 
-        if (bar >= 0)
+        if (parts.Length > 1)
         {
-            var sub = command.SubCommands?.Find(name[(bar + 1)..]);
+            if (command.SubCommands is null)
+            {
+                // Redis 7.0's first-arg rule (+select|0): only to allow, one argument deep.
+                if (parts.Length > 2 || !allow || parts[1].Length == 0)
+                {
+                    error = parts.Length > 2 ? UnknownCommand : SyntaxError;
+                    return false;
+                }
+
+                selector.AllowFirstArg(command, parts[1]);
+                selector.AddRule(rule[0] + name, command);
+                return true;
+            }
+
+            if (parts.Length > 2)
+            {
+                error = "Allowing first-arg of a subcommand is not supported";
+                return false;
+            }
+
+            var sub = command.SubCommands.Find(parts[1]);
             if (sub is null)
             {
-                error = command.SubCommands is null ? "Allowing first-arg of a subcommand is not supported" : UnknownCommand;
+                error = UnknownCommand;
                 return false;
             }
 
@@ -364,7 +384,7 @@ internal static class AclRules
         }
 
         selector.Set(command, allow);
-        selector.AddRule(rule[0] + name);
+        selector.AddRule(rule[0] + name, command);
         return true;
     }
 }

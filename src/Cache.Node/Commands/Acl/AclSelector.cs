@@ -1,3 +1,4 @@
+using System.Text;
 using Cache.Node.Resp;
 
 namespace Cache.Node.Commands;
@@ -10,6 +11,7 @@ namespace Cache.Node.Commands;
 internal sealed class AclSelector
 {
     private ulong[] _commands;
+    private Dictionary<int, List<byte[]>>? _firstArgs;
 
     public AclSelector(int commandCount) => _commands = new ulong[(commandCount + 63) / 64];
 
@@ -32,6 +34,11 @@ internal sealed class AclSelector
     public AclSelector Clone()
     {
         var copy = new AclSelector(0) { _commands = (ulong[])_commands.Clone(), AllCommands = AllCommands, AllKeys = AllKeys, AllChannels = AllChannels, CommandRules = CommandRules };
+        if (_firstArgs is not null)
+        {
+            copy._firstArgs = _firstArgs.ToDictionary(p => p.Key, p => new List<byte[]>(p.Value));
+        }
+
         copy.Keys.AddRange(Keys);
         copy.Channels.AddRange(Channels);
         return copy;
@@ -43,8 +50,43 @@ internal sealed class AclSelector
         return AllCommands || (uint)(index >> 6) < (uint)_commands.Length && (_commands[index >> 6] & (1UL << (index & 63))) != 0;
     }
 
+    /// <summary>+select|0: the command is allowed when its first argument is this one (Redis 7.0, deprecated there).</summary>
+    public void AllowFirstArg(CommandDefinition command, string arg)
+    {
+        _firstArgs ??= [];
+        if (!_firstArgs.TryGetValue(command.AclIndex, out var args))
+        {
+            _firstArgs[command.AclIndex] = args = [];
+        }
+
+        var bytes = System.Text.Encoding.UTF8.GetBytes(arg);
+        if (!args.Exists(a => a.AsSpan().SequenceEqual(bytes)))
+        {
+            args.Add(bytes);
+        }
+    }
+
+    private bool FirstArgAllows(CommandDefinition command, in RespRequest request)
+    {
+        if (_firstArgs is null || request.Count < 2 || !_firstArgs.TryGetValue(command.AclIndex, out var args))
+        {
+            return false;
+        }
+
+        foreach (var arg in args)
+        {
+            if (Ascii.EqualsIgnoreCase(arg, request[1]))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     public void SetAll(bool allow)
     {
+        _firstArgs = null;
         Array.Fill(_commands, allow ? ulong.MaxValue : 0UL);
         AllCommands = allow;
         CommandRules = allow ? "+@all" : "-@all";
@@ -53,6 +95,7 @@ internal sealed class AclSelector
     /// <summary>Allows or denies a command and, for a container, every sub-command.</summary>
     public void Set(CommandDefinition command, bool allow)
     {
+        _firstArgs?.Remove(command.AclIndex);
         SetBit(command.AclIndex, allow);
         if (command.SubCommands is { } subs)
         {
@@ -87,6 +130,24 @@ internal sealed class AclSelector
 
     public void AddRule(string rule) => CommandRules = CommandRules + " " + rule;
 
+    /// <summary>Adds a command rule, dropping earlier rules it overrides (those on the command or its sub-commands), as Redis 7.2 keeps them.</summary>
+    public void AddRule(string rule, CommandDefinition command)
+    {
+        if (rule[0] == '+' && AllCommands)
+        {
+            // Allowing what +@all already allows changes nothing, and Redis does not show it.
+            return;
+        }
+
+        var name = command.FullName;
+        var kept = CommandRules.Split(' ').Where(r => r.Length < 2 || r[1] == '@' || !Covers(name, r[1..])).ToList();
+        kept.Add(rule);
+        CommandRules = string.Join(' ', kept);
+    }
+
+    private static bool Covers(string name, string rule) =>
+        rule == name || (rule.StartsWith(name, StringComparison.Ordinal) && rule.Length > name.Length && rule[name.Length] == '|');
+
     private void SetBit(int index, bool allow)
     {
         if (index >> 6 >= _commands.Length)
@@ -110,7 +171,7 @@ internal sealed class AclSelector
     {
         position = 0;
         // As Redis: commands that need no authentication (AUTH, HELLO, ...) need no permission either.
-        if (!Allows(command) && !command.HasFlag(CommandFlags.NoAuth))
+        if (!Allows(command) && !command.HasFlag(CommandFlags.NoAuth) && !FirstArgAllows(command, request))
         {
             return AclResult.DeniedCommand;
         }

@@ -111,8 +111,6 @@ internal sealed class AclUser
         {
             yield return "nopass";
         }
-
-        yield return "sanitize-payload";
     }
 
     /// <summary>The user as one ACL LIST / ACL file line.</summary>
