@@ -24,6 +24,7 @@ internal sealed class CacheServer
         Keys.RemoteClocks.MaxOffsetMs = settings.MaxClockOffsetMs;
         AntiEntropyStats = new AntiEntropyStats(time);
         Commands = CommandTable.CreateDefault();
+        Acl = new AclStore(Commands, time, settings.RequirePass, settings.AclFile);
         Blocking = new BlockingRegistry(Keys, time);
         Monitors = new MonitorRegistry(time);
         Scripts = new ScriptEngine(time);
@@ -150,7 +151,35 @@ internal sealed class CacheServer
     /// </summary>
     public ICommandRouter Router => Volatile.Read(ref _clusterRouter) ?? _router;
 
-    public bool RequiresPassword => !string.IsNullOrEmpty(Settings.RequirePass);
+    public bool RequiresPassword => Acl.DefaultNeedsAuth;
+
+    /// <summary>ACL users, the ACL LOG and the ACL file.</summary>
+    public AclStore Acl { get; }
+
+    /// <summary>
+    /// After an ACL change, as Redis: connections of deleted users are closed, and so are
+    /// subscribers whose user lost access to a channel they are subscribed to.
+    /// <paramref name="current"/> (the connection that made the change) closes after its reply.
+    /// </summary>
+    public void EnforceAcl(ClientSession? current)
+    {
+        foreach (var session in Clients.Values)
+        {
+            if (!session.Connection.User.Deleted && !session.LostChannelAccess())
+            {
+                continue;
+            }
+
+            if (session == current)
+            {
+                session.Connection.CloseRequested = true;
+                continue;
+            }
+
+            Clients.TryRemove(session.Connection.Id, out _);
+            session.Connection.Abort?.Invoke();
+        }
+    }
 
     public long NextClientId() => Interlocked.Increment(ref _nextClientId);
 

@@ -51,7 +51,7 @@ internal static class ClientInfoLine
             .Append(inv, $" qbuf={qbuf} qbuf-free={qbufFree} argv-mem={argvMem} multi-mem={multiMem}")
             .Append(inv, $" rbs=0 rbp={s.ReplyPeak} obl=0 oll=0 omem={omem} tot-mem={totMem} events=r")
             .Append(" cmd=").Append(s.LastCommand)
-            .Append(inv, $" user=default redir={((s.TrackingMode & TrackingModes.On) != 0 ? s.TrackingRedirect : -1)} resp={s.Reply.Protocol}")
+            .Append(inv, $" user={c.User.Name} redir={((s.TrackingMode & TrackingModes.On) != 0 ? s.TrackingRedirect : -1)} resp={s.Reply.Protocol}")
             .Append(inv, $" lib-name={c.LibraryName} lib-ver={c.LibraryVersion}")
             .Append('\n');
     }

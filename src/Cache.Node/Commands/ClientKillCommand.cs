@@ -10,7 +10,7 @@ internal static class ClientKillCommand
         if (request.Count == 3)
         {
             var address = Args.Text(request[2]);
-            var killed = KillMatching(client, id: 0, address, localAddress: null, skipMe: false);
+            var killed = KillMatching(client, id: 0, address, localAddress: null, user: null, skipMe: false);
             if (killed == 0)
             {
                 client.Reply.Error("ERR No such client"u8);
@@ -26,6 +26,7 @@ internal static class ClientKillCommand
         long id = 0;
         string? addr = null;
         string? laddr = null;
+        AclUser? user = null;
         var skipMe = true;
         var noneMatch = false;
         for (var i = 2; i < request.Count; i += 2)
@@ -68,8 +69,8 @@ internal static class ClientKillCommand
             }
             else if (Args.Is(option, "USER"u8))
             {
-                // One user exists (default) until ACLs do.
-                if (!Args.Is(value, "default"u8))
+                user = client.Server.Acl.Find(value);
+                if (user is null)
                 {
                     client.Reply.Error($"ERR No such user '{Args.Text(value)}'");
                     return;
@@ -98,16 +99,17 @@ internal static class ClientKillCommand
             }
         }
 
-        client.Reply.Integer(noneMatch ? 0 : KillMatching(client, id, addr, laddr, skipMe));
+        client.Reply.Integer(noneMatch ? 0 : KillMatching(client, id, addr, laddr, user, skipMe));
     }
 
-    private static int KillMatching(ClientSession client, long id, string? address, string? localAddress, bool skipMe)
+    private static int KillMatching(ClientSession client, long id, string? address, string? localAddress, AclUser? user, bool skipMe)
     {
         var killed = 0;
         foreach (var other in client.Server.Clients.Values)
         {
             var c = other.Connection;
             if ((id != 0 && c.Id != id) || (address is not null && c.RemoteAddress != address) || (localAddress is not null && c.LocalAddress != localAddress)
+                || (user is not null && c.User != user)
                 || (other == client && skipMe))
             {
                 continue;

@@ -20,6 +20,30 @@ internal sealed partial class ClientSession
     /// <summary>Shard channels: the count SSUBSCRIBE and SUNSUBSCRIBE reply with.</summary>
     public int ShardSubscriptionCount => _subscriptions[(int)PubSubKind.Shard].Count;
 
+    /// <summary>Whether the user no longer may hold one of this connection's subscriptions (Redis then disconnects it).</summary>
+    public bool LostChannelAccess()
+    {
+        var user = Connection.User;
+        if (user.Unrestricted || !IsSubscriber)
+        {
+            return false;
+        }
+
+        for (var kind = 0; kind < _subscriptions.Length; kind++)
+        {
+            foreach (var channel in _subscriptions[kind])
+            {
+                var pattern = kind == (int)PubSubKind.Pattern;
+                if (!user.Root.ChannelAllowed(channel, pattern) && !user.Selectors.Exists(s => s.ChannelAllowed(channel, pattern)))
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
+    }
+
     /// <summary>Subscriptions of one kind (CLIENT LIST's sub, psub and ssub).</summary>
     public int SubscriptionsOf(PubSubKind kind) => _subscriptions[(int)kind].Count;
 

@@ -21,7 +21,7 @@ internal sealed partial class ClientSession
         Reply = new ReplyWriter(output) { ErrorStats = server.ErrorStats };
         Replies = new ReplyQueue(Reply, output);
         Parser = new RequestParser(server.Limits);
-        Connection = new ConnectionState(server.NextClientId(), remoteAddress, localAddress, isLoopback, !server.RequiresPassword, server.Keys.NowMs);
+        Connection = new ConnectionState(server.NextClientId(), remoteAddress, localAddress, isLoopback, !server.RequiresPassword, server.Keys.NowMs) { User = server.Acl.Default };
     }
 
     public CacheServer Server { get; }
@@ -123,6 +123,11 @@ internal sealed partial class ClientSession
         if (command.HasFlag(CommandFlags.Peer) && !Connection.IsPeer)
         {
             Reject(PeerAuthentication.NotAPeer(command), command);
+            return;
+        }
+
+        if (!CheckPermission(command, request))
+        {
             return;
         }
 

@@ -84,6 +84,9 @@ internal sealed class CommandDefinition
 
     public CommandDefinition? Parent { get; private set; }
 
+    /// <summary>This command's bit in ACL selectors' command bitsets (sub-commands have their own).</summary>
+    public int AclIndex { get; set; }
+
     /// <summary>INFO commandstats' counters for this command (a container's are its sub-commands').</summary>
     public CommandCallStats Stats { get; } = new();
 

@@ -12,6 +12,25 @@ internal sealed class CommandTable
 
     public IReadOnlyList<CommandDefinition> All => _all;
 
+    /// <summary>How many commands and sub-commands ACL bitsets cover (see <see cref="CommandDefinition.AclIndex"/>).</summary>
+    public int AclCount { get; private set; }
+
+    /// <summary>Numbers every command and sub-command for ACL bitsets, once the table is complete.</summary>
+    public void AssignAclIndexes()
+    {
+        var next = 0;
+        foreach (var command in _all)
+        {
+            command.AclIndex = next++;
+            foreach (var sub in command.SubCommands?.All ?? [])
+            {
+                sub.AclIndex = next++;
+            }
+        }
+
+        AclCount = next;
+    }
+
     /// <summary>The table with every command the node serves.</summary>
     public static CommandTable CreateDefault()
     {
@@ -44,6 +63,8 @@ internal sealed class CommandTable
         BitmapCommands.Register(table);
         PubSubCommands.Register(table);
         StreamCommands.Register(table);
+        AclCommand.Register(table);
+        table.AssignAclIndexes();
         return table;
     }
 

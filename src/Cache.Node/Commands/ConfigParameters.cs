@@ -15,7 +15,13 @@ internal static partial class ConfigParameters
     [
         new("port", s => Text(s.Settings.PlainPortEnabled ? s.BoundPort : 0), v => Integer(v, 0, 65535, n => s => { }, n => PortChange((int)n))),
         new("bind", s => s.Settings.Bind, v => (Unchangeable("bind"), null)),
-        new("requirepass", s => s.Settings.RequirePass ?? "", v => (null, s => s.Settings.RequirePass = v.Length == 0 ? null : v)),
+        new("requirepass", s => s.Settings.RequirePass ?? "", v => (null, s =>
+        {
+            s.Settings.RequirePass = v.Length == 0 ? null : v;
+            s.Acl.SetRequirePass(s.Settings.RequirePass);
+        })),
+        new("aclfile", s => s.Settings.AclFile ?? ""),
+        new("acllog-max-len", s => Text(s.Acl.Log.MaxLength), v => Integer(v, 0, int.MaxValue, n => s => s.Acl.Log.MaxLength = (int)n)),
         new("maxclients", s => Text(s.Settings.MaxClients), v => Integer(v, 1, uint.MaxValue, n => s => s.Settings.MaxClients = (int)Math.Min(n, int.MaxValue))),
         new("proto-max-bulk-len", s => Text(s.Settings.ProtoMaxBulkLen), v => Memory(v, 1024 * 1024, n => s => s.Settings.ProtoMaxBulkLen = n, ProtocolLimits.MaxValueLength)),
         new("client-query-buffer-limit", s => Text(s.Settings.ClientQueryBufferLimit), v => Memory(v, 1024 * 1024, n => s => s.Settings.ClientQueryBufferLimit = n)),

@@ -71,6 +71,7 @@ internal static class ConnectionCommands
         client.Reply.Protocol = 2;
         client.Connection.Name = null;
         client.Connection.ReadFromReplica = false;
+        client.Connection.User = client.Server.Acl.Default;
         client.Connection.Authenticated = !client.Server.RequiresPassword;
         client.Reply.SimpleString("RESET"u8);
     }
@@ -93,15 +94,15 @@ internal static class ConnectionCommands
 
         var user = request.Count == 3 ? request[1] : "default"u8;
         var password = request[request.Count - 1];
-        if (!client.Server.RequiresPassword && request.Count == 2)
+        if (client.Server.Acl.Default.NoPass && request.Count == 2)
         {
             client.Reply.Error("ERR AUTH <password> called without any password configured for the default user. Are you sure your configuration is correct?"u8);
             return;
         }
 
-        if (CheckCredentials(client, user, password))
+        if (CheckCredentials(client, user, password) is { } found)
         {
-            client.Connection.Authenticated = true;
+            client.Login(found);
             client.Reply.Ok();
         }
         else
@@ -110,21 +111,17 @@ internal static class ConnectionCommands
         }
     }
 
-    private static bool CheckCredentials(ClientSession client, ReadOnlySpan<byte> user, ReadOnlySpan<byte> password)
+    // The user, when enabled and the password is one of its own (any password for nopass); null otherwise, logged.
+    private static AclUser? CheckCredentials(ClientSession client, ReadOnlySpan<byte> user, ReadOnlySpan<byte> password)
     {
-        if (!user.SequenceEqual("default"u8))
+        var found = client.Server.Acl.Find(user);
+        if (found is { Enabled: true } && found.CheckPassword(password))
         {
-            return false;
+            return found;
         }
 
-        var expected = client.Server.Settings.RequirePass;
-        if (string.IsNullOrEmpty(expected))
-        {
-            // No password configured: the default user takes any password, as in Redis (nopass).
-            return true;
-        }
-
-        return System.Security.Cryptography.CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(expected), password);
+        client.LogFailedAuth(user);
+        return null;
     }
 
     private static void Hello(ClientSession client, in RespRequest request)
@@ -155,13 +152,13 @@ internal static class ConnectionCommands
             var more = request.Count - next - 1;
             if (Args.Is(request[next], "AUTH"u8) && more >= 2)
             {
-                if (!CheckCredentials(client, request[next + 1], request[next + 2]))
+                if (CheckCredentials(client, request[next + 1], request[next + 2]) is not { } found)
                 {
                     client.Reply.Error("WRONGPASS invalid username-password pair or user is disabled."u8);
                     return;
                 }
 
-                client.Connection.Authenticated = true;
+                client.Login(found);
                 next += 2;
             }
             else if (Args.Is(request[next], "SETNAME"u8) && more >= 1)

@@ -83,6 +83,8 @@ internal sealed partial class PeerAuthentication
         client.Connection.PeerId = nodeId;
         // A peer need not know requirepass: it proved more than a client's password would.
         client.Connection.Authenticated = true;
+        // Nor is it an ACL user: it runs what other nodes send (forwarded commands were checked where the client is).
+        client.Connection.User = client.Server.Acl.Internal;
         client.Reply.Ok();
     }
 

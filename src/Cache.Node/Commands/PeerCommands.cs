@@ -34,6 +34,7 @@ internal static partial class PeerCommands
             .AddSubCommand(new("publish", 4, PeerOnly | CommandFlags.Fast, (c, in r) => c.Reply.Integer(c.Server.PubSub.Publish(r[2], r[3])), "cluster", "Delivers a message published on another node to this node's subscribers: channel message."))
             .AddSubCommand(new("spublish", 4, PeerOnly | CommandFlags.Fast, (c, in r) => c.Reply.Integer(c.Server.PubSub.PublishShard(r[2], r[3])), "cluster", "Delivers a shard message published on the channel's primary to this node's subscribers: channel message."))
             .AddSubCommand(new("functions", 4, PeerOnly, FunctionCommands.FromPeer, "cluster", "Takes another node's function libraries when newer: version payload (as FUNCTION DUMP)."))
+            .AddSubCommand(new("acl", 4, PeerOnly, AclCommand.FromPeer, "cluster", "Takes another node's whole ACL when newer: version lines (as ACL LIST)."))
             .AddSubCommand(new("fetch", -3, PeerOnly | CommandFlags.ReadOnly, Fetch, "cluster", "The versioned entries of the keys named (those this node holds): [names answered, entries]."))
             .AddSubCommand(new("piece", 6, PeerOnly | CommandFlags.ReadOnly, Piece, "cluster", "A piece of a large value a page offered as a stub: key clock node offset."))
             .AddSubCommand(new("putpiece", 11, PeerOnly, PutPiece, "cluster", "A piece of a large pushed value, merged once whole: apply|ring-hash key clock node kind expires-at length offset bytes.")));

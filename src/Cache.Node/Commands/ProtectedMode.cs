@@ -19,7 +19,7 @@ internal static class ProtectedMode
     /// True when a connection needs no password at all: the one question protected mode asks of
     /// the users (with ACL users: the default user has nopass and there is no other user).
     /// </summary>
-    public static bool OpenWithoutPassword(CacheServer server) => !server.RequiresPassword;
+    public static bool OpenWithoutPassword(CacheServer server) => !server.Acl.HasCredentials;
 
     /// <summary>Whether a connection from <paramref name="remote"/> is refused by <paramref name="server"/>'s protected mode.</summary>
     public static bool Refuses(CacheServer server, EndPoint? remote) =>

@@ -78,7 +78,11 @@ internal static class TransactionCommands
             for (var i = 0; i < queue.Count; i++)
             {
                 var (command, queued) = queue[i];
-                client.Run(command, queued.AsRequest());
+                var queuedRequest = queued.AsRequest();
+                if (client.CheckPermissionInExec(command, queuedRequest))
+                {
+                    client.Run(command, queuedRequest);
+                }
             }
         }
         finally

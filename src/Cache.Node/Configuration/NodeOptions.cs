@@ -18,6 +18,9 @@ public sealed class NodeOptions
     /// <summary>When set, clients must AUTH before any other command.</summary>
     public string? RequirePass { get; set; }
 
+    /// <summary>An ACL file (Redis' aclfile): users, one "user name rules..." line each, read at start-up.</summary>
+    public string? AclFile { get; set; }
+
     /// <summary>Who may run DEBUG: <c>no</c> (default), <c>local</c> (loopback clients) or <c>yes</c>.</summary>
     public string EnableDebugCommand { get; set; } = "no";
 

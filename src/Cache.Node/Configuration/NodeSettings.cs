@@ -19,6 +19,7 @@ internal sealed class NodeSettings
         BindAddresses = bindAddresses;
         Name = string.IsNullOrEmpty(options.Name) ? null : options.Name;
         RequirePass = options.RequirePass;
+        AclFile = string.IsNullOrEmpty(options.AclFile) ? null : Path.GetFullPath(options.AclFile);
         EnableDebugCommand = Enum.Parse<DebugCommandAccess>(options.EnableDebugCommand, ignoreCase: true);
         ProtoMaxBulkLen = SizeOf(options.ProtoMaxBulkLen);
         ClientQueryBufferLimit = SizeOf(options.ClientQueryBufferLimit);
@@ -75,6 +76,9 @@ internal sealed class NodeSettings
 
     /// <summary>When set, clients must AUTH first (CONFIG SET changes it).</summary>
     public string? RequirePass { get; set; }
+
+    /// <summary>--aclfile: the users ACL LOAD reads and ACL SAVE writes (read at start-up); null when none.</summary>
+    public string? AclFile { get; }
 
     public DebugCommandAccess EnableDebugCommand { get; }
 

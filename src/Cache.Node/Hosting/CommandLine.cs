@@ -15,6 +15,7 @@ internal static class CommandLine
         ["bind"] = nameof(NodeOptions.Bind),
         ["name"] = nameof(NodeOptions.Name),
         ["requirepass"] = nameof(NodeOptions.RequirePass),
+        ["aclfile"] = nameof(NodeOptions.AclFile),
         ["enable-debug-command"] = nameof(NodeOptions.EnableDebugCommand),
         ["proto-max-bulk-len"] = nameof(NodeOptions.ProtoMaxBulkLen),
         ["client-query-buffer-limit"] = nameof(NodeOptions.ClientQueryBufferLimit),
@@ -140,6 +141,7 @@ internal static class CommandLine
           --requirepass <password>        require AUTH before other commands
           --protected-mode <yes|no>       with no password, refuse clients from beyond loopback
                                           (default yes; the cluster's members are let in)
+          --aclfile <path>                ACL users file (ACL LOAD / ACL SAVE)
           --enable-debug-command <v>      no | local | yes (default no)
           --proto-max-bulk-len <size>     largest bulk string (default 512mb)
           --client-query-buffer-limit <s> most unexecuted input per client (default 1gb)

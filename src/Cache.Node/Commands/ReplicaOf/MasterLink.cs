@@ -175,6 +175,7 @@ internal sealed partial class MasterLink(CacheServer server, ReplicaRole role, s
         var sink = new ArrayBufferWriter<byte>();
         var session = new ClientSession(server, sink, $"{host}:{port}", "master", isLoopback: true) { ObeysMaster = true };
         session.Connection.Authenticated = true;
+        session.Connection.User = server.Acl.Internal;
         while (true)
         {
             var result = await input.ReadAsync(token).ConfigureAwait(false);

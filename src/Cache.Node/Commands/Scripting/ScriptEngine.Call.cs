@@ -13,7 +13,7 @@ namespace Cache.Node.Commands;
 internal sealed unsafe partial class ScriptEngine
 {
     /// <summary>Pushes (ok, reply) for the Lua wrapper, which raises when redis.call's reply is an error.</summary>
-    private int Call(nint state)
+    private int Call(nint state, bool checkOnly = false)
     {
         var session = _session!;
         var argc = GetTop(state);
@@ -59,6 +59,11 @@ internal sealed unsafe partial class ScriptEngine
 
         SetTop(state, 0);
         var request = new RespRequest(_args.AsSpan(0, used), _ranges.AsSpan(0, argc));
+        if (checkOnly)
+        {
+            return AclCheck(state, session, request);
+        }
+
         var refused = Refusal(session, request, out var command);
         if (!refused.IsEmpty)
         {
@@ -133,6 +138,11 @@ internal sealed unsafe partial class ScriptEngine
             return "This Redis command is not allowed from script"u8;
         }
 
+        if (session.ScriptPermission(command, request) is { } denied)
+        {
+            return System.Text.Encoding.ASCII.GetBytes(denied);
+        }
+
         if (_readOnly && command.HasFlag(CommandFlags.Write | CommandFlags.MayReplicate))
         {
             return "Write commands are not allowed from read-only scripts."u8;
@@ -191,6 +201,25 @@ internal sealed unsafe partial class ScriptEngine
         }
 
         return default;
+    }
+
+    private static int AclCheck(nint state, ClientSession session, in RespRequest request)
+    {
+        var command = session.Server.Commands.Find(request[0]);
+        if (command?.SubCommands is not null && request.Count >= 2)
+        {
+            command = command.SubCommands.Find(request[1]);
+        }
+
+        if (command is null)
+        {
+            return Fail(state, "Invalid command passed to redis.acl_check_cmd()"u8);
+        }
+
+        var allowed = session.Connection.User.Unrestricted || session.Connection.User.Check(command, request, out _) == AclResult.Ok;
+        PushBoolean(state, 1);
+        PushBoolean(state, allowed ? 1 : 0);
+        return 2;
     }
 
     private static int Fail(nint state, ReadOnlySpan<byte> error)

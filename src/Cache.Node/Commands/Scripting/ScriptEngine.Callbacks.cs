@@ -58,6 +58,32 @@ internal sealed unsafe partial class ScriptEngine
         return 1;
     }
 
+    // redis.acl_check_cmd: whether the script's caller may run the command, without running it.
+    [UnmanagedCallersOnly]
+    private static int AclCheckCallback(nint state)
+    {
+        if (t_running is not { _session: not null } engine)
+        {
+            SetTop(state, 0);
+            return Fail(state, "redis.acl_check_cmd can only be called inside a script invocation"u8);
+        }
+
+        engine._memory!.Unbounded = true;
+        try
+        {
+            return engine.Call(state, checkOnly: true);
+        }
+        catch (Exception ex)
+        {
+            SetTop(state, 0);
+            return Fail(state, System.Text.Encoding.UTF8.GetBytes("ERR internal error checking the command: " + ex.Message));
+        }
+        finally
+        {
+            engine._memory.Unbounded = false;
+        }
+    }
+
     [UnmanagedCallersOnly]
     private static int Sha1Callback(nint state)
     {

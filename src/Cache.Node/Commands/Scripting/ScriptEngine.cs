@@ -205,7 +205,8 @@ internal sealed unsafe partial class ScriptEngine
             PushCClosure(state, &WrapCallback, 0);
             PushBytes(state, ServerInfo.RedisVersion);
             PushNumber(state, VersionNumber(ServerInfo.RedisVersionText));
-            status = PCall(state, 10, 6, 0);
+            PushCClosure(state, &AclCheckCallback, 0);
+            status = PCall(state, 11, 6, 0);
         }
 
         if (status != 0)

@@ -12,7 +12,7 @@ internal static class ScriptPrelude
     public const string ChunkName = "=redis";
 
     public const string Source = """
-local c_call, c_sha1, c_setresp, c_random, c_seed, c_tick, c_log, c_wrap, version, version_num = ...
+local c_call, c_sha1, c_setresp, c_random, c_seed, c_tick, c_log, c_wrap, version, version_num, c_acl = ...
 local G = _G
 local error, type, select, tostring, tonumber, rawget, rawset, next = error, type, select, tostring, tonumber, rawget, rawset, next
 local setmetatable, getfenv, setfenv, loadstring, load = setmetatable, getfenv, setfenv, loadstring, load
@@ -37,6 +37,11 @@ local function raise(s) error(errtable(s)) end
 local redis = {}
 redis.call = function(...)
   local ok, r = c_call(...)
+  if not ok then error(r) end
+  return r
+end
+redis.acl_check_cmd = function(...)
+  local ok, r = c_acl(...)
   if not ok then error(r) end
   return r
 end

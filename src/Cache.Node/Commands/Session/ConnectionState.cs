@@ -23,6 +23,9 @@ internal sealed class ConnectionState(long id, string remoteAddress, string loca
 
     public bool Authenticated { get; set; } = authenticated;
 
+    /// <summary>The ACL user the connection runs as (default until AUTH or HELLO AUTH).</summary>
+    public AclUser User { get; set; } = null!;
+
     /// <summary>Set by QUIT (and protocol errors): close once the reply is flushed.</summary>
     public bool CloseRequested { get; set; }
 
