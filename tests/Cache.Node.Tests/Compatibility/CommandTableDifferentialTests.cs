@@ -18,7 +18,7 @@ public sealed class CommandTableDifferentialTests(DifferentialFixture redis)
     [
         "gossipcache", "gossipcache|hello", "gossipcache|auth", "gossipcache|apply", "gossipcache|replicate", "gossipcache|handoff", "gossipcache|entry", "gossipcache|tree",
         "gossipcache|digests", "gossipcache|pull", "gossipcache|leaves", "gossipcache|fetch", "gossipcache|piece", "gossipcache|putpiece", "gossipcache|publish",
-        "gossipcache|spublish", "gossipcache|functions", "cluster|ring", "client|setinfo",
+        "gossipcache|spublish", "gossipcache|functions", "gossipcache|acl", "cluster|ring", "client|setinfo",
     ];
 
     // The fields of a COMMAND INFO entry, by index, that must be equal.
