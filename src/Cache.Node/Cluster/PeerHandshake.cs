@@ -11,7 +11,8 @@ namespace Cache.Node.Cluster;
 internal static class PeerHandshake
 {
     /// <summary>Authenticates <paramref name="connection"/> as a peer's; throws <see cref="RespConnectionException"/> when either side fails to prove the secret.</summary>
-    public static async ValueTask RunAsync(RespConnection connection, PeerCredentials credentials, CancellationToken cancellationToken = default)
+    /// <remarks>With <paramref name="blocking"/>, the connection is one forwarded blocking command's own: the peer lets it block.</remarks>
+    public static async ValueTask RunAsync(RespConnection connection, PeerCredentials credentials, CancellationToken cancellationToken = default, bool blocking = false)
     {
         var ours = PeerProof.NewNonce();
         var hello = (await connection.ExecuteAsync(["GOSSIPCACHE"u8.ToArray(), "HELLO"u8.ToArray(), Encoding.ASCII.GetBytes(PeerProof.Hex(ours))], cancellationToken)
@@ -24,9 +25,8 @@ internal static class PeerHandshake
             throw new RespConnectionException("The peer did not prove it holds the cluster secret (a different --cluster-secret or --gossip-key?)");
         }
 
-        var reply = await connection.ExecuteAsync(
-            ["GOSSIPCACHE"u8.ToArray(), "AUTH"u8.ToArray(), Encoding.UTF8.GetBytes(credentials.NodeId), Encoding.ASCII.GetBytes(PeerProof.Hex(PeerProof.Client(credentials.Secret, theirs, credentials.NodeId)))],
-            cancellationToken).ConfigureAwait(false);
+        ReadOnlyMemory<byte>[] auth = ["GOSSIPCACHE"u8.ToArray(), "AUTH"u8.ToArray(), Encoding.UTF8.GetBytes(credentials.NodeId), Encoding.ASCII.GetBytes(PeerProof.Hex(PeerProof.Client(credentials.Secret, theirs, credentials.NodeId)))];
+        var reply = await connection.ExecuteAsync(blocking ? [.. auth, "BLOCKING"u8.ToArray()] : auth, cancellationToken).ConfigureAwait(false);
         if (reply.IsError)
         {
             throw new RespConnectionException($"The peer refused this node's proof: {reply.Text}");

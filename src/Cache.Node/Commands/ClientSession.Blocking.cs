@@ -155,7 +155,7 @@ internal sealed partial class ClientSession
     /// <summary>Runs a top-level command, letting a blocking one block.</summary>
     private void RunTopLevel(CommandDefinition command, in RespRequest request)
     {
-        _blockable = command.HasFlag(CommandFlags.Blocking) && !Connection.IsPeer ? command : null;
+        _blockable = command.HasFlag(CommandFlags.Blocking) && (!Connection.IsPeer || Connection.PeerMayBlock) ? command : null;
         try
         {
             RunReplicated(command, request);

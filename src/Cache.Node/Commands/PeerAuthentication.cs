@@ -48,9 +48,16 @@ internal sealed partial class PeerAuthentication
         client.Reply.Bulk(Encoding.ASCII.GetBytes(PeerProof.Hex(PeerProof.Server(SecretOf(client), theirs, ours))));
     }
 
-    /// <summary>GOSSIPCACHE AUTH node-id proof: +OK and the connection is a peer's, or NOPERM.</summary>
+    /// <summary>GOSSIPCACHE AUTH node-id proof [BLOCKING]: +OK and the connection is a peer's, or NOPERM.</summary>
     public static void Auth(ClientSession client, in RespRequest request)
     {
+        var blocking = request.Count == 5 && System.Text.Ascii.EqualsIgnoreCase(request[4], "BLOCKING"u8);
+        if (request.Count > 5 || (request.Count == 5 && !blocking))
+        {
+            client.Reply.Error("ERR syntax error"u8);
+            return;
+        }
+
         var auth = client.Server.PeerAuth;
         var nonce = client.Connection.PeerNonce;
         client.Connection.PeerNonce = null;
@@ -80,6 +87,7 @@ internal sealed partial class PeerAuthentication
 
         Interlocked.Increment(ref auth._accepted);
         client.Connection.IsPeer = true;
+        client.Connection.PeerMayBlock = blocking;
         client.Connection.PeerId = nodeId;
         // A peer need not know requirepass: it proved more than a client's password would.
         client.Connection.Authenticated = true;

@@ -22,7 +22,7 @@ internal static partial class PeerCommands
     public static void Register(CommandTable table) =>
         table.Add(new CommandDefinition("gossipcache", -2, CommandFlags.None, null, "cluster", "Node-to-node commands of a GossipCache cluster.")
             .AddSubCommand(new("hello", 3, CommandFlags.NoAuth | CommandFlags.NoScript | CommandFlags.NoMulti | CommandFlags.Stale | CommandFlags.Fast, PeerAuthentication.Hello, "cluster", "Starts a peer's authentication: client-nonce (hex); answers this node's nonce and proof."))
-            .AddSubCommand(new("auth", 4, CommandFlags.NoAuth | CommandFlags.NoScript | CommandFlags.NoMulti | CommandFlags.Stale | CommandFlags.Fast, PeerAuthentication.Auth, "cluster", "Proves this connection is a peer's: node-id proof (hex HMAC of the cluster secret over HELLO's nonce)."))
+            .AddSubCommand(new("auth", -4, CommandFlags.NoAuth | CommandFlags.NoScript | CommandFlags.NoMulti | CommandFlags.Stale | CommandFlags.Fast, PeerAuthentication.Auth, "cluster", "Proves this connection is a peer's: node-id proof (hex HMAC of the cluster secret over HELLO's nonce) [BLOCKING: a forwarded blocking command's own connection, which may block]."))
             .AddSubCommand(new("apply", -8, PeerOnly, Apply, "cluster", "Merges replicated entries: key clock node kind expires-at value ..."))
             .AddSubCommand(new("replicate", -9, PeerOnly, Replicate, "cluster", "Merges a primary's replicated write unless its deadline passed: deadline-ms key clock node kind expires-at value ..."))
             .AddSubCommand(new("handoff", -9, PeerOnly, HandOff, "cluster", "Merges entries handed on by a node that does not own them, if both rings agree: ring-hash key clock node kind expires-at value ..."))

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text;
 using Cache.Client.Resp;
+using Cache.Node.Cluster;
 
 namespace Cache.Node.Commands;
 
@@ -25,7 +26,6 @@ internal sealed class BlockingForward
         var generation = blocked.Generation;
         var options = new RespConnectionOptions
         {
-            Password = server.Settings.RequirePass,
             ConnectTimeout = server.Settings.ReplicationTimeout,
             // The owner applies the command's own timeout; this side waits as long as it does.
             CommandTimeout = Timeout.InfiniteTimeSpan,
@@ -38,6 +38,9 @@ internal sealed class BlockingForward
             var connection = await RespConnection.ConnectAsync(IPEndPoint.Parse(endpoint), options, _cancel.Token).ConfigureAwait(false);
             await using (connection.ConfigureAwait(false))
             {
+                // A peer's connection (no requirepass needed, served on the owner, never forwarded
+                // again) that may block there, unlike the shared links.
+                await PeerHandshake.RunAsync(connection, server.Peers?.Credentials ?? throw new RespConnectionException("This node has left the cluster."), _cancel.Token, blocking: true).ConfigureAwait(false);
                 if (protocol == 3)
                 {
                     (await connection.ExecuteAsync(["HELLO", "3"], _cancel.Token).ConfigureAwait(false)).ThrowIfError();

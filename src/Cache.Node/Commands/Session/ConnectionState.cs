@@ -60,6 +60,13 @@ internal sealed class ConnectionState(long id, string remoteAddress, string loca
     /// </summary>
     public bool IsPeer { get; set; }
 
+    /// <summary>
+    /// A peer's connection that carries one forwarded blocking command (GOSSIPCACHE AUTH ...
+    /// BLOCKING): it blocks as a client's would. A shared peer link never does, since a block there
+    /// would stall every request behind it.
+    /// </summary>
+    public bool PeerMayBlock { get; set; }
+
     /// <summary>The node id a peer proved (GOSSIPCACHE AUTH); null for a client.</summary>
     public string? PeerId { get; set; }
 

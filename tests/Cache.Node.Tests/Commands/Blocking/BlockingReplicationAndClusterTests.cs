@@ -75,6 +75,31 @@ public sealed class BlockingReplicationAndClusterTests
         }
     }
 
+    [Fact]
+    public async Task A_forwarded_block_travels_on_a_peer_connection_of_its_own_which_needs_no_password()
+    {
+        var nodes = await TestCluster.StartAsync(2, o => o.RequirePass = "client-password");
+        try
+        {
+            var (owner, other) = (nodes[0], nodes[1]);
+            var key = KeyOwnedBy(owner, "queue");
+            await using var blocker = await other.ConnectAsync();
+            await using var client = await other.ConnectAsync();
+            Assert.Equal("+OK\r\n", await blocker.CallAsync("AUTH", "client-password"));
+            Assert.Equal("+OK\r\n", await client.CallAsync("AUTH", "client-password"));
+
+            await blocker.SendAsync("BLPOP", key, "0");
+            await TestCluster.WaitUntilAsync(() => owner.Server.Blocking.BlockedCount == 1, "the forwarded block");
+            Assert.Contains(owner.Server.Clients.Values, c => c.Connection is { IsPeer: true, PeerMayBlock: true });
+            Assert.Equal(":1\r\n", await client.CallAsync("RPUSH", key, "job"));
+            Assert.Equal($"*2\r\n${key.Length}\r\n{key}\r\n$3\r\njob\r\n", await blocker.ReadReplyAsync());
+        }
+        finally
+        {
+            await TestCluster.StopAsync(nodes);
+        }
+    }
+
     private static string KeyOwnedBy(TestNode owner, string prefix)
     {
         var ring = owner.Server.Cluster!.Ring;
