@@ -50,7 +50,7 @@ public sealed class TlsClusterTests : IDisposable
                 await Assert.ThrowsAnyAsync<RespConnectionException>(() => rogue.ForReplication(nodes[1].Endpoint).SendAsync(Args("GOSSIPCACHE", "PEER")));
             }
 
-            await using (var plain = new PeerLinks(new PeerCredentials(null, "test"), TimeSpan.FromSeconds(2), TimeProvider.System))
+            await using (var plain = new PeerLinks(TestPeer.Credentials(), TimeSpan.FromSeconds(2), TimeProvider.System))
             {
                 await Assert.ThrowsAnyAsync<Exception>(() => plain.ForReplication(nodes[1].Endpoint).SendAsync(Args("GOSSIPCACHE", "PEER")));
             }
@@ -100,7 +100,7 @@ public sealed class TlsClusterTests : IDisposable
         options.TlsKeyFile = keyFile;
         var settings = NodeSettings.From(options);
         settings.Tls.Load();
-        return new PeerLinks(new PeerCredentials(null, "test"), TimeSpan.FromSeconds(2), TimeProvider.System, settings.Tls);
+        return new PeerLinks(TestPeer.Credentials(), TimeSpan.FromSeconds(2), TimeProvider.System, settings.Tls);
     }
 
     private static ReadOnlyMemory<byte>[] Args(params string[] args) => args.Select(a => (ReadOnlyMemory<byte>)System.Text.Encoding.UTF8.GetBytes(a)).ToArray();

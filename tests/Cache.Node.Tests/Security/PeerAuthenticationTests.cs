@@ -9,13 +9,14 @@ namespace Cache.Node.Tests.Security;
 public sealed class PeerAuthenticationTests
 {
     /// <summary>
-    /// Each kind of ordinary client: how its node is configured and what it sends to log in. The
-    /// acl branch adds: { "an all-commands ACL user", o => o.RequirePass = "pw", [["AUTH", "pw"], ["ACL", "SETUSER", "all", "on", ">p", "+@all", "~*", "&*"], ["AUTH", "all", "p"]] }.
+    /// Each kind of ordinary client: how its node is configured and what it sends to log in (an
+    /// ACL user allowed every command, key and channel included).
     /// </summary>
     public static TheoryData<string, Action<NodeOptions>, string[][]> OrdinaryClients => new()
     {
         { "no password", _ => { }, [] },
         { "the password", o => o.RequirePass = "pw", [["AUTH", "pw"]] },
+        { "an all-commands ACL user", o => o.RequirePass = "pw", [["AUTH", "pw"], ["ACL", "SETUSER", "admin", "on", ">secret", "allkeys", "allchannels", "+@all"], ["AUTH", "admin", "secret"]] },
     };
 
     [Theory]
@@ -48,6 +49,7 @@ public sealed class PeerAuthenticationTests
             ["GOSSIPCACHE", "PUBLISH", "chan", "forged"],
             ["GOSSIPCACHE", "SPUBLISH", "chan", "forged"],
             ["GOSSIPCACHE", "FUNCTIONS", "99", "forged"],
+            ["GOSSIPCACHE", "ACL", "99", "user forged on nopass +@all ~*"],
         ];
 
         // Every peer command of the table is tried: a new one cannot be left out of this test.
@@ -65,6 +67,7 @@ public sealed class PeerAuthenticationTests
         Assert.StartsWith("-ERR This Redis command is not allowed from script", await client.CallAsync("EVAL", "return redis.call('gossipcache', 'apply', 'victim', '9000000000000000000', '1', '1', '0', 'forged')", "0"), StringComparison.Ordinal);
 
         Assert.Equal("$8\r\noriginal\r\n", await client.CallAsync("GET", "victim"));
+        Assert.DoesNotContain("forged", await client.CallAsync("ACL", "USERS"), StringComparison.Ordinal);
         using (node.Server.Keys.Enter())
         {
             Assert.True(node.Server.Keys.Export("victim"u8)!.Value.Version.Clock < 9000000000000000000, who);
