@@ -13,19 +13,12 @@ internal sealed partial class ClientSession
     /// <summary>Whether the connection's user may run the command with these arguments; if not, the NOPERM reply is written and logged.</summary>
     public bool CheckPermission(CommandDefinition command, in RespRequest request)
     {
-        var user = Connection.User;
-        if (user.Unrestricted)
-        {
-            return true;
-        }
-
-        var result = user.Check(command, request, out var position);
+        var result = Check(command, request, Transaction.InMulti ? "multi" : "toplevel");
         if (result == AclResult.Ok)
         {
             return true;
         }
 
-        LogDenied(result, Transaction.InMulti ? "multi" : "toplevel", command, request, position);
         Reject(result switch
         {
             AclResult.DeniedCommand => $"NOPERM this user has no permissions to run the '{command.FullName}' command",
@@ -39,19 +32,12 @@ internal sealed partial class ClientSession
     /// <summary>EXEC checks each queued command again, as Redis: rules may have changed since MULTI; a refused one gets its error in the reply array.</summary>
     public bool CheckPermissionInExec(CommandDefinition command, in RespRequest request)
     {
-        var user = Connection.User;
-        if (user.Unrestricted)
-        {
-            return true;
-        }
-
-        var result = user.Check(command, request, out var position);
+        var result = Check(command, request, "multi");
         if (result == AclResult.Ok)
         {
             return true;
         }
 
-        LogDenied(result, "multi", command, request, position);
         var reason = result switch
         {
             AclResult.DeniedCommand => "no permission to execute the command or subcommand",
@@ -66,21 +52,10 @@ internal sealed partial class ClientSession
     /// <summary>redis.call's check (scripts run with their caller's permissions); the error Redis raises in the script, or null.</summary>
     public string? ScriptPermission(CommandDefinition command, in RespRequest request, bool log = true)
     {
-        var user = Connection.User;
-        if (user.Unrestricted)
-        {
-            return null;
-        }
-
-        var result = user.Check(command, request, out var position);
+        var result = Check(command, request, log ? "lua" : null);
         if (result == AclResult.Ok)
         {
             return null;
-        }
-
-        if (log)
-        {
-            LogDenied(result, "lua", command, request, position);
         }
 
         return result switch
@@ -101,6 +76,24 @@ internal sealed partial class ClientSession
     {
         Connection.User = user;
         Connection.Authenticated = true;
+    }
+
+    // The user's verdict; a refusal is logged (ACL LOG) under context unless that is null.
+    private AclResult Check(CommandDefinition command, in RespRequest request, string? context)
+    {
+        var user = Connection.User;
+        if (user.Unrestricted)
+        {
+            return AclResult.Ok;
+        }
+
+        var result = user.Check(command, request, out var position);
+        if (result != AclResult.Ok && context is not null)
+        {
+            LogDenied(result, context, command, request, position);
+        }
+
+        return result;
     }
 
     private void LogDenied(AclResult result, string context, CommandDefinition command, in RespRequest request, int position)

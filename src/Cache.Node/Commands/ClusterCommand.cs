@@ -30,6 +30,7 @@ internal static partial class ClusterCommand
             .AddSubCommand(new("keyslot", 3, CommandFlags.Stale, KeySlot, Group, "Returns the hash slot for a key."))
             .AddSubCommand(new("myid", 2, CommandFlags.Stale, Aware(MyId), Group, "Returns the ID of a node."))
             .AddSubCommand(new("nodes", 2, CommandFlags.Stale, Aware(Nodes), Group, "Returns the cluster configuration for a node.") { Tips = [NondeterministicOutput] })
+            .AddSubCommand(new("reset", -2, CommandFlags.Admin | CommandFlags.NoScript | CommandFlags.Stale, Reset, Group, "Resets a node.") { Acl = AclCategories.Dangerous })
             .AddSubCommand(new("ring", 2, CommandFlags.Stale, Aware(Ring), Group, "Returns the ring members and replica count a client needs to compute the slot map (GossipCache).") { Tips = [NondeterministicOutput] })
             .AddSubCommand(new("shards", 2, CommandFlags.Stale, Aware(Shards), Group, "Returns the mapping of cluster slots to shards.") { Tips = [NondeterministicOutput] })
             .AddSubCommand(new("slots", 2, CommandFlags.Stale, Aware(Slots), Group, "Returns the mapping of cluster slots to nodes.") { Tips = [NondeterministicOutput] }));
@@ -87,6 +88,11 @@ internal static partial class ClusterCommand
     }
 
     private static void Help(ClientSession client, in RespRequest request) => HelpReply.Write(client, "CLUSTER", HelpLines);
+
+    // Redis' reset forgets every other node and the slot table; here both are computed from gossip, so there is
+    // nothing to reset (listed so scripts and ACLs meet it as Redis has it: admin, dangerous, noscript).
+    private static void Reset(ClientSession client, in RespRequest request) =>
+        client.Reply.Error("ERR CLUSTER RESET is not supported: membership and slots come from gossip; stop the node (SHUTDOWN) to take it out of the cluster"u8);
 
     private static void KeySlot(ClientSession client, in RespRequest request) => client.Reply.Integer(HashSlot.ForKey(request[2]));
 

@@ -148,6 +148,11 @@ internal sealed unsafe partial class ScriptEngine
             return "Write commands are not allowed from read-only scripts."u8;
         }
 
+        if (command.HasFlag(CommandFlags.Write) && !session.Server.ReplicaRole.EnoughGoodReplicas())
+        {
+            return "-NOREPLICAS Not enough good replicas to write."u8;
+        }
+
         if (!_allowOom && _oomAtStart && !_wrote && command.HasFlag(CommandFlags.DenyOom))
         {
             return "-OOM command not allowed when used memory > 'maxmemory'."u8;

@@ -85,6 +85,14 @@ internal sealed unsafe partial class ScriptEngine
                 session.Reply.Error("OOM allow-oom flag is not set on the script, can not run it when used memory > 'maxmemory'"u8);
                 return;
             }
+
+            // As Redis: a script that may write is refused up front, as a write command would be.
+            var role = session.Server.ReplicaRole;
+            if (role.MinReplicasToWrite > 0 && !role.EnoughGoodReplicas())
+            {
+                session.Reply.Error("NOREPLICAS Not enough good replicas to write."u8);
+                return;
+            }
         }
 
         if (!compat && (flags & ScriptFlags.NoCluster) != 0 && session.Server.Cluster is { } cluster && cluster.Ring.Nodes.Count > 1)

@@ -37,6 +37,38 @@ public sealed class ReplicaOfDifferentialTests(DifferentialFixture redis)
         "CONFIG GET min-replicas-to-write", "CONFIG GET min-replicas-max-lag", "CONFIG SET min-replicas-max-lag 0", "SET a 2", "CONFIG SET min-replicas-max-lag 10", "SET a 3",
         "CONFIG SET min-slaves-to-write 0", "SET a 4", "CONFIG GET min-slaves-to-write", "CONFIG GET min-slaves-max-lag", "CONFIG SET min-replicas-to-write -1");
 
+    [Fact]
+    public async Task Scripts_that_may_write_are_refused_without_good_replicas()
+    {
+        Assert.Equal(await ScriptsWithoutReplicasAsync(redis.Redis.Port), await ScriptsWithoutReplicasAsync(redis.Node.Port));
+    }
+
+    // unit/scripting's "not enough good replicas": a shebang script without no-writes is refused before it
+    // runs; a plain script fails at its first write; reads go on.
+    private static async Task<List<string>> ScriptsWithoutReplicasAsync(int port)
+    {
+        await using var client = await RespTestClient.ConnectAsync(port);
+        await client.CallAsync("SET", "x", "some value");
+        await client.CallAsync("CONFIG", "SET", "min-replicas-to-write", "1");
+        try
+        {
+            var replies = new List<string>
+            {
+                await client.CallAsync("EVAL", "#!lua flags=no-writes\nreturn redis.call('get','x')", "1", "x"),
+                await client.CallAsync("EVAL", "return redis.call('get','x')", "1", "x"),
+                await client.CallAsync("EVAL", "#!lua\nreturn redis.call('get','x')", "1", "x"),
+            };
+            var write = await client.CallAsync("EVAL", "return redis.call('set','x',1)", "1", "x");
+            replies.Add(write[..write.IndexOf(" script:", StringComparison.Ordinal)]);
+            replies.Add(await client.CallAsync("GET", "x"));
+            return replies;
+        }
+        finally
+        {
+            await client.CallAsync("CONFIG", "SET", "min-replicas-to-write", "0");
+        }
+    }
+
     [Theory]
     [InlineData("write")]
     [InlineData("stale")]
