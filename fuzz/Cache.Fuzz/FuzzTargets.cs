@@ -33,8 +33,33 @@ internal static class FuzzTargets
         ["peer-reply"] = PeerReply,
         ["peer-command"] = PeerCommand,
         ["options"] = Options,
-        // ["acl"] = Acl,  // the ACL rule parser (another branch): add its target here.
+        ["acl"] = Acl,
     };
+
+    /// <summary>
+    /// The ACL rule parser (ACL SETUSER's arguments, an ACL file's lines): rules separated by spaces.
+    /// A user it accepts, described as ACL LIST does, must parse again to the same description.
+    /// </summary>
+    private static void Acl(ReadOnlySpan<byte> input)
+    {
+        var rules = Encoding.Latin1.GetString(input).Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        if (!Cache.Node.Commands.AclRules.TryParse(rules, out var user, out _) || user is null)
+        {
+            return;
+        }
+
+        var described = user.Describe();
+        var again = described.Split(' ', StringSplitOptions.RemoveEmptyEntries)[2..];
+        if (!Cache.Node.Commands.AclRules.TryParse(again, out var reparsed, out var error) || reparsed is null)
+        {
+            throw new InvalidOperationException($"ACL LIST's line does not parse again: {described}: {error}");
+        }
+
+        if (reparsed.Describe() != described)
+        {
+            throw new InvalidOperationException($"described differently after a round trip:\n{described}\n{reparsed.Describe()}");
+        }
+    }
 
     /// <summary>
     /// The RESP request parser, as a connection drives it: the whole input at once, then the same
