@@ -43,29 +43,7 @@ public class RespPipelineBenchmarks
     [Benchmark(OperationsPerInvoke = BatchSize)]
     public int Set() => Run(_set);
 
-    private int Run(ReadOnlySequence<byte> batch)
-    {
-        _output.ResetWrittenCount();
-        using (_server.Keys.Enter())
-        {
-            while (_session.Parser.TryParse(batch, out var request, out var length) == ParseStatus.Complete)
-            {
-                _session.Execute(request);
-                batch = batch.Slice(length);
-            }
-        }
+    private int Run(ReadOnlySequence<byte> batch) => SessionBatch.Run(_server, _session, _output, batch);
 
-        return _output.WrittenCount;
-    }
-
-    private static ReadOnlySequence<byte> Batch(Func<int, string> command)
-    {
-        var sb = new StringBuilder();
-        for (var i = 0; i < BatchSize; i++)
-        {
-            sb.Append(command(i));
-        }
-
-        return new ReadOnlySequence<byte>(Encoding.ASCII.GetBytes(sb.ToString()));
-    }
+    private static ReadOnlySequence<byte> Batch(Func<int, string> command) => SessionBatch.Of(command, BatchSize);
 }

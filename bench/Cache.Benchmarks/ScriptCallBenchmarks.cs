@@ -54,20 +54,7 @@ public class ScriptCallBenchmarks
     [Benchmark(Baseline = true, OperationsPerInvoke = BatchSize)]
     public int GetThenSet() => Run(_getSet);
 
-    private int Run(ReadOnlySequence<byte> batch)
-    {
-        _output.ResetWrittenCount();
-        using (_server.Keys.Enter())
-        {
-            while (_session.Parser.TryParse(batch, out var request, out var length) == ParseStatus.Complete)
-            {
-                _session.Execute(request);
-                batch = batch.Slice(length);
-            }
-        }
-
-        return _output.WrittenCount;
-    }
+    private int Run(ReadOnlySequence<byte> batch) => SessionBatch.Run(_server, _session, _output, batch);
 
     private static string Command(params string[] parts)
     {
@@ -80,14 +67,5 @@ public class ScriptCallBenchmarks
         return sb.ToString();
     }
 
-    private static ReadOnlySequence<byte> Batch(Func<int, string> command, int count)
-    {
-        var sb = new StringBuilder();
-        for (var i = 0; i < count; i++)
-        {
-            sb.Append(command(i));
-        }
-
-        return new ReadOnlySequence<byte>(Encoding.UTF8.GetBytes(sb.ToString()));
-    }
+    private static ReadOnlySequence<byte> Batch(Func<int, string> command, int count) => SessionBatch.Of(command, count);
 }
